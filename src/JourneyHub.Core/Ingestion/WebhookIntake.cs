@@ -1,0 +1,103 @@
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Signatures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyHub.Core.Ingestion;
+
+/// <summary>verify → archive raw → enqueue a reference. Nothing is acknowledged before it is archived.</summary>
+public sealed partial class WebhookIntake(
+    IServiceProvider services,
+    IRawArchive archive,
+    IIngestionQueue queue,
+    TimeProvider clock,
+    ILogger<WebhookIntake> logger)
+{
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public async Task<IntakeResult> AcceptAsync(string source, InboundWebhook webhook, CancellationToken cancellationToken)
+    {
+        var verifier = services.GetKeyedService<IWebhookVerifier>(source);
+        if (verifier is null)
+        {
+            LogUnknownSource(source);
+            return IntakeResult.Reject(IntakeStatus.UnknownSource, "Unknown webhook source", $"No webhook source named '{source}' is served here.");
+        }
+
+        var now = clock.GetUtcNow();
+        var verification = verifier.Verify(webhook, now);
+        if (!verification.IsValid)
+        {
+            LogRejected(source, verification.Check, verification.Detail);
+            var status = verification.Check == SignatureCheck.NotConfigured ? IntakeStatus.NotConfigured : IntakeStatus.Unauthorized;
+            return IntakeResult.Reject(status, TitleFor(verification.Check), verification.Detail);
+        }
+
+        var storedSource = webhook.SourceName is null ? source : $"{source}:{webhook.SourceName}";
+        var correlationId = webhook.Header("x-correlation-id") is { Length: > 0 and <= 128 } given ? given : Guid.NewGuid().ToString("N");
+        var properties = new Dictionary<string, string>(verification.Properties ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+        {
+            ["correlationId"] = correlationId,
+        };
+
+        try
+        {
+            var blobName = await archive.ArchiveAsync(storedSource, webhook.Body, webhook.ContentType ?? "application/octet-stream", properties, now, cancellationToken);
+            await queue.EnqueueAsync(
+                new IngestionMessage
+                {
+                    Source = storedSource,
+                    BlobName = blobName,
+                    ReceivedAt = now,
+                    CorrelationId = correlationId,
+                    Properties = properties,
+                },
+                cancellationToken);
+            LogAccepted(storedSource, blobName, webhook.Body.Length, correlationId);
+            return IntakeResult.Accept(blobName, correlationId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The sender will retry on 5xx; telling it "accepted" without an archived copy would lose the event.
+            LogStorageUnavailable(ex, storedSource);
+            return IntakeResult.Reject(IntakeStatus.StorageUnavailable, "Storage unavailable", "The delivery could not be stored; retry later.");
+        }
+    }
+
+    private static string TitleFor(SignatureCheck check) => check switch
+    {
+        SignatureCheck.Missing => "Missing signature",
+        SignatureCheck.Malformed => "Malformed signature or timestamp",
+        SignatureCheck.Stale => "Timestamp outside the 5 minute tolerance",
+        SignatureCheck.NotConfigured => "Source not configured",
+        _ => "Invalid signature",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for unknown source {Source} refused")]
+    private partial void LogUnknownSource(string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook from {Source} rejected: {Check} ({Detail})")]
+    private partial void LogRejected(string source, SignatureCheck check, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook from {Source} archived as {BlobName} ({Bytes} bytes, correlation {CorrelationId})")]
+    private partial void LogAccepted(string source, string blobName, int bytes, string correlationId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook from {Source} could not be archived or queued")]
+    private partial void LogStorageUnavailable(Exception exception, string source);
+}
+
+public enum IntakeStatus
+{
+    Accepted,
+    Unauthorized,
+    NotConfigured,
+    UnknownSource,
+    StorageUnavailable,
+}
+
+public sealed record IntakeResult(IntakeStatus Status, string? BlobName, string? CorrelationId, string? Title, string? Detail)
+{
+    public static IntakeResult Accept(string blobName, string correlationId) => new(IntakeStatus.Accepted, blobName, correlationId, null, null);
+
+    public static IntakeResult Reject(IntakeStatus status, string title, string detail) => new(status, null, null, title, detail);
+}

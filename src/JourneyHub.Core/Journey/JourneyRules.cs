@@ -1,0 +1,84 @@
+using JourneyHub.Core.Schema;
+
+namespace JourneyHub.Core.Journey;
+
+/// <summary>
+/// Every stage rule of every source in one table, so that marketing can read (and change) how a
+/// source event maps to the awareness → consideration → decision → retention model.
+/// </summary>
+public static class JourneyRules
+{
+    /// <summary>(source, signal) → stage. Signals are lower-case: lifecycle stages, deal stages, sObject states, actions.</summary>
+    public static IReadOnlyDictionary<(string Source, string Signal), JourneyStage> StageTable { get; } =
+        new Dictionary<(string, string), JourneyStage>
+        {
+            // HubSpot lifecycle stages (contact property `lifecyclestage`).
+            [("hubspot", "lifecycle:subscriber")] = JourneyStage.Awareness,
+            [("hubspot", "lifecycle:lead")] = JourneyStage.Awareness,
+            [("hubspot", "lifecycle:marketingqualifiedlead")] = JourneyStage.Consideration,
+            [("hubspot", "lifecycle:salesqualifiedlead")] = JourneyStage.Consideration,
+            [("hubspot", "lifecycle:opportunity")] = JourneyStage.Consideration,
+            [("hubspot", "lifecycle:customer")] = JourneyStage.Decision,
+            [("hubspot", "lifecycle:evangelist")] = JourneyStage.Retention,
+            // HubSpot deals.
+            [("hubspot", "action:contact.created")] = JourneyStage.Awareness,
+            [("hubspot", "action:deal.created")] = JourneyStage.Consideration,
+            [("hubspot", "action:deal.stage_changed")] = JourneyStage.Consideration,
+            [("hubspot", "action:deal.won")] = JourneyStage.Decision,
+            // Salesforce records.
+            [("salesforce", "action:lead.created")] = JourneyStage.Awareness,
+            [("salesforce", "action:lead.updated")] = JourneyStage.Awareness,
+            [("salesforce", "action:lead.converted")] = JourneyStage.Consideration,
+            [("salesforce", "action:contact.created")] = JourneyStage.Awareness,
+            [("salesforce", "action:opportunity.updated")] = JourneyStage.Consideration,
+            [("salesforce", "action:deal.won")] = JourneyStage.Decision,
+            [("salesforce", "action:case.opened")] = JourneyStage.Retention,
+            // Social mentions and comments are discovery; a direct message is a question before buying.
+            [("meta", "action:comment.posted")] = JourneyStage.Awareness,
+            [("meta", "action:mention.posted")] = JourneyStage.Awareness,
+            [("meta", "action:message.received")] = JourneyStage.Consideration,
+            [("instagram", "action:comment.posted")] = JourneyStage.Awareness,
+            [("instagram", "action:mention.posted")] = JourneyStage.Awareness,
+            [("instagram", "action:message.received")] = JourneyStage.Consideration,
+            // Reviews and surveys come after a purchase.
+            [("trustpilot", "action:review.posted")] = JourneyStage.Retention,
+            [("trustpilot", "action:review.updated")] = JourneyStage.Retention,
+            [("google", "action:review.posted")] = JourneyStage.Retention,
+            [("google", "action:review.updated")] = JourneyStage.Retention,
+            [("*", "action:survey.answered")] = JourneyStage.Retention,
+            [("*", "action:purchase.completed")] = JourneyStage.Decision,
+            [("*", "action:support.ticket")] = JourneyStage.Retention,
+        };
+
+    /// <summary>Channel → direct/indirect: the customer dealt with the brand, or spoke about it elsewhere.</summary>
+    public static IReadOnlyDictionary<Channel, TouchpointKind> KindTable { get; } = new Dictionary<Channel, TouchpointKind>
+    {
+        [Channel.Email] = TouchpointKind.Direct,
+        [Channel.Web] = TouchpointKind.Direct,
+        [Channel.Crm] = TouchpointKind.Direct,
+        [Channel.Phone] = TouchpointKind.Direct,
+        [Channel.Chat] = TouchpointKind.Direct,
+        [Channel.Meeting] = TouchpointKind.Direct,
+        [Channel.Survey] = TouchpointKind.Direct,
+        [Channel.InStore] = TouchpointKind.Direct,
+        [Channel.Ads] = TouchpointKind.Direct,
+        [Channel.Social] = TouchpointKind.Indirect,
+        [Channel.Review] = TouchpointKind.Indirect,
+        [Channel.Other] = TouchpointKind.Direct,
+    };
+
+    public static JourneyStage? StageFor(string source, string signal)
+    {
+        var key = signal.ToLowerInvariant();
+        if (StageTable.TryGetValue((source, key), out var stage))
+        {
+            return stage;
+        }
+
+        return StageTable.TryGetValue(("*", key), out stage) ? stage : null;
+    }
+
+    public static JourneyStage? StageForAction(string source, string action) => StageFor(source, "action:" + action);
+
+    public static TouchpointKind KindFor(Channel channel) => KindTable[channel];
+}

@@ -1,0 +1,233 @@
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Schema;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyHub.Core.Processing;
+
+/// <summary>
+/// One queue message → touchpoints on customer timelines: load raw → normalize → enrich → resolve
+/// identity → write timeline rows → update the journey summary → publish. Safe to run again for the
+/// same message: row keys are deterministic, so a retry writes nothing twice.
+/// </summary>
+public sealed partial class DeliveryProcessor(
+    IServiceProvider services,
+    IRawArchive archive,
+    IdentityResolver resolver,
+    ITimelineStore timeline,
+    ICustomerStore customers,
+    IDeadLetterStore deadLetters,
+    ITouchpointPublisher publisher,
+    ISuppressionList suppressions,
+    TimeProvider clock,
+    ILogger<DeliveryProcessor> logger)
+{
+    /// <param name="attempt">1 for the first delivery of the queue message.</param>
+    /// <param name="isLastAttempt">After this attempt the queue gives up; failures are dead-lettered instead of thrown.</param>
+    public async Task<ProcessingReport> ProcessAsync(IngestionMessage message, int attempt, bool isLastAttempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (message.ReplayOf is not null)
+            {
+                // A replay starts clean: whatever still fails is dead-lettered again below, with today's reason.
+                await deadLetters.RemoveForBlobAsync(message.BlobName, cancellationToken);
+            }
+
+            return await ProcessCoreAsync(message, attempt, isLastAttempt, cancellationToken);
+        }
+        catch (PermanentIngestionException ex)
+        {
+            await DeadLetterAsync(message, null, ex.Message, cancellationToken);
+            return ProcessingReport.Empty with { DeadLettered = 1 };
+        }
+        catch (Exception ex) when (isLastAttempt && ex is not OperationCanceledException)
+        {
+            LogGivingUp(ex, message.Source, message.BlobName, attempt);
+            await DeadLetterAsync(message, null, $"Failed after {attempt} attempts: {ex.GetType().Name}: {ex.Message}", cancellationToken);
+            return ProcessingReport.Empty with { DeadLettered = 1 };
+        }
+    }
+
+    private async Task<ProcessingReport> ProcessCoreAsync(IngestionMessage message, int attempt, bool isLastAttempt, CancellationToken cancellationToken)
+    {
+        var raw = await archive.ReadAsync(message, cancellationToken)
+            ?? throw new PermanentIngestionException($"Archived payload '{message.BlobName}' no longer exists (erased or deleted).");
+
+        var adapter = services.GetKeyedService<ISourceAdapter>(AdapterKey(message.Source))
+            ?? throw new PermanentIngestionException($"No source adapter for '{message.Source}'.");
+
+        NormalizationResult normalized;
+        try
+        {
+            normalized = adapter.Normalize(raw);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new PermanentIngestionException($"The {message.Source} payload could not be parsed: {ex.Message}", ex);
+        }
+
+        foreach (var rejected in normalized.Rejected)
+        {
+            await DeadLetterAsync(message, rejected.EntryIndex, rejected.Reason, cancellationToken);
+        }
+
+        var receivedAt = message.ReceivedAt;
+        var touchpoints = normalized.Touchpoints
+            .Select(t => t with { ReceivedAt = receivedAt, RawRef = message.BlobName, Attributes = WithCorrelation(t.Attributes, message.CorrelationId) })
+            .ToList();
+
+        if (touchpoints.Count > 0 && services.GetKeyedService<ITouchpointEnricher>(AdapterKey(message.Source)) is { } enricher)
+        {
+            try
+            {
+                touchpoints = [.. await enricher.EnrichAsync(touchpoints, cancellationToken)];
+            }
+            catch (Exception ex) when (isLastAttempt && ex is not OperationCanceledException)
+            {
+                // Enrichment adds detail; it is not worth losing the event for. Store what the payload says.
+                LogEnrichmentSkipped(ex, message.Source, message.BlobName);
+            }
+        }
+
+        var byCustomer = new Dictionary<string, List<Touchpoint>>(StringComparer.Ordinal);
+        var suppressed = 0;
+        for (var index = 0; index < touchpoints.Count; index++)
+        {
+            var touchpoint = touchpoints[index];
+            if (await suppressions.IsSuppressedAsync(touchpoint.Identities, cancellationToken))
+            {
+                suppressed++;
+                continue;
+            }
+
+            var customerId = await resolver.ResolveAsync(touchpoint.Identities, $"{touchpoint.Source} {touchpoint.Action} {touchpoint.SourceEventId}", cancellationToken);
+            if (customerId is null)
+            {
+                await DeadLetterAsync(message, index, $"Touchpoint {touchpoint.SourceEventId} ({touchpoint.Action}) carries no identity that can name a customer.", cancellationToken);
+                continue;
+            }
+
+            if (!byCustomer.TryGetValue(customerId, out var list))
+            {
+                byCustomer[customerId] = list = [];
+            }
+
+            list.Add(touchpoint with { CustomerId = customerId });
+        }
+
+        var inserted = 0;
+        var duplicates = 0;
+        var stored = new List<Touchpoint>();
+        foreach (var (customerId, list) in byCustomer)
+        {
+            var result = await timeline.AppendAsync(customerId, list, cancellationToken);
+            inserted += result.Inserted.Count;
+            duplicates += result.Duplicates.Count;
+            if (result.Duplicates.Count > 0 && attempt > 1)
+            {
+                // A previous attempt may have written rows and died before the summary: rebuild it from the timeline.
+                await RebuildJourneyAsync(customerId, cancellationToken);
+            }
+            else if (result.Inserted.Count > 0)
+            {
+                await customers.UpdateAsync(customerId, c => c with { Journey = result.Inserted.Aggregate(c.Journey, (j, t) => j.Apply(t)) }, cancellationToken);
+            }
+
+            stored.AddRange(result.Inserted);
+            if (attempt > 1)
+            {
+                // The earlier attempt may have stored but not published; the topic's duplicate detection drops repeats.
+                stored.AddRange(result.Duplicates);
+            }
+        }
+
+        if (stored.Count > 0)
+        {
+            await publisher.PublishAsync(stored, cancellationToken);
+        }
+
+        LogProcessed(message.Source, message.BlobName, inserted, duplicates, normalized.Rejected.Count, suppressed, message.CorrelationId);
+        return new ProcessingReport(inserted, duplicates, normalized.Rejected.Count, suppressed, byCustomer.Keys.ToList());
+    }
+
+    /// <summary>Recomputes a customer's journey summary from every row of the timeline.</summary>
+    public async Task RebuildJourneyAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var state = new Journey.JourneyState();
+        string? cursor = null;
+        do
+        {
+            var page = await timeline.QueryAsync(customerId, new Timeline.TimelineQuery { Limit = Timeline.TimelineQuery.MaxLimit, Cursor = cursor }, cancellationToken);
+            state = page.Items.Aggregate(state, (j, t) => j.Apply(t));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        await customers.UpdateAsync(customerId, c => c with { Journey = state }, cancellationToken);
+    }
+
+    private async Task DeadLetterAsync(IngestionMessage message, int? entryIndex, string reason, CancellationToken cancellationToken)
+    {
+        LogDeadLettered(message.Source, message.BlobName, entryIndex, reason);
+        await deadLetters.AddAsync(
+            new DeadLetter
+            {
+                Id = DeadLetterIds.For(message.BlobName, entryIndex),
+                Source = message.Source,
+                BlobName = message.BlobName,
+                Reason = reason.Length > 2000 ? reason[..2000] : reason,
+                FailedAt = clock.GetUtcNow(),
+                ReceivedAt = message.ReceivedAt,
+                EntryIndex = entryIndex,
+                CorrelationId = message.CorrelationId,
+            },
+            cancellationToken);
+    }
+
+    /// <summary>"custom:contoso-pos" is served by the "custom" adapter.</summary>
+    public static string AdapterKey(string source)
+    {
+        var colon = source.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? source : source[..colon];
+    }
+
+    private static Dictionary<string, string> WithCorrelation(IReadOnlyDictionary<string, string> attributes, string correlationId) =>
+        new(attributes, StringComparer.Ordinal) { ["correlationId"] = correlationId };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Processed {Source} {BlobName}: {Inserted} stored, {Duplicates} duplicates, {Rejected} rejected, {Suppressed} suppressed (correlation {CorrelationId})")]
+    private partial void LogProcessed(string source, string blobName, int inserted, int duplicates, int rejected, int suppressed, string correlationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter for {Source} {BlobName} entry {EntryIndex}: {Reason}")]
+    private partial void LogDeadLettered(string source, string blobName, int? entryIndex, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Enrichment for {Source} {BlobName} failed on the last attempt; storing the payload's own identities")]
+    private partial void LogEnrichmentSkipped(Exception exception, string source, string blobName);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Giving up on {Source} {BlobName} after attempt {Attempt}")]
+    private partial void LogGivingUp(Exception exception, string source, string blobName, int attempt);
+}
+
+public sealed record ProcessingReport(int Inserted, int Duplicates, int Rejected, int Suppressed, IReadOnlyList<string> Customers)
+{
+    public static ProcessingReport Empty { get; } = new(0, 0, 0, 0, []);
+
+    public int DeadLettered { get; init; }
+}
+
+public static class DeadLetterIds
+{
+    /// <summary>Stable per payload and entry, so a retried failure overwrites its dead letter instead of adding another.</summary>
+    public static string For(string blobName, int? entryIndex) =>
+        TouchpointIds.For("deadletter", blobName + "#" + (entryIndex?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all")).Replace("tp_", "dl_", StringComparison.Ordinal);
+}
+
+/// <summary>Identities of erased customers: events for them are dropped at ingestion.</summary>
+public interface ISuppressionList
+{
+    Task<bool> IsSuppressedAsync(IReadOnlyList<Schema.Identity> identities, CancellationToken cancellationToken);
+
+    Task SuppressAsync(IReadOnlyList<Schema.Identity> identities, CancellationToken cancellationToken);
+}
