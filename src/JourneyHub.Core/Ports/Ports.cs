@@ -63,6 +63,7 @@ public sealed record CustomerRecord
     public IReadOnlyList<Identity> Identities { get; init; } = [];
     public Journey.JourneyState Journey { get; init; } = new();
     public string? MergedInto { get; init; }
+    public IReadOnlyList<Identities.MergeRecord> Merges { get; init; } = [];
 }
 
 public interface IDeadLetterStore

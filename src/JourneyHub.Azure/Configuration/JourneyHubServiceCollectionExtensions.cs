@@ -1,0 +1,88 @@
+using Azure.Core;
+using Azure.Identity;
+using Azure.Messaging.ServiceBus;
+using JourneyHub.Azure.HubSpot;
+using JourneyHub.Azure.Publishing;
+using JourneyHub.Azure.Storage;
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Processing;
+using JourneyHub.Core.Sources.HubSpot;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Refit;
+
+namespace JourneyHub.Azure.Configuration;
+
+public static class JourneyHubServiceCollectionExtensions
+{
+    /// <summary>Everything the hub needs, for the Functions worker and the local host alike.</summary>
+    public static IServiceCollection AddJourneyHub(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        // Storage adapters.
+        services.AddSingleton<StorageClients>();
+        services.AddSingleton<StorageBootstrap>();
+        services.AddSingleton<IRawArchive, BlobRawArchive>();
+        services.AddSingleton<IIngestionQueue, StorageIngestionQueue>();
+        services.AddSingleton<ITimelineStore, TableTimelineStore>();
+        services.AddSingleton<IIdentityStore, TableIdentityStore>();
+        services.AddSingleton<ICustomerStore, TableCustomerStore>();
+        services.AddSingleton<IDeadLetterStore, TableDeadLetterStore>();
+        services.AddSingleton<ISuppressionList, TableSuppressionList>();
+        services.AddSingleton<IStorageHealth, StorageHealth>();
+
+        // Pipeline logic (Core).
+        services.AddSingleton<WebhookIntake>();
+        services.AddSingleton<IdentityResolver>();
+        services.AddSingleton<ICustomerMerger, CustomerMerger>();
+        services.AddSingleton<DeliveryProcessor>();
+
+        // Sources.
+        services.AddOptions<HubSpotOptions>().BindConfiguration(HubSpotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddKeyedSingleton<IWebhookVerifier, HubSpotWebhookVerifier>(HubSpotAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, HubSpotAdapter>(HubSpotAdapter.SourceName);
+        services.AddKeyedSingleton<ITouchpointEnricher, HubSpotContactEnricher>(HubSpotAdapter.SourceName);
+        services.AddTransient<BearerTokenHandler<HubSpotOptions>>(sp => new(() => sp.GetRequiredService<IOptionsMonitor<HubSpotOptions>>().CurrentValue.AccessToken));
+        services.AddRefitGeneratedClient<IHubSpotCrmApi>(HubSpotJsonContext.Default)
+            .ConfigureHttpClient((sp, client) => client.BaseAddress = new Uri(sp.GetRequiredService<IOptionsMonitor<HubSpotOptions>>().CurrentValue.BaseUrl))
+            .AddHttpMessageHandler<BearerTokenHandler<HubSpotOptions>>()
+            .AddJourneyHubResilience(configuration);
+
+        AddPublisher(services, configuration);
+        return services;
+    }
+
+    private static void AddPublisher(IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection("ServiceBus");
+        var topic = section["Topic"] is { Length: > 0 } t ? t : "journey-events";
+        var connectionString = section["ConnectionString"];
+        var fullyQualifiedNamespace = section["FullyQualifiedNamespace"];
+        if (string.IsNullOrWhiteSpace(connectionString) && string.IsNullOrWhiteSpace(fullyQualifiedNamespace))
+        {
+            services.AddSingleton<ITouchpointPublisher, DisabledTouchpointPublisher>();
+            return;
+        }
+
+        services.AddSingleton(_ =>
+        {
+            if (!string.IsNullOrWhiteSpace(connectionString))
+            {
+                return new ServiceBusClient(connectionString);
+            }
+
+            TokenCredential credential = section["ClientId"] is { Length: > 0 } clientId
+                ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+                : new DefaultAzureCredential();
+            return new ServiceBusClient(fullyQualifiedNamespace, credential);
+        });
+        services.AddSingleton(sp => sp.GetRequiredService<ServiceBusClient>().CreateSender(topic));
+        services.AddSingleton<ITouchpointPublisher, ServiceBusTouchpointPublisher>();
+    }
+}

@@ -1,0 +1,40 @@
+namespace JourneyHub.Azure.Storage;
+
+/// <summary>Names of every storage resource the hub uses; infra/modules/storage.bicep creates the same ones.</summary>
+public static class StorageNames
+{
+    public const string RawContainer = "raw-payloads";
+    public const string IngestQueue = "journey-ingest";
+    public const string IngestPoisonQueue = "journey-ingest-poison";
+    public const string IdentitiesTable = "Identities";
+    public const string TimelineTable = "Timeline";
+    public const string CustomersTable = "Customers";
+    public const string DeadLettersTable = "DeadLetters";
+    public const string SuppressionsTable = "Suppressions";
+    public const string CheckpointsTable = "Checkpoints";
+
+    public static IReadOnlyList<string> Tables { get; } =
+        [IdentitiesTable, TimelineTable, CustomersTable, DeadLettersTable, SuppressionsTable, CheckpointsTable];
+}
+
+/// <summary>Table keys may not hold '/', '\\', '#', '?' or control characters; escape them (and '%') reversibly.</summary>
+public static class TableKey
+{
+    public static string Escape(string value)
+    {
+        var builder = new System.Text.StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            if (c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c))
+            {
+                builder.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,15 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace JourneyHub.Core.Ingestion;
+
+public sealed class IngestionOptions
+{
+    public const string Section = "Ingestion";
+
+    /// <summary>Attempts per queue message before it is dead-lettered; host.json's queues.maxDequeueCount says the same.</summary>
+    [Range(1, 100)]
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>Admin key for the admin routes on the local host (Functions uses its own master key).</summary>
+    public string? AdminKey { get; set; }
+}
