@@ -42,6 +42,7 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<IdentityResolver>();
         services.AddSingleton<ICustomerMerger, CustomerMerger>();
         services.AddSingleton<DeliveryProcessor>();
+        services.AddSingleton<QueueMessageHandler>();
 
         // Sources.
         services.AddOptions<HubSpotOptions>().BindConfiguration(HubSpotOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -1,0 +1,61 @@
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Journey;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Schema;
+using JourneyHub.Core.Timeline;
+
+namespace JourneyHub.Core.Api;
+
+/// <summary>What the read API serves, independent of the web framework. Merged-away ids answer for their survivor.</summary>
+public sealed class CustomerReader(ICustomerStore customers, IIdentityStore identities, ITimelineStore timeline)
+{
+    private const int MaxMergeHops = 10;
+
+    public async Task<CustomerRecord?> FindAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var record = await customers.GetAsync(customerId, cancellationToken);
+        for (var hop = 0; record?.MergedInto is { } next && hop < MaxMergeHops; hop++)
+        {
+            record = await customers.GetAsync(next, cancellationToken);
+        }
+
+        return record;
+    }
+
+    public async Task<TimelineResponse?> TimelineAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken)
+    {
+        var record = await FindAsync(customerId, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        var page = await timeline.QueryAsync(record.CustomerId, query, cancellationToken);
+        return new TimelineResponse(record.CustomerId, page.Items, page.NextCursor, MergedFrom(customerId, record));
+    }
+
+    public async Task<CustomerResponse?> LookupAsync(Identity identity, CancellationToken cancellationToken)
+    {
+        var customerId = await identities.FindCustomerAsync(identity, cancellationToken);
+        if (customerId is null)
+        {
+            return null;
+        }
+
+        var record = await FindAsync(customerId, cancellationToken);
+        return record is null ? null : new CustomerResponse(record.CustomerId, record.Identities, MergedFrom(customerId, record));
+    }
+
+    public async Task<JourneySummary?> JourneyAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var record = await FindAsync(customerId, cancellationToken);
+        return record is null ? null : JourneySummary.From(record, now) with { MergedFrom = MergedFrom(customerId, record) };
+    }
+
+    private static string? MergedFrom(string requested, CustomerRecord record) =>
+        string.Equals(requested, record.CustomerId, StringComparison.Ordinal) ? null : requested;
+}
+
+public sealed record TimelineResponse(string CustomerId, IReadOnlyList<Touchpoint> Items, string? NextCursor, string? MergedFrom);
+
+public sealed record CustomerResponse(string CustomerId, IReadOnlyList<Identity> Identities, string? MergedFrom);

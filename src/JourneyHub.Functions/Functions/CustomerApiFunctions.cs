@@ -1,0 +1,77 @@
+using JourneyHub.Core.Api;
+using JourneyHub.Core.Identities;
+using JourneyHub.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace JourneyHub.Functions.Functions;
+
+/// <summary>The read API that marketing tools pull timelines and identities from.</summary>
+public sealed class CustomerApiFunctions(CustomerReader reader, TimeProvider clock)
+{
+    [Function("GetTimeline")]
+    public async Task<IActionResult> GetTimeline(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "customers/{customerId}/timeline")] HttpRequest request,
+        string customerId,
+        CancellationToken cancellationToken)
+    {
+        if (!QueryParsing.IsValidCustomerId(customerId))
+        {
+            return InvalidCustomerId(customerId);
+        }
+
+        var (query, error) = QueryParsing.ParseTimeline(name => request.Query.TryGetValue(name, out var v) ? v.ToString() : null);
+        if (error is not null)
+        {
+            return HubResults.Problem(error, request.Path);
+        }
+
+        var timeline = await reader.TimelineAsync(customerId, query!, cancellationToken);
+        return timeline is null ? NotFound(customerId) : HubResults.Json(200, timeline);
+    }
+
+    [Function("GetJourney")]
+    public async Task<IActionResult> GetJourney(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "customers/{customerId}/journey")] HttpRequest request,
+        string customerId,
+        CancellationToken cancellationToken)
+    {
+        if (!QueryParsing.IsValidCustomerId(customerId))
+        {
+            return InvalidCustomerId(customerId);
+        }
+
+        var summary = await reader.JourneyAsync(customerId, clock.GetUtcNow(), cancellationToken);
+        return summary is null ? NotFound(customerId) : HubResults.Json(200, summary);
+    }
+
+    [Function("FindCustomer")]
+    public async Task<IActionResult> FindCustomer(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "customers")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var text = request.Query["identity"].ToString();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return HubResults.Problem(400, "Missing query parameter 'identity'", "Pass identity=<type>:<value>, e.g. identity=email:jane@example.com.");
+        }
+
+        var identity = IdentityNormalizer.Parse(text);
+        if (identity is null)
+        {
+            return HubResults.Problem(400, "Invalid query parameter 'identity'", "Use <type>:<value> with a type of email, phone, hubspot, salesforce, meta, instagram, trustpilot, google or custom:<name>, and a usable value.");
+        }
+
+        var customer = await reader.LookupAsync(identity, cancellationToken);
+        return customer is null
+            ? HubResults.Problem(404, "Customer not found", $"No customer has the identity {identity.Type}:{identity.Value}.")
+            : HubResults.Json(200, customer);
+    }
+
+    private static IActionResult InvalidCustomerId(string customerId) =>
+        HubResults.Problem(400, "Invalid customer id", $"'{(customerId.Length > 80 ? customerId[..80] : customerId)}' is not a customer id; ids look like cus_0195a1b2c3d4e5f6a7b8c9d0.");
+
+    private static IActionResult NotFound(string customerId) =>
+        HubResults.Problem(404, "Customer not found", $"No customer {customerId}.");
+}

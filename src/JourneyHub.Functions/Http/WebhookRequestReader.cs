@@ -1,0 +1,85 @@
+using JourneyHub.Core.Ingestion;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyHub.Functions.Http;
+
+/// <summary>
+/// Reads a webhook request into an <see cref="InboundWebhook"/>: the body byte for byte (never re-encoded,
+/// since signatures cover the raw bytes), capped at 1 MiB, and the URL as the sender saw it.
+/// </summary>
+public sealed partial class WebhookRequestReader(ILogger<WebhookRequestReader> logger)
+{
+    public async Task<(InboundWebhook? Webhook, IActionResult? Problem)> ReadAsync(
+        HttpRequest request,
+        string source,
+        IReadOnlyCollection<string> acceptedMediaTypes,
+        string? sourceName,
+        CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > WebhookIntake.MaxBodyBytes)
+        {
+            return Reject(source, 413, "Body too large", $"Webhook bodies are limited to {WebhookIntake.MaxBodyBytes} bytes.");
+        }
+
+        var mediaType = request.ContentType?.Split(';', 2)[0].Trim();
+        if (mediaType is null || !acceptedMediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+        {
+            return Reject(source, 415, "Unsupported content type", $"Send the body as {string.Join(" or ", acceptedMediaTypes)}; got '{mediaType ?? "none"}'.");
+        }
+
+        var body = await ReadBoundedAsync(request.Body, WebhookIntake.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Reject(source, 413, "Body too large", $"Webhook bodies are limited to {WebhookIntake.MaxBodyBytes} bytes.");
+        }
+
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in request.Headers)
+        {
+            // A repeated signature header is ambiguous: keep it visible as one joined value, which will not verify.
+            headers[name] = values.Count == 1 ? values[0] ?? "" : string.Join(",", values.ToArray());
+        }
+
+        return (new InboundWebhook(request.Method, ExternalUrl(request), headers, body, request.ContentType, sourceName), null);
+    }
+
+    /// <summary>The URL the sender called: proxies and the Functions front end pass the original scheme and host along.</summary>
+    public static string ExternalUrl(HttpRequest request)
+    {
+        var scheme = FirstForwarded(request.Headers["X-Forwarded-Proto"]) ?? request.Scheme;
+        var host = FirstForwarded(request.Headers["X-Forwarded-Host"]) ?? request.Host.Value;
+        return $"{scheme}://{host}{request.PathBase}{request.Path}{request.QueryString}";
+    }
+
+    private static string? FirstForwarded(Microsoft.Extensions.Primitives.StringValues values) =>
+        values.Count == 0 ? null : values[0]?.Split(',', 2)[0].Trim() is { Length: > 0 } first ? first : null;
+
+    private static async Task<byte[]?> ReadBoundedAsync(Stream stream, int max, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > max)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private (InboundWebhook?, IActionResult?) Reject(string source, int status, string title, string detail)
+    {
+        LogRejected(source, status, title);
+        return (null, HubResults.Problem(status, title, detail));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for {Source} refused with {Status}: {Title}")]
+    private partial void LogRejected(string source, int status, string title);
+}

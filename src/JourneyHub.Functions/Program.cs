@@ -1,0 +1,10 @@
+using JourneyHub.Azure.Configuration;
+using JourneyHub.Functions.Http;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddJourneyHub(builder.Configuration);
+builder.Services.AddJourneyHubHttp();
+builder.Build().Run();
