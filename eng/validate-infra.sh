@@ -62,6 +62,27 @@ if [[ "$count" -ne 0 ]]; then
   failed=1
 fi
 
+# Every app setting of the contract (CONTRACT.md section 3) and the identity/host settings must be
+# spelled out literally in the Bicep files.
+required_settings=(
+  AzureWebJobsStorage__accountName AzureWebJobsStorage__credential AzureWebJobsStorage__clientId
+  AzureWebJobsStorage__blobServiceUri AzureWebJobsStorage__queueServiceUri AzureWebJobsStorage__tableServiceUri
+  ServiceBus__FullyQualifiedNamespace ServiceBus__Topic ServiceBus__ClientId AZURE_CLIENT_ID
+  APPLICATIONINSIGHTS_CONNECTION_STRING APPLICATIONINSIGHTS_AUTHENTICATION_STRING
+  Sources__HubSpot__ClientSecret Sources__HubSpot__AccessToken Sources__HubSpot__BaseUrl
+  Sources__Salesforce__OrganizationId Sources__Salesforce__InstanceUrl Sources__Salesforce__AccessToken
+  Sources__Meta__AppSecret Sources__Meta__VerifyToken Sources__Meta__AccessToken Sources__Meta__BaseUrl
+  Sources__Trustpilot__ApiKey Sources__Trustpilot__BusinessUnitId Sources__Trustpilot__BaseUrl
+  Sources__Google__AccessToken Sources__Google__Locations Sources__Google__BaseUrl
+  'Sources__Custom__${'
+)
+for key in "${required_settings[@]}"; do
+  if ! grep -rqF --include='*.bicep' "$key" "$ROOT/infra"; then
+    echo "FAIL: app setting $key not found in infra/**/*.bicep" >&2
+    failed=1
+  fi
+done
+
 if [[ -e "$ROOT/infra/main.json" ]]; then
   echo "FAIL: infra/main.json must not be generated in the repo" >&2
   failed=1

@@ -249,10 +249,13 @@ var sourceBaseUrlSettings = {
 }
 
 // Versionless SecretUri: a new secret version is picked up without redeploying the settings.
+// Built from the deterministic vault name + the cloud's Key Vault DNS suffix (no runtime reference()
+// inside the lambda, What-If can predict it); the vault and its secrets exist before the site (rbac dependsOn).
+var keyVaultSecretsBaseUri = 'https://${keyVaultName}${environment().suffixes.keyvaultDns}/secrets/'
 var keyVaultReferenceSettings = toObject(
   keyVaultSettings,
   s => s.setting,
-  s => '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${s.secretName}/)'
+  s => '@Microsoft.KeyVault(SecretUri=${keyVaultSecretsBaseUri}${s.secretName}/)'
 )
 
 module functionApp 'modules/function.bicep' = {
