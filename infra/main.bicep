@@ -1,0 +1,315 @@
+// JourneyHub: `azd up` entry point. Subscription scope: creates rg-<env> and everything in it.
+// Plain local modules only (no registry references), so `bicep build` runs offline.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; used for the resource group name and the resource token.')
+param environmentName string
+
+@minLength(1)
+@description('Region for every resource. Must offer the Flex Consumption plan.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the deploying user or CI principal (AZURE_PRINCIPAL_ID). Empty to skip its data-plane roles.')
+param principalId string = ''
+
+@description('Principal type of principalId.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param principalType string = 'User'
+
+@description('Custom Standard Webhooks source names; each gets Sources__Custom__<name>__Secret (lower-case letters, digits, hyphens).')
+param customSourceNames array = [
+  'website'
+]
+
+@description('Standard Webhooks secrets (whsec_...) per custom source name, e.g. { "website": "whsec_..." }.')
+@secure()
+param customSourceSecrets object = {}
+
+@description('Function app scale-out limit.')
+param maximumInstanceCount int = 100
+
+@description('Key Vault purge protection (cannot be disabled once on; blocks `azd down --purge` of the vault).')
+param keyVaultPurgeProtection bool = true
+
+// ---- source secrets: stored in Key Vault only when a value is given (see docs/deploy.md) ----
+
+@secure()
+@description('HubSpot app client secret (X-HubSpot-Signature-v3).')
+param hubSpotClientSecret string = ''
+
+@secure()
+@description('HubSpot private app access token (enrichment).')
+param hubSpotAccessToken string = ''
+
+@secure()
+@description('Salesforce 18-character organization id expected in Outbound Messages.')
+param salesforceOrganizationId string = ''
+
+@secure()
+@description('Salesforce instance URL, e.g. https://mycompany.my.salesforce.com.')
+param salesforceInstanceUrl string = ''
+
+@secure()
+@description('Salesforce access token (enrichment).')
+param salesforceAccessToken string = ''
+
+@secure()
+@description('Meta app secret (X-Hub-Signature-256).')
+param metaAppSecret string = ''
+
+@secure()
+@description('Meta webhook verify token (hub.verify_token).')
+param metaVerifyToken string = ''
+
+@secure()
+@description('Meta page / Instagram access token (enrichment).')
+param metaAccessToken string = ''
+
+@secure()
+@description('Trustpilot API key.')
+param trustpilotApiKey string = ''
+
+@secure()
+@description('Trustpilot business unit id.')
+param trustpilotBusinessUnitId string = ''
+
+@secure()
+@description('Google Business Profile access token.')
+param googleAccessToken string = ''
+
+@secure()
+@description('Google Business Profile locations (comma-separated accounts/{a}/locations/{l}).')
+param googleLocations string = ''
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+// Names are computed here (not read from module outputs) so What-If can predict every resource id.
+var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
+var identityName = '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+var serviceBusNamespaceName = '${abbrs.serviceBusNamespaces}${resourceToken}'
+var keyVaultName = '${abbrs.keyVaultVaults}${resourceToken}'
+var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
+var deploymentContainerName = 'app-package-${resourceToken}'
+var serviceBusTopicName = 'journey-events'
+
+// One row per Key Vault-backed app setting. `provided` decides whether the secret and the setting exist:
+// an unresolvable @Microsoft.KeyVault(...) reference would reach the app as a non-empty literal string.
+var sourceSecretSettings = [
+  { setting: 'Sources__HubSpot__ClientSecret', secretName: 'hubspot-client-secret', provided: !empty(hubSpotClientSecret) }
+  { setting: 'Sources__HubSpot__AccessToken', secretName: 'hubspot-access-token', provided: !empty(hubSpotAccessToken) }
+  { setting: 'Sources__Salesforce__OrganizationId', secretName: 'salesforce-organization-id', provided: !empty(salesforceOrganizationId) }
+  { setting: 'Sources__Salesforce__InstanceUrl', secretName: 'salesforce-instance-url', provided: !empty(salesforceInstanceUrl) }
+  { setting: 'Sources__Salesforce__AccessToken', secretName: 'salesforce-access-token', provided: !empty(salesforceAccessToken) }
+  { setting: 'Sources__Meta__AppSecret', secretName: 'meta-app-secret', provided: !empty(metaAppSecret) }
+  { setting: 'Sources__Meta__VerifyToken', secretName: 'meta-verify-token', provided: !empty(metaVerifyToken) }
+  { setting: 'Sources__Meta__AccessToken', secretName: 'meta-access-token', provided: !empty(metaAccessToken) }
+  { setting: 'Sources__Trustpilot__ApiKey', secretName: 'trustpilot-api-key', provided: !empty(trustpilotApiKey) }
+  { setting: 'Sources__Trustpilot__BusinessUnitId', secretName: 'trustpilot-business-unit-id', provided: !empty(trustpilotBusinessUnitId) }
+  { setting: 'Sources__Google__AccessToken', secretName: 'google-access-token', provided: !empty(googleAccessToken) }
+  { setting: 'Sources__Google__Locations', secretName: 'google-locations', provided: !empty(googleLocations) }
+]
+
+var customSecretSettings = [
+  for name in customSourceNames: {
+    setting: 'Sources__Custom__${name}__Secret'
+    secretName: 'custom-${toLower(name)}-secret'
+    provided: !empty(customSourceSecrets[?name] ?? '')
+  }
+]
+
+var keyVaultSettings = filter(concat(sourceSecretSettings, customSecretSettings), s => s.provided)
+
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: identityName
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: applicationInsightsName
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'servicebus'
+  scope: rg
+  params: {
+    name: serviceBusNamespaceName
+    location: location
+    tags: tags
+    topicName: serviceBusTopicName
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: keyVaultName
+    location: location
+    tags: tags
+    enablePurgeProtection: keyVaultPurgeProtection
+    secrets: union(
+      {
+        'hubspot-client-secret': hubSpotClientSecret
+        'hubspot-access-token': hubSpotAccessToken
+        'salesforce-organization-id': salesforceOrganizationId
+        'salesforce-instance-url': salesforceInstanceUrl
+        'salesforce-access-token': salesforceAccessToken
+        'meta-app-secret': metaAppSecret
+        'meta-verify-token': metaVerifyToken
+        'meta-access-token': metaAccessToken
+        'trustpilot-api-key': trustpilotApiKey
+        'trustpilot-business-unit-id': trustpilotBusinessUnitId
+        'google-access-token': googleAccessToken
+        'google-locations': googleLocations
+      },
+      toObject(customSourceNames, name => 'custom-${toLower(name)}-secret', name => customSourceSecrets[?name] ?? '')
+    )
+  }
+}
+
+module rbac 'modules/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    identityName: identityName
+    userPrincipalId: principalId
+    userPrincipalType: principalType
+    storageAccountName: storageAccountName
+    serviceBusNamespaceName: serviceBusNamespaceName
+    serviceBusTopicName: serviceBusTopicName
+    keyVaultName: keyVaultName
+    applicationInsightsName: applicationInsightsName
+  }
+  dependsOn: [
+    identity
+    storage
+    serviceBus
+    keyVault
+    monitoring
+  ]
+}
+
+// Contract settings (CONTRACT.md section 3). Host/identity settings (AzureWebJobsStorage__*, AZURE_CLIENT_ID,
+// APPLICATIONINSIGHTS_*) are added in modules/function.bicep.
+var serviceBusSettings = {
+  ServiceBus__FullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  ServiceBus__Topic: serviceBus.outputs.topicName
+  ServiceBus__ClientId: identity.outputs.clientId
+}
+
+var sourceBaseUrlSettings = {
+  Sources__HubSpot__BaseUrl: 'https://api.hubapi.com'
+  Sources__Meta__BaseUrl: 'https://graph.facebook.com'
+  Sources__Trustpilot__BaseUrl: 'https://api.trustpilot.com'
+  Sources__Google__BaseUrl: 'https://mybusiness.googleapis.com'
+}
+
+// Versionless SecretUri: a new secret version is picked up without redeploying the settings.
+// Built from the deterministic vault name + the cloud's Key Vault DNS suffix (no runtime reference()
+// inside the lambda, What-If can predict it); the vault and its secrets exist before the site (rbac dependsOn).
+var keyVaultSecretsBaseUri = 'https://${keyVaultName}${environment().suffixes.keyvaultDns}/secrets/'
+var keyVaultReferenceSettings = toObject(
+  keyVaultSettings,
+  s => s.setting,
+  s => '@Microsoft.KeyVault(SecretUri=${keyVaultSecretsBaseUri}${s.secretName}/)'
+)
+
+module functionApp 'modules/function.bicep' = {
+  name: 'function'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+    serviceName: 'api'
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storageAccountName
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsName: applicationInsightsName
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: 2048
+    appSettings: union(serviceBusSettings, sourceBaseUrlSettings, keyVaultReferenceSettings)
+  }
+  // Roles first: the host needs storage access at start-up and Key Vault references resolve on start.
+  dependsOn: [
+    storage
+    monitoring
+    rbac
+  ]
+}
+
+var functionUrl = functionApp.outputs.uri
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_URL string = functionUrl
+output SERVICE_API_NAME string = functionApp.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
+output SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output SERVICE_BUS_TOPIC string = serviceBus.outputs.topicName
+output STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_CLIENT_ID string = identity.outputs.clientId
+
+@description('HubSpot webhook target URL (signature-verified; no function key needed).')
+output WEBHOOK_URL_HUBSPOT string = '${functionUrl}/api/webhooks/hubspot'
+
+@description('Salesforce Outbound Message endpoint. Key-protected: append ?code=<function key> before pasting it into Salesforce.')
+output WEBHOOK_URL_SALESFORCE string = '${functionUrl}/api/webhooks/salesforce'
+
+@description('Meta callback URL (GET verification + POST events, signature-verified; no function key needed).')
+output WEBHOOK_URL_META string = '${functionUrl}/api/webhooks/meta'
+
+@description('Trustpilot webhook URL. Key-protected: append ?code=<function key> before pasting it into Trustpilot.')
+output WEBHOOK_URL_TRUSTPILOT string = '${functionUrl}/api/webhooks/trustpilot'
+
+@description('Custom Standard Webhooks sources: append /<name> (one of customSourceNames).')
+output WEBHOOK_URL_CUSTOM_BASE string = '${functionUrl}/api/webhooks/custom'
