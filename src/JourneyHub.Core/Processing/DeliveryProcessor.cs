@@ -118,6 +118,7 @@ public sealed partial class DeliveryProcessor(
             list.Add(touchpoint with { CustomerId = customerId });
         }
 
+        byCustomer = await FollowMergesAsync(byCustomer, cancellationToken);
         var inserted = 0;
         var duplicates = 0;
         var stored = new List<Touchpoint>();
@@ -151,6 +152,37 @@ public sealed partial class DeliveryProcessor(
 
         LogProcessed(message.Source, message.BlobName, inserted, duplicates, normalized.Rejected.Count, suppressed, message.CorrelationId);
         return new ProcessingReport(inserted, duplicates, normalized.Rejected.Count, suppressed, byCustomer.Keys.ToList());
+    }
+
+    /// <summary>
+    /// A later touchpoint of the same payload may have merged a customer that an earlier one was assigned
+    /// to; rows go to the survivor, never to a merged-away partition.
+    /// </summary>
+    private async Task<Dictionary<string, List<Touchpoint>>> FollowMergesAsync(Dictionary<string, List<Touchpoint>> byCustomer, CancellationToken cancellationToken)
+    {
+        if (byCustomer.Count < 2)
+        {
+            return byCustomer;
+        }
+
+        var result = new Dictionary<string, List<Touchpoint>>(StringComparer.Ordinal);
+        foreach (var (customerId, list) in byCustomer)
+        {
+            var survivor = customerId;
+            for (var hop = 0; hop < 10 && (await customers.GetAsync(survivor, cancellationToken))?.MergedInto is { } next; hop++)
+            {
+                survivor = next;
+            }
+
+            if (!result.TryGetValue(survivor, out var target))
+            {
+                result[survivor] = target = [];
+            }
+
+            target.AddRange(list.Select(t => t with { CustomerId = survivor }));
+        }
+
+        return result;
     }
 
     /// <summary>Recomputes a customer's journey summary from every row of the timeline.</summary>

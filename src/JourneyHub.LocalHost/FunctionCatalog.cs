@@ -1,0 +1,39 @@
+using System.Reflection;
+using Microsoft.Azure.Functions.Worker;
+
+namespace JourneyHub.LocalHost;
+
+/// <summary>
+/// The Functions app's own function classes, read from their attributes. The local host maps exactly
+/// these, so its routes cannot drift from what Azure serves.
+/// </summary>
+public static class FunctionCatalog
+{
+    public static Assembly FunctionsAssembly => typeof(Functions.Functions.HubSpotWebhookFunction).Assembly;
+
+    public static IReadOnlyList<HttpFunction> HttpFunctions { get; } = Discover()
+        .SelectMany(f => f.Method.GetParameters()
+            .Select(p => p.GetCustomAttribute<HttpTriggerAttribute>())
+            .OfType<HttpTriggerAttribute>()
+            .Select(t => new HttpFunction(f.Name, "api/" + (t.Route ?? f.Name), t.Methods ?? ["get", "post"], t.AuthLevel, f.Method)))
+        .ToList();
+
+    public static IReadOnlyList<QueueFunction> QueueFunctions { get; } = Discover()
+        .SelectMany(f => f.Method.GetParameters()
+            .Select(p => p.GetCustomAttribute<QueueTriggerAttribute>())
+            .OfType<QueueTriggerAttribute>()
+            .Select(t => new QueueFunction(f.Name, t.QueueName, f.Method)))
+        .ToList();
+
+    private static IEnumerable<(string Name, MethodInfo Method)> Discover() =>
+        FunctionsAssembly.GetTypes()
+            .Where(t => t.IsClass && !t.IsAbstract)
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance))
+            .Select(m => (Attribute: m.GetCustomAttribute<FunctionAttribute>(), Method: m))
+            .Where(x => x.Attribute is not null)
+            .Select(x => (x.Attribute!.Name, x.Method));
+}
+
+public sealed record HttpFunction(string Name, string Route, IReadOnlyList<string> Methods, AuthorizationLevel AuthLevel, MethodInfo Method);
+
+public sealed record QueueFunction(string Name, string QueueName, MethodInfo Method);

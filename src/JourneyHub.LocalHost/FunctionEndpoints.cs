@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure.Storage.Queues.Models;
+using JourneyHub.Functions.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.Azure.Functions.Worker;
+
+namespace JourneyHub.LocalHost;
+
+/// <summary>Maps every HTTP-triggered function onto ASP.NET Core routing and invokes it the way the worker would.</summary>
+public static partial class FunctionEndpoints
+{
+    public static void MapFunctions(this WebApplication app)
+    {
+        foreach (var function in FunctionCatalog.HttpFunctions)
+        {
+            app.MapMethods("/" + function.Route, function.Methods.Select(m => m.ToUpperInvariant()), context => InvokeAsync(context, function))
+                .WithName(function.Name);
+        }
+    }
+
+    private static async Task InvokeAsync(HttpContext context, HttpFunction function)
+    {
+        var settings = context.RequestServices.GetRequiredService<IConfiguration>();
+        if (!IsAuthorized(context.Request, function.AuthLevel, settings))
+        {
+            var unauthorized = HubResults.Problem(401, "Missing or wrong key", "This route needs the function key in the 'code' query parameter or the 'x-functions-key' header.");
+            await unauthorized.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+            return;
+        }
+
+        var instance = ActivatorUtilities.CreateInstance(context.RequestServices, function.Method.DeclaringType!);
+        var arguments = function.Method.GetParameters().Select(p => Bind(p.ParameterType, p.Name!, context)).ToArray();
+        var result = await (Task<IActionResult>)function.Method.Invoke(instance, arguments)!;
+        await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+    }
+
+    private static object? Bind(Type type, string name, HttpContext context) =>
+        type == typeof(HttpRequest) ? context.Request
+        : type == typeof(CancellationToken) ? context.RequestAborted
+        : type == typeof(string) ? context.Request.RouteValues[name]?.ToString()
+        : throw new InvalidOperationException($"The local host cannot bind parameter '{name}' of type {type.Name}.");
+
+    /// <summary>
+    /// Function and admin keys are checked only when configured (<c>LocalHost:FunctionKey</c>,
+    /// <c>LocalHost:AdminKey</c>); without them a local run is open, as the Functions Core Tools are.
+    /// </summary>
+    internal static bool IsAuthorized(HttpRequest request, AuthorizationLevel level, IConfiguration settings)
+    {
+        if (level == AuthorizationLevel.Anonymous)
+        {
+            return true;
+        }
+
+        var adminKey = settings["LocalHost:AdminKey"];
+        var functionKey = settings["LocalHost:FunctionKey"];
+        var accepted = level == AuthorizationLevel.Admin
+            ? new[] { adminKey }
+            : new[] { functionKey, adminKey };
+        if (accepted.All(string.IsNullOrEmpty))
+        {
+            return level != AuthorizationLevel.Admin || string.IsNullOrEmpty(functionKey);
+        }
+
+        var given = request.Query["code"].FirstOrDefault() ?? request.Headers["x-functions-key"].FirstOrDefault();
+        return given is not null && accepted.Any(k => !string.IsNullOrEmpty(k) && FixedTimeEquals(k, given));
+    }
+
+    private static bool FixedTimeEquals(string expected, string given) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(given)));
+
+    internal static Task InvokeQueueFunctionAsync(IServiceProvider services, QueueFunction function, QueueMessage message, CancellationToken cancellationToken)
+    {
+        var instance = ActivatorUtilities.CreateInstance(services, function.Method.DeclaringType!);
+        var arguments = function.Method.GetParameters()
+            .Select(p => p.ParameterType == typeof(QueueMessage) ? message
+                : p.ParameterType == typeof(string) ? message.MessageText
+                : p.ParameterType == typeof(CancellationToken) ? (object)cancellationToken
+                : throw new InvalidOperationException($"The local host cannot bind parameter '{p.Name}' of {function.Name}."))
+            .ToArray();
+        return (Task)function.Method.Invoke(instance, arguments)!;
+    }
+}

@@ -1,0 +1,29 @@
+using JourneyHub.Azure.Configuration;
+using JourneyHub.Functions.Http;
+using JourneyHub.LocalHost;
+
+// The local host serves the Functions app's routes with the same function classes, on Azurite by default.
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["AzureWebJobsStorage"] = builder.Configuration["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true",
+});
+if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:7071");
+}
+
+var azurite = await LocalStorage.EnsureAzuriteAsync(builder.Configuration);
+builder.Services.AddJourneyHub(builder.Configuration);
+builder.Services.AddJourneyHubHttp();
+builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.Section);
+builder.Services.AddHostedService<QueueTriggerWorker>();
+builder.Services.AddRouting();
+
+var app = builder.Build();
+app.MapFunctions();
+app.Lifetime.ApplicationStopped.Register(() => azurite?.DisposeAsync().AsTask().GetAwaiter().GetResult());
+await app.RunAsync();
+
+/// <summary>Entry point, visible to the integration tests.</summary>
+public partial class Program;

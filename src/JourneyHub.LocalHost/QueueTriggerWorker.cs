@@ -1,0 +1,109 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using JourneyHub.Azure.Storage;
+using JourneyHub.Core.Ingestion;
+using Microsoft.Extensions.Options;
+
+namespace JourneyHub.LocalHost;
+
+/// <summary>
+/// Plays the Functions host's queue listener: receives batches, runs the queue-triggered function, deletes
+/// on success, leaves the message to reappear after its visibility timeout on failure, and moves it to
+/// "&lt;queue&gt;-poison" after maxDequeueCount attempts — the same contract as host.json describes.
+/// </summary>
+public sealed partial class QueueTriggerWorker(
+    IServiceProvider services,
+    StorageClients clients,
+    StorageBootstrap bootstrap,
+    IOptions<IngestionOptions> ingestion,
+    IOptions<LocalHostOptions> options,
+    ILogger<QueueTriggerWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var workers = FunctionCatalog.QueueFunctions.Select(f => RunAsync(f, stoppingToken)).ToList();
+        await Task.WhenAll(workers);
+    }
+
+    private async Task RunAsync(QueueFunction function, CancellationToken stoppingToken)
+    {
+        var queue = clients.Queues.GetQueueClient(function.QueueName);
+        var poison = clients.Queues.GetQueueClient(function.QueueName + "-poison");
+        var idleDelay = options.Value.MinPollingInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await bootstrap.EnsureAsync(stoppingToken);
+                QueueMessage[] messages = await queue.ReceiveMessagesAsync(options.Value.BatchSize, options.Value.VisibilityTimeout, stoppingToken);
+                if (messages.Length == 0)
+                {
+                    await Task.Delay(idleDelay, stoppingToken);
+                    idleDelay = TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, options.Value.MaxPollingInterval.Ticks));
+                    continue;
+                }
+
+                idleDelay = options.Value.MinPollingInterval;
+                await Task.WhenAll(messages.Select(m => HandleAsync(function, queue, poison, m, stoppingToken)));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Storage down: keep polling, slower, like the Functions host does.
+                LogPollFailed(ex, function.QueueName);
+                await Task.Delay(options.Value.MaxPollingInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task HandleAsync(QueueFunction function, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await FunctionEndpoints.InvokeQueueFunctionAsync(services, function, message, stoppingToken);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            var inner = ex is System.Reflection.TargetInvocationException { InnerException: { } e } ? e : ex;
+            LogAttemptFailed(inner, function.Name, message.MessageId, message.DequeueCount);
+            if (message.DequeueCount >= ingestion.Value.MaxDequeueCount)
+            {
+                await poison.SendMessageAsync(message.MessageText, CancellationToken.None);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+                LogPoisoned(message.MessageId, poison.Name);
+            }
+            else
+            {
+                // Make it visible again soon (the Functions host does the same with its visibilityTimeout).
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.Value.RetryDelay, cancellationToken: CancellationToken.None);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling {Queue} failed; retrying")]
+    private partial void LogPollFailed(Exception exception, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Function} failed for message {MessageId} (attempt {DequeueCount})")]
+    private partial void LogAttemptFailed(Exception exception, string function, string messageId, long dequeueCount);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} moved to {PoisonQueue}")]
+    private partial void LogPoisoned(string messageId, string poisonQueue);
+}
+
+public sealed class LocalHostOptions
+{
+    public const string Section = "LocalHost";
+
+    public int BatchSize { get; set; } = 16;
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan MinPollingInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public string? FunctionKey { get; set; }
+    public string? AdminKey { get; set; }
+}
