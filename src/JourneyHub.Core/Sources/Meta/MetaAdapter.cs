@@ -393,7 +393,7 @@ public sealed record MetaMessaging
 
     /// <summary>read, delivery, postback, reaction, …: named in the rejection reason.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Other { get; init; }
+    public Dictionary<string, JsonElement>? Other { get; set; }
 }
 
 public sealed record MetaMessage
