@@ -32,11 +32,14 @@ public static class JourneyRules
             [("salesforce", "action:contact.created")] = JourneyStage.Awareness,
             [("salesforce", "action:opportunity.updated")] = JourneyStage.Consideration,
             [("salesforce", "action:deal.won")] = JourneyStage.Decision,
+            [("salesforce", "action:deal.lost")] = JourneyStage.Consideration, // they weighed it and said no: not a decision to buy
+            [("salesforce", "action:meeting.booked")] = JourneyStage.Consideration,
             [("salesforce", "action:case.opened")] = JourneyStage.Retention,
             // Social mentions and comments are discovery; a direct message is a question before buying.
             [("meta", "action:comment.posted")] = JourneyStage.Awareness,
             [("meta", "action:mention.posted")] = JourneyStage.Awareness,
             [("meta", "action:message.received")] = JourneyStage.Consideration,
+            [("meta", "action:post.published")] = JourneyStage.Awareness,
             [("instagram", "action:comment.posted")] = JourneyStage.Awareness,
             [("instagram", "action:mention.posted")] = JourneyStage.Awareness,
             [("instagram", "action:message.received")] = JourneyStage.Consideration,
@@ -45,6 +48,8 @@ public static class JourneyRules
             [("trustpilot", "action:review.updated")] = JourneyStage.Retention,
             [("google", "action:review.posted")] = JourneyStage.Retention,
             [("google", "action:review.updated")] = JourneyStage.Retention,
+            // Any source (custom:<name> included) unless a row above says otherwise.
+            [("*", "action:review.posted")] = JourneyStage.Retention,
             [("*", "action:survey.answered")] = JourneyStage.Retention,
             [("*", "action:purchase.completed")] = JourneyStage.Decision,
             [("*", "action:support.ticket")] = JourneyStage.Retention,

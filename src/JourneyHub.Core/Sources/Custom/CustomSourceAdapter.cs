@@ -1,0 +1,326 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Journey;
+using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sentiment;
+
+namespace JourneyHub.Core.Sources.Custom;
+
+/// <summary>
+/// Any system that sends the canonical event over Standard Webhooks to <c>/api/webhooks/custom/{name}</c>:
+/// <c>{"type":"touchpoint.created","timestamp","data":{sourceSystem, externalId, channel, occurredAt, action?, stage?,
+/// person{email?, phone?, externalIds?}, survey?, rating?, attributes?}}</c>. The touchpoint's source is
+/// <c>custom:&lt;name&gt;</c> and its <c>sourceEventId</c> the <c>webhook-id</c> (the same on the sender's retries).
+/// </summary>
+public sealed partial class CustomSourceAdapter : ISourceAdapter
+{
+    public const string SourceName = "custom";
+    public const string EventType = "touchpoint.created";
+
+    /// <summary>What happened when the sender names only the channel.</summary>
+    public static IReadOnlyDictionary<Channel, string> DefaultActions { get; } = new Dictionary<Channel, string>
+    {
+        [Channel.InStore] = "purchase.completed",
+        [Channel.Survey] = "survey.answered",
+        [Channel.Review] = "review.posted",
+        [Channel.Web] = "page.viewed",
+        [Channel.Email] = "email.received",
+        [Channel.Phone] = "call.logged",
+        [Channel.Chat] = "message.received",
+        [Channel.Meeting] = "meeting.booked",
+        [Channel.Social] = "comment.posted",
+        [Channel.Ads] = "ad.clicked",
+        [Channel.Crm] = "record.updated",
+        [Channel.Other] = "event.recorded",
+    };
+
+    private static readonly Dictionary<string, Channel> Channels = Enum.GetValues<Channel>()
+        .ToDictionary(c => JsonSerializer.Serialize(c, CustomJsonContext.Default.Channel).Trim('"'), c => c, StringComparer.OrdinalIgnoreCase);
+
+    private static readonly Dictionary<string, JourneyStage> Stages = Enum.GetValues<JourneyStage>()
+        .ToDictionary(s => JsonSerializer.Serialize(s, CustomJsonContext.Default.JourneyStage).Trim('"'), s => s, StringComparer.OrdinalIgnoreCase);
+
+    private static readonly Dictionary<string, SurveyType> SurveyTypes = Enum.GetValues<SurveyType>()
+        .ToDictionary(s => JsonSerializer.Serialize(s, CustomJsonContext.Default.SurveyType).Trim('"'), s => s, StringComparer.OrdinalIgnoreCase);
+
+    public string Source => SourceName;
+
+    public NormalizationResult Normalize(RawPayload payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var colon = payload.Source.IndexOf(':', StringComparison.Ordinal);
+        var name = colon < 0 ? "" : payload.Source[(colon + 1)..].Trim().ToLowerInvariant();
+        if (name.Length == 0)
+        {
+            return NormalizationResult.Failed($"Custom payload source '{payload.Source}' does not name the sending system (custom:<name>).");
+        }
+
+        CustomEvent? body;
+        try
+        {
+            body = JsonSerializer.Deserialize(payload.Body.Span, CustomJsonContext.Default.CustomEvent);
+        }
+        catch (JsonException ex)
+        {
+            return NormalizationResult.Failed($"Custom payload is not a canonical event object: {ex.Message}");
+        }
+
+        var outcome = body is null ? AdapterOutcome.Fail("the body is JSON null") : Map(name, body, payload);
+        return outcome.Touchpoint is { } touchpoint
+            ? new NormalizationResult([touchpoint], [])
+            : new NormalizationResult([], [new RejectedEntry(0, $"custom:{name} event: {outcome.Error}")]);
+    }
+
+    private static AdapterOutcome Map(string name, CustomEvent body, RawPayload payload)
+    {
+        if (body.Type != EventType)
+        {
+            return AdapterOutcome.Fail($"type '{body.Type}' is not supported ({EventType})");
+        }
+
+        if (body.Data is not { } data)
+        {
+            return AdapterOutcome.Fail("data is missing");
+        }
+
+        var source = IdentityTypes.CustomPrefix + name;
+        var sourceEventId = payload.Properties.TryGetValue(CustomWebhookVerifier.WebhookIdProperty, out var webhookId) && webhookId.Length > 0
+            ? webhookId
+            : data.ExternalId;
+        if (string.IsNullOrEmpty(sourceEventId))
+        {
+            return AdapterOutcome.Fail("neither a webhook-id nor data.externalId identifies the event");
+        }
+
+        // Survey and rating first: they decide the default channel and action.
+        SurveyAnswer? survey = null;
+        Schema.Sentiment? sentiment = null;
+        if (data.Survey is { } s)
+        {
+            if (s.Type is null || !SurveyTypes.TryGetValue(s.Type, out var surveyType))
+            {
+                return AdapterOutcome.Fail($"survey.type '{s.Type}' is not nps, csat or ces");
+            }
+
+            if (s.Score is not { } score || SentimentRules.FromSurvey(surveyType, score) is not { } surveySentiment)
+            {
+                var rule = SentimentRules.SurveyTable[surveyType];
+                return AdapterOutcome.Fail($"survey.score '{s.Score}' is not a whole number from {rule.Min} to {rule.Max}");
+            }
+
+            survey = new SurveyAnswer(surveyType, score, string.IsNullOrWhiteSpace(s.Comment) ? null : s.Comment);
+            sentiment = surveySentiment;
+        }
+
+        Rating? rating = null;
+        if (data.Rating is { } r)
+        {
+            var scale = r.Scale ?? 5;
+            if (r.Value is not { } value || SentimentRules.FromRating(value, scale) is not { } ratingSentiment)
+            {
+                return AdapterOutcome.Fail($"rating {r.Value}/{scale} is not a whole number from 1 to the scale (2–100)");
+            }
+
+            rating = new Rating(value, scale);
+            sentiment ??= ratingSentiment;
+        }
+
+        Channel channel;
+        if (string.IsNullOrWhiteSpace(data.Channel))
+        {
+            channel = survey is not null ? Channel.Survey : rating is not null ? Channel.Review : Channel.Other;
+        }
+        else if (!Channels.TryGetValue(data.Channel.Trim(), out channel))
+        {
+            return AdapterOutcome.Fail($"channel '{data.Channel}' is not one of {string.Join(", ", Channels.Keys)}");
+        }
+
+        string action;
+        if (!string.IsNullOrWhiteSpace(data.Action))
+        {
+            action = data.Action.Trim().ToLowerInvariant();
+            if (!ActionPattern().IsMatch(action))
+            {
+                return AdapterOutcome.Fail($"action '{data.Action}' is not a dotted verb such as purchase.completed");
+            }
+        }
+        else
+        {
+            action = survey is not null ? "survey.answered" : rating is not null ? "review.posted" : DefaultActions[channel];
+        }
+
+        JourneyStage? stage;
+        if (string.IsNullOrWhiteSpace(data.Stage))
+        {
+            stage = JourneyRules.StageForAction(source, action);
+        }
+        else if (Stages.TryGetValue(data.Stage.Trim(), out var given))
+        {
+            stage = given;
+        }
+        else
+        {
+            return AdapterOutcome.Fail($"stage '{data.Stage}' is not one of awareness, consideration, decision, retention");
+        }
+
+        var identities = new List<Identity>();
+        if (data.Person is { } person)
+        {
+            AdapterText.AddIdentity(identities, IdentityTypes.Email, person.Email);
+            AdapterText.AddIdentity(identities, IdentityTypes.Phone, person.Phone);
+            AdapterText.AddIdentity(identities, source, person.Id);
+            AddExternalIds(identities, source, person.ExternalIds);
+        }
+
+        if (identities.Count == 0)
+        {
+            return AdapterOutcome.Fail("person names no e-mail, phone or external id");
+        }
+
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in data.Attributes ?? [])
+        {
+            if (AttributeText(value) is { } text && key.Length is > 0 and <= 128)
+            {
+                attributes[key] = text;
+            }
+        }
+
+        if (!string.IsNullOrEmpty(data.SourceSystem))
+        {
+            attributes["sourceSystem"] = data.SourceSystem;
+        }
+
+        if (!string.IsNullOrEmpty(data.ExternalId))
+        {
+            attributes["externalId"] = data.ExternalId;
+        }
+
+        var summary = data.Summary is { Length: > 0 } given2 ? AdapterText.Clip(given2, 200)
+            : survey is not null ? $"{survey.Type.ToString().ToUpperInvariant()} {survey.Score.ToString(CultureInfo.InvariantCulture)} from {name}{(survey.Comment is null ? "" : $": \"{AdapterText.Clip(survey.Comment)}\"")}"
+            : rating is not null ? $"{rating.Value}/{rating.Scale} rating from {name}"
+            : $"{action} ({JsonSerializer.Serialize(channel, CustomJsonContext.Default.Channel).Trim('"')}) from {name}";
+
+        return AdapterOutcome.Ok(new Touchpoint
+        {
+            TouchpointId = TouchpointIds.For(source, sourceEventId),
+            Source = source,
+            SourceEventId = sourceEventId,
+            OccurredAt = data.OccurredAt ?? body.Timestamp ?? payload.ReceivedAt,
+            Channel = channel,
+            Kind = JourneyRules.KindFor(channel),
+            Stage = stage,
+            Action = action,
+            Summary = summary,
+            Sentiment = sentiment,
+            Rating = rating,
+            Survey = survey,
+            Identities = identities,
+            Attributes = attributes,
+        });
+    }
+
+    /// <summary>
+    /// <c>externalIds</c> may be a string or an array of strings (the system's own person ids → <c>custom:&lt;name&gt;</c>),
+    /// or an object of system → id, where a built-in identity type (<c>hubspot</c>, <c>salesforce</c>, …) keeps its type and
+    /// any other key becomes <c>custom:&lt;key&gt;</c>.
+    /// </summary>
+    private static void AddExternalIds(List<Identity> identities, string source, JsonElement? externalIds)
+    {
+        switch (externalIds)
+        {
+            case { ValueKind: JsonValueKind.String } single:
+                AdapterText.AddIdentity(identities, source, single.GetString());
+                break;
+            case { ValueKind: JsonValueKind.Array } array:
+                foreach (var item in array.EnumerateArray())
+                {
+                    AdapterText.AddIdentity(identities, source, AttributeText(item));
+                }
+
+                break;
+            case { ValueKind: JsonValueKind.Object } map:
+                foreach (var property in map.EnumerateObject())
+                {
+                    var key = property.Name.Trim().ToLowerInvariant();
+                    var type = IdentityTypes.IsKnown(key) ? key : IdentityTypes.CustomPrefix + key;
+                    if (IdentityTypes.IsKnown(type))
+                    {
+                        AdapterText.AddIdentity(identities, type, AttributeText(property.Value));
+                    }
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>Strings as they are, numbers as their invariant JSON text (129.5), booleans as true/false.</summary>
+    private static string? AttributeText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Object or JsonValueKind.Array => value.GetRawText(),
+        _ => null,
+    };
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$", RegexOptions.CultureInvariant)]
+    private static partial Regex ActionPattern();
+}
+
+public sealed record CustomEvent
+{
+    public string? Type { get; init; }
+    public DateTimeOffset? Timestamp { get; init; }
+    public CustomEventData? Data { get; init; }
+}
+
+public sealed record CustomEventData
+{
+    public string? SourceSystem { get; init; }
+    public string? ExternalId { get; init; }
+    public string? Channel { get; init; }
+    public DateTimeOffset? OccurredAt { get; init; }
+    public string? Action { get; init; }
+    public string? Stage { get; init; }
+    public string? Summary { get; init; }
+    public CustomPerson? Person { get; init; }
+    public CustomSurvey? Survey { get; init; }
+    public CustomRating? Rating { get; init; }
+    public Dictionary<string, JsonElement>? Attributes { get; init; }
+}
+
+public sealed record CustomPerson
+{
+    public string? Id { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public JsonElement? ExternalIds { get; init; }
+}
+
+public sealed record CustomSurvey
+{
+    public string? Type { get; init; }
+    public double? Score { get; init; }
+    public string? Comment { get; init; }
+}
+
+public sealed record CustomRating
+{
+    public int? Value { get; init; }
+    public int? Scale { get; init; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowReadingFromString, MaxDepth = 16)]
+[JsonSerializable(typeof(CustomEvent))]
+[JsonSerializable(typeof(Channel))]
+[JsonSerializable(typeof(JourneyStage))]
+[JsonSerializable(typeof(SurveyType))]
+internal sealed partial class CustomJsonContext : JsonSerializerContext;

@@ -1,0 +1,48 @@
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Sources.Custom;
+using JourneyHub.Core.Sources.HubSpot;
+using JourneyHub.Core.Sources.Meta;
+using JourneyHub.Core.Sources.Salesforce;
+using JourneyHub.Core.Sources.Trustpilot;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JourneyHub.Core.Sources;
+
+public static class SourceRegistration
+{
+    /// <summary>
+    /// Registers every source adapter and webhook verifier as keyed singletons under its source name and binds the
+    /// <c>Sources:&lt;X&gt;</c> options. Secrets are not required at start: a source without its secret answers
+    /// "not configured" (contract §3: a source whose settings are absent must not stop the others).
+    /// The HubSpot verifier is registered by the Azure layer.
+    /// </summary>
+    public static IServiceCollection AddJourneyHubSources(this IServiceCollection services)
+    {
+        services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
+        services.AddOptions<SalesforceOptions>().BindConfiguration(SalesforceOptions.Section);
+        services.AddOptions<TrustpilotOptions>().BindConfiguration(TrustpilotOptions.Section);
+        services.AddOptions<CustomSourceOptions>().Configure<IConfiguration>(BindCustomSources);
+
+        services.AddKeyedSingleton<ISourceAdapter, HubSpotAdapter>(HubSpotAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, SalesforceAdapter>(SalesforceAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, MetaAdapter>(MetaAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, TrustpilotAdapter>(TrustpilotAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, CustomSourceAdapter>(CustomSourceAdapter.SourceName);
+
+        services.AddKeyedSingleton<IWebhookVerifier, SalesforceWebhookVerifier>(SalesforceAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, MetaWebhookVerifier>(MetaAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, TrustpilotWebhookVerifier>(TrustpilotAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, CustomWebhookVerifier>(CustomSourceAdapter.SourceName);
+        return services;
+    }
+
+    /// <summary><c>Sources:Custom:&lt;name&gt;:Secret</c> → <see cref="CustomSourceOptions.Sources"/>[name].</summary>
+    internal static void BindCustomSources(CustomSourceOptions options, IConfiguration configuration)
+    {
+        foreach (var source in configuration.GetSection(CustomSourceOptions.Section).GetChildren())
+        {
+            options.Sources[source.Key] = new CustomSourceSettings { Secret = source["Secret"] };
+        }
+    }
+}

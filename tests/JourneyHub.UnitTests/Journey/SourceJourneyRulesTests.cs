@@ -1,0 +1,87 @@
+using JourneyHub.Core.Journey;
+using JourneyHub.Core.Schema;
+
+namespace JourneyHub.UnitTests.Journey;
+
+/// <summary>Every row of <see cref="JourneyRules"/>, written out once more so that a changed rule is a deliberate change.</summary>
+public sealed class SourceJourneyRulesTests
+{
+    public static TheoryData<string, string, JourneyStage> Rows => new()
+    {
+        { "hubspot", "lifecycle:subscriber", JourneyStage.Awareness },
+        { "hubspot", "lifecycle:lead", JourneyStage.Awareness },
+        { "hubspot", "lifecycle:marketingqualifiedlead", JourneyStage.Consideration },
+        { "hubspot", "lifecycle:salesqualifiedlead", JourneyStage.Consideration },
+        { "hubspot", "lifecycle:opportunity", JourneyStage.Consideration },
+        { "hubspot", "lifecycle:customer", JourneyStage.Decision },
+        { "hubspot", "lifecycle:evangelist", JourneyStage.Retention },
+        { "hubspot", "action:contact.created", JourneyStage.Awareness },
+        { "hubspot", "action:deal.created", JourneyStage.Consideration },
+        { "hubspot", "action:deal.stage_changed", JourneyStage.Consideration },
+        { "hubspot", "action:deal.won", JourneyStage.Decision },
+        { "salesforce", "action:lead.created", JourneyStage.Awareness },
+        { "salesforce", "action:lead.updated", JourneyStage.Awareness },
+        { "salesforce", "action:lead.converted", JourneyStage.Consideration },
+        { "salesforce", "action:contact.created", JourneyStage.Awareness },
+        { "salesforce", "action:opportunity.updated", JourneyStage.Consideration },
+        { "salesforce", "action:deal.won", JourneyStage.Decision },
+        { "salesforce", "action:deal.lost", JourneyStage.Consideration },
+        { "salesforce", "action:meeting.booked", JourneyStage.Consideration },
+        { "salesforce", "action:case.opened", JourneyStage.Retention },
+        { "meta", "action:comment.posted", JourneyStage.Awareness },
+        { "meta", "action:mention.posted", JourneyStage.Awareness },
+        { "meta", "action:message.received", JourneyStage.Consideration },
+        { "meta", "action:post.published", JourneyStage.Awareness },
+        { "instagram", "action:comment.posted", JourneyStage.Awareness },
+        { "instagram", "action:mention.posted", JourneyStage.Awareness },
+        { "instagram", "action:message.received", JourneyStage.Consideration },
+        { "trustpilot", "action:review.posted", JourneyStage.Retention },
+        { "trustpilot", "action:review.updated", JourneyStage.Retention },
+        { "google", "action:review.posted", JourneyStage.Retention },
+        { "google", "action:review.updated", JourneyStage.Retention },
+        { "*", "action:review.posted", JourneyStage.Retention },
+        { "*", "action:survey.answered", JourneyStage.Retention },
+        { "*", "action:purchase.completed", JourneyStage.Decision },
+        { "*", "action:support.ticket", JourneyStage.Retention },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void Each_rule_maps_its_signal_to_its_stage(string source, string signal, JourneyStage stage) =>
+        Assert.Equal(stage, JourneyRules.StageFor(source, signal));
+
+    [Fact]
+    public void The_table_has_exactly_the_rows_tested_here() =>
+        Assert.Equal(Rows.Count, JourneyRules.StageTable.Count);
+
+    [Theory]
+    [InlineData("custom:contoso-pos", "purchase.completed", JourneyStage.Decision)]
+    [InlineData("custom:contoso-survey", "survey.answered", JourneyStage.Retention)]
+    [InlineData("custom:shop", "review.posted", JourneyStage.Retention)]
+    public void Wildcard_rules_apply_to_any_source(string source, string action, JourneyStage stage) =>
+        Assert.Equal(stage, JourneyRules.StageForAction(source, action));
+
+    [Theory]
+    [InlineData("salesforce", "contact.updated")]
+    [InlineData("salesforce", "call.logged")]
+    [InlineData("meta", "comment.removed")]
+    [InlineData("trustpilot", "review.deleted")]
+    [InlineData("custom:x", "page.viewed")]
+    public void Signals_without_a_rule_have_no_stage(string source, string action) =>
+        Assert.Null(JourneyRules.StageForAction(source, action));
+
+    [Theory]
+    [InlineData(Channel.Email, TouchpointKind.Direct)]
+    [InlineData(Channel.Web, TouchpointKind.Direct)]
+    [InlineData(Channel.Crm, TouchpointKind.Direct)]
+    [InlineData(Channel.Phone, TouchpointKind.Direct)]
+    [InlineData(Channel.Chat, TouchpointKind.Direct)]
+    [InlineData(Channel.Meeting, TouchpointKind.Direct)]
+    [InlineData(Channel.Survey, TouchpointKind.Direct)]
+    [InlineData(Channel.InStore, TouchpointKind.Direct)]
+    [InlineData(Channel.Ads, TouchpointKind.Direct)]
+    [InlineData(Channel.Other, TouchpointKind.Direct)]
+    [InlineData(Channel.Social, TouchpointKind.Indirect)]
+    [InlineData(Channel.Review, TouchpointKind.Indirect)]
+    public void Each_channel_has_its_kind(Channel channel, TouchpointKind kind) => Assert.Equal(kind, JourneyRules.KindFor(channel));
+}

@@ -1,0 +1,179 @@
+using System.Text;
+using System.Xml;
+using JourneyHub.Core.Schema;
+using JourneyHub.Core.Signatures;
+using JourneyHub.Core.Sources.Salesforce;
+using static JourneyHub.UnitTests.Sources.SourceTestKit;
+
+namespace JourneyHub.UnitTests.Sources.Salesforce;
+
+public sealed class SalesforceAdapterTests
+{
+    private readonly SalesforceAdapter adapter = new();
+
+    public static TheoryData<string, int, string, string, Channel, JourneyStage?, string> Golden => new()
+    {
+        // fixture, index, sourceEventId, action, channel, stage, identities
+        { "salesforce-outbound-message.xml", 0, "04l5g00000RfT3nAAF", "contact.updated", Channel.Crm, null, "salesforce:0035g00000XyZ12AAB email:maria.lindqvist@example.com phone:+46701234567" },
+        { "salesforce-outbound-message.xml", 1, "04l5g00000RfT3oAAF", "contact.updated", Channel.Crm, null, "salesforce:0035g00000XyZ77AAB email:j.okonkwo@example.org" },
+        { "salesforce-leads.xml", 0, "04l5g00000RfY01AAF", "lead.created", Channel.Crm, JourneyStage.Awareness, "salesforce:00Q5g00000Ld001AAB email:troop.leader@example.net phone:+447700900123" },
+        { "salesforce-leads.xml", 1, "04l5g00000RfY02AAF", "lead.converted", Channel.Crm, JourneyStage.Consideration, "salesforce:00Q5g00000Ld002AAB email:k.tanaka@example.jp" },
+        { "salesforce-opportunities.xml", 0, "04l5g00000RfU01AAF", "deal.won", Channel.Crm, JourneyStage.Decision, "salesforce:0035g00000XyZ12AAB" },
+        { "salesforce-opportunities.xml", 1, "04l5g00000RfU02AAF", "deal.lost", Channel.Crm, JourneyStage.Consideration, "salesforce:0035g00000XyZ77AAB" },
+        { "salesforce-opportunities.xml", 2, "04l5g00000RfU04AAF", "opportunity.updated", Channel.Crm, JourneyStage.Consideration, "salesforce:0035g00000XyZ12AAB" },
+        { "salesforce-tasks.xml", 0, "04l5g00000RfV01AAF", "call.logged", Channel.Phone, null, "salesforce:0035g00000XyZ12AAB" },
+        { "salesforce-tasks.xml", 1, "04l5g00000RfV02AAF", "email.sent", Channel.Email, null, "salesforce:00Q5g00000Ld001AAB" },
+        { "salesforce-event.xml", 0, "04l5g00000RfW01AAF", "meeting.booked", Channel.Meeting, JourneyStage.Consideration, "salesforce:0035g00000XyZ12AAB" },
+        { "salesforce-case.xml", 0, "04l5g00000RfX01AAF", "case.opened", Channel.Phone, JourneyStage.Retention, "salesforce:0035g00000XyZ12AAB email:maria.lindqvist@example.com" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Golden))]
+    public void Golden_notification_becomes_the_expected_touchpoint(string fixture, int index, string sourceEventId, string action, Channel channel, JourneyStage? stage, string identities)
+    {
+        var result = adapter.Normalize(RawFixture("salesforce", "salesforce/" + fixture));
+        var touchpoint = result.Touchpoints[index];
+
+        Assert.Equal("salesforce", touchpoint.Source);
+        Assert.Equal(sourceEventId, touchpoint.SourceEventId);
+        Assert.Equal(TouchpointIds.For("salesforce", sourceEventId), touchpoint.TouchpointId);
+        Assert.Equal(action, touchpoint.Action);
+        Assert.Equal(channel, touchpoint.Channel);
+        Assert.Equal(TouchpointKind.Direct, touchpoint.Kind);
+        Assert.Equal(stage, touchpoint.Stage);
+        Assert.Equal(identities, Ids(touchpoint));
+        Assert.Null(touchpoint.Rating);
+        Assert.Null(touchpoint.Survey);
+    }
+
+    [Fact]
+    public void Occurred_at_is_the_record_modification_time_not_the_receipt()
+    {
+        var touchpoint = adapter.Normalize(RawFixture("salesforce", "salesforce/salesforce-outbound-message.xml")).Touchpoints[0];
+        Assert.Equal(new DateTimeOffset(2025, 3, 14, 14, 22, 1, TimeSpan.Zero), touchpoint.OccurredAt);
+        Assert.Equal("00D5g000004ZkQ1EAK", touchpoint.Attributes["organizationId"]);
+        Assert.Equal("Contact", touchpoint.Attributes["objectType"]);
+    }
+
+    [Fact]
+    public void Opportunity_without_a_contact_is_rejected_and_the_others_are_kept()
+    {
+        var result = adapter.Normalize(RawFixture("salesforce", "salesforce/salesforce-opportunities.xml"));
+
+        Assert.Equal(3, result.Touchpoints.Count);
+        var rejected = Assert.Single(result.Rejected);
+        Assert.Equal(2, rejected.EntryIndex);
+        Assert.Contains("no ContactId", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("04l5g00000RfU03AAF", rejected.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Task_without_a_person_is_rejected_with_its_reason()
+    {
+        var result = adapter.Normalize(RawFixture("salesforce", "salesforce/salesforce-tasks.xml"));
+
+        Assert.Equal(2, result.Touchpoints.Count);
+        Assert.Contains("no WhoId", Assert.Single(result.Rejected).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Xml_with_a_dtd_is_rejected_without_expanding_entities()
+    {
+        var body = Fixture.Bytes("salesforce/salesforce-dtd-entity-expansion.xml");
+
+        var result = adapter.Normalize(Raw("salesforce", body));
+
+        Assert.Empty(result.Touchpoints);
+        Assert.Contains("DTD", Assert.Single(result.Rejected).Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Throws<XmlException>(() => SalesforceOutboundMessage.ReadOrganizationId(body));
+    }
+
+    [Fact]
+    public void Verifier_lets_a_dtd_body_through_only_as_malformed_so_it_is_kept_as_a_dead_letter()
+    {
+        var verifier = new SalesforceWebhookVerifier(Monitor(new SalesforceOptions { OrganizationId = "00D5g000004ZkQ1EAK" }));
+
+        var result = verifier.Verify(Webhook(Fixture.Bytes("salesforce/salesforce-dtd-entity-expansion.xml"), new Dictionary<string, string>()), ReceivedAt);
+
+        Assert.True(result.IsValid);
+        Assert.Equal("true", result.Properties![SalesforceWebhookVerifier.MalformedProperty]);
+        var normalized = adapter.Normalize(Raw("salesforce", Fixture.Bytes("salesforce/salesforce-dtd-entity-expansion.xml"), result.Properties));
+        Assert.Empty(normalized.Touchpoints);
+        Assert.Single(normalized.Rejected);
+    }
+
+    [Theory]
+    [InlineData("<notifications")]
+    [InlineData("not xml at all")]
+    [InlineData("")]
+    public void Malformed_xml_is_one_clear_rejection_not_an_exception(string text)
+    {
+        var result = adapter.Normalize(Raw("salesforce", Encoding.UTF8.GetBytes(text)));
+        Assert.Empty(result.Touchpoints);
+        Assert.Contains("not a readable Outbound Message", Assert.Single(result.Rejected).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unsupported_sobject_type_is_rejected_by_name()
+    {
+        var xml = Fixture.Text("salesforce/salesforce-case.xml").Replace("sf:Case", "sf:Campaign", StringComparison.Ordinal);
+        var result = adapter.Normalize(Raw("salesforce", Encoding.UTF8.GetBytes(xml)));
+        Assert.Contains("'Campaign'", Assert.Single(result.Rejected).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ack_is_the_exact_soap_notifications_response()
+    {
+        Assert.Equal(SalesforceAck.Xml, Fixture.Text("salesforce/salesforce-outbound-message-ack.xml").TrimEnd());
+        var document = new XmlDocument { XmlResolver = null };
+        document.LoadXml(SalesforceAck.Xml);
+        Assert.Equal("true", document.GetElementsByTagName("Ack", "http://soap.sforce.com/2005/09/outbound")[0]!.InnerText);
+    }
+}
+
+public sealed class SalesforceWebhookVerifierTests
+{
+    private static readonly byte[] Body = Fixture.Bytes("salesforce/salesforce-outbound-message.xml");
+
+    private static SalesforceWebhookVerifier Verifier(string? organizationId) =>
+        new(Monitor(new SalesforceOptions { OrganizationId = organizationId }));
+
+    [Theory]
+    [InlineData("00D5g000004ZkQ1EAK")]
+    [InlineData("00D5g000004ZkQ1")]
+    [InlineData(" 00D5g000004ZkQ1EAK ")]
+    public void Own_org_id_is_valid_in_its_18_or_15_character_form(string configured)
+    {
+        var result = Verifier(configured).Verify(Webhook(Body, new Dictionary<string, string>()), ReceivedAt);
+        Assert.True(result.IsValid);
+        Assert.Null(result.Properties);
+    }
+
+    [Theory]
+    [InlineData("00D5g000009ZZZZEAK")]
+    [InlineData("00d5g000004zkq1eak")]
+    [InlineData("00D5g000004ZkQ2")]
+    public void Another_org_is_a_mismatch(string configured) =>
+        Assert.Equal(SignatureCheck.Mismatch, Verifier(configured).Verify(Webhook(Body, new Dictionary<string, string>()), ReceivedAt).Check);
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void No_configured_org_is_not_configured(string? configured) =>
+        Assert.Equal(SignatureCheck.NotConfigured, Verifier(configured).Verify(Webhook(Body, new Dictionary<string, string>()), ReceivedAt).Check);
+
+    [Fact]
+    public void Well_formed_xml_without_an_org_id_is_missing()
+    {
+        var body = Encoding.UTF8.GetBytes("<notifications xmlns=\"http://soap.sforce.com/2005/09/outbound\"/>");
+        Assert.Equal(SignatureCheck.Missing, Verifier("00D5g000004ZkQ1EAK").Verify(Webhook(body, new Dictionary<string, string>()), ReceivedAt).Check);
+    }
+
+    [Fact]
+    public void Malformed_xml_is_accepted_marked_malformed_so_it_is_archived_and_dead_lettered()
+    {
+        var result = Verifier("00D5g000004ZkQ1EAK").Verify(Webhook("<soapenv:Envelope"u8.ToArray(), new Dictionary<string, string>()), ReceivedAt);
+        Assert.True(result.IsValid);
+        Assert.Equal("true", result.Properties![SalesforceWebhookVerifier.MalformedProperty]);
+    }
+}
