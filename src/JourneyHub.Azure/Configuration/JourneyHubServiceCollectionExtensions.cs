@@ -8,6 +8,7 @@ using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Processing;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.HubSpot;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,10 +45,10 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<DeliveryProcessor>();
         services.AddSingleton<QueueMessageHandler>();
 
-        // Sources.
+        // Sources: every adapter and verifier is a keyed service; HubSpot's verifier and enricher need the options here.
+        services.AddJourneyHubSources();
         services.AddOptions<HubSpotOptions>().BindConfiguration(HubSpotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddKeyedSingleton<IWebhookVerifier, HubSpotWebhookVerifier>(HubSpotAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, HubSpotAdapter>(HubSpotAdapter.SourceName);
         services.AddKeyedSingleton<ITouchpointEnricher, HubSpotContactEnricher>(HubSpotAdapter.SourceName);
         services.AddTransient<BearerTokenHandler<HubSpotOptions>>(sp => new(() => sp.GetRequiredService<IOptionsMonitor<HubSpotOptions>>().CurrentValue.AccessToken));
         services.AddRefitGeneratedClient<IHubSpotCrmApi>(HubSpotJsonContext.Default)

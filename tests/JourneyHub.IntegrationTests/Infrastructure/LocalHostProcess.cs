@@ -107,7 +107,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
     /// <summary>Polls until <paramref name="condition"/> holds, for work the queue processor does in the background.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
             var value = await probe();

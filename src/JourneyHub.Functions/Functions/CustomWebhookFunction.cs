@@ -1,0 +1,41 @@
+using System.Text.RegularExpressions;
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Sources.Custom;
+using JourneyHub.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace JourneyHub.Functions.Functions;
+
+/// <summary>Any system that speaks Standard Webhooks v1: point of sale, web analytics, support desks, survey tools.</summary>
+public sealed partial class CustomWebhookFunction(WebhookRequestReader reader, WebhookIntake intake)
+{
+    private static readonly string[] MediaTypes = ["application/json"];
+
+    [Function("CustomWebhook")]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/custom/{name}")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken)
+    {
+        if (!SourceName().IsMatch(name))
+        {
+            return HubResults.Problem(StatusCodes.Status400BadRequest, "Invalid source name", "Custom source names are 1–50 lower-case letters, digits and dashes.");
+        }
+
+        var (webhook, problem) = await reader.ReadAsync(request, CustomSourceAdapter.SourceName, MediaTypes, name, cancellationToken);
+        if (webhook is null)
+        {
+            return problem!;
+        }
+
+        var result = await intake.AcceptAsync(CustomSourceAdapter.SourceName, webhook, cancellationToken);
+        return result.Status == IntakeStatus.NotConfigured
+            ? HubResults.Problem(StatusCodes.Status404NotFound, "Unknown custom source", $"No custom source '{name}' is configured: set Sources__Custom__{name}__Secret.")
+            : IntakeResults.Map(result, () => HubResults.Status(StatusCodes.Status204NoContent));
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,49}$")]
+    private static partial Regex SourceName();
+}
