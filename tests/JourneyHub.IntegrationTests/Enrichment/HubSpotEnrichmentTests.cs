@@ -1,0 +1,130 @@
+using JourneyHub.Azure.Configuration;
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources.HubSpot;
+using JourneyHub.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace JourneyHub.IntegrationTests.Enrichment;
+
+/// <summary>The HubSpot Refit client through the real DI and resilience pipeline, against a real local HTTP server.</summary>
+public sealed class HubSpotEnrichmentTests : IDisposable
+{
+    private const string ContactPath = "/crm/v3/objects/contacts/81273645012";
+    private readonly WireMockServer server = WireMockServer.Start();
+
+    public void Dispose() => server.Stop();
+
+    [Fact]
+    public async Task A_contact_event_gains_email_phone_name_and_lifecycle_stage()
+    {
+        server.Given(Request.Create().WithPath(ContactPath).UsingGet().WithHeader("Authorization", "Bearer pat-test"))
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Fixture.Text("hubspot/hubspot-crm-contact-get.json")));
+
+        var enriched = Assert.Single(await EnrichAsync(ContactCreated()));
+
+        Assert.Contains(new Identity("email", "maria.lindqvist@example.com"), enriched.Identities);
+        Assert.Contains(new Identity("phone", "+46701234567"), enriched.Identities);
+        Assert.Equal("Maria", enriched.Attributes["firstname"]);
+        Assert.Equal(JourneyStage.Consideration, enriched.Stage);
+        var request = Assert.Single(server.LogEntries).RequestMessage;
+        Assert.Contains("email", request.Query!["properties"].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_429_with_retry_after_is_waited_out_and_then_succeeds()
+    {
+        server.Given(Request.Create().WithPath(ContactPath).UsingGet()).InScenario("throttled").WillSetStateTo("open")
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1").WithHeader("Content-Type", "application/json").WithBody(Fixture.Text("hubspot/hubspot-error-429.json")));
+        server.Given(Request.Create().WithPath(ContactPath).UsingGet()).InScenario("throttled").WhenStateIs("open")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Fixture.Text("hubspot/hubspot-crm-contact-get.json")));
+
+        var enriched = Assert.Single(await EnrichAsync(ContactCreated()));
+
+        Assert.Contains(new Identity("email", "maria.lindqvist@example.com"), enriched.Identities);
+        var calls = server.LogEntries.OrderBy(e => e.RequestMessage.DateTime).ToList();
+        Assert.Equal(2, calls.Count);
+        Assert.True(calls[1].RequestMessage.DateTime - calls[0].RequestMessage.DateTime >= TimeSpan.FromSeconds(0.9), "the retry came before Retry-After allowed it");
+    }
+
+    [Fact]
+    public async Task A_500_is_retried()
+    {
+        server.Given(Request.Create().WithPath(ContactPath).UsingGet()).InScenario("flaky").WillSetStateTo("healed")
+            .RespondWith(Response.Create().WithStatusCode(500));
+        server.Given(Request.Create().WithPath(ContactPath).UsingGet()).InScenario("flaky").WhenStateIs("healed")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Fixture.Text("hubspot/hubspot-crm-contact-get.json")));
+
+        var enriched = Assert.Single(await EnrichAsync(ContactCreated()));
+
+        Assert.Contains(new Identity("email", "maria.lindqvist@example.com"), enriched.Identities);
+        Assert.Equal(2, server.LogEntries.Count);
+    }
+
+    [Fact]
+    public async Task A_deleted_contact_404_keeps_the_payload_identities_without_failing()
+    {
+        server.Given(Request.Create().WithPath(ContactPath).UsingGet()).RespondWith(Response.Create().WithStatusCode(404).WithBody("""{"status":"error","message":"resource not found"}"""));
+
+        var touchpoint = ContactCreated();
+        var enriched = Assert.Single(await EnrichAsync(touchpoint));
+
+        Assert.Equal(touchpoint.Identities, enriched.Identities);
+        Assert.Single(server.LogEntries);
+    }
+
+    [Fact]
+    public async Task A_server_that_stays_down_fails_the_attempt_so_the_queue_retries_it()
+    {
+        server.Given(Request.Create().WithPath(ContactPath).UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => EnrichAsync(ContactCreated()));
+        Assert.Equal(3, server.LogEntries.Count);
+    }
+
+    [Fact]
+    public async Task Without_an_access_token_no_request_is_made()
+    {
+        var touchpoint = ContactCreated();
+        var enriched = Assert.Single(await EnrichAsync(touchpoint, token: null));
+
+        Assert.Same(touchpoint, enriched);
+        Assert.Empty(server.LogEntries);
+    }
+
+    private async Task<IReadOnlyList<Touchpoint>> EnrichAsync(Touchpoint touchpoint, string? token = "pat-test")
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["Sources:HubSpot:BaseUrl"] = server.Url,
+            ["Sources:HubSpot:AccessToken"] = token,
+            ["Http:Resilience:Retry:Delay"] = "00:00:00.010",
+            ["Http:Resilience:Retry:MaxRetryAttempts"] = "2",
+        }).Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
+        services.AddJourneyHub(configuration);
+        await using var provider = services.BuildServiceProvider();
+        var enricher = provider.GetRequiredKeyedService<ITouchpointEnricher>(HubSpotAdapter.SourceName);
+        return await enricher.EnrichAsync([touchpoint], CancellationToken.None);
+    }
+
+    private static Touchpoint ContactCreated() => new()
+    {
+        TouchpointId = TouchpointIds.For("hubspot", "1-81273645012"),
+        Source = "hubspot",
+        SourceEventId = "1-81273645012",
+        OccurredAt = DateTimeOffset.UtcNow,
+        Channel = Channel.Crm,
+        Kind = TouchpointKind.Direct,
+        Stage = JourneyStage.Awareness,
+        Action = "contact.created",
+        Summary = "Contact created in HubSpot",
+        Identities = [new Identity(IdentityTypes.HubSpot, "81273645012")],
+    };
+}
