@@ -1,4 +1,5 @@
 using JourneyHub.Azure.Configuration;
+using JourneyHub.Functions;
 using JourneyHub.Functions.Http;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
@@ -7,4 +8,5 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddJourneyHub(builder.Configuration);
 builder.Services.AddJourneyHubHttp();
+builder.Services.AddJourneyHubTelemetry(builder.Configuration);
 builder.Build().Run();

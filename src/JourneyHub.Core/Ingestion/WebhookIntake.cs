@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using JourneyHub.Core.Ports;
+using JourneyHub.Core.Telemetry;
 using JourneyHub.Core.Signatures;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -29,16 +31,24 @@ public sealed partial class WebhookIntake(
         if (!verification.IsValid)
         {
             LogRejected(source, verification.Check, verification.Detail);
+            JourneyHubTelemetry.WebhooksRejected.Add(1, new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, source));
             var status = verification.Check == SignatureCheck.NotConfigured ? IntakeStatus.NotConfigured : IntakeStatus.Unauthorized;
             return IntakeResult.Reject(status, TitleFor(verification.Check), verification.Detail);
         }
 
         var storedSource = webhook.SourceName is null ? source : $"{source}:{webhook.SourceName}";
-        var correlationId = webhook.Header("x-correlation-id") is { Length: > 0 and <= 128 } given ? given : Guid.NewGuid().ToString("N");
+        var correlationId = webhook.Header("x-correlation-id") is { Length: > 0 and <= 128 } given && given.All(char.IsAsciiLetterOrDigit) ? given : Guid.NewGuid().ToString("N");
+        using var activity = JourneyHubTelemetry.ActivitySource.StartActivity("journeyhub.webhook.accept");
+        activity?.SetTag(JourneyHubTelemetry.SourceTag, storedSource);
+        activity?.SetTag(JourneyHubTelemetry.CorrelationTag, correlationId);
         var properties = new Dictionary<string, string>(verification.Properties ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
             ["correlationId"] = correlationId,
         };
+        if (Activity.Current?.Id is { } traceParent)
+        {
+            properties[JourneyHubTelemetry.TraceParentProperty] = traceParent;
+        }
 
         try
         {
@@ -54,6 +64,7 @@ public sealed partial class WebhookIntake(
                 },
                 cancellationToken);
             LogAccepted(storedSource, blobName, webhook.Body.Length, correlationId);
+            JourneyHubTelemetry.WebhooksAccepted.Add(1, new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, source));
             return IntakeResult.Accept(blobName, correlationId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

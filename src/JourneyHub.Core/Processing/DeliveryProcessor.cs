@@ -2,6 +2,7 @@ using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
+using JourneyHub.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +29,8 @@ public sealed partial class DeliveryProcessor(
     /// <param name="isLastAttempt">After this attempt the queue gives up; failures are dead-lettered instead of thrown.</param>
     public async Task<ProcessingReport> ProcessAsync(IngestionMessage message, int attempt, bool isLastAttempt, CancellationToken cancellationToken)
     {
+        using var activity = JourneyHubTelemetry.StartProcessing(message.Source, message.CorrelationId, message.Properties);
+        activity?.SetTag("journeyhub.attempt", attempt);
         try
         {
             if (message.ReplayOf is not null)
@@ -151,6 +154,9 @@ public sealed partial class DeliveryProcessor(
         }
 
         LogProcessed(message.Source, message.BlobName, inserted, duplicates, normalized.Rejected.Count, suppressed, message.CorrelationId);
+        var sourceTag = new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, message.Source);
+        JourneyHubTelemetry.TouchpointsStored.Add(inserted, sourceTag);
+        JourneyHubTelemetry.DuplicatesSuppressed.Add(duplicates, sourceTag);
         return new ProcessingReport(inserted, duplicates, normalized.Rejected.Count, suppressed, byCustomer.Keys.ToList());
     }
 
@@ -204,6 +210,7 @@ public sealed partial class DeliveryProcessor(
     private async Task DeadLetterAsync(IngestionMessage message, int? entryIndex, string reason, CancellationToken cancellationToken)
     {
         LogDeadLettered(message.Source, message.BlobName, entryIndex, reason);
+        JourneyHubTelemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, message.Source));
         await deadLetters.AddAsync(
             new DeadLetter
             {

@@ -52,6 +52,19 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
     }
 
     [Fact]
+    public async Task The_senders_correlation_id_follows_the_delivery_onto_the_stored_touchpoint()
+    {
+        var contact = HubSpotEvents.NewId();
+        using var request = Signing.HubSpot(WebhookUrl, HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, DateTimeOffset.UtcNow)), Secret);
+        request.Headers.Add("X-Correlation-Id", "trace0123456789");
+        using var response = await host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+
+        var timeline = await TimelineWhenAsync($"hubspot:{contact}", t => t.GetProperty("items").GetArrayLength() == 1);
+        Assert.Equal("trace0123456789", timeline.GetProperty("items")[0].GetProperty("attributes").GetProperty("correlationId").GetString());
+    }
+
+    [Fact]
     public async Task The_same_event_delivered_twice_is_stored_once()
     {
         var contact = HubSpotEvents.NewId();
