@@ -92,6 +92,9 @@ param googleAccessToken string = ''
 @description('Google Business Profile locations (comma-separated accounts/{a}/locations/{l}).')
 param googleLocations string = ''
 
+@description('Identity type for Trustpilot referenceId values that are not e-mail addresses, e.g. custom:shop (empty: keep them as an attribute).')
+param trustpilotReferenceIdIdentityType string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -241,11 +244,12 @@ var serviceBusSettings = {
   ServiceBus__ClientId: identity.outputs.clientId
 }
 
-var sourceBaseUrlSettings = {
+var sourceSettings = {
   Sources__HubSpot__BaseUrl: 'https://api.hubapi.com'
   Sources__Meta__BaseUrl: 'https://graph.facebook.com'
   Sources__Trustpilot__BaseUrl: 'https://api.trustpilot.com'
   Sources__Google__BaseUrl: 'https://mybusiness.googleapis.com'
+  Sources__Trustpilot__ReferenceIdIdentityType: trustpilotReferenceIdIdentityType
 }
 
 // Versionless SecretUri: a new secret version is picked up without redeploying the settings.
@@ -274,7 +278,7 @@ module functionApp 'modules/function.bicep' = {
     applicationInsightsName: applicationInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: 2048
-    appSettings: union(serviceBusSettings, sourceBaseUrlSettings, keyVaultReferenceSettings)
+    appSettings: union(serviceBusSettings, sourceSettings, keyVaultReferenceSettings)
   }
   // Roles first: the host needs storage access at start-up and Key Vault references resolve on start.
   dependsOn: [

@@ -63,7 +63,36 @@ public sealed class HubSpotEnrichmentTests : IDisposable
         var enriched = Assert.Single(await EnrichAsync(ContactCreated()));
 
         Assert.Contains(new Identity("email", "maria.lindqvist@example.com"), enriched.Identities);
-        Assert.Equal(2, server.LogEntries.Count);
+        Assert.True(server.LogEntries.Count >= 2, "the 500 was not retried");
+        Assert.Equal(500, server.LogEntries.OrderBy(e => e.RequestMessage.DateTime).First().ResponseMessage.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_response_slower_than_the_attempt_timeout_is_abandoned_and_retried()
+    {
+        var calls = 0;
+        var contact = Fixture.Text("hubspot/hubspot-crm-contact-get.json");
+        server.Given(Request.Create().WithPath(ContactPath).UsingGet())
+            .RespondWith(Response.Create().WithCallback(_ =>
+            {
+                if (Interlocked.Increment(ref calls) == 1)
+                {
+                    // Only the first attempt hangs; WireMock's scenario state would change only after the delay.
+                    Thread.Sleep(TimeSpan.FromSeconds(5));
+                }
+
+                return new WireMock.ResponseMessage
+                {
+                    StatusCode = 200,
+                    Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                    BodyData = new WireMock.Util.BodyData { BodyAsString = contact, DetectedBodyType = WireMock.Types.BodyType.String },
+                };
+            }));
+
+        var enriched = Assert.Single(await EnrichAsync(ContactCreated(), attemptTimeout: "00:00:00.500"));
+
+        Assert.Contains(new Identity("email", "maria.lindqvist@example.com"), enriched.Identities);
+        Assert.True(calls >= 2, "the slow attempt was not retried");
     }
 
     [Fact]
@@ -97,7 +126,7 @@ public sealed class HubSpotEnrichmentTests : IDisposable
         Assert.Empty(server.LogEntries);
     }
 
-    private async Task<IReadOnlyList<Touchpoint>> EnrichAsync(Touchpoint touchpoint, string? token = "pat-test")
+    private async Task<IReadOnlyList<Touchpoint>> EnrichAsync(Touchpoint touchpoint, string? token = "pat-test", string attemptTimeout = "00:00:10")
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -106,6 +135,7 @@ public sealed class HubSpotEnrichmentTests : IDisposable
             ["Sources:HubSpot:AccessToken"] = token,
             ["Http:Resilience:Retry:Delay"] = "00:00:00.010",
             ["Http:Resilience:Retry:MaxRetryAttempts"] = "2",
+            ["Http:Resilience:AttemptTimeout:Timeout"] = attemptTimeout,
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         services.AddJourneyHub(configuration);

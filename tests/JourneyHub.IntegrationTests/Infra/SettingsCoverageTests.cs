@@ -1,0 +1,74 @@
+using System.Reflection;
+using JourneyHub.IntegrationTests.Infrastructure;
+
+namespace JourneyHub.IntegrationTests.Infra;
+
+/// <summary>Every setting the app reads must be set by the Bicep templates, so a deployment cannot miss one.</summary>
+public sealed class SettingsCoverageTests
+{
+    private static readonly string[] PlatformSettings =
+    [
+        "AzureWebJobsStorage__accountName",
+        "AzureWebJobsStorage__credential",
+        "AzureWebJobsStorage__clientId",
+        "ServiceBus__FullyQualifiedNamespace",
+        "ServiceBus__Topic",
+        "ServiceBus__ClientId",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+        "AZURE_CLIENT_ID",
+    ];
+
+    public static TheoryData<string> SettingsTheAppReads()
+    {
+        var data = new TheoryData<string>();
+        foreach (var setting in PlatformSettings.Concat(SourceSettings()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            data.Add(setting);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SettingsTheAppReads))]
+    public void The_templates_set(string setting)
+    {
+        var templates = Directory.GetFiles(Path.Combine(Fixture.RepositoryRoot(), "infra"), "*.bicep", SearchOption.AllDirectories)
+            .Select(File.ReadAllText);
+        Assert.Contains(templates, text => text.Contains(setting, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_source_options_class_is_found()
+    {
+        var settings = SourceSettings().ToList();
+        foreach (var source in new[] { "HubSpot", "Salesforce", "Meta", "Trustpilot" })
+        {
+            Assert.Contains(settings, s => s.StartsWith($"Sources__{source}__", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>Options classes bound from "Sources:&lt;X&gt;": each settable scalar property is one setting.</summary>
+    private static IEnumerable<string> SourceSettings()
+    {
+        var assemblies = new[] { typeof(JourneyHub.Core.Schema.Touchpoint).Assembly, typeof(JourneyHub.Azure.Storage.StorageNames).Assembly };
+        foreach (var type in assemblies.SelectMany(a => a.GetTypes()))
+        {
+            if (type.GetField("Section", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() is not string section
+                || !section.StartsWith("Sources:", StringComparison.Ordinal)
+                || section == "Sources:Custom")
+            {
+                continue;
+            }
+
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && IsScalar(p.PropertyType)))
+            {
+                yield return section.Replace(":", "__", StringComparison.Ordinal) + "__" + property.Name;
+            }
+        }
+    }
+
+    private static bool IsScalar(Type type) =>
+        (Nullable.GetUnderlyingType(type) ?? type) is var t && (t == typeof(string) || t.IsPrimitive || t == typeof(TimeSpan) || t.IsEnum || t == typeof(Uri));
+}
