@@ -1,5 +1,6 @@
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Journey;
+using JourneyHub.Core.Privacy;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JourneyHub.Azure.Customers;
@@ -14,6 +15,10 @@ public static class CustomersServiceCollectionExtensions
         services.AddSingleton<CustomerStorage>();
         services.AddSingleton<IIdentityConflictStore, TableIdentityConflictStore>();
         services.AddSingleton<IJourneyAnalytics, TableJourneyAnalytics>();
+        services.AddSingleton<IErasureLog, TableErasureLog>();
+        services.AddSingleton<IErasureQueue, StorageErasureQueue>();
+        services.AddSingleton<ErasureService>();
+        services.AddHostedService<CustomerStorageWarmup>();
         return services;
     }
 }
