@@ -13,10 +13,11 @@ namespace JourneyHub.Core.Identities;
 /// <item>mark: the merged-away customer gets <c>MergedInto</c>; from now on every resolution that lands on it
 ///   finishes the merge first (<see cref="SettleAsync"/>), and the read API answers with the survivor;</item>
 /// <item>copy: timeline rows are inserted into the survivor's partition (deterministic row keys: never doubled);</item>
-/// <item>commit: in one optimistic-concurrency write on the survivor, the merged customer's journey state is
-///   combined in and the merge is marked complete — exactly once, because the write checks the mark;</item>
-/// <item>reassign identity links, delete the old rows, and leave the old record as a tombstone that only says
-///   where the customer went (no identities, no summary).</item>
+/// <item>combine: in one optimistic-concurrency write on the survivor, the merged customer's journey state is
+///   combined in and <c>CombinedAt</c> set — exactly once, because the write checks the mark;</item>
+/// <item>reassign identity links, delete the old rows, leave the old record as a tombstone that only says where the
+///   customer went (no identities, no summary), and finally set <c>CompletedAt</c> on the survivor. A merge without
+///   <c>CompletedAt</c> is resumed by the next resolution that reaches either customer.</item>
 /// </list>
 /// </summary>
 public sealed partial class CustomerMerger(
@@ -76,6 +77,21 @@ public sealed partial class CustomerMerger(
         for (var i = chain.Count - 2; i >= 0; i--)
         {
             await CompleteAsync(chain[i], root, cause: null, cancellationToken);
+        }
+
+        // Merges into the root that a crash left unfinished after the identities had moved (so no resolution lands
+        // on the old id any more) are finished from the survivor's side.
+        foreach (var pending in record?.Merges.Where(m => m.CompletedAt is null && m.IntoCustomerId == root && m.MergedCustomerId != root).ToList() ?? [])
+        {
+            var loser = await customers.GetAsync(pending.MergedCustomerId, cancellationToken);
+            if (loser?.MergedInto is { } elsewhere && elsewhere != root)
+            {
+                // The intent was overtaken by another merge of that customer: drop it.
+                await customers.UpdateAsync(root, c => c with { Merges = [.. c.Merges.Where(m => m.MergedCustomerId != pending.MergedCustomerId)] }, cancellationToken);
+                continue;
+            }
+
+            await CompleteAsync(pending.MergedCustomerId, root, pending.Cause, cancellationToken);
         }
 
         return root;
@@ -231,10 +247,10 @@ public sealed partial class CustomerMerger(
                 }
 
                 var existing = c.Merges.FirstOrDefault(m => m.MergedCustomerId == loserId);
-                var journey = existing?.CompletedAt is null
+                var journey = existing?.CombinedAt is null
                     ? c.Journey.Combine(loserJourney)
                     : inserted.Aggregate(c.Journey, (j, t) => j.Apply(t));
-                var done = (existing ?? intent) with { IntoCustomerId = survivorId, CompletedAt = existing?.CompletedAt ?? now };
+                var done = (existing ?? intent) with { IntoCustomerId = survivorId, CombinedAt = existing?.CombinedAt ?? now };
                 return c with
                 {
                     Journey = journey,
@@ -263,10 +279,18 @@ public sealed partial class CustomerMerger(
                 {
                     Identities = [],
                     Journey = new JourneyState(),
-                    Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loserId), intent with { IntoCustomerId = survivorId, CompletedAt = intent.CompletedAt ?? now }],
+                    Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loserId), intent with { IntoCustomerId = survivorId, CombinedAt = intent.CombinedAt ?? now, CompletedAt = intent.CompletedAt ?? now }],
                 },
                 cancellationToken);
         }
+
+        // Last: the survivor records the merge as finished; until then every resolution of the survivor resumes it.
+        await customers.UpdateAsync(
+            survivorId,
+            c => c.Merges.FirstOrDefault(m => m.MergedCustomerId == loserId) is { CompletedAt: null } entry
+                ? c with { Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loserId), entry with { CompletedAt = now }] }
+                : c,
+            cancellationToken);
 
         LogMerged(loserId, survivorId, inserted.Count, deleted, intent.Cause);
     }
@@ -284,7 +308,10 @@ public sealed record MergeRecord(string MergedCustomerId, DateTimeOffset MergedA
     /// <summary>The survivor; null only on records written before merges recorded it.</summary>
     public string? IntoCustomerId { get; init; }
 
-    /// <summary>Null while the merge is pending (a crash stopped it); the next resolution finishes it.</summary>
+    /// <summary>When the merged customer's summary was combined into the survivor's (exactly once).</summary>
+    public DateTimeOffset? CombinedAt { get; init; }
+
+    /// <summary>Null while the merge is pending (a crash stopped it); the next resolution of either customer finishes it.</summary>
     public DateTimeOffset? CompletedAt { get; init; }
 }
 
