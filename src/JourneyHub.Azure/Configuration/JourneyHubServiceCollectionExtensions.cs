@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
+using JourneyHub.Azure.Customers;
 using JourneyHub.Azure.HubSpot;
 using JourneyHub.Azure.Publishing;
 using JourneyHub.Azure.Storage;
@@ -57,6 +58,7 @@ public static class JourneyHubServiceCollectionExtensions
             .AddJourneyHubResilience(configuration);
 
         AddPublisher(services, configuration);
+        services.AddJourneyHubCustomers();
         return services;
     }
 

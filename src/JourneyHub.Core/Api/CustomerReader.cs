@@ -7,9 +7,10 @@ using JourneyHub.Core.Timeline;
 namespace JourneyHub.Core.Api;
 
 /// <summary>What the read API serves, independent of the web framework. Merged-away ids answer for their survivor.</summary>
-public sealed class CustomerReader(ICustomerStore customers, IIdentityStore identities, ITimelineStore timeline)
+public sealed class CustomerReader(ICustomerStore customers, IIdentityStore identities, ITimelineStore timeline, IIdentityConflictStore conflicts)
 {
     private const int MaxMergeHops = 10;
+    private const int MaxConflicts = 20;
 
     public async Task<CustomerRecord?> FindAsync(string customerId, CancellationToken cancellationToken)
     {
@@ -43,7 +44,17 @@ public sealed class CustomerReader(ICustomerStore customers, IIdentityStore iden
         }
 
         var record = await FindAsync(customerId, cancellationToken);
-        return record is null ? null : new CustomerResponse(record.CustomerId, record.Identities, MergedFrom(customerId, record));
+        if (record is null)
+        {
+            return null;
+        }
+
+        var refused = await conflicts.ListAsync(record.CustomerId, MaxConflicts, cancellationToken);
+        return new CustomerResponse(record.CustomerId, record.Identities, MergedFrom(customerId, record))
+        {
+            Merges = record.Merges.Where(m => m.MergedCustomerId != record.CustomerId).ToList(),
+            Conflicts = refused,
+        };
     }
 
     public async Task<JourneySummary?> JourneyAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -58,4 +69,11 @@ public sealed class CustomerReader(ICustomerStore customers, IIdentityStore iden
 
 public sealed record TimelineResponse(string CustomerId, IReadOnlyList<Touchpoint> Items, string? NextCursor, string? MergedFrom);
 
-public sealed record CustomerResponse(string CustomerId, IReadOnlyList<Identity> Identities, string? MergedFrom);
+public sealed record CustomerResponse(string CustomerId, IReadOnlyList<Identity> Identities, string? MergedFrom)
+{
+    /// <summary>Customers merged into this one: when, why, and whether the merge has finished.</summary>
+    public IReadOnlyList<MergeRecord> Merges { get; init; } = [];
+
+    /// <summary>The latest links the identity guards refused for this customer.</summary>
+    public IReadOnlyList<IdentityConflict> Conflicts { get; init; } = [];
+}

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Timeline;
 
@@ -95,6 +96,52 @@ public static class QueryParsing
 
         return (query, null);
     }
+
+    /// <summary>Funnel window [from, to): both optional (default: the 30 days up to now), at most <see cref="FunnelQuery.MaxDays"/> days.</summary>
+    public static (FunnelQuery? Query, ApiError? Error) ParseFunnel(Func<string, string?> get, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(get);
+        var to = now;
+        if (get("to") is { } toText && !TryParseTime(toText, out to))
+        {
+            return BadFunnel("to", "must be an ISO-8601 date or date-time, e.g. 2025-03-31T00:00:00Z");
+        }
+
+        var from = to.AddDays(-30);
+        if (get("from") is { } fromText && !TryParseTime(fromText, out from))
+        {
+            return BadFunnel("from", "must be an ISO-8601 date or date-time, e.g. 2025-03-01T00:00:00Z");
+        }
+
+        if (from >= to)
+        {
+            return BadFunnel("from", "must be earlier than 'to'");
+        }
+
+        if ((to - from).TotalDays > FunnelQuery.MaxDays)
+        {
+            return BadFunnel("to", $"must be at most {FunnelQuery.MaxDays} days after 'from'");
+        }
+
+        string? source = null;
+        if (get("source") is { } sourceText)
+        {
+            if (!IsValidSource(sourceText))
+            {
+                return BadFunnel("source", "must be a source name such as hubspot, salesforce, meta, instagram, trustpilot, google or custom:<name>");
+            }
+
+            source = sourceText;
+        }
+
+        return (new FunnelQuery(from.ToUniversalTime(), to.ToUniversalTime(), source), null);
+    }
+
+    private static bool IsValidSource(string source) =>
+        source.Length is > 0 and <= 100 && !source.Any(c => char.IsControl(c) || char.IsWhiteSpace(c));
+
+    private static (FunnelQuery?, ApiError?) BadFunnel(string parameter, string detail) =>
+        (null, new ApiError(400, $"Invalid query parameter '{parameter}'", $"'{parameter}' {detail}."));
 
     public static bool TryParseTime(string text, out DateTimeOffset value) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);

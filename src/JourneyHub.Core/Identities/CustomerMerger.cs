@@ -1,3 +1,4 @@
+using JourneyHub.Core.Journey;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Timeline;
 using Microsoft.Extensions.Logging;
@@ -5,97 +6,316 @@ using Microsoft.Extensions.Logging;
 namespace JourneyHub.Core.Identities;
 
 /// <summary>
-/// Joins customers shown to be one person. The oldest customer survives. Steps are ordered so that a
-/// crash at any point is finished by running the merge again: mark → copy rows → rebuild summary →
-/// move identities → delete the old rows. Copying is idempotent (deterministic row keys).
+/// Joins customers shown to be one person. The oldest customer survives. A merge is a sequence of idempotent
+/// steps, recorded before they run so that a crash at any point is finished later:
+/// <list type="number">
+/// <item>intent: the survivor lists the merge (<see cref="MergeRecord"/> without <c>CompletedAt</c>);</item>
+/// <item>mark: the merged-away customer gets <c>MergedInto</c>; from now on every resolution that lands on it
+///   finishes the merge first (<see cref="SettleAsync"/>), and the read API answers with the survivor;</item>
+/// <item>copy: timeline rows are inserted into the survivor's partition (deterministic row keys: never doubled);</item>
+/// <item>combine: in one optimistic-concurrency write on the survivor, the merged customer's journey state is
+///   combined in and <c>CombinedAt</c> set — exactly once, because the write checks the mark;</item>
+/// <item>reassign identity links, delete the old rows, leave the old record as a tombstone that only says where the
+///   customer went (no identities, no summary), and finally set <c>CompletedAt</c> on the survivor. A merge without
+///   <c>CompletedAt</c> is resumed by the next resolution that reaches either customer.</item>
+/// </list>
 /// </summary>
 public sealed partial class CustomerMerger(
     IIdentityStore identities,
     ICustomerStore customers,
     ITimelineStore timeline,
+    IIdentityConflictStore conflicts,
+    IJourneyAnalytics analytics,
+    IdentityGuard guard,
     TimeProvider clock,
     ILogger<CustomerMerger> logger) : ICustomerMerger
 {
+    private const int MaxHops = 10;
+    private const int MaxAttempts = 5;
+
+    public async Task<string> SettleAsync(string customerId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SettleOnceAsync(customerId, cancellationToken);
+            }
+            catch (MergeTargetMovedException) when (attempt < MaxAttempts)
+            {
+                // A concurrent merge moved the survivor itself: follow the chain again.
+            }
+        }
+    }
+
     public async Task<string> MergeAsync(IReadOnlyList<string> customerIds, string cause, CancellationToken cancellationToken)
     {
-        var records = new List<CustomerRecord>();
-        foreach (var id in customerIds.Distinct(StringComparer.Ordinal))
+        for (var attempt = 1; ; attempt++)
         {
-            var record = await customers.GetAsync(id, cancellationToken);
-            // A customer already merged away points at its survivor; follow it.
-            while (record?.MergedInto is { } next && next != record.CustomerId && !customerIds.Contains(next))
+            try
             {
-                record = await customers.GetAsync(next, cancellationToken);
+                return await MergeOnceAsync(customerIds, cause, cancellationToken);
             }
+            catch (MergeTargetMovedException) when (attempt < MaxAttempts)
+            {
+                // Another delivery merged one of these customers meanwhile; start again from the current chains.
+            }
+        }
+    }
 
-            records.Add(record ?? new CustomerRecord { CustomerId = id, CreatedAt = clock.GetUtcNow() });
+    private async Task<string> SettleOnceAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var chain = new List<string> { customerId };
+        var record = await customers.GetAsync(customerId, cancellationToken);
+        while (record?.MergedInto is { } next && chain.Count <= MaxHops && !chain.Contains(next))
+        {
+            chain.Add(next);
+            record = await customers.GetAsync(next, cancellationToken);
         }
 
-        var survivor = records
-            .Where(r => r.MergedInto is null)
-            .DefaultIfEmpty(records[0])
-            .OrderBy(r => r.CreatedAt)
-            .ThenBy(r => r.CustomerId, StringComparer.Ordinal)
-            .First();
-        foreach (var loser in records.Where(r => r.CustomerId != survivor.CustomerId).DistinctBy(r => r.CustomerId))
+        var root = chain[^1];
+        for (var i = chain.Count - 2; i >= 0; i--)
         {
-            await MergeOneAsync(survivor.CustomerId, loser, cause, cancellationToken);
+            await CompleteAsync(chain[i], root, cause: null, cancellationToken);
+        }
+
+        // Merges into the root that a crash left unfinished after the identities had moved (so no resolution lands
+        // on the old id any more) are finished from the survivor's side.
+        foreach (var pending in record?.Merges.Where(m => m.CompletedAt is null && m.IntoCustomerId == root && m.MergedCustomerId != root).ToList() ?? [])
+        {
+            var loser = await customers.GetAsync(pending.MergedCustomerId, cancellationToken);
+            if (loser?.MergedInto is { } elsewhere && elsewhere != root)
+            {
+                // The intent was overtaken by another merge of that customer: drop it.
+                await customers.UpdateAsync(root, c => c with { Merges = [.. c.Merges.Where(m => m.MergedCustomerId != pending.MergedCustomerId)] }, cancellationToken);
+                continue;
+            }
+
+            await CompleteAsync(pending.MergedCustomerId, root, pending.Cause, cancellationToken);
+        }
+
+        return root;
+    }
+
+    private async Task<string> MergeOnceAsync(IReadOnlyList<string> customerIds, string cause, CancellationToken cancellationToken)
+    {
+        var roots = new List<string>();
+        foreach (var id in customerIds.Distinct(StringComparer.Ordinal))
+        {
+            var root = await SettleOnceAsync(id, cancellationToken);
+            if (!roots.Contains(root))
+            {
+                roots.Add(root);
+            }
+        }
+
+        if (roots.Count == 1)
+        {
+            return roots[0];
+        }
+
+        var records = new List<CustomerRecord>();
+        foreach (var id in roots)
+        {
+            records.Add(await customers.GetAsync(id, cancellationToken) ?? new CustomerRecord { CustomerId = id, CreatedAt = clock.GetUtcNow() });
+        }
+
+        // Ids sort by creation time too, which decides between records created in the same instant.
+        var survivor = records.OrderBy(r => r.CreatedAt).ThenBy(r => r.CustomerId, StringComparer.Ordinal).First();
+        var losers = records.Where(r => r.CustomerId != survivor.CustomerId).ToList();
+        if (await RefuseAsync(survivor, losers, cause, cancellationToken))
+        {
+            return survivor.CustomerId;
+        }
+
+        foreach (var loser in losers)
+        {
+            var intent = new MergeRecord(loser.CustomerId, clock.GetUtcNow(), cause) { IntoCustomerId = survivor.CustomerId };
+            await customers.UpdateAsync(
+                survivor.CustomerId,
+                c =>
+                {
+                    if (c.MergedInto is not null)
+                    {
+                        throw new MergeTargetMovedException();
+                    }
+
+                    return c.Merges.Any(m => m.MergedCustomerId == loser.CustomerId) ? c : c with { Merges = [.. c.Merges, intent] };
+                },
+                cancellationToken);
+            await customers.UpdateAsync(
+                loser.CustomerId,
+                c =>
+                {
+                    if (c.MergedInto is { } other && other != survivor.CustomerId)
+                    {
+                        throw new MergeTargetMovedException();
+                    }
+
+                    return c with { MergedInto = survivor.CustomerId, Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loser.CustomerId), intent] };
+                },
+                cancellationToken);
+            await CompleteAsync(loser.CustomerId, survivor.CustomerId, cause, cancellationToken);
         }
 
         return survivor.CustomerId;
     }
 
-    private async Task MergeOneAsync(string survivorId, CustomerRecord loser, string cause, CancellationToken cancellationToken)
+    /// <summary>Applies the guards; a refused merge is recorded on every customer involved.</summary>
+    private async Task<bool> RefuseAsync(CustomerRecord survivor, List<CustomerRecord> losers, string cause, CancellationToken cancellationToken)
+    {
+        var merges = survivor.Merges.Count(m => m.IntoCustomerId is null || m.IntoCustomerId == survivor.CustomerId);
+        string? reason = null;
+        string? detail = null;
+        if (merges + losers.Count > guard.Options.MaxMerges)
+        {
+            reason = IdentityConflictReasons.MaxMerges;
+            detail = $"{survivor.CustomerId} already has {merges} merged customers; the limit is {guard.Options.MaxMerges} (Identity:MaxMerges).";
+        }
+        else if (!guard.FitsLimit(survivor.Identities, losers.SelectMany(l => l.Identities), out var overType))
+        {
+            reason = IdentityConflictReasons.MaxPerType;
+            detail = $"Merging would give one customer more than {guard.Options.MaxPerType} identities of type '{overType}' (Identity:MaxPerType).";
+        }
+
+        if (reason is null)
+        {
+            return false;
+        }
+
+        var all = losers.Prepend(survivor).ToList();
+        foreach (var record in all)
+        {
+            await conflicts.RecordAsync(
+                new IdentityConflict
+                {
+                    CustomerId = record.CustomerId,
+                    At = clock.GetUtcNow(),
+                    Reason = reason,
+                    Detail = detail!,
+                    Cause = cause,
+                    OtherCustomerIds = all.Where(r => r.CustomerId != record.CustomerId).Select(r => r.CustomerId).ToList(),
+                },
+                cancellationToken);
+        }
+
+        LogRefused(survivor.CustomerId, losers.Count, reason);
+        return true;
+    }
+
+    /// <summary>Finishes the merge of <paramref name="loserId"/> into <paramref name="survivorId"/>; every step is safe to repeat.</summary>
+    private async Task CompleteAsync(string loserId, string survivorId, string? cause, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await customers.UpdateAsync(loser.CustomerId, c => c with { MergedInto = survivorId }, cancellationToken);
+        var loser = await customers.GetAsync(loserId, cancellationToken);
+        var intent = loser?.Merges.LastOrDefault(m => m.MergedCustomerId == loserId)
+            ?? new MergeRecord(loserId, now, cause ?? "resumed merge") { IntoCustomerId = survivorId };
+        if (loser is not null && loser.MergedInto != survivorId)
+        {
+            // The survivor was itself merged later: point straight at the final survivor.
+            intent = intent with { IntoCustomerId = survivorId };
+            await customers.UpdateAsync(loserId, c => c with { MergedInto = survivorId, Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loserId), intent] }, cancellationToken);
+        }
 
+        // Copy: rows already copied by an earlier attempt come back as duplicates and are left alone.
+        var inserted = new List<Schema.Touchpoint>();
         string? cursor = null;
-        var moved = 0;
         do
         {
-            var page = await timeline.QueryAsync(loser.CustomerId, new TimelineQuery { Limit = TimelineQuery.MaxLimit, Cursor = cursor }, cancellationToken);
+            var page = await timeline.QueryAsync(loserId, new TimelineQuery { Limit = TimelineQuery.MaxLimit, Cursor = cursor }, cancellationToken);
             if (page.Items.Count > 0)
             {
-                await timeline.AppendAsync(survivorId, page.Items.Select(t => t with { CustomerId = survivorId }).ToList(), cancellationToken);
-                moved += page.Items.Count;
+                var result = await timeline.AppendAsync(survivorId, page.Items.Select(t => t with { CustomerId = survivorId }).ToList(), cancellationToken);
+                inserted.AddRange(result.Inserted);
             }
 
             cursor = page.NextCursor;
         }
         while (cursor is not null);
 
-        var journey = new Journey.JourneyState();
-        cursor = null;
-        do
-        {
-            var page = await timeline.QueryAsync(survivorId, new TimelineQuery { Limit = TimelineQuery.MaxLimit, Cursor = cursor }, cancellationToken);
-            journey = page.Items.Aggregate(journey, (j, t) => j.Apply(t));
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-
-        await customers.UpdateAsync(
+        // Commit, once: the merged customer's summary is combined in only while the merge is not yet marked complete.
+        // After completion, rows that still reached the old partition (a delivery racing the merge) are applied one by one.
+        var loserJourney = loser?.Journey ?? new JourneyState();
+        var loserIdentities = loser?.Identities ?? [];
+        var committed = await customers.UpdateAsync(
             survivorId,
-            c => c with
+            c =>
             {
-                Journey = journey,
-                Identities = IdentityResolver.Union(c.Identities, loser.Identities),
-                Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loser.CustomerId), new MergeRecord(loser.CustomerId, now, cause)],
+                if (c.MergedInto is not null)
+                {
+                    throw new MergeTargetMovedException();
+                }
+
+                var existing = c.Merges.FirstOrDefault(m => m.MergedCustomerId == loserId);
+                var journey = existing?.CombinedAt is null
+                    ? c.Journey.Combine(loserJourney)
+                    : inserted.Aggregate(c.Journey, (j, t) => j.Apply(t));
+                var done = (existing ?? intent) with { IntoCustomerId = survivorId, CombinedAt = existing?.CombinedAt ?? now };
+                return c with
+                {
+                    Journey = journey,
+                    Identities = IdentityResolver.Union(c.Identities, loserIdentities),
+                    Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loserId), done],
+                };
             },
             cancellationToken);
 
-        foreach (var identity in loser.Identities)
+        // The funnel counts a person once: the survivor's first times move, the merged customer's rows go.
+        await analytics.SyncStagesAsync(survivorId, null, committed.Journey, cancellationToken);
+        await analytics.RemoveStagesAsync(loserId, cancellationToken);
+
+        foreach (var identity in loserIdentities)
         {
-            await identities.ReassignAsync(identity, loser.CustomerId, survivorId, cancellationToken);
+            await identities.ReassignAsync(identity, loserId, survivorId, cancellationToken);
         }
 
-        await timeline.DeleteCustomerAsync(loser.CustomerId, cancellationToken);
-        LogMerged(loser.CustomerId, survivorId, moved, cause);
+        var deleted = await timeline.DeleteCustomerAsync(loserId, cancellationToken);
+        if (loser is not null)
+        {
+            // The tombstone keeps only where the customer went and why: personal data lives on the survivor.
+            await customers.UpdateAsync(
+                loserId,
+                c => c with
+                {
+                    Identities = [],
+                    Journey = new JourneyState(),
+                    Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loserId), intent with { IntoCustomerId = survivorId, CombinedAt = intent.CombinedAt ?? now, CompletedAt = intent.CompletedAt ?? now }],
+                },
+                cancellationToken);
+        }
+
+        // Last: the survivor records the merge as finished; until then every resolution of the survivor resumes it.
+        await customers.UpdateAsync(
+            survivorId,
+            c => c.Merges.FirstOrDefault(m => m.MergedCustomerId == loserId) is { CompletedAt: null } entry
+                ? c with { Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loserId), entry with { CompletedAt = now }] }
+                : c,
+            cancellationToken);
+
+        LogMerged(loserId, survivorId, inserted.Count, deleted, intent.Cause);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Merged customer {LoserId} into {SurvivorId} ({Moved} touchpoints moved) because of {Cause}")]
-    private partial void LogMerged(string loserId, string survivorId, int moved, string cause);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Merged customer {LoserId} into {SurvivorId} ({Copied} rows copied, {Deleted} old rows removed) because of {Cause}")]
+    private partial void LogMerged(string loserId, string survivorId, int copied, int deleted, string cause);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused to merge {Count} customer(s) into {SurvivorId}: {Reason}; recorded as an identity conflict")]
+    private partial void LogRefused(string survivorId, int count, string reason);
 }
 
-public sealed record MergeRecord(string MergedCustomerId, DateTimeOffset MergedAt, string Cause);
+/// <summary>A merge of one customer into another, listed on both: when it was decided, why, and when it finished.</summary>
+public sealed record MergeRecord(string MergedCustomerId, DateTimeOffset MergedAt, string Cause)
+{
+    /// <summary>The survivor; null only on records written before merges recorded it.</summary>
+    public string? IntoCustomerId { get; init; }
+
+    /// <summary>When the merged customer's summary was combined into the survivor's (exactly once).</summary>
+    public DateTimeOffset? CombinedAt { get; init; }
+
+    /// <summary>Null while the merge is pending (a crash stopped it); the next resolution of either customer finishes it.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+}
+
+/// <summary>The chosen survivor was merged away by a concurrent delivery; the merge starts again from the new chain.</summary>
+#pragma warning disable CA1032 // Internal control-flow signal; the standard constructors would only invite misuse.
+public sealed class MergeTargetMovedException() : InvalidOperationException("The survivor of a merge was itself merged meanwhile.");
+#pragma warning restore CA1032

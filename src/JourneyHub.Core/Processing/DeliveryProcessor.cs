@@ -22,6 +22,7 @@ public sealed partial class DeliveryProcessor(
     IDeadLetterStore deadLetters,
     ITouchpointPublisher publisher,
     ISuppressionList suppressions,
+    Journey.IJourneyAnalytics analytics,
     TimeProvider clock,
     ILogger<DeliveryProcessor> logger)
 {
@@ -137,7 +138,17 @@ public sealed partial class DeliveryProcessor(
             }
             else if (result.Inserted.Count > 0)
             {
-                await customers.UpdateAsync(customerId, c => c with { Journey = result.Inserted.Aggregate(c.Journey, (j, t) => j.Apply(t)) }, cancellationToken);
+                Journey.JourneyState? before = null;
+                var updated = await customers.UpdateAsync(
+                    customerId,
+                    c =>
+                    {
+                        before = c.Journey;
+                        return c with { Journey = result.Inserted.Aggregate(c.Journey, (j, t) => j.Apply(t)) };
+                    },
+                    cancellationToken);
+                await analytics.SyncStagesAsync(customerId, before, updated.Journey, cancellationToken);
+                await analytics.RecordSurveysAsync(customerId, result.Inserted, cancellationToken);
             }
 
             stored.AddRange(result.Inserted);
@@ -200,11 +211,13 @@ public sealed partial class DeliveryProcessor(
         {
             var page = await timeline.QueryAsync(customerId, new Timeline.TimelineQuery { Limit = Timeline.TimelineQuery.MaxLimit, Cursor = cursor }, cancellationToken);
             state = page.Items.Aggregate(state, (j, t) => j.Apply(t));
+            await analytics.RecordSurveysAsync(customerId, page.Items, cancellationToken);
             cursor = page.NextCursor;
         }
         while (cursor is not null);
 
         await customers.UpdateAsync(customerId, c => c with { Journey = state }, cancellationToken);
+        await analytics.SyncStagesAsync(customerId, null, state, cancellationToken);
     }
 
     private async Task DeadLetterAsync(IngestionMessage message, int? entryIndex, string reason, CancellationToken cancellationToken)

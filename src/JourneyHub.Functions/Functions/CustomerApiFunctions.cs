@@ -1,5 +1,7 @@
 using JourneyHub.Core.Api;
 using JourneyHub.Core.Identities;
+using JourneyHub.Core.Journey;
+using JourneyHub.Core.Privacy;
 using JourneyHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,8 +9,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace JourneyHub.Functions.Functions;
 
-/// <summary>The read API that marketing tools pull timelines and identities from.</summary>
-public sealed class CustomerApiFunctions(CustomerReader reader, TimeProvider clock)
+/// <summary>The read API that marketing tools pull timelines, identities, journeys and funnels from; and erasure.</summary>
+public sealed class CustomerApiFunctions(CustomerReader reader, ErasureService erasure, IJourneyAnalytics analytics, TimeProvider clock)
 {
     [Function("GetTimeline")]
     public async Task<IActionResult> GetTimeline(
@@ -21,14 +23,14 @@ public sealed class CustomerApiFunctions(CustomerReader reader, TimeProvider clo
             return InvalidCustomerId(customerId);
         }
 
-        var (query, error) = QueryParsing.ParseTimeline(name => request.Query.TryGetValue(name, out var v) ? v.ToString() : null);
+        var (query, error) = QueryParsing.ParseTimeline(name => Query(request, name));
         if (error is not null)
         {
             return HubResults.Problem(error, request.Path);
         }
 
         var timeline = await reader.TimelineAsync(customerId, query!, cancellationToken);
-        return timeline is null ? NotFound(customerId) : HubResults.Json(200, timeline);
+        return timeline is null ? NotFound(customerId) : ConditionalResults.Json(request, timeline);
     }
 
     [Function("GetJourney")]
@@ -68,6 +70,54 @@ public sealed class CustomerApiFunctions(CustomerReader reader, TimeProvider clo
             ? HubResults.Problem(404, "Customer not found", $"No customer has the identity {identity.Type}:{identity.Value}.")
             : HubResults.Json(200, customer);
     }
+
+    [Function("GetFunnel")]
+    public async Task<IActionResult> GetFunnel(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "journeys/funnel")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var (query, error) = QueryParsing.ParseFunnel(name => Query(request, name), clock.GetUtcNow());
+        return error is not null
+            ? HubResults.Problem(error, request.Path)
+            : HubResults.Json(200, await analytics.FunnelAsync(query!, cancellationToken));
+    }
+
+    [Function("EraseCustomer")]
+    public async Task<IActionResult> EraseCustomer(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "customers/{customerId}")] HttpRequest request,
+        string customerId,
+        CancellationToken cancellationToken)
+    {
+        if (!QueryParsing.IsValidCustomerId(customerId))
+        {
+            return InvalidCustomerId(customerId);
+        }
+
+        var status = await erasure.RequestAsync(customerId, cancellationToken);
+        return status is null
+            ? NotFound(customerId)
+            : HubResults.Json(202, status, headers: new Dictionary<string, string> { ["Location"] = $"/api/customers/{customerId}/erasure" });
+    }
+
+    [Function("GetErasure")]
+    public async Task<IActionResult> GetErasure(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "customers/{customerId}/erasure")] HttpRequest request,
+        string customerId,
+        CancellationToken cancellationToken)
+    {
+        if (!QueryParsing.IsValidCustomerId(customerId))
+        {
+            return InvalidCustomerId(customerId);
+        }
+
+        var status = await erasure.StatusAsync(customerId, cancellationToken);
+        return status is null
+            ? HubResults.Problem(404, "No erasure request", $"No erasure was requested for {customerId}.")
+            : HubResults.Json(200, status);
+    }
+
+    private static string? Query(HttpRequest request, string name) =>
+        request.Query.TryGetValue(name, out var v) ? v.ToString() : null;
 
     private static IActionResult InvalidCustomerId(string customerId) =>
         HubResults.Problem(400, "Invalid customer id", $"'{(customerId.Length > 80 ? customerId[..80] : customerId)}' is not a customer id; ids look like cus_0195a1b2c3d4e5f6a7b8c9d0.");

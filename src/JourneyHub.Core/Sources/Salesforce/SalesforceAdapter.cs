@@ -104,7 +104,12 @@ public sealed class SalesforceAdapter : ISourceAdapter
                 AddAttribute(attributes, "leadSource", n.Field("LeadSource"));
                 AddAttribute(attributes, "status", n.Field("Status"));
                 var kind = n.ObjectType.ToLowerInvariant();
-                action = n.ObjectType == "Lead" && n.Field("IsConverted") == "true" ? "lead.converted"
+
+                // A record merged away in Salesforce names its survivor in MasterRecordId (when the Outbound Message
+                // selects it): both ids on one touchpoint make the identity resolver merge the two customers.
+                var mergedInto = n.Field("MasterRecordId") is { } master && master != recordId && AddPerson(identities, master);
+                action = mergedInto ? $"{kind}.merged"
+                    : n.ObjectType == "Lead" && n.Field("IsConverted") == "true" ? "lead.converted"
                     : IsCreation(n) ? $"{kind}.created" : $"{kind}.updated";
                 summary = $"{n.ObjectType} {Name(n) ?? recordId} {action[(action.IndexOf('.', StringComparison.Ordinal) + 1)..]} in Salesforce";
                 break;

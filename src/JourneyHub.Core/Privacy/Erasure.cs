@@ -1,0 +1,231 @@
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Journey;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Processing;
+using JourneyHub.Core.Schema;
+using JourneyHub.Core.Timeline;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyHub.Core.Privacy;
+
+/// <summary>Where an erasure request stands; served by GET /api/customers/{id}/erasure. Holds ids and counts, nothing personal.</summary>
+public sealed record ErasureStatus
+{
+    public const string Pending = "pending";
+    public const string Completed = "completed";
+
+    public required string CustomerId { get; init; }
+    public required string Status { get; init; }
+    public required DateTimeOffset RequestedAt { get; init; }
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>Every customer id erased: the one asked for, its survivor and everything merged into it.</summary>
+    public IReadOnlyList<string> CustomerIds { get; init; } = [];
+    public int Touchpoints { get; init; }
+    public int RawPayloads { get; init; }
+    public int Identities { get; init; }
+}
+
+/// <summary>The durable record of erasure requests (the request is written before any work starts).</summary>
+public interface IErasureLog
+{
+    Task<ErasureStatus?> GetAsync(string customerId, CancellationToken cancellationToken);
+
+    Task SaveAsync(ErasureStatus status, CancellationToken cancellationToken);
+}
+
+/// <summary>The <c>journey-erasure</c> queue; its trigger runs <see cref="ErasureService.EraseAsync"/>.</summary>
+public interface IErasureQueue
+{
+    Task EnqueueAsync(string customerId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Right to erasure. DELETE records the request and queues it; the queue-triggered worker then, in an order that is
+/// safe to repeat after a crash: suppresses the person's hashed identities (so events arriving meanwhile are dropped),
+/// deletes archived raw payloads, analytics rows, timeline rows, conflicts, identity links and customer records of
+/// the customer and every id merged with it, and finally marks the request completed.
+/// </summary>
+public sealed partial class ErasureService(
+    ICustomerStore customers,
+    IIdentityStore identities,
+    ITimelineStore timeline,
+    IRawArchive archive,
+    ISuppressionList suppressions,
+    IIdentityConflictStore conflicts,
+    IJourneyAnalytics analytics,
+    IErasureLog log,
+    IErasureQueue queue,
+    IdentityGuard guard,
+    TimeProvider clock,
+    ILogger<ErasureService> logger)
+{
+    private const int MaxCustomers = 200;
+
+    /// <summary>Records and queues the request; null when neither the customer nor an earlier request is known.</summary>
+    public async Task<ErasureStatus?> RequestAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var existing = await log.GetAsync(customerId, cancellationToken);
+        if (existing is { Status: ErasureStatus.Completed })
+        {
+            return existing;
+        }
+
+        if (existing is null && await customers.GetAsync(customerId, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var status = existing ?? new ErasureStatus { CustomerId = customerId, Status = ErasureStatus.Pending, RequestedAt = clock.GetUtcNow() };
+        await log.SaveAsync(status, cancellationToken);
+
+        // Queued again for a pending request too: the work is idempotent, and a lost message must not strand a request.
+        await queue.EnqueueAsync(customerId, cancellationToken);
+        LogRequested(customerId);
+        return status;
+    }
+
+    public Task<ErasureStatus?> StatusAsync(string customerId, CancellationToken cancellationToken) => log.GetAsync(customerId, cancellationToken);
+
+    public async Task<ErasureStatus> EraseAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var status = await log.GetAsync(customerId, cancellationToken)
+            ?? new ErasureStatus { CustomerId = customerId, Status = ErasureStatus.Pending, RequestedAt = clock.GetUtcNow() };
+        if (status.Status == ErasureStatus.Completed)
+        {
+            return status;
+        }
+
+        // Remember every id before deleting the records that link them, so a retry after a crash still finds them all.
+        var (ids, records) = await ConnectedCustomersAsync(status.CustomerIds.Prepend(customerId), cancellationToken);
+        status = status with { CustomerIds = ids };
+        await log.SaveAsync(status, cancellationToken);
+
+        var people = new HashSet<Identity>(records.SelectMany(r => r.Identities));
+        var rawRefs = new HashSet<string>(StringComparer.Ordinal);
+        var rows = 0;
+        foreach (var id in ids)
+        {
+            var surveys = new List<Touchpoint>();
+            string? cursor = null;
+            do
+            {
+                var page = await timeline.QueryAsync(id, new TimelineQuery { Limit = TimelineQuery.MaxLimit, Cursor = cursor }, cancellationToken);
+                foreach (var touchpoint in page.Items)
+                {
+                    people.UnionWith(guard.Linkable(touchpoint.Identities));
+                    if (!string.IsNullOrEmpty(touchpoint.RawRef))
+                    {
+                        rawRefs.Add(touchpoint.RawRef);
+                    }
+
+                    if (touchpoint.Survey is not null)
+                    {
+                        surveys.Add(touchpoint);
+                    }
+                }
+
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null);
+
+            await analytics.RemoveSurveysAsync(surveys, cancellationToken);
+        }
+
+        // Suppress first: from here on, new events for this person are dropped at ingestion.
+        var identityList = people.ToList();
+        await suppressions.SuppressAsync(identityList, cancellationToken);
+
+        foreach (var rawRef in rawRefs)
+        {
+            await archive.DeleteAsync(rawRef, cancellationToken);
+        }
+
+        foreach (var id in ids)
+        {
+            await analytics.RemoveStagesAsync(id, cancellationToken);
+            rows += await timeline.DeleteCustomerAsync(id, cancellationToken);
+            await conflicts.DeleteCustomerAsync(id, cancellationToken);
+        }
+
+        var links = 0;
+        foreach (var identity in identityList)
+        {
+            if (await identities.FindCustomerAsync(identity, cancellationToken) is { } owner && ids.Contains(owner))
+            {
+                await identities.DeleteAsync(identity, cancellationToken);
+                links++;
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            if (await customers.GetAsync(id, cancellationToken) is not null)
+            {
+                await customers.DeleteAsync(id, cancellationToken);
+            }
+        }
+
+        var done = status with
+        {
+            Status = ErasureStatus.Completed,
+            CompletedAt = clock.GetUtcNow(),
+            Touchpoints = status.Touchpoints + rows,
+            RawPayloads = status.RawPayloads + rawRefs.Count,
+            Identities = status.Identities + links,
+        };
+        foreach (var id in ids)
+        {
+            // Every erased id answers GET .../erasure, whichever one the request named.
+            await log.SaveAsync(done with { CustomerId = id }, cancellationToken);
+        }
+
+        LogErased(customerId, ids.Count, rows, rawRefs.Count, links);
+        return done;
+    }
+
+    /// <summary>The customer, its survivor and everything merged into either, following links both ways.</summary>
+    private async Task<(List<string> Ids, List<CustomerRecord> Records)> ConnectedCustomersAsync(IEnumerable<string> start, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        var records = new List<CustomerRecord>();
+        var pending = new Queue<string>(start);
+        while (pending.Count > 0 && ids.Count < MaxCustomers)
+        {
+            var id = pending.Dequeue();
+            if (ids.Contains(id))
+            {
+                continue;
+            }
+
+            ids.Add(id);
+            if (await customers.GetAsync(id, cancellationToken) is not { } record)
+            {
+                continue;
+            }
+
+            records.Add(record);
+            if (record.MergedInto is { } into)
+            {
+                pending.Enqueue(into);
+            }
+
+            foreach (var merge in record.Merges)
+            {
+                pending.Enqueue(merge.MergedCustomerId);
+                if (merge.IntoCustomerId is { } survivor)
+                {
+                    pending.Enqueue(survivor);
+                }
+            }
+        }
+
+        return (ids, records);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erasure of {CustomerId} requested")]
+    private partial void LogRequested(string customerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erased {CustomerId}: {Customers} customer id(s), {Rows} timeline rows, {RawPayloads} raw payloads, {Identities} identity links")]
+    private partial void LogErased(string customerId, int customers, int rows, int rawPayloads, int identities);
+}

@@ -1,0 +1,105 @@
+using JourneyHub.Azure.Customers;
+using JourneyHub.Azure.Storage;
+using JourneyHub.Core.Api;
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Journey;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Schema;
+using JourneyHub.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace JourneyHub.IntegrationTests.Customers;
+
+/// <summary>The real table stores on the shared Azurite, and the identity logic wired over them (optionally through faulting wrappers).</summary>
+internal sealed class CustomerWorld
+{
+    private static long next = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    public CustomerWorld(AzuriteFixture azurite, IdentityOptions? options = null)
+    {
+        var bootstrap = new StorageBootstrap(azurite.Clients);
+        Timeline = new TableTimelineStore(azurite.Clients, bootstrap);
+        Identities = new TableIdentityStore(azurite.Clients, bootstrap);
+        Customers = new TableCustomerStore(azurite.Clients, bootstrap, TimeProvider.System);
+        Storage = new CustomerStorage(azurite.Clients, bootstrap);
+        Conflicts = new TableIdentityConflictStore(Storage);
+        Analytics = new TableJourneyAnalytics(Storage);
+        Guard = new IdentityGuard(options ?? new IdentityOptions());
+    }
+
+    public ITimelineStore Timeline { get; }
+    public IIdentityStore Identities { get; }
+    public ICustomerStore Customers { get; }
+    public CustomerStorage Storage { get; }
+    public IIdentityConflictStore Conflicts { get; }
+    public IJourneyAnalytics Analytics { get; }
+    public IdentityGuard Guard { get; }
+
+    public CustomerReader Reader => new(Customers, Identities, Timeline, Conflicts);
+
+    /// <summary>A unique value per call, so tests sharing one Azurite never meet.</summary>
+    public static string Unique(string prefix) => prefix + Interlocked.Increment(ref next).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public IdentityResolver Resolver(ITimelineStore? timeline = null, ICustomerStore? customers = null, IIdentityStore? identities = null)
+    {
+        var merger = new CustomerMerger(identities ?? Identities, customers ?? Customers, timeline ?? Timeline, Conflicts, Analytics, Guard, TimeProvider.System, NullLogger<CustomerMerger>.Instance);
+        return new IdentityResolver(identities ?? Identities, customers ?? Customers, merger, Conflicts, Guard, TimeProvider.System, NullLogger<IdentityResolver>.Instance);
+    }
+
+    /// <summary>What the delivery processor does per touchpoint: resolve, write the row, apply it to the summary once.</summary>
+    public async Task<string?> IngestAsync(Touchpoint touchpoint, IdentityResolver? resolver = null)
+    {
+        var customerId = await (resolver ?? Resolver()).ResolveAsync(touchpoint.Identities, $"{touchpoint.Source} {touchpoint.Action} {touchpoint.SourceEventId}", CancellationToken.None);
+        if (customerId is null)
+        {
+            return null;
+        }
+
+        var result = await Timeline.AppendAsync(customerId, [touchpoint with { CustomerId = customerId }], CancellationToken.None);
+        JourneyState? before = null;
+        var updated = await Customers.UpdateAsync(
+            customerId,
+            c =>
+            {
+                before = c.Journey;
+                return c with { Journey = result.Inserted.Aggregate(c.Journey, (j, t) => j.Apply(t)) };
+            },
+            CancellationToken.None);
+        await Analytics.SyncStagesAsync(customerId, before, updated.Journey, CancellationToken.None);
+        return customerId;
+    }
+
+    public async Task<List<Touchpoint>> RowsAsync(string customerId)
+    {
+        var rows = new List<Touchpoint>();
+        string? cursor = null;
+        do
+        {
+            var page = await Timeline.QueryAsync(customerId, new Core.Timeline.TimelineQuery { Limit = 200, Cursor = cursor }, CancellationToken.None);
+            rows.AddRange(page.Items);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        return rows;
+    }
+
+    public static Touchpoint Event(string source, DateTimeOffset at, params Identity[] identities)
+    {
+        var eventId = Unique("evt");
+        return new Touchpoint
+        {
+            TouchpointId = TouchpointIds.For(source, eventId),
+            Source = source,
+            SourceEventId = eventId,
+            OccurredAt = at,
+            ReceivedAt = at.AddSeconds(1),
+            Channel = Channel.Crm,
+            Kind = TouchpointKind.Direct,
+            Stage = JourneyStage.Awareness,
+            Action = "contact.updated",
+            Summary = "test",
+            Identities = identities,
+        };
+    }
+}

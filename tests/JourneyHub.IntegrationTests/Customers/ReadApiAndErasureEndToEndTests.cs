@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Json.Schema;
+using JourneyHub.Azure.Customers;
+using JourneyHub.Azure.Storage;
+using JourneyHub.IntegrationTests.Infrastructure;
+
+namespace JourneyHub.IntegrationTests.Customers;
+
+/// <summary>The read API and erasure through the local host over HTTP (function keys on), on a real Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private const string Secret = "3c1d7a52-8e4f-4b6a-9d20-5f7e1c3b9a64";
+    private const string FunctionKey = "read-api-test-key";
+    private LocalHostProcess host = null!;
+
+    public async Task InitializeAsync() =>
+        host = await LocalHostProcess.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
+        {
+            ["Sources__HubSpot__ClientSecret"] = Secret,
+            ["LocalHost__FunctionKey"] = FunctionKey,
+        });
+
+    public async Task DisposeAsync() => await host.DisposeAsync();
+
+    [Fact]
+    public async Task Timeline_pages_carry_an_etag_match_the_touchpoint_schema_and_need_the_function_key()
+    {
+        var contact = HubSpotEvents.NewId();
+        var customerId = await IngestAsync(contact, 2);
+
+        using var anonymous = await host.Client.GetAsync(new Uri($"/api/customers/{customerId}/timeline", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        using var first = await SendAsync(HttpMethod.Get, $"/api/customers/{customerId}/timeline?limit=1");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var etag = first.Headers.ETag;
+        Assert.NotNull(etag);
+        var page = JsonNode.Parse(await first.Content.ReadAsStringAsync())!;
+        Assert.NotNull(page["nextCursor"]?.GetValue<string>());
+
+        var schema = JsonSchema.FromText(File.ReadAllText(Path.Combine(Fixture.RepositoryRoot(), "schemas", "touchpoint.v1.schema.json")));
+        foreach (var item in page["items"]!.AsArray())
+        {
+            var result = schema.Evaluate(item, new EvaluationOptions { OutputFormat = OutputFormat.List });
+            Assert.True(result.IsValid, JsonSerializer.Serialize(result.Details.Where(d => d.HasErrors).Select(d => new { d.InstanceLocation, d.Errors })));
+        }
+
+        // Unchanged page → 304 without a body; a different page → a different tag.
+        using var again = await SendAsync(HttpMethod.Get, $"/api/customers/{customerId}/timeline?limit=1", etag!.Tag);
+        Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
+        Assert.Empty(await again.Content.ReadAsByteArrayAsync());
+        using var other = await SendAsync(HttpMethod.Get, $"/api/customers/{customerId}/timeline?limit=2", etag.Tag);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.NotEqual(etag.Tag, other.Headers.ETag!.Tag);
+
+        // Journey summary of the same customer.
+        using var journey = await SendAsync(HttpMethod.Get, $"/api/customers/{customerId}/journey");
+        var summary = JsonNode.Parse(await journey.Content.ReadAsStringAsync())!;
+        Assert.Equal(2, summary["touchpointCount"]!.GetValue<int>());
+        Assert.NotNull(summary["churnRisk"]?["level"]);
+    }
+
+    [Theory]
+    [InlineData("/api/journeys/funnel?from=yesterday", "Invalid query parameter 'from'")]
+    [InlineData("/api/journeys/funnel?from=2025-03-01&to=2025-02-01", "Invalid query parameter 'from'")]
+    [InlineData("/api/journeys/funnel?from=2020-01-01&to=2025-01-01", "Invalid query parameter 'to'")]
+    [InlineData("/api/customers/cus_abc/timeline?limit=500", "Invalid query parameter 'limit'")]
+    [InlineData("/api/customers/not-an-id/journey", "Invalid customer id")]
+    [InlineData("/api/customers/cus_abc/erasure?x=1", "No erasure request")]
+    public async Task Bad_read_requests_get_problem_json_that_names_the_fault(string url, string title)
+    {
+        using var response = await SendAsync(HttpMethod.Get, url);
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(title, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["title"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Funnel_and_openapi_answer()
+    {
+        using var funnel = await SendAsync(HttpMethod.Get, "/api/journeys/funnel?from=2024-01-01T00:00:00Z&to=2024-02-01T00:00:00Z&source=hubspot");
+        Assert.Equal(HttpStatusCode.OK, funnel.StatusCode);
+        Assert.Equal(4, JsonNode.Parse(await funnel.Content.ReadAsStringAsync())!["stages"]!.AsArray().Count);
+
+        using var openapi = await host.Client.GetAsync(new Uri("/api/openapi.json", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, openapi.StatusCode);
+        Assert.Equal("3.1.0", JsonNode.Parse(await openapi.Content.ReadAsStringAsync())!["openapi"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Erasure_leaves_no_row_blob_or_identity_behind_and_suppresses_later_events()
+    {
+        var contact = HubSpotEvents.NewId();
+        var customerId = await IngestAsync(contact, 2);
+        var rawRefs = (await TimelineAsync(customerId)).Select(i => i["rawRef"]!.GetValue<string>()).Distinct().ToList();
+        Assert.NotEmpty(rawRefs);
+        Assert.True(await azurite.RawContainer.GetBlobClient(rawRefs[0]).ExistsAsync());
+
+        using var delete = await SendAsync(HttpMethod.Delete, $"/api/customers/{customerId}");
+        Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+        Assert.Equal($"/api/customers/{customerId}/erasure", delete.Headers.Location?.ToString());
+
+        var status = await LocalHostProcess.EventuallyAsync(
+            async () =>
+            {
+                using var response = await SendAsync(HttpMethod.Get, $"/api/customers/{customerId}/erasure");
+                return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            },
+            s => s["status"]?.GetValue<string>() == "completed");
+        Assert.Equal("completed", status["status"]!.GetValue<string>());
+        Assert.Equal(2, status["touchpoints"]!.GetValue<int>());
+
+        Assert.Empty(await RowsAsync(StorageNames.TimelineTable, customerId));
+        Assert.Empty(await RowsAsync(StorageNames.CustomersTable, customerId));
+        Assert.Empty(await RowsAsync(StorageNames.IdentitiesTable, $"hubspot:{contact}"));
+        Assert.Empty(await RowsAsync(CustomerStorage.StageReachedTable, "c_" + customerId));
+        foreach (var rawRef in rawRefs)
+        {
+            Assert.False(await azurite.RawContainer.GetBlobClient(rawRef).ExistsAsync());
+        }
+
+        using (var gone = await SendAsync(HttpMethod.Get, $"/api/customers/{customerId}/journey"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+
+        // A later event for the same person is dropped at ingestion.
+        var body = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        using (var later = await host.Client.SendAsync(Signing.HubSpot(new Uri(host.BaseAddress, "/api/webhooks/hubspot"), body, Secret)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, later.StatusCode);
+        }
+
+        var queue = azurite.Queue(StorageNames.IngestQueue);
+        await LocalHostProcess.EventuallyAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, c => c == 0);
+        await Task.Delay(1000);
+        using var lookup = await SendAsync(HttpMethod.Get, $"/api/customers?identity=hubspot:{contact}");
+        Assert.Equal(HttpStatusCode.NotFound, lookup.StatusCode);
+        Assert.Empty(await RowsAsync(StorageNames.IdentitiesTable, $"hubspot:{contact}"));
+    }
+
+    private async Task<string> IngestAsync(long contact, int events)
+    {
+        var at = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var batch = Enumerable.Range(0, events)
+            .Select(i => i == 0 ? HubSpotEvents.ContactCreated(contact, at) : HubSpotEvents.PropertyChange(contact, "lifecyclestage", i == 1 ? "customer" : "evangelist", at.AddMinutes(i)))
+            .ToArray();
+        using var response = await host.Client.SendAsync(Signing.HubSpot(new Uri(host.BaseAddress, "/api/webhooks/hubspot"), HubSpotEvents.Batch(batch), Secret));
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+
+        var customer = await LocalHostProcess.EventuallyAsync(
+            async () =>
+            {
+                using var lookup = await SendAsync(HttpMethod.Get, $"/api/customers?identity=hubspot:{contact}");
+                return lookup.IsSuccessStatusCode ? JsonNode.Parse(await lookup.Content.ReadAsStringAsync())!["customerId"]!.GetValue<string>() : null;
+            },
+            id => id is not null);
+        Assert.NotNull(customer);
+        await LocalHostProcess.EventuallyAsync(async () => (await TimelineAsync(customer!)).Count, n => n == events);
+        return customer!;
+    }
+
+    private async Task<List<JsonNode>> TimelineAsync(string customerId)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/api/customers/{customerId}/timeline?limit=200");
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["items"]!.AsArray().Select(n => n!).ToList();
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? ifNoneMatch = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative));
+        request.Headers.Add("x-functions-key", FunctionKey);
+        if (ifNoneMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        }
+
+        return await host.Client.SendAsync(request);
+    }
+
+    private async Task<List<TableEntity>> RowsAsync(string table, string partitionKey)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var entity in azurite.Table(table).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}")))
+        {
+            rows.Add(entity);
+        }
+
+        return rows;
+    }
+}
