@@ -24,6 +24,8 @@ param containerNames array = [
 param queueNames array = [
   'journey-ingest'
   'journey-ingest-poison'
+  'journey-erasure'
+  'journey-erasure-poison'
 ]
 
 @description('Tables used by the app.')
@@ -33,6 +35,11 @@ param tableNames array = [
   'Customers'
   'DeadLetters'
   'Checkpoints'
+  'Suppressions'
+  'IdentityConflicts'
+  'StageReached'
+  'SurveyAnswers'
+  'Erasures'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
