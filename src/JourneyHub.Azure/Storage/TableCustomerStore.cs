@@ -75,6 +75,7 @@ public sealed class TableCustomerStore(StorageClients clients, StorageBootstrap 
         ["Journey"] = JsonSerializer.Serialize(customer.Journey, JourneyJson.Options),
         ["MergedInto"] = customer.MergedInto,
         ["Merges"] = JsonSerializer.Serialize(customer.Merges, JourneyJson.Options),
+        ["RecentlyApplied"] = string.Join(',', customer.RecentlyApplied),
     };
 
     private static CustomerRecord FromEntity(TableEntity entity) => new()
@@ -85,5 +86,6 @@ public sealed class TableCustomerStore(StorageClients clients, StorageBootstrap 
         Journey = JsonSerializer.Deserialize<JourneyState>(entity.GetString("Journey") ?? "{}", JourneyJson.Options) ?? new JourneyState(),
         MergedInto = entity.GetString("MergedInto"),
         Merges = JsonSerializer.Deserialize<List<MergeRecord>>(entity.GetString("Merges") ?? "[]", JourneyJson.Options) ?? [],
+        RecentlyApplied = entity.GetString("RecentlyApplied") is { Length: > 0 } recent ? recent.Split(',') : [],
     };
 }

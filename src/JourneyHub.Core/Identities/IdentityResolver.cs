@@ -130,7 +130,12 @@ public sealed partial class IdentityResolver(
 
         // Only identities that really point at this customer are listed on it (a refused merge leaves others apart).
         var mineNow = held.Where(i => ordered.Contains(i)).ToList();
-        await customers.UpdateAsync(customerId, c => c with { Identities = Union(c.Identities, mineNow) }, cancellationToken);
+        if (record is null || record.CustomerId != customerId || mineNow.Any(i => !record.Identities.Contains(i)))
+        {
+            // Most touchpoints of a known customer add no identity: skip the write (and the ETag contention it brings).
+            await customers.UpdateAsync(customerId, c => c with { Identities = Union(c.Identities, mineNow) }, cancellationToken);
+        }
+
         return customerId;
     }
 

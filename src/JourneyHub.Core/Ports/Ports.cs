@@ -64,6 +64,12 @@ public sealed record CustomerRecord
     public Journey.JourneyState Journey { get; init; } = new();
     public string? MergedInto { get; init; }
     public IReadOnlyList<Identities.MergeRecord> Merges { get; init; } = [];
+
+    /// <summary>
+    /// Ids of the touchpoints most recently applied to <see cref="Journey"/>, written in the same entity
+    /// update, so a retried delivery can tell which of its already-stored rows still need applying.
+    /// </summary>
+    public IReadOnlyList<string> RecentlyApplied { get; init; } = [];
 }
 
 public interface IDeadLetterStore

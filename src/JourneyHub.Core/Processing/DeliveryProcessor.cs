@@ -26,6 +26,12 @@ public sealed partial class DeliveryProcessor(
     TimeProvider clock,
     ILogger<DeliveryProcessor> logger)
 {
+    /// <summary>
+    /// How many applied touchpoint ids a customer record remembers: far more than one delivery carries,
+    /// small enough (≈14 KB) to stay inside a table property.
+    /// </summary>
+    internal const int RecentlyAppliedKept = 500;
+
     /// <param name="attempt">1 for the first delivery of the queue message.</param>
     /// <param name="isLastAttempt">After this attempt the queue gives up; failures are dead-lettered instead of thrown.</param>
     public async Task<ProcessingReport> ProcessAsync(IngestionMessage message, int attempt, bool isLastAttempt, CancellationToken cancellationToken)
@@ -131,24 +137,32 @@ public sealed partial class DeliveryProcessor(
             var result = await timeline.AppendAsync(customerId, list, cancellationToken);
             inserted += result.Inserted.Count;
             duplicates += result.Duplicates.Count;
-            if (result.Duplicates.Count > 0 && attempt > 1)
-            {
-                // A previous attempt may have written rows and died before the summary: rebuild it from the timeline.
-                await RebuildJourneyAsync(customerId, cancellationToken);
-            }
-            else if (result.Inserted.Count > 0)
+            // Rows inserted now were never applied. On a retry, rows a crashed attempt stored may not have been
+            // applied either: the customer record lists what was applied recently, in the same write as the summary.
+            var candidates = attempt > 1 ? [.. result.Inserted, .. result.Duplicates] : result.Inserted;
+            if (candidates.Count > 0)
             {
                 Journey.JourneyState? before = null;
+                List<Touchpoint> applied = [];
                 var updated = await customers.UpdateAsync(
                     customerId,
                     c =>
                     {
                         before = c.Journey;
-                        return c with { Journey = result.Inserted.Aggregate(c.Journey, (j, t) => j.Apply(t)) };
+                        var done = c.RecentlyApplied.ToHashSet(StringComparer.Ordinal);
+                        applied = candidates.Where(t => !done.Contains(t.TouchpointId)).ToList();
+                        return c with
+                        {
+                            Journey = applied.Aggregate(c.Journey, (j, t) => j.Apply(t)),
+                            RecentlyApplied = [.. c.RecentlyApplied.Concat(applied.Select(t => t.TouchpointId)).TakeLast(RecentlyAppliedKept)],
+                        };
                     },
                     cancellationToken);
-                await analytics.SyncStagesAsync(customerId, before, updated.Journey, cancellationToken);
-                await analytics.RecordSurveysAsync(customerId, result.Inserted, cancellationToken);
+                if (applied.Count > 0)
+                {
+                    await analytics.SyncStagesAsync(customerId, before, updated.Journey, cancellationToken);
+                    await analytics.RecordSurveysAsync(customerId, applied, cancellationToken);
+                }
             }
 
             stored.AddRange(result.Inserted);
@@ -200,24 +214,6 @@ public sealed partial class DeliveryProcessor(
         }
 
         return result;
-    }
-
-    /// <summary>Recomputes a customer's journey summary from every row of the timeline.</summary>
-    public async Task RebuildJourneyAsync(string customerId, CancellationToken cancellationToken)
-    {
-        var state = new Journey.JourneyState();
-        string? cursor = null;
-        do
-        {
-            var page = await timeline.QueryAsync(customerId, new Timeline.TimelineQuery { Limit = Timeline.TimelineQuery.MaxLimit, Cursor = cursor }, cancellationToken);
-            state = page.Items.Aggregate(state, (j, t) => j.Apply(t));
-            await analytics.RecordSurveysAsync(customerId, page.Items, cancellationToken);
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-
-        await customers.UpdateAsync(customerId, c => c with { Journey = state }, cancellationToken);
-        await analytics.SyncStagesAsync(customerId, null, state, cancellationToken);
     }
 
     private async Task DeadLetterAsync(IngestionMessage message, int? entryIndex, string reason, CancellationToken cancellationToken)

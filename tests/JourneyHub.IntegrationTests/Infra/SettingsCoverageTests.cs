@@ -39,6 +39,28 @@ public sealed class SettingsCoverageTests
         Assert.Contains(templates, text => text.Contains(setting, StringComparison.Ordinal));
     }
 
+    public static TheoryData<string> StorageResourcesTheAppUses()
+    {
+        var data = new TheoryData<string>();
+        var holders = typeof(JourneyHub.Azure.Storage.StorageNames).Assembly.GetTypes().Where(t => t.Name is "StorageNames" or "CustomerStorage" or "PullStorage");
+        foreach (var field in holders.SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
+            .Where(f => f.IsLiteral && (f.Name.EndsWith("Table", StringComparison.Ordinal) || f.Name.EndsWith("Queue", StringComparison.Ordinal) || f.Name.EndsWith("Container", StringComparison.Ordinal))))
+        {
+            data.Add((string)field.GetRawConstantValue()!);
+        }
+
+        return data;
+    }
+
+    /// <summary>Tables and queues are created on first use too, but a deployment should not depend on that.</summary>
+    [Theory]
+    [MemberData(nameof(StorageResourcesTheAppUses))]
+    public void The_storage_template_creates(string resource)
+    {
+        var storage = File.ReadAllText(Path.Combine(Fixture.RepositoryRoot(), "infra", "modules", "storage.bicep"));
+        Assert.Contains($"'{resource}'", storage, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Every_source_options_class_is_found()
     {
