@@ -3,6 +3,7 @@ using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using JourneyHub.Azure.HubSpot;
 using JourneyHub.Azure.Publishing;
+using JourneyHub.Azure.Pull;
 using JourneyHub.Azure.Storage;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
@@ -57,6 +58,7 @@ public static class JourneyHubServiceCollectionExtensions
             .AddJourneyHubResilience(configuration);
 
         AddPublisher(services, configuration);
+        services.AddJourneyHubPull(configuration);
         return services;
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace JourneyHub.Core.Pull;
 
 /// <summary>
@@ -43,31 +45,31 @@ public interface IPullConnector
 
 /// <summary>
 /// One fetched API page. <see cref="Body"/> is archived byte for byte unless <see cref="Items"/> is 0.
-/// <see cref="Next"/> is the next page of this run; null ends the run, and <see cref="Resume"/> is where the next
-/// incremental run starts (usually "changes since this run began").
+/// <see cref="Next"/> is the cursor of the next page of this run; null ends the run (the next incremental run then
+/// starts from the time this one began, less <see cref="PullOptions.Overlap"/>).
 /// </summary>
 public sealed record PulledPage(
     ReadOnlyMemory<byte> Body,
     int Items,
     IReadOnlyDictionary<string, string> Properties,
     string? Next,
-    string? Resume,
     string ContentType = "application/json");
 
+[JsonConverter(typeof(JsonStringEnumConverter<PullRunKind>))]
 public enum PullRunKind
 {
-    Incremental,
-    Backfill,
+    [JsonStringEnumMemberName("incremental")] Incremental,
+    [JsonStringEnumMemberName("backfill")] Backfill,
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<PullRunState>))]
 public enum PullRunState
 {
-    Idle,
-    Queued,
-    Running,
-    Completed,
-    Failed,
-    NotConfigured,
+    [JsonStringEnumMemberName("idle")] Idle,
+    [JsonStringEnumMemberName("queued")] Queued,
+    [JsonStringEnumMemberName("running")] Running,
+    [JsonStringEnumMemberName("completed")] Completed,
+    [JsonStringEnumMemberName("failed")] Failed,
 }
 
 /// <summary>What the Checkpoints table keeps per source and run kind; also the backfill status the admin route shows.</summary>
@@ -78,6 +80,8 @@ public sealed record PullState
     public PullRunState State { get; init; } = PullRunState.Idle;
     /// <summary>Where the next fetch starts; advanced only after a page is archived and queued.</summary>
     public string? Cursor { get; init; }
+    /// <summary>Incremental: the next run reads changes from here once <see cref="Cursor"/> is spent.</summary>
+    public DateTimeOffset? Watermark { get; init; }
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
     public int Pages { get; init; }

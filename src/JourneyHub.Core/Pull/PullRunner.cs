@@ -43,8 +43,19 @@ public sealed partial class PullRunner(
         var now = clock.GetUtcNow();
         var state = await states.GetAsync(source, PullRunKind.Incremental, cancellationToken)
             ?? new PullState { Source = source, Kind = PullRunKind.Incremental };
-        var cursor = state.Cursor ?? connector.Start(now - options.Value.InitialLookback, null, now);
-        state = state with { RunId = Guid.NewGuid().ToString("N"), StartedAt = now, Pages = 0, Items = 0, LastError = null };
+        string cursor;
+        if (state.Cursor is { } resume)
+        {
+            // An interrupted run (crash, page budget, API failure): continue where its last archived page ended.
+            cursor = resume;
+            state = state with { LastError = null };
+        }
+        else
+        {
+            cursor = connector.Start(state.Watermark ?? now - options.Value.InitialLookback, null, now);
+            state = state with { RunId = Guid.NewGuid().ToString("N"), StartedAt = now, Pages = 0, Items = 0, LastError = null };
+        }
+
         return await RunPagesAsync(connector, state, cursor, cancellationToken);
     }
 
@@ -183,7 +194,8 @@ public sealed partial class PullRunner(
             var now = clock.GetUtcNow();
             state = state with
             {
-                Cursor = page.Next ?? page.Resume,
+                Cursor = page.Next,
+                Watermark = page.Next is null && state.Kind == PullRunKind.Incremental ? state.StartedAt - options.Value.Overlap : state.Watermark,
                 Pages = state.Pages + 1,
                 Items = state.Items + page.Items,
                 LastCheckpointAt = now,
