@@ -226,6 +226,7 @@ public sealed partial class PullRunner(
             ["correlationId"] = correlationId,
             ["pullRun"] = state.RunId ?? "",
             ["pullKind"] = state.Kind == PullRunKind.Backfill ? "backfill" : "incremental",
+            ["pullPage"] = (state.Pages + 1).ToString(CultureInfo.InvariantCulture),
         };
         var blobName = await archive.ArchiveAsync(connector.AdapterKey, page.Body, page.ContentType, properties, now, cancellationToken);
         await queue.EnqueueAsync(
