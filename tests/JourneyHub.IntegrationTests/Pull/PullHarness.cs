@@ -58,6 +58,14 @@ public sealed class PullHarness : IAsyncDisposable
         services.AddJourneyHub(configuration);
         var provider = services.BuildServiceProvider();
         var harness = new PullHarness(provider, api, azurite);
+
+        // WireMock's first answer can take longer than the short attempt timeout the tests use: warm it up, then forget it.
+        using (var warmup = new HttpClient())
+        {
+            using var _ = await warmup.GetAsync(new Uri(api.Urls[0] + "/__warmup"));
+        }
+
+        api.ResetLogEntries();
         await harness.ResetAsync(source);
         await harness.ClearIngestQueueAsync();
         return harness;
@@ -80,7 +88,7 @@ public sealed class PullHarness : IAsyncDisposable
         ["Sources:Meta:PageId"] = "104328857712345",
         ["Sources:Meta:BaseUrl"] = baseUrl,
         ["Http:Resilience:Retry:Delay"] = "00:00:00.020",
-        ["Http:Resilience:AttemptTimeout:Timeout"] = "00:00:00.500",
+        ["Http:Resilience:AttemptTimeout:Timeout"] = "00:00:01.500",
         ["Http:Resilience:TotalRequestTimeout:Timeout"] = "00:00:20",
         ["Http:Resilience:CircuitBreaker:SamplingDuration"] = "00:00:02",
         ["Pull:ThrottleDelay"] = "00:00:00.050",
@@ -128,8 +136,12 @@ public sealed class PullHarness : IAsyncDisposable
         await queue.ClearMessagesAsync();
     }
 
-    public int Requests(string path, string? query = null) =>
-        Api.LogEntries.Count(e => e.RequestMessage.AbsolutePath == path && (query is null || (e.RequestMessage.RawQuery ?? "").Contains(query, StringComparison.Ordinal)));
+    /// <summary>Requests to a path, optionally only those whose query parameter <paramref name="name"/> satisfies <paramref name="value"/>.</summary>
+    public int Requests(string path, string? name = null, Func<string, bool>? value = null) =>
+        Api.LogEntries.Count(e => e.RequestMessage.AbsolutePath == path
+            && (name is null || (e.RequestMessage.Query is { } query && query.TryGetValue(name, out var values) && values.Any(v => value is null || value(v)))));
+
+    public string Describe() => string.Join("\n", Api.LogEntries.Select(e => $"{e.RequestMessage.DateTime:HH:mm:ss.fff} {e.RequestMessage.Method} {e.RequestMessage.Url} -> {e.ResponseMessage.StatusCode}"));
 
     public async ValueTask DisposeAsync()
     {
