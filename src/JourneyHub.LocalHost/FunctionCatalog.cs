@@ -25,6 +25,13 @@ public static class FunctionCatalog
             .Select(t => new QueueFunction(f.Name, t.QueueName, f.Method)))
         .ToList();
 
+    public static IReadOnlyList<TimerFunction> TimerFunctions { get; } = Discover()
+        .SelectMany(f => f.Method.GetParameters()
+            .Select(p => p.GetCustomAttribute<TimerTriggerAttribute>())
+            .OfType<TimerTriggerAttribute>()
+            .Select(t => new TimerFunction(f.Name, t.Schedule, f.Method)))
+        .ToList();
+
     private static IEnumerable<(string Name, MethodInfo Method)> Discover() =>
         FunctionsAssembly.GetTypes()
             .Where(t => t.IsClass && !t.IsAbstract)
@@ -37,3 +44,5 @@ public static class FunctionCatalog
 public sealed record HttpFunction(string Name, string Route, IReadOnlyList<string> Methods, AuthorizationLevel AuthLevel, MethodInfo Method);
 
 public sealed record QueueFunction(string Name, string QueueName, MethodInfo Method);
+
+public sealed record TimerFunction(string Name, string Schedule, MethodInfo Method);

@@ -18,6 +18,7 @@ builder.Services.AddJourneyHub(builder.Configuration);
 builder.Services.AddJourneyHubHttp();
 builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.Section);
 builder.Services.AddHostedService<QueueTriggerWorker>();
+builder.Services.AddHostedService<TimerTriggerWorker>();
 builder.Services.AddRouting();
 
 var app = builder.Build();

@@ -31,11 +31,19 @@ public sealed partial class QueueTriggerWorker(
         var queue = clients.Queues.GetQueueClient(function.QueueName);
         var poison = clients.Queues.GetQueueClient(function.QueueName + "-poison");
         var idleDelay = options.Value.MinPollingInterval;
+        var exists = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await bootstrap.EnsureAsync(stoppingToken);
+                if (!exists)
+                {
+                    // Queues outside the bootstrap's list (journey-backfill) exist once something is sent; listen anyway.
+                    await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                    exists = true;
+                }
+
                 QueueMessage[] messages = await queue.ReceiveMessagesAsync(options.Value.BatchSize, options.Value.VisibilityTimeout, stoppingToken);
                 if (messages.Length == 0)
                 {

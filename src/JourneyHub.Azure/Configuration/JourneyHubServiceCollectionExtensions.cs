@@ -4,6 +4,7 @@ using Azure.Messaging.ServiceBus;
 using JourneyHub.Azure.Customers;
 using JourneyHub.Azure.HubSpot;
 using JourneyHub.Azure.Publishing;
+using JourneyHub.Azure.Pull;
 using JourneyHub.Azure.Storage;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
@@ -59,6 +60,7 @@ public static class JourneyHubServiceCollectionExtensions
 
         AddPublisher(services, configuration);
         services.AddJourneyHubCustomers();
+        services.AddJourneyHubPull(configuration);
         return services;
     }
 

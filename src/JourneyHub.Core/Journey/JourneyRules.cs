@@ -25,6 +25,7 @@ public static class JourneyRules
             [("hubspot", "action:deal.created")] = JourneyStage.Consideration,
             [("hubspot", "action:deal.stage_changed")] = JourneyStage.Consideration,
             [("hubspot", "action:deal.won")] = JourneyStage.Decision,
+            [("hubspot", "action:meeting.booked")] = JourneyStage.Consideration,
             // Salesforce records.
             [("salesforce", "action:lead.created")] = JourneyStage.Awareness,
             [("salesforce", "action:lead.updated")] = JourneyStage.Awareness,

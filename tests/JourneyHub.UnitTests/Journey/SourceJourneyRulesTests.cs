@@ -19,6 +19,7 @@ public sealed class SourceJourneyRulesTests
         { "hubspot", "action:deal.created", JourneyStage.Consideration },
         { "hubspot", "action:deal.stage_changed", JourneyStage.Consideration },
         { "hubspot", "action:deal.won", JourneyStage.Decision },
+        { "hubspot", "action:meeting.booked", JourneyStage.Consideration },
         { "salesforce", "action:lead.created", JourneyStage.Awareness },
         { "salesforce", "action:lead.updated", JourneyStage.Awareness },
         { "salesforce", "action:lead.converted", JourneyStage.Consideration },

@@ -1,0 +1,109 @@
+using System.Text;
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Pull;
+using JourneyHub.Core.Sources.Meta;
+using JourneyHub.Core.Sources.Pull;
+using JourneyHub.Core.Sources.Trustpilot;
+using JourneyHub.UnitTests.Sources;
+
+namespace JourneyHub.UnitTests.Pull;
+
+/// <summary>Pulled pages give the same touchpoints as the webhook copy of the same event, and facts with stable ids.</summary>
+public sealed class PullAdapterTests
+{
+    private static readonly TrustpilotAdapter TrustpilotWebhook = new(SourceTestKit.Monitor(new TrustpilotOptions()));
+
+    [Fact]
+    public void A_pulled_Trustpilot_review_is_the_same_touchpoint_as_its_webhook_delivery()
+    {
+        var pulled = new TrustpilotPullAdapter(TrustpilotWebhook).Normalize(SourceTestKit.RawFixture(PullSources.TrustpilotAdapter, "pull/trustpilot-private-reviews-response.json"));
+        var delivered = TrustpilotWebhook.Normalize(SourceTestKit.RawFixture("trustpilot", "trustpilot/trustpilot-webhook-service-review-created.json"));
+
+        var fromPull = Assert.Single(pulled.Touchpoints);
+        var fromWebhook = Assert.Single(delivered.Touchpoints);
+        Assert.Equal(fromWebhook.TouchpointId, fromPull.TouchpointId);
+        Assert.Equal("trustpilot", fromPull.Source);
+        Assert.Equal("67d43a9e1b2c3d4e5f6a7b8c:service-review-created", fromPull.SourceEventId);
+        Assert.Equal(fromWebhook.OccurredAt, fromPull.OccurredAt);
+        Assert.Equal(fromWebhook.Rating, fromPull.Rating);
+        Assert.Empty(pulled.Rejected);
+    }
+
+    [Fact]
+    public void A_pulled_Meta_comment_is_the_same_touchpoint_as_the_feed_webhook_and_the_pages_own_replies_are_left_out()
+    {
+        var createdAt = new DateTimeOffset(2025, 3, 14, 14, 22, 8, TimeSpan.Zero).ToUnixTimeSeconds();
+        var webhook = """{"object":"page","entry":[{"id":"104328857712345","time":TIME,"changes":[{"field":"feed","value":{"item":"comment","verb":"add","comment_id":"987650001234567_1122334455667788","post_id":"104328857712345_987650001234567","from":{"id":"6743210987654321","name":"José Martínez"},"message":"Does the café open on Sundays? 🙂","created_time":TIME}}]}]}"""
+            .Replace("TIME", createdAt.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var metaWebhook = new MetaAdapter();
+        var properties = new Dictionary<string, string> { ["pageId"] = "104328857712345", ["postId"] = "104328857712345_987650001234567" };
+        var page = Fixture.Text("pull/meta-graph-comments-page.json").Replace(
+            "\"data\": [",
+            "\"data\": [{\"id\":\"987650001234567_999\",\"message\":\"Thanks!\",\"from\":{\"id\":\"104328857712345\",\"name\":\"Contoso Café\"},\"created_time\":\"2025-03-14T15:00:00+0000\"},",
+            StringComparison.Ordinal);
+
+        var pulled = new MetaPullAdapter(metaWebhook).Normalize(SourceTestKit.Raw(PullSources.MetaAdapter, Encoding.UTF8.GetBytes(page), properties));
+        var delivered = metaWebhook.Normalize(SourceTestKit.Raw("meta", Encoding.UTF8.GetBytes(webhook)));
+
+        var fromPull = Assert.Single(pulled.Touchpoints);
+        var fromWebhook = Assert.Single(delivered.Touchpoints);
+        Assert.Equal(fromWebhook.TouchpointId, fromPull.TouchpointId);
+        Assert.Equal(fromWebhook.OccurredAt, fromPull.OccurredAt);
+        Assert.Equal(fromWebhook.Summary, fromPull.Summary);
+        Assert.Empty(pulled.Rejected);
+    }
+
+    [Fact]
+    public void Salesforce_query_records_become_one_creation_fact_per_record_with_offsets_parsed()
+    {
+        var result = new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.SalesforceAdapter, "pull/salesforce-query-contacts-page1.json"));
+
+        Assert.Equal(2, result.Touchpoints.Count);
+        var maria = result.Touchpoints[0];
+        Assert.Equal("salesforce", maria.Source);
+        Assert.Equal("0035g00000XyZ12AAB:created", maria.SourceEventId);
+        Assert.Equal(new DateTimeOffset(2025, 3, 14, 14, 22, 1, TimeSpan.Zero), maria.OccurredAt);
+        Assert.Equal("salesforce:0035g00000XyZ12AAB email:maria.lindqvist@example.com", SourceTestKit.Ids(maria));
+
+        // Pulled again (another page, another run): the same ids.
+        var again = new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.SalesforceAdapter, "pull/salesforce-query-contacts-page1.json"));
+        Assert.Equal(result.Touchpoints.Select(t => t.TouchpointId), again.Touchpoints.Select(t => t.TouchpointId));
+    }
+
+    [Fact]
+    public void HubSpot_contacts_give_a_creation_and_a_lifecycle_fact_and_engagements_one_touchpoint_per_contact()
+    {
+        var contacts = new HubSpotPullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.HubSpotAdapter, "hubspot/hubspot-crm-contacts-search-response.json", new Dictionary<string, string> { ["objectType"] = "contacts" }));
+        Assert.Equal(
+            new[] { "contact.created", "lifecycle.changed", "contact.created", "lifecycle.changed" },
+            contacts.Touchpoints.Select(t => t.Action).ToArray());
+        var lifecycle = contacts.Touchpoints[1];
+        Assert.Equal("contact:81273645012:lifecycle:marketingqualifiedlead", lifecycle.SourceEventId);
+        Assert.Equal(Core.Schema.JourneyStage.Consideration, lifecycle.Stage);
+
+        var meeting = """{"search":{"results":[{"id":"69021460112","properties":{"hs_timestamp":"2025-03-14T15:00:00Z","hs_meeting_start_time":"2025-03-14T15:00:00Z","hs_meeting_title":"Demo"}}]},"associations":{"results":[{"from":{"id":"69021460112"},"to":[{"toObjectId":81273645012},{"toObjectId":80455566677}]}]}}""";
+        var meetings = new HubSpotPullAdapter().Normalize(SourceTestKit.Raw(PullSources.HubSpotAdapter, Encoding.UTF8.GetBytes(meeting), new Dictionary<string, string> { ["objectType"] = "meetings" }));
+        Assert.Equal(new[] { "meetings:69021460112:81273645012", "meetings:69021460112:80455566677" }, meetings.Touchpoints.Select(t => t.SourceEventId).ToArray());
+        Assert.All(meetings.Touchpoints, t => Assert.Single(t.Identities));
+    }
+
+    [Fact]
+    public void An_edited_Google_review_adds_an_update_fact_and_the_star_enum_is_the_rating()
+    {
+        var result = new GoogleReviewsAdapter().Normalize(SourceTestKit.RawFixture(PullSources.GoogleAdapter, "pull/google-reviews-page2.json"));
+
+        Assert.Equal(new[] { "AbFvOqkW4s8Hn6Pc", "AbFvOqkW4s8Hn6Pc:updated:1741770000000" }, result.Touchpoints.Select(t => t.SourceEventId).ToArray());
+        Assert.All(result.Touchpoints, t => Assert.Equal(new Core.Schema.Rating(5, 5), t.Rating));
+        Assert.Equal(Core.Schema.SentimentLabel.Positive, result.Touchpoints[0].Sentiment!.Label);
+        Assert.Equal(Core.Schema.JourneyStage.Retention, result.Touchpoints[0].Stage);
+    }
+
+    [Theory]
+    [InlineData("ONE", 1)]
+    [InlineData("THREE", 3)]
+    [InlineData("FIVE", 5)]
+    [InlineData("STAR_RATING_UNSPECIFIED", null)]
+    [InlineData("5", null)]
+    public void Google_star_enums_map_to_numbers(string starRating, int? stars) =>
+        Assert.Equal(stars, GoogleReviewsAdapter.StarsOf(starRating));
+}
