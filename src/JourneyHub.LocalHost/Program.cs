@@ -3,7 +3,7 @@ using JourneyHub.Functions.Http;
 using JourneyHub.LocalHost;
 
 // The local host serves the Functions app's routes with the same function classes, on Azurite by default.
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(DemoSeeder.WithoutFlag(args));
 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
 {
     ["AzureWebJobsStorage"] = builder.Configuration["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true",
@@ -19,6 +19,10 @@ builder.Services.AddJourneyHubHttp();
 builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.Section);
 builder.Services.AddHostedService<QueueTriggerWorker>();
 builder.Services.AddRouting();
+if (DemoSeeder.IsRequested(args))
+{
+    DemoSeeder.AddDemoSeeder(builder);
+}
 
 var app = builder.Build();
 app.MapFunctions();
