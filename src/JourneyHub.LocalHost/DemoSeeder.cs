@@ -37,7 +37,16 @@ public sealed partial class DemoSeeder(
         new("Logging:LogLevel:JourneyHub.Core.Processing.DeliveryProcessor", "Warning"),
     ];
 
-    public static bool IsRequested(IEnumerable<string> args) => args.Any(a => string.Equals(a, Flag, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// <c>--demo</c> on the command line, or <c>LocalHost:Demo=true</c> (<c>LocalHost__Demo=true</c>) where arguments
+    /// cannot be passed (tests that start the built host, <c>dotnet watch</c>).
+    /// </summary>
+    public static bool IsRequested(IEnumerable<string> args, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return args.Any(a => string.Equals(a, Flag, StringComparison.OrdinalIgnoreCase))
+            || string.Equals(configuration["LocalHost:Demo"], "true", StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>
     /// The arguments without <c>--demo</c>: the command-line configuration provider would otherwise read the next

@@ -19,7 +19,7 @@ builder.Services.AddJourneyHubHttp();
 builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.Section);
 builder.Services.AddHostedService<QueueTriggerWorker>();
 builder.Services.AddRouting();
-if (DemoSeeder.IsRequested(args))
+if (DemoSeeder.IsRequested(args, builder.Configuration))
 {
     DemoSeeder.AddDemoSeeder(builder);
 }
