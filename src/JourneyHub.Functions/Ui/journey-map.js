@@ -329,7 +329,7 @@
     groups[key] = [tp];
     var label = tp.summary + ' — ' + fmtDateTime(tp.occurredAt) + ', ' + channelLabel(tp.channel) + ', ' + (tp.kind || 'direct') + ', ' + STAGE_LABELS[lane];
     return '<g class="tp" tabindex="0" role="button" data-key="' + esc(key) + '" data-touchpoint-id="' + esc(tp.touchpointId) + '" data-lane="' + lane +
-      '" data-stage="' + esc(tp.stage || '') + '" data-channel="' + esc(tp.channel) + '" data-kind="' + esc(tp.kind) + '" data-count="1" aria-label="' + esc(label) + '">' +
+      '" data-stage="' + esc(tp.stage || '') + '" data-source="' + esc(tp.source) + '" data-channel="' + esc(tp.channel) + '" data-kind="' + esc(tp.kind) + '" data-count="1" aria-label="' + esc(label) + '">' +
       '<circle class="ring" cx="' + cx.toFixed(1) + '" cy="' + cy.toFixed(1) + '" r="10"/>' +
       (indirect
         ? '<circle cx="' + cx.toFixed(1) + '" cy="' + cy.toFixed(1) + '" r="6" fill="#ffffff" stroke="' + color + '" stroke-width="2.5" stroke-dasharray="3 2"/>'
