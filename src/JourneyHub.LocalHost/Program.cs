@@ -3,7 +3,7 @@ using JourneyHub.Functions.Http;
 using JourneyHub.LocalHost;
 
 // The local host serves the Functions app's routes with the same function classes, on Azurite by default.
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(DemoSeeder.WithoutFlag(args));
 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
 {
     ["AzureWebJobsStorage"] = builder.Configuration["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true",
@@ -20,6 +20,10 @@ builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptio
 builder.Services.AddHostedService<QueueTriggerWorker>();
 builder.Services.AddHostedService<TimerTriggerWorker>();
 builder.Services.AddRouting();
+if (DemoSeeder.IsRequested(args, builder.Configuration))
+{
+    DemoSeeder.AddDemoSeeder(builder);
+}
 
 var app = builder.Build();
 app.MapFunctions();

@@ -1,0 +1,25 @@
+using JourneyHub.Functions.Ui;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace JourneyHub.Functions.Functions;
+
+/// <summary>
+/// The journey map page. Anonymous because it holds no data: the page reads the function key from its own
+/// URL (?code=) and passes it to the read API, which checks it.
+/// </summary>
+public sealed class JourneyMapFunction
+{
+    private readonly JourneyMapPage page = JourneyMapPage.Instance;
+
+    [Function("JourneyMapUi")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ui")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        _ = request;
+        _ = cancellationToken;
+        return Task.FromResult<IActionResult>(new PageResult(page.Html, "text/html; charset=utf-8", page.Headers));
+    }
+}
