@@ -92,6 +92,18 @@ param googleAccessToken string = ''
 @description('Google Business Profile locations (comma-separated accounts/{a}/locations/{l}).')
 param googleLocations string = ''
 
+@description('Meta page whose post comments the pull connector reads (not a secret).')
+param metaPageId string = ''
+
+@description('CRON schedules (six fields, seconds first) of the pull connectors; the timer triggers need them to exist.')
+param pullSchedules object = {
+  HubSpot: '0 */15 * * * *'
+  Salesforce: '0 */15 * * * *'
+  Google: '0 0 * * * *'
+  Trustpilot: '0 */30 * * * *'
+  Meta: '0 */15 * * * *'
+}
+
 @description('Identity type for Trustpilot referenceId values that are not e-mail addresses, e.g. custom:shop (empty: keep them as an attribute).')
 param trustpilotReferenceIdIdentityType string = ''
 
@@ -250,6 +262,12 @@ var sourceSettings = {
   Sources__Trustpilot__BaseUrl: 'https://api.trustpilot.com'
   Sources__Google__BaseUrl: 'https://mybusiness.googleapis.com'
   Sources__Trustpilot__ReferenceIdIdentityType: trustpilotReferenceIdIdentityType
+  Sources__Meta__PageId: metaPageId
+  Sources__HubSpot__PullSchedule: pullSchedules.HubSpot
+  Sources__Salesforce__PullSchedule: pullSchedules.Salesforce
+  Sources__Google__PullSchedule: pullSchedules.Google
+  Sources__Trustpilot__PullSchedule: pullSchedules.Trustpilot
+  Sources__Meta__PullSchedule: pullSchedules.Meta
 }
 
 // Versionless SecretUri: a new secret version is picked up without redeploying the settings.

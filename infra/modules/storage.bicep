@@ -26,6 +26,8 @@ param queueNames array = [
   'journey-ingest-poison'
   'journey-erasure'
   'journey-erasure-poison'
+  'journey-backfill'
+  'journey-backfill-poison'
 ]
 
 @description('Tables used by the app.')
