@@ -70,7 +70,9 @@ public sealed partial class CountingProxy : IAsyncDisposable
         var bytes = body.ToArray();
         Count(target.Service, request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", bytes);
 
-        using var message = new HttpRequestMessage(new HttpMethod(request.Method), $"http://127.0.0.1:{target.Port}{request.Path}{request.QueryString}");
+        // The raw target, byte for byte: re-encoding a decoded path would change what the shared key signed.
+        var rawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? $"{request.Path}{request.QueryString}";
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri($"http://127.0.0.1:{target.Port}{rawTarget}", UriKind.Absolute));
         if (bytes.Length > 0 || request.ContentLength == 0)
         {
             message.Content = new ByteArrayContent(bytes);

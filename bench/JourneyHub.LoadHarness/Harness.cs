@@ -149,7 +149,17 @@ public static class Harness
         var drainDeadline = DateTime.UtcNow + options.DrainTimeout;
         await WaitForEmptyQueueAsync(environment, drainDeadline, cancellationToken);
         var processed = start.Elapsed;
-        var count = await TimelineCounter.CountAsync(api, workload, options.Senders, cancellationToken);
+        TimelineCount count;
+        try
+        {
+            count = await TimelineCounter.CountAsync(api, workload, options.Senders, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            output.WriteLine("  the read API failed: " + ex.Message + "\n" + environment.HostOutput);
+            throw;
+        }
+
         while (count.Lost > 0 && DateTime.UtcNow < drainDeadline)
         {
             await Task.Delay(2000, cancellationToken);

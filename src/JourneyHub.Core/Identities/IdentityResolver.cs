@@ -56,7 +56,8 @@ public sealed partial class IdentityResolver(
             }
         }
 
-        await customers.UpdateAsync(customerId, c => c with { Identities = Union(c.Identities, ordered) }, cancellationToken);
+        // Returning the record unchanged lets the store skip the write: most events add no new identity.
+        await customers.UpdateAsync(customerId, c => Union(c.Identities, ordered) is var union && ReferenceEquals(union, c.Identities) ? c : c with { Identities = union }, cancellationToken);
         return customerId;
     }
 
@@ -99,18 +100,20 @@ public sealed partial class IdentityResolver(
         return customerId;
     }
 
+    /// <summary>The union, or <paramref name="existing"/> itself when nothing is new.</summary>
     internal static IReadOnlyList<Schema.Identity> Union(IReadOnlyList<Schema.Identity> existing, IEnumerable<Schema.Identity> added)
     {
-        var set = new List<Schema.Identity>(existing);
+        List<Schema.Identity>? set = null;
         foreach (var identity in added)
         {
-            if (!set.Contains(identity))
+            if (!(set ?? existing).Contains(identity))
             {
+                set ??= [.. existing];
                 set.Add(identity);
             }
         }
 
-        return set;
+        return set ?? existing;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Concurrent first delivery: {IdentityType} already belongs to {CustomerId}; joining it")]
