@@ -75,8 +75,14 @@ public static class Harness
         Task fault = Task.CompletedTask;
         var faultStarted = 0;
         var poisonIds = new List<(SourceKind Kind, string CorrelationId, HttpStatusCode? Status)>();
+        var progressWatch = Stopwatch.StartNew();
         void OnProgress(int done)
         {
+            if (done % Math.Max(1, workload.SendOrder.Count / 10) == 0)
+            {
+                output.WriteLine($"  {done} sent, {done / progressWatch.Elapsed.TotalSeconds:F0}/s, queue backlog {TryBacklog(environment)}");
+            }
+
             if (done < faultAt || Interlocked.Exchange(ref faultStarted, 1) == 1)
             {
                 return;
@@ -268,6 +274,18 @@ public static class Harness
         }
 
         return outcome;
+    }
+
+    private static string TryBacklog(HubEnvironment environment)
+    {
+        try
+        {
+            return environment.IngestQueue.GetProperties().Value.ApproximateMessagesCount.ToString(CultureInfo.InvariantCulture);
+        }
+        catch (RequestFailedException)
+        {
+            return "?";
+        }
     }
 
     private static async Task WaitForEmptyQueueAsync(HubEnvironment environment, DateTime deadline, CancellationToken cancellationToken)
