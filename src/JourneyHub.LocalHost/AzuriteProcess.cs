@@ -27,6 +27,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public int QueuePort { get; }
     public int TablePort { get; }
 
+    /// <summary>The node process id, so fault tests can stop Azurite gracefully (SIGTERM flushes its disk store).</summary>
+    public int ProcessId => process.Id;
+
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};" +

@@ -6,6 +6,7 @@ using JourneyHub.Azure.HubSpot;
 using JourneyHub.Azure.Publishing;
 using JourneyHub.Azure.Pull;
 using JourneyHub.Azure.Storage;
+using JourneyHub.Core.Admin;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
@@ -46,6 +47,7 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<ICustomerMerger, CustomerMerger>();
         services.AddSingleton<DeliveryProcessor>();
         services.AddSingleton<QueueMessageHandler>();
+        services.AddJourneyHubAdmin();
 
         // Sources: every adapter and verifier is a keyed service; HubSpot's verifier and enricher need the options here.
         services.AddJourneyHubSources();

@@ -51,7 +51,14 @@ public sealed class TableCustomerStore(StorageClients clients, StorageBootstrap 
                     return created;
                 }
 
-                var updated = update(FromEntity(found.Value!));
+                var current = FromEntity(found.Value!);
+                var updated = update(current);
+                if (ReferenceEquals(updated, current))
+                {
+                    // Nothing changed: a write would cost a transaction and move the ETag for nothing.
+                    return current;
+                }
+
                 await Table.UpdateEntityAsync(ToEntity(updated), found.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
                 return updated;
             }

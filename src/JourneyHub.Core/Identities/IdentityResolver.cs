@@ -155,18 +155,20 @@ public sealed partial class IdentityResolver(
             cancellationToken);
     }
 
-    internal static IReadOnlyList<Identity> Union(IReadOnlyList<Identity> existing, IEnumerable<Identity> added)
+    /// <summary>The union, or <paramref name="existing"/> itself when nothing is new.</summary>
+    internal static IReadOnlyList<Schema.Identity> Union(IReadOnlyList<Schema.Identity> existing, IEnumerable<Schema.Identity> added)
     {
-        var set = new List<Identity>(existing);
+        List<Schema.Identity>? set = null;
         foreach (var identity in added)
         {
-            if (!set.Contains(identity))
+            if (!(set ?? existing).Contains(identity))
             {
+                set ??= [.. existing];
                 set.Add(identity);
             }
         }
 
-        return set;
+        return set ?? existing;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Concurrent first delivery: {IdentityType} already belongs to {CustomerId}; joining it")]

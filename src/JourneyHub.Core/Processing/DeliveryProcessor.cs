@@ -104,16 +104,28 @@ public sealed partial class DeliveryProcessor(
 
         var byCustomer = new Dictionary<string, List<Touchpoint>>(StringComparer.Ordinal);
         var suppressed = 0;
+
+        // A batch usually repeats the same person: check and resolve each identity set once per message.
+        // Within one message this changes no outcome; it saves storage transactions per touchpoint.
+        var decided = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var index = 0; index < touchpoints.Count; index++)
         {
             var touchpoint = touchpoints[index];
-            if (await suppressions.IsSuppressedAsync(touchpoint.Identities, cancellationToken))
+            var identityKey = IdentityKey(touchpoint.Identities);
+            if (!decided.TryGetValue(identityKey, out var customerId))
+            {
+                customerId = await suppressions.IsSuppressedAsync(touchpoint.Identities, cancellationToken)
+                    ? SuppressedMarker
+                    : await resolver.ResolveAsync(touchpoint.Identities, $"{touchpoint.Source} {touchpoint.Action} {touchpoint.SourceEventId}", cancellationToken);
+                decided[identityKey] = customerId;
+            }
+
+            if (ReferenceEquals(customerId, SuppressedMarker))
             {
                 suppressed++;
                 continue;
             }
 
-            var customerId = await resolver.ResolveAsync(touchpoint.Identities, $"{touchpoint.Source} {touchpoint.Action} {touchpoint.SourceEventId}", cancellationToken);
             if (customerId is null)
             {
                 await DeadLetterAsync(message, index, $"Touchpoint {touchpoint.SourceEventId} ({touchpoint.Action}) carries no identity that can name a customer.", cancellationToken);
@@ -234,6 +246,11 @@ public sealed partial class DeliveryProcessor(
             },
             cancellationToken);
     }
+
+    private static readonly string SuppressedMarker = new('\0', 1);
+
+    private static string IdentityKey(IReadOnlyList<Identity> identities) =>
+        string.Join('\n', identities.Select(i => i.Type + ":" + i.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     /// <summary>"custom:contoso-pos" is served by the "custom" adapter.</summary>
     public static string AdapterKey(string source)

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace JourneyHub.Core.Sentiment;
 
 /// <summary>
@@ -14,7 +12,7 @@ namespace JourneyHub.Core.Sentiment;
 /// <item>score = weighted mean of the word values / 3, clamped to -1..1; no sentiment word → null (not "neutral").</item>
 /// </list>
 /// </summary>
-public static partial class LexiconSentiment
+public static class LexiconSentiment
 {
     public const int NegationScope = 3;
     public const double IntensifierFactor = 1.5;
@@ -67,7 +65,19 @@ public static partial class LexiconSentiment
         "very", "really", "extremely", "super", "incredibly", "absolutely", "totally", "truly",
     };
 
+    private static readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> LexiconBySpan =
+        ((Dictionary<string, int>)Lexicon).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NegatorsBySpan = Negators.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> IntensifiersBySpan = Intensifiers.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>The weighted result, or null when the text holds no sentiment word.</summary>
+    /// <remarks>
+    /// Tokens are runs of letters and apostrophes (’ read as '), lower-cased and trimmed of apostrophes, and the
+    /// punctuation marks . ! ? ; , — scanned twice over spans (once for the last "but", once to score), so scoring
+    /// allocates nothing per word: it runs for every comment, message and review the hub normalizes.
+    /// </remarks>
     public static Schema.Sentiment? Score(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -75,35 +85,45 @@ public static partial class LexiconSentiment
             return null;
         }
 
-        var tokens = Tokenize(text);
-        var lastBut = tokens.LastIndexOf("but");
+        var buffer = text.Length <= 512 ? stackalloc char[text.Length] : new char[text.Length];
+        var lastBut = -1;
+        var count = 0;
+        for (var tokens = new Tokens(text, buffer); tokens.MoveNext(); count++)
+        {
+            if (tokens.Current.SequenceEqual("but"))
+            {
+                lastBut = count;
+            }
+        }
+
         double weightedSum = 0;
         double weightTotal = 0;
         var negationLeft = 0;
         var intensity = 1.0;
-        for (var i = 0; i < tokens.Count; i++)
+        var i = 0;
+        for (var tokens = new Tokens(text, buffer); tokens.MoveNext(); i++)
         {
-            var token = tokens[i];
-            if (token is "." or "!" or "?" or ";" or "," or "but")
+            var token = tokens.Current;
+            if (tokens.IsPunctuation || token.SequenceEqual("but"))
             {
                 negationLeft = 0;
                 intensity = 1.0;
                 continue;
             }
 
-            if (Negators.Contains(token) || token.EndsWith("n't", StringComparison.Ordinal))
+            if (NegatorsBySpan.Contains(token) || token.EndsWith("n't", StringComparison.Ordinal))
             {
                 negationLeft = NegationScope;
                 continue;
             }
 
-            if (Intensifiers.Contains(token))
+            if (IntensifiersBySpan.Contains(token))
             {
                 intensity *= IntensifierFactor;
                 continue;
             }
 
-            if (Lexicon.TryGetValue(token, out var value))
+            if (LexiconBySpan.TryGetValue(token, out var value))
             {
                 var wordValue = value * intensity * (negationLeft > 0 ? -1 : 1);
                 var clauseWeight = lastBut < 0 ? 1.0 : i < lastBut ? BeforeButWeight : AfterButWeight;
@@ -121,17 +141,49 @@ public static partial class LexiconSentiment
         return weightTotal == 0 ? null : Schema.Sentiment.FromScore(weightedSum / weightTotal / 3.0);
     }
 
-    private static List<string> Tokenize(string text)
+    /// <summary>The tokenizer: what the pattern <c>[\p{L}']+|[.!?;,]</c> matches, lower-cased invariantly and trimmed of apostrophes.</summary>
+    private ref struct Tokens(string text, Span<char> buffer)
     {
-        var tokens = new List<string>();
-        foreach (Match match in TokenPattern().Matches(text.Replace('\u2019', '\'')))
+        private readonly string text = text;
+        private readonly Span<char> buffer = buffer;
+        private int position;
+
+        public ReadOnlySpan<char> Current { get; private set; }
+
+        public bool IsPunctuation { get; private set; }
+
+        public bool MoveNext()
         {
-            tokens.Add(match.Value.ToLowerInvariant().Trim('\''));
+            while (position < text.Length)
+            {
+                var c = text[position];
+                if (c is '.' or '!' or '?' or ';' or ',')
+                {
+                    Current = text.AsSpan(position++, 1);
+                    IsPunctuation = true;
+                    return true;
+                }
+
+                if (IsWordChar(c))
+                {
+                    var length = 0;
+                    while (position < text.Length && IsWordChar(text[position]))
+                    {
+                        var w = text[position++];
+                        buffer[length++] = w == '\u2019' ? '\'' : char.ToLowerInvariant(w);
+                    }
+
+                    Current = ((ReadOnlySpan<char>)buffer[..length]).Trim('\'');
+                    IsPunctuation = false;
+                    return true;
+                }
+
+                position++;
+            }
+
+            return false;
         }
 
-        return tokens;
+        private static bool IsWordChar(char c) => c is '\'' or '\u2019' || char.IsLetter(c);
     }
-
-    [GeneratedRegex(@"[\p{L}']+|[.!?;,]", RegexOptions.CultureInvariant)]
-    private static partial Regex TokenPattern();
 }

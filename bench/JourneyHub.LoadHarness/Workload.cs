@@ -1,0 +1,317 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using JourneyHub.Core.Signatures;
+
+namespace JourneyHub.LoadHarness;
+
+public enum SourceKind
+{
+    HubSpot,
+    Salesforce,
+    MetaPage,
+    Instagram,
+    Trustpilot,
+    Custom,
+}
+
+/// <summary>One person of the workload: one source, one identity the read API can find them by.</summary>
+public sealed record Person(int Index, SourceKind Kind, string Identity);
+
+/// <summary>One unique event; sent once, or twice when it is one of the duplicates.</summary>
+public sealed record WorkloadEvent(long Number, Person Person, DateTimeOffset OccurredAt)
+{
+    /// <summary>Set once any delivery of it was answered 2xx.</summary>
+    public int Accepted;
+}
+
+/// <summary>
+/// The deliveries of a run, in send order: every source mixed, a share of them duplicated (sent again
+/// later) and a share sent late (after newer events of the same person). Bodies follow the wire shapes of
+/// tests/JourneyHub.UnitTests/Fixtures and are signed as each sender signs them, at send time.
+/// </summary>
+public sealed class Workload
+{
+    private static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private Workload(IReadOnlyList<Person> people, IReadOnlyList<WorkloadEvent> events, IReadOnlyList<WorkloadEvent> sendOrder, int duplicates, int late)
+    {
+        People = people;
+        Events = events;
+        SendOrder = sendOrder;
+        Duplicates = duplicates;
+        OutOfOrder = late;
+    }
+
+    public IReadOnlyList<Person> People { get; }
+
+    public IReadOnlyList<WorkloadEvent> Events { get; }
+
+    /// <summary>Deliveries in the order they are sent; a duplicated event appears twice.</summary>
+    public IReadOnlyList<WorkloadEvent> SendOrder { get; }
+
+    public int Duplicates { get; }
+
+    public int OutOfOrder { get; }
+
+    public static Workload Create(HarnessOptions options, string runId)
+    {
+        var random = new Random(options.Seed);
+        var unique = (int)Math.Round(options.Deliveries / (1 + options.DuplicateRate));
+        var kinds = Enum.GetValues<SourceKind>();
+        var peopleCount = Math.Max(kinds.Length, unique / options.DeliveriesPerPerson);
+        var people = Enumerable.Range(0, peopleCount).Select(i => NewPerson(i, kinds[i % kinds.Length], runId)).ToList();
+
+        // Each person's events are a minute apart, numbered in occurrence order.
+        var perPerson = new int[people.Count];
+        var events = new List<WorkloadEvent>(unique);
+        for (var n = 0; n < unique; n++)
+        {
+            var person = people[n % people.Count];
+            var k = perPerson[person.Index]++;
+            events.Add(new WorkloadEvent(n, person, Epoch.AddMinutes(person.Index * 0.001).AddMinutes(k)));
+        }
+
+        var order = new List<WorkloadEvent>(events);
+
+        // Late arrivals: move a share of events behind later events (of the same person, since people interleave).
+        var late = (int)Math.Round(unique * options.OutOfOrderRate);
+        for (var i = 0; i < late; i++)
+        {
+            var from = random.Next(order.Count / 2);
+            var item = order[from];
+            order.RemoveAt(from);
+            order.Insert(Math.Min(order.Count, from + people.Count + random.Next(1, people.Count * 3)), item);
+        }
+
+        // Duplicates: the same event (same ids) delivered again later, as senders do on a lost reply.
+        var duplicates = options.Deliveries - unique;
+        for (var i = 0; i < duplicates; i++)
+        {
+            var original = events[random.Next(events.Count)];
+            var at = order.IndexOf(original);
+            order.Insert(random.Next(at + 1, order.Count + 1), original);
+        }
+
+        return new Workload(people, events, order, duplicates, late);
+    }
+
+    private static Person NewPerson(int index, SourceKind kind, string runId)
+    {
+        var i = index.ToString("D6", CultureInfo.InvariantCulture);
+        return new Person(index, kind, kind switch
+        {
+            SourceKind.HubSpot => "hubspot:" + (700_000_000_000L + (long.Parse(runId, CultureInfo.InvariantCulture) % 1000 * 1_000_000) + index).ToString(CultureInfo.InvariantCulture),
+            SourceKind.Salesforce => "salesforce:003L" + runId[^5..] + i + "AAB",
+            SourceKind.MetaPage => "meta:67" + runId[^6..] + i,
+            SourceKind.Instagram => "instagram:1784" + runId[^6..] + i,
+            SourceKind.Trustpilot => "trustpilot:tpc" + runId + i,
+            _ => $"email:cu-{runId}-{i}@load.example",
+        });
+    }
+
+    public static string Route(SourceKind kind) => kind switch
+    {
+        SourceKind.HubSpot => "/api/webhooks/hubspot",
+        SourceKind.Salesforce => "/api/webhooks/salesforce",
+        SourceKind.MetaPage or SourceKind.Instagram => "/api/webhooks/meta",
+        SourceKind.Trustpilot => "/api/webhooks/trustpilot",
+        _ => "/api/webhooks/custom/" + HubEnvironment.CustomSourceName,
+    };
+
+    /// <summary>The signed request for one delivery of <paramref name="e"/>, signed now.</summary>
+    public static HttpRequestMessage Request(Uri baseAddress, WorkloadEvent e, string? correlationId = null) =>
+        Signed(baseAddress, e.Person.Kind, Body(e), "ev" + e.Number.ToString(CultureInfo.InvariantCulture), correlationId);
+
+    public static HttpRequestMessage Signed(Uri baseAddress, SourceKind kind, byte[] body, string deliveryId, string? correlationId = null)
+    {
+        var url = new Uri(baseAddress, Route(kind) + (kind is SourceKind.Salesforce or SourceKind.Trustpilot ? "?code=" + HubEnvironment.FunctionKey : ""));
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(kind == SourceKind.Salesforce ? "text/xml" : "application/json") { CharSet = "utf-8" };
+        if (correlationId is not null)
+        {
+            request.Headers.Add("x-correlation-id", correlationId);
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        switch (kind)
+        {
+            case SourceKind.HubSpot:
+                var timestamp = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+                request.Headers.Add("X-HubSpot-Request-Timestamp", timestamp);
+                request.Headers.Add("X-HubSpot-Signature-v3", HubSpotSignature.ComputeV3Base64(HubEnvironment.HubSpotSecret, "POST", url.ToString(), body, timestamp));
+                break;
+            case SourceKind.MetaPage or SourceKind.Instagram:
+                request.Headers.Add("X-Hub-Signature-256", MetaSignature.Compute(HubEnvironment.MetaAppSecret, body));
+                break;
+            case SourceKind.Custom:
+                var seconds = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                var id = "msg_" + deliveryId;
+                request.Headers.Add("webhook-id", id);
+                request.Headers.Add("webhook-timestamp", seconds);
+                request.Headers.Add("webhook-signature", StandardWebhooksSignature.Sign(HubEnvironment.CustomSecret, id, seconds, body));
+                break;
+            default:
+                // Salesforce and Trustpilot are authenticated by the function key in the URL.
+                break;
+        }
+
+        return request;
+    }
+
+    public static byte[] Body(WorkloadEvent e)
+    {
+        var n = e.Number.ToString(CultureInfo.InvariantCulture);
+        var value = e.Person.Identity[(e.Person.Identity.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var at = e.OccurredAt;
+        return e.Person.Kind switch
+        {
+            SourceKind.HubSpot => JsonSerializer.SerializeToUtf8Bytes(new[]
+            {
+                new Dictionary<string, object?>
+                {
+                    ["eventId"] = 5_000_000_000L + e.Number,
+                    ["subscriptionId"] = 2390417,
+                    ["portalId"] = 44791823,
+                    ["appId"] = 3914022,
+                    ["occurredAt"] = at.ToUnixTimeMilliseconds(),
+                    ["subscriptionType"] = "contact.propertyChange",
+                    ["attemptNumber"] = 0,
+                    ["objectId"] = long.Parse(value, CultureInfo.InvariantCulture),
+                    ["propertyName"] = "hs_analytics_num_page_views",
+                    ["propertyValue"] = n,
+                    ["changeSource"] = "CRM_UI",
+                },
+            }),
+            SourceKind.Salesforce => Encoding.UTF8.GetBytes(
+                $"""
+                <?xml version="1.0" encoding="UTF-8"?>
+                <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+                 <soapenv:Body>
+                  <notifications xmlns="http://soap.sforce.com/2005/09/outbound">
+                   <OrganizationId>{HubEnvironment.SalesforceOrganizationId}</OrganizationId>
+                   <ActionId>04k5g000000TuVwAAK</ActionId>
+                   <SessionId xsi:nil="true"/>
+                   <EnterpriseUrl>https://contoso.my.salesforce.com/services/Soap/c/62.0/00D5g000004ZkQ1</EnterpriseUrl>
+                   <PartnerUrl>https://contoso.my.salesforce.com/services/Soap/u/62.0/00D5g000004ZkQ1</PartnerUrl>
+                   <Notification>
+                    <Id>04l{e.Number:D12}LOD</Id>
+                    <sObject xsi:type="sf:Contact" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">
+                     <sf:Id>{value}</sf:Id>
+                     <sf:AccountId>0015g00000Ab3CdAAJ</sf:AccountId>
+                     <sf:FirstName>Load</sf:FirstName>
+                     <sf:LastName>Person {e.Person.Index}</sf:LastName>
+                     <sf:LastModifiedDate>{at.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}</sf:LastModifiedDate>
+                     <sf:LeadSource>Web</sf:LeadSource>
+                    </sObject>
+                   </Notification>
+                  </notifications>
+                 </soapenv:Body>
+                </soapenv:Envelope>
+                """),
+            SourceKind.MetaPage => JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                @object = "page",
+                entry = new[]
+                {
+                    new
+                    {
+                        id = "104328857712345",
+                        time = at.ToUnixTimeSeconds(),
+                        changes = new[]
+                        {
+                            new
+                            {
+                                field = "feed",
+                                value = new Dictionary<string, object?>
+                                {
+                                    ["from"] = new { id = value, name = "Load " + e.Person.Index },
+                                    ["message"] = "Comment " + n + " looks great",
+                                    ["post_id"] = "104328857712345_987650001234567",
+                                    ["comment_id"] = "987650001234567_" + (1_000_000_000_000L + e.Number),
+                                    ["created_time"] = at.ToUnixTimeSeconds(),
+                                    ["item"] = "comment",
+                                    ["parent_id"] = "104328857712345_987650001234567",
+                                    ["verb"] = "add",
+                                },
+                            },
+                        },
+                    },
+                },
+            }),
+            SourceKind.Instagram => JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                @object = "instagram",
+                entry = new[]
+                {
+                    new
+                    {
+                        id = "17841401234567890",
+                        time = at.ToUnixTimeSeconds(),
+                        changes = new[]
+                        {
+                            new
+                            {
+                                field = "comments",
+                                value = new
+                                {
+                                    from = new { id = value, username = "load." + e.Person.Index },
+                                    media = new { id = "18024567890123456", media_product_type = "FEED" },
+                                    id = (17_890_000_000_000_000L + e.Number).ToString(CultureInfo.InvariantCulture),
+                                    text = "Love this " + n,
+                                },
+                            },
+                        },
+                    },
+                },
+            }),
+            SourceKind.Trustpilot => JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                events = new[]
+                {
+                    new
+                    {
+                        eventName = "service-review-created",
+                        version = "1",
+                        eventData = new
+                        {
+                            id = "67d5" + e.Number.ToString("D20", CultureInfo.InvariantCulture),
+                            title = "Review " + n,
+                            text = "Fast delivery, friendly staff.",
+                            stars = (int)(e.Number % 5) + 1,
+                            createdAt = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                            consumer = new { id = value, name = "Load " + e.Person.Index },
+                        },
+                    },
+                },
+            }),
+            _ => JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                type = "touchpoint.created",
+                timestamp = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                data = new
+                {
+                    sourceSystem = HubEnvironment.CustomSourceName,
+                    externalId = "txn-" + n,
+                    channel = "in_store",
+                    occurredAt = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                    action = "purchase.completed",
+                    person = new { email = value },
+                    attributes = new { storeId = "STO-017" },
+                },
+            }),
+        };
+    }
+
+    /// <summary>One payload per source that is signed correctly but can never be normalized.</summary>
+    public static IEnumerable<(SourceKind Kind, byte[] Body)> PoisonPayloads()
+    {
+        yield return (SourceKind.HubSpot, "[{\"eventId\": 1, \"objectId\": "u8.ToArray());
+        yield return (SourceKind.Salesforce, "<?xml version=\"1.0\"?><soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body><notifications"u8.ToArray());
+        yield return (SourceKind.MetaPage, "{\"object\":\"page\",\"entry\":[{\"id\":"u8.ToArray());
+        yield return (SourceKind.Instagram, "{\"object\":\"instagram\",\"entry\":\"not an array\"}"u8.ToArray());
+        yield return (SourceKind.Trustpilot, "{\"events\":[{\"eventName\":"u8.ToArray());
+        yield return (SourceKind.Custom, "{\"type\":\"touchpoint.created\",\"data\":{\"channel\":42}}"u8.ToArray());
+    }
+}

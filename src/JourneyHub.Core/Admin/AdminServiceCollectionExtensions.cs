@@ -1,0 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JourneyHub.Core.Admin;
+
+public static class AdminServiceCollectionExtensions
+{
+    /// <summary>Dead-letter listing and replay for the admin routes.</summary>
+    public static IServiceCollection AddJourneyHubAdmin(this IServiceCollection services)
+    {
+        services.AddSingleton<DeadLetterAdmin>();
+        return services;
+    }
+}
