@@ -41,7 +41,17 @@ public static class FunctionCatalog
             .Select(x => (x.Attribute!.Name, x.Method));
 }
 
-public sealed record HttpFunction(string Name, string Route, IReadOnlyList<string> Methods, AuthorizationLevel AuthLevel, MethodInfo Method);
+public sealed partial record HttpFunction(string Name, string Route, IReadOnlyList<string> Methods, AuthorizationLevel AuthLevel, MethodInfo Method)
+{
+    /// <summary>
+    /// The route as callers write it: a one-value regex segment (used because the Functions host reserves
+    /// routes that start with "admin") becomes its literal, e.g. "api/admin/replay".
+    /// </summary>
+    public string PublicRoute => SingleValueSegment().Replace(Route, m => m.Groups["literal"].Value);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{[^}:]+:regex\(\^(?<literal>[a-z0-9-]+)\$\)\}")]
+    private static partial System.Text.RegularExpressions.Regex SingleValueSegment();
+}
 
 public sealed record QueueFunction(string Name, string QueueName, MethodInfo Method);
 

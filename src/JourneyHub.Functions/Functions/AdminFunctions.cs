@@ -16,7 +16,7 @@ namespace JourneyHub.Functions.Functions;
 /// </remarks>
 public sealed class AdminFunctions(DeadLetterAdmin admin)
 {
-    private const string AdminSegment = "{area:regex(^admin$)}";
+    internal const string AdminSegment = "{area:regex(^admin$)}";
 
     private const int MaxReplayBodyBytes = 64 * 1024;
 

@@ -14,7 +14,7 @@ public sealed class BackfillFunctions(PullRunner runner)
 {
     [Function("StartBackfill")]
     public async Task<IActionResult> Start(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "admin/backfill/{source}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = AdminFunctions.AdminSegment + "/backfill/{source}")] HttpRequest request,
         string source,
         CancellationToken cancellationToken)
     {
@@ -26,7 +26,7 @@ public sealed class BackfillFunctions(PullRunner runner)
 
     [Function("GetBackfill")]
     public async Task<IActionResult> Status(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "admin/backfill/{source}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = AdminFunctions.AdminSegment + "/backfill/{source}")] HttpRequest request,
         string source,
         CancellationToken cancellationToken)
     {

@@ -19,7 +19,7 @@ public sealed class OpenApiDocumentTests
             .Order(StringComparer.Ordinal)
             .ToList();
         var served = FunctionCatalog.HttpFunctions
-            .SelectMany(f => f.Methods.Select(m => $"{m.ToUpperInvariant()} /{f.Route}"))
+            .SelectMany(f => f.Methods.Select(m => $"{m.ToUpperInvariant()} /{f.PublicRoute}"))
             .Order(StringComparer.Ordinal)
             .ToList();
 
@@ -34,7 +34,7 @@ public sealed class OpenApiDocumentTests
         {
             foreach (var method in function.Methods)
             {
-                var security = paths["/" + function.Route]![method.ToLowerInvariant()]!["security"]!.AsArray();
+                var security = paths["/" + function.PublicRoute]![method.ToLowerInvariant()]!["security"]!.AsArray();
                 Assert.True(
                     function.AuthLevel == Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous ? security.Count == 0 : security.Count > 0,
                     $"{method} /{function.Route} is {function.AuthLevel} but documents {security.Count} security requirement(s)");

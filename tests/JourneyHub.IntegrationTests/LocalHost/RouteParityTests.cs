@@ -30,6 +30,13 @@ public sealed class RouteParityTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public void No_route_starts_with_the_admin_segment_the_Functions_host_reserves_for_itself()
+    {
+        Assert.DoesNotContain(FunctionCatalog.HttpFunctions, f => f.Route.StartsWith("admin", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(FunctionCatalog.HttpFunctions, f => f.PublicRoute == "api/admin/replay");
+    }
+
+    [Fact]
     public void The_local_host_consumes_the_queues_that_functions_metadata_triggers_on()
     {
         var declared = Metadata.EnumerateArray()
@@ -54,7 +61,7 @@ public sealed class RouteParityTests(AzuriteFixture azurite)
         await using var host = await LocalHostProcess.StartAsync(azurite.ConnectionString);
         foreach (var function in FunctionCatalog.HttpFunctions)
         {
-            var path = "/" + function.Route
+            var path = "/" + function.PublicRoute
                 .Replace("{customerId}", "cus_00000000000000000000", StringComparison.Ordinal)
                 .Replace("{name}", "nobody", StringComparison.Ordinal)
                 .Replace("{source}", "hubspot", StringComparison.Ordinal);
