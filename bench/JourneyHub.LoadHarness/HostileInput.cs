@@ -18,6 +18,12 @@ public static class HostileInput
 {
     private const int Mutations = 14;
 
+    private static readonly string[] Kinds =
+    [
+        "truncated", "mutated", "wrong-signature", "too-large", "too-large-chunked", "content-type", "broken-utf8",
+        "deep-nesting", "dtd-entities", "header-injection", "missing-headers", "duplicated-headers", "stale-or-forged", "garbage",
+    ];
+
     private sealed record Route(string Name, SourceKind Kind, string Method, string BlobPrefix);
 
     private static readonly Route[] Routes =
@@ -37,7 +43,9 @@ public static class HostileInput
         public int NoReply;
         public int ValidlySigned;
         public int ValidlySignedAccepted;
+        public int ValidlySignedNoReply;
         public int Accepted;
+        public ConcurrentDictionary<int, int> NoReplyKinds { get; } = new();
     }
 
     public static async Task<HarnessOutcome> RunAsync(HarnessOptions options, TextWriter output, CancellationToken cancellationToken)
@@ -48,12 +56,13 @@ public static class HostileInput
         var tallies = Routes.ToDictionary(r => r.Name, _ => new RouteTally());
         var random = new Random(options.Seed);
         var work = Routes.SelectMany(r => Enumerable.Range(0, options.HostilePerRoute).Select(i => (Route: r, Index: i, Seed: random.Next()))).OrderBy(_ => random.Next()).ToList();
+        using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var memorySampler = Task.Run(async () =>
         {
-            while (!cancellationToken.IsCancellationRequested && environment.HostIsRunning)
+            while (!sampling.IsCancellationRequested && environment.HostIsRunning)
             {
                 environment.SamplePeak();
-                await Task.Delay(200, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(200, sampling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }, CancellationToken.None);
         var done = 0;
@@ -75,6 +84,7 @@ public static class HostileInput
             else
             {
                 Interlocked.Increment(ref tally.NoReply);
+                tally.NoReplyKinds.AddOrUpdate(index % Mutations, 1, (_, c) => c + 1);
             }
 
             if (request.ValidlySigned)
@@ -84,6 +94,10 @@ public static class HostileInput
                 {
                     Interlocked.Increment(ref tally.ValidlySignedAccepted);
                 }
+                else if (status is null)
+                {
+                    Interlocked.Increment(ref tally.ValidlySignedNoReply);
+                }
             }
 
             if (Interlocked.Increment(ref done) % 2000 == 0)
@@ -92,6 +106,8 @@ public static class HostileInput
             }
         });
 
+        await sampling.CancelAsync();
+        await memorySampler;
         var alive = environment.HostIsRunning;
         using var client = environment.CreateClient();
         var healthy = alive && (await client.GetAsync(new Uri("/api/health", UriKind.Relative), cancellationToken)).IsSuccessStatusCode;
@@ -111,18 +127,22 @@ public static class HostileInput
 
             var fiveHundreds = tally.Statuses.Where(s => s.Key >= 500).Sum(s => s.Value);
             total500 += fiveHundreds;
-            output.WriteLine($"  {route.Name,-36} sent {tally.Sent}: {string.Join(", ", tally.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} x{s.Value}"))}; no reply {tally.NoReply}");
+            var noReplyKinds = string.Join(",", tally.NoReplyKinds.OrderBy(k => k.Key).Select(k => $"{Kinds[k.Key]} x{k.Value}"));
+            output.WriteLine($"  {route.Name,-36} sent {tally.Sent}: {string.Join(", ", tally.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} x{s.Value}"))}; no reply {tally.NoReply}{(noReplyKinds.Length > 0 ? $" ({noReplyKinds})" : "")}");
             if (route.Method == "POST")
             {
-                output.WriteLine($"  {"",-36} validly signed {tally.ValidlySigned}, of them acknowledged {tally.ValidlySignedAccepted}; acknowledged {tally.Accepted}; blobs archived {blobs}");
-                if (blobs != tally.Accepted)
+                output.WriteLine($"  {"",-36} validly signed {tally.ValidlySigned}: acknowledged {tally.ValidlySignedAccepted}, no reply {tally.ValidlySignedNoReply}, refused {tally.ValidlySigned - tally.ValidlySignedAccepted - tally.ValidlySignedNoReply}; all acknowledged {tally.Accepted}; blobs archived {blobs}");
+
+                // Every acknowledged request is archived; a request whose reply never reached the client may
+                // be archived too (the sender retries it; deterministic ids make that harmless).
+                if (blobs < tally.Accepted || blobs > tally.Accepted + tally.NoReply)
                 {
-                    outcome.Failures.Add($"{route.Name}: {tally.Accepted} acknowledged but {blobs} blobs archived");
+                    outcome.Failures.Add($"{route.Name}: {tally.Accepted} acknowledged (+{tally.NoReply} without reply) but {blobs} blobs archived");
                 }
 
-                if (tally.ValidlySignedAccepted != tally.ValidlySigned)
+                if (tally.ValidlySignedAccepted + tally.ValidlySignedNoReply != tally.ValidlySigned)
                 {
-                    outcome.Failures.Add($"{route.Name}: {tally.ValidlySigned - tally.ValidlySignedAccepted} validly signed requests were not acknowledged");
+                    outcome.Failures.Add($"{route.Name}: {tally.ValidlySigned - tally.ValidlySignedAccepted - tally.ValidlySignedNoReply} validly signed requests were refused");
                 }
             }
 
@@ -135,7 +155,6 @@ public static class HostileInput
             outcome.Figures[route.Name + " 5xx"] = fiveHundreds;
         }
 
-        await memorySampler;
         var peak = environment.PeakWorkingSetBytes / 1024.0 / 1024.0;
         outcome.Figures["hostPeakWorkingSetMB"] = peak;
         outcome.Figures["http5xx"] = total500;
