@@ -13,13 +13,23 @@ public sealed class TableSuppressionList(StorageClients clients, StorageBootstra
 
     private TableClient Table => clients.Tables.GetTableClient(StorageNames.SuppressionsTable);
 
+    /// <summary>Azure Table filters allow at most 15 comparisons; one is the partition.</summary>
+    private const int KeysPerQuery = 14;
+
     public async Task<bool> IsSuppressedAsync(IReadOnlyList<Identity> identities, CancellationToken cancellationToken)
     {
         await bootstrap.EnsureAsync(cancellationToken);
-        foreach (var identity in identities)
+        if (identities.Count == 1)
         {
-            var found = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, Hash(identity), ["RowKey"], cancellationToken);
-            if (found.HasValue)
+            return (await Table.GetEntityIfExistsAsync<TableEntity>(Partition, Hash(identities[0]), ["RowKey"], cancellationToken)).HasValue;
+        }
+
+        // One single-partition query for all of a touchpoint's identities instead of a point read each.
+        foreach (var chunk in identities.Select(Hash).Distinct(StringComparer.Ordinal).Chunk(KeysPerQuery))
+        {
+            var keys = string.Join(" or ", chunk.Select(hash => TableClient.CreateQueryFilter($"RowKey eq {hash}")));
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}") + " and (" + keys + ")";
+            await foreach (var _ in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
             {
                 return true;
             }

@@ -86,9 +86,10 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
 
         var customerA = await CustomerIdAsync($"trustpilot:good-{run}-a");
         var customerB = await CustomerIdAsync($"trustpilot:good-{run}-b");
-        Assert.Equal(1, await RowsAsync(customerA));
-        Assert.Equal(1, await RowsAsync(customerB));
-        var journeyBefore = await JourneyAsync(customerA);
+        // Rows and the summary are written just after identities resolve: wait for them, not for the customer alone.
+        Assert.Equal(1, await LocalHostProcess.EventuallyAsync(() => RowsAsync(customerA), n => n == 1));
+        Assert.Equal(1, await LocalHostProcess.EventuallyAsync(() => RowsAsync(customerB), n => n == 1));
+        var journeyBefore = await LocalHostProcess.EventuallyAsync(() => JourneyAsync(customerA), j => j.GetProperty("touchpointCount").GetInt32() == 1);
 
         var failedAt = deadLetter.GetProperty("failedAt").GetDateTimeOffset();
         for (var replay = 0; replay < 2; replay++)

@@ -148,7 +148,10 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
         var decision = await host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/timeline?stage=decision");
         Assert.Equal(start.AddDays(2), decision.GetProperty("items").EnumerateArray().Single().GetProperty("occurredAt").GetDateTimeOffset());
 
-        var journey = await host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/journey");
+        // The summary is written just after the rows, so it may trail the timeline by a moment.
+        var journey = await LocalHostProcess.EventuallyAsync(
+            () => host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/journey"),
+            j => j.GetProperty("touchpointCount").GetInt32() == 3);
         Assert.Equal("decision", journey.GetProperty("currentStage").GetString());
         Assert.True(journey.GetProperty("converted").GetBoolean());
         Assert.Equal(2.0, journey.GetProperty("daysToConvert").GetDouble());

@@ -146,7 +146,10 @@ public sealed class WebhookSourcesEndToEndTests(AzuriteFixture azurite) : IAsync
         Assert.Equal("custom:contoso-pos", items[0].GetProperty("source").GetString());
         Assert.Equal(9, items[0].GetProperty("survey").GetProperty("score").GetDouble());
 
-        var journey = await host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{timeline.GetProperty("customerId").GetString()}/journey?code={FunctionKey}");
+        // The summary is written just after the rows, so it may trail the timeline by a moment.
+        var journey = await LocalHostProcess.EventuallyAsync(
+            () => host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{timeline.GetProperty("customerId").GetString()}/journey?code={FunctionKey}"),
+            j => j.GetProperty("touchpointCount").GetInt32() == 2);
         Assert.Equal(9, journey.GetProperty("latestNps").GetProperty("score").GetDouble());
         Assert.True(journey.GetProperty("converted").GetBoolean());
     }
