@@ -82,6 +82,10 @@ public sealed record HarnessOptions
                     "--timeline-size" => options with { TimelineSize = Math.Clamp(NextInt(), 100, 50_000) },
                     "--configuration" => options with { Configuration = Next() },
                     "--seed" => options with { Seed = NextInt() },
+                    // Where the emulator is the bottleneck a full run needs longer than the default cap; still bounded.
+                    "--max-minutes" => Math.Clamp(NextInt(), 1, 60) is var minutes
+                        ? options with { RunTimeout = TimeSpan.FromMinutes(minutes), DrainTimeout = TimeSpan.FromMinutes(minutes * 0.8) }
+                        : options,
                     "--no-raw-baseline" => options with { RawBaseline = false },
                     _ => throw new ArgumentException($"unknown option {args[i]}"),
                 };
