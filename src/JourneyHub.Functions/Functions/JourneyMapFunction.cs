@@ -15,11 +15,10 @@ public sealed class JourneyMapFunction
 
     [Function("JourneyMapUi")]
     public Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ui")] HttpRequest request,
-        CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ui")] HttpRequest request)
     {
+        // The page is the same for every request: the key and the search travel in its own URL, read by its script.
         _ = request;
-        _ = cancellationToken;
         return Task.FromResult<IActionResult>(new PageResult(page.Html, "text/html; charset=utf-8", page.Headers));
     }
 }

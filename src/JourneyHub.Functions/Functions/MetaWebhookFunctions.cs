@@ -15,10 +15,8 @@ public sealed class MetaWebhookFunctions(WebhookRequestReader reader, WebhookInt
 
     [Function("MetaWebhookVerification")]
     public Task<IActionResult> Verify(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "webhooks/meta")] HttpRequest request,
-        CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "webhooks/meta")] HttpRequest request)
     {
-        _ = cancellationToken;
         var challenge = MetaVerification.Handshake(
             request.Query["hub.mode"].FirstOrDefault(),
             request.Query["hub.verify_token"].FirstOrDefault(),
