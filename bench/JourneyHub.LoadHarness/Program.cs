@@ -9,11 +9,21 @@ if (options is null)
 }
 
 using var cancellation = new CancellationTokenSource(options.RunTimeout);
+var stoppedBySignal = false;
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
+    stoppedBySignal = true;
     cancellation.Cancel();
 };
+
+// A plain `kill` (SIGTERM) unwinds the same way, so the Azurite and local host processes it started are stopped too.
+using var termination = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stoppedBySignal = true;
+    cancellation.Cancel();
+});
 
 try
 {
@@ -23,6 +33,6 @@ try
 }
 catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
 {
-    await Console.Error.WriteLineAsync($"FAIL: the run did not finish within {options.RunTimeout}.");
+    await Console.Error.WriteLineAsync(stoppedBySignal ? "FAIL: stopped before the run finished." : $"FAIL: the run did not finish within {options.RunTimeout}.");
     return 1;
 }
