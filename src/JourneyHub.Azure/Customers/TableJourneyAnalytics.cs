@@ -40,11 +40,11 @@ public sealed class TableJourneyAnalytics(CustomerStorage storage) : IJourneyAna
         }
 
         // New rows first, then stale ones out, then the pointer: a crash in between is repaired by the next sync.
-        var firstTimes = JsonSerializer.Serialize(desired.ToDictionary(d => Wire(d.Key), d => d.Value.First), JourneyJson.Options);
+        var firstTimes = JsonSerializer.Serialize(desired.ToDictionary(d => JourneyJson.WireName(d.Key), d => d.Value.First), JourneyJson.Options);
         foreach (var (stage, (first, source)) in desired)
         {
             await Stages.UpsertEntityAsync(
-                new TableEntity(Wire(stage), RowKey(first, customerId))
+                new TableEntity(JourneyJson.WireName(stage), RowKey(first, customerId))
                 {
                     ["CustomerId"] = customerId,
                     ["FirstAt"] = first,
@@ -59,7 +59,7 @@ public sealed class TableJourneyAnalytics(CustomerStorage storage) : IJourneyAna
         {
             if (!desired.TryGetValue(stage, out var now) || now.First != first)
             {
-                await DeleteIfExistsAsync(Stages, Wire(stage), RowKey(first, customerId), cancellationToken);
+                await DeleteIfExistsAsync(Stages, JourneyJson.WireName(stage), RowKey(first, customerId), cancellationToken);
             }
         }
 
@@ -67,8 +67,8 @@ public sealed class TableJourneyAnalytics(CustomerStorage storage) : IJourneyAna
         foreach (var (stage, (first, source)) in desired)
         {
             // Ticks as text: the pointer must reproduce the row key exactly, whatever precision the service keeps for dates.
-            entity[Wire(stage)] = TableRows.Ticks(first);
-            entity[Wire(stage) + "Source"] = source;
+            entity[JourneyJson.WireName(stage)] = TableRows.Ticks(first);
+            entity[JourneyJson.WireName(stage) + "Source"] = source;
         }
 
         await Stages.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
@@ -87,7 +87,7 @@ public sealed class TableJourneyAnalytics(CustomerStorage storage) : IJourneyAna
         foreach (var touchpoint in answers)
         {
             await Surveys.UpsertEntityAsync(
-                new TableEntity(Wire(touchpoint.Survey!.Type), RowKey(touchpoint.OccurredAt, touchpoint.TouchpointId))
+                new TableEntity(JourneyJson.WireName(touchpoint.Survey!.Type), RowKey(touchpoint.OccurredAt, touchpoint.TouchpointId))
                 {
                     ["Score"] = touchpoint.Survey.Score,
                     ["Source"] = touchpoint.Source,
@@ -110,7 +110,7 @@ public sealed class TableJourneyAnalytics(CustomerStorage storage) : IJourneyAna
 
         foreach (var (stage, (first, _)) in ReadPointer(pointer.Value!))
         {
-            await DeleteIfExistsAsync(Stages, Wire(stage), RowKey(first, customerId), cancellationToken);
+            await DeleteIfExistsAsync(Stages, JourneyJson.WireName(stage), RowKey(first, customerId), cancellationToken);
         }
 
         await DeleteIfExistsAsync(Stages, PointerPartition(customerId), PointerRow, cancellationToken);
@@ -122,7 +122,7 @@ public sealed class TableJourneyAnalytics(CustomerStorage storage) : IJourneyAna
         await storage.EnsureAsync(cancellationToken);
         foreach (var touchpoint in touchpoints.Where(t => t.Survey is not null))
         {
-            await DeleteIfExistsAsync(Surveys, Wire(touchpoint.Survey!.Type), RowKey(touchpoint.OccurredAt, touchpoint.TouchpointId), cancellationToken);
+            await DeleteIfExistsAsync(Surveys, JourneyJson.WireName(touchpoint.Survey!.Type), RowKey(touchpoint.OccurredAt, touchpoint.TouchpointId), cancellationToken);
         }
     }
 
@@ -134,12 +134,12 @@ public sealed class TableJourneyAnalytics(CustomerStorage storage) : IJourneyAna
         var reached = new Dictionary<JourneyStage, IReadOnlyList<StageReachedRow>>();
         foreach (var stage in FunnelCalculator.Order)
         {
-            var filter = Range(Wire(stage), low, high, query.Source);
+            var filter = Range(JourneyJson.WireName(stage), low, high, query.Source);
             var rows = new List<StageReachedRow>();
             await foreach (var e in Stages.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["CustomerId", "FirstAt", "Source", "FirstTimes"], cancellationToken: cancellationToken))
             {
                 var wire = JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(e.GetString("FirstTimes") ?? "{}", JourneyJson.Options) ?? [];
-                var times = FunnelCalculator.Order.Where(s => wire.ContainsKey(Wire(s))).ToDictionary(s => s, s => wire[Wire(s)]);
+                var times = FunnelCalculator.Order.Where(s => wire.ContainsKey(JourneyJson.WireName(s))).ToDictionary(s => s, s => wire[JourneyJson.WireName(s)]);
                 var first = times.TryGetValue(stage, out var exact) ? exact : e.GetDateTimeOffset("FirstAt") ?? default;
                 rows.Add(new StageReachedRow(e.GetString("CustomerId") ?? "", stage, first, e.GetString("Source"), times));
             }
@@ -150,7 +150,7 @@ public sealed class TableJourneyAnalytics(CustomerStorage storage) : IJourneyAna
         var surveys = new List<SurveyRow>();
         foreach (var type in new[] { SurveyType.Nps, SurveyType.Csat })
         {
-            await foreach (var e in Surveys.QueryAsync<TableEntity>(Range(Wire(type), low, high, query.Source), maxPerPage: 1000, select: ["Score", "At", "Source"], cancellationToken: cancellationToken))
+            await foreach (var e in Surveys.QueryAsync<TableEntity>(Range(JourneyJson.WireName(type), low, high, query.Source), maxPerPage: 1000, select: ["Score", "At", "Source"], cancellationToken: cancellationToken))
             {
                 surveys.Add(new SurveyRow(type, e.GetDouble("Score") ?? 0, e.GetDateTimeOffset("At") ?? default, e.GetString("Source") ?? ""));
             }
@@ -170,9 +170,9 @@ public sealed class TableJourneyAnalytics(CustomerStorage storage) : IJourneyAna
         var map = new Dictionary<JourneyStage, (DateTimeOffset, string?)>();
         foreach (var stage in FunnelCalculator.Order)
         {
-            if (long.TryParse(pointer.GetString(Wire(stage)), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
+            if (long.TryParse(pointer.GetString(JourneyJson.WireName(stage)), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks))
             {
-                map[stage] = (new DateTimeOffset(ticks, TimeSpan.Zero), pointer.GetString(Wire(stage) + "Source"));
+                map[stage] = (new DateTimeOffset(ticks, TimeSpan.Zero), pointer.GetString(JourneyJson.WireName(stage) + "Source"));
             }
         }
 
@@ -195,6 +195,4 @@ public sealed class TableJourneyAnalytics(CustomerStorage storage) : IJourneyAna
 
     private static string RowKey(DateTimeOffset at, string id) => TableRows.Ticks(at) + "_" + id;
 
-    private static string Wire<T>(T value) where T : struct, Enum =>
-        JsonSerializer.Serialize(value, JourneyJson.Options).Trim('"');
 }

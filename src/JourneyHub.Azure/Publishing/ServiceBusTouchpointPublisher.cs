@@ -46,11 +46,11 @@ public sealed partial class ServiceBusTouchpointPublisher(ServiceBusSender sende
         };
         message.ApplicationProperties["schemaVersion"] = touchpoint.SchemaVersion;
         message.ApplicationProperties["source"] = touchpoint.Source;
-        message.ApplicationProperties["channel"] = JsonSerializer.Serialize(touchpoint.Channel, JourneyJson.Options).Trim('"');
-        message.ApplicationProperties["kind"] = JsonSerializer.Serialize(touchpoint.Kind, JourneyJson.Options).Trim('"');
+        message.ApplicationProperties["channel"] = JourneyJson.WireName(touchpoint.Channel);
+        message.ApplicationProperties["kind"] = JourneyJson.WireName(touchpoint.Kind);
         if (touchpoint.Stage is { } stage)
         {
-            message.ApplicationProperties["stage"] = JsonSerializer.Serialize(stage, JourneyJson.Options).Trim('"');
+            message.ApplicationProperties["stage"] = JourneyJson.WireName(stage);
         }
 
         return message;

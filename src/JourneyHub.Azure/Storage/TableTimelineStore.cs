@@ -119,12 +119,12 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
 
         if (query.Stage is { } stage)
         {
-            parts.Add(TableClient.CreateQueryFilter($"Stage eq {Wire(stage)}"));
+            parts.Add(TableClient.CreateQueryFilter($"Stage eq {JourneyJson.WireName(stage)}"));
         }
 
         if (query.Channel is { } channel)
         {
-            parts.Add(TableClient.CreateQueryFilter($"Channel eq {Wire(channel)}"));
+            parts.Add(TableClient.CreateQueryFilter($"Channel eq {JourneyJson.WireName(channel)}"));
         }
 
         if (query.Source is { } source)
@@ -155,8 +155,8 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
             ["TouchpointId"] = touchpoint.TouchpointId,
             ["OccurredAt"] = touchpoint.OccurredAt,
             ["Source"] = touchpoint.Source,
-            ["Channel"] = Wire(touchpoint.Channel),
-            ["Stage"] = touchpoint.Stage is { } s ? Wire(s) : null,
+            ["Channel"] = JourneyJson.WireName(touchpoint.Channel),
+            ["Stage"] = touchpoint.Stage is { } s ? JourneyJson.WireName(s) : null,
             ["Action"] = touchpoint.Action,
             ["RawRef"] = touchpoint.RawRef,
         };
@@ -166,6 +166,4 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
         JsonSerializer.Deserialize<Touchpoint>(entity.GetString("Json"), JourneyJson.Options)
         ?? throw new InvalidDataException($"Timeline row {entity.PartitionKey}/{entity.RowKey} holds no touchpoint.");
 
-    private static string Wire<T>(T value) where T : struct, Enum =>
-        JsonSerializer.Serialize(value, JourneyJson.Options).Trim('"');
 }

@@ -9,19 +9,10 @@ namespace JourneyHub.Core.Api;
 /// <summary>What the read API serves, independent of the web framework. Merged-away ids answer for their survivor.</summary>
 public sealed class CustomerReader(ICustomerStore customers, IIdentityStore identities, ITimelineStore timeline, IIdentityConflictStore conflicts)
 {
-    private const int MaxMergeHops = 10;
     private const int MaxConflicts = 20;
 
-    public async Task<CustomerRecord?> FindAsync(string customerId, CancellationToken cancellationToken)
-    {
-        var record = await customers.GetAsync(customerId, cancellationToken);
-        for (var hop = 0; record?.MergedInto is { } next && hop < MaxMergeHops; hop++)
-        {
-            record = await customers.GetAsync(next, cancellationToken);
-        }
-
-        return record;
-    }
+    public Task<CustomerRecord?> FindAsync(string customerId, CancellationToken cancellationToken) =>
+        customers.FindSurvivorAsync(customerId, cancellationToken);
 
     public async Task<TimelineResponse?> TimelineAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken)
     {

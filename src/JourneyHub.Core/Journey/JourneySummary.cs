@@ -44,9 +44,9 @@ public sealed record JourneySummary
             TouchpointCount = state.TouchpointCount,
             FirstTouchAt = state.FirstTouchAt,
             LastTouchAt = state.LastTouchAt,
-            Stages = state.Stages.OrderBy(s => s.Key).ToDictionary(s => Wire(s.Key), s => new StageSummary(s.Value.First, s.Value.Last, s.Value.Count), StringComparer.Ordinal),
-            ByChannel = state.ByChannel.OrderByDescending(c => c.Value).ThenBy(c => c.Key).ToDictionary(c => Wire(c.Key), c => c.Value, StringComparer.Ordinal),
-            ByKind = state.ByKind.OrderBy(k => k.Key).ToDictionary(k => Wire(k.Key), k => k.Value, StringComparer.Ordinal),
+            Stages = state.Stages.OrderBy(s => s.Key).ToDictionary(s => JourneyJson.WireName(s.Key), s => new StageSummary(s.Value.First, s.Value.Last, s.Value.Count), StringComparer.Ordinal),
+            ByChannel = state.ByChannel.OrderByDescending(c => c.Value).ThenBy(c => c.Key).ToDictionary(c => JourneyJson.WireName(c.Key), c => c.Value, StringComparer.Ordinal),
+            ByKind = state.ByKind.OrderBy(k => k.Key).ToDictionary(k => JourneyJson.WireName(k.Key), k => k.Value, StringComparer.Ordinal),
             SentimentTrend = state.SentimentByMonth
                 .OrderBy(m => m.Key, StringComparer.Ordinal)
                 .Select(m => new SentimentTrendPoint(m.Key, Math.Round(m.Value.Sum / m.Value.Count, 3), m.Value.Count))
@@ -88,8 +88,6 @@ public sealed record JourneySummary
         return pains;
     }
 
-    private static string Wire<T>(T value) where T : struct, Enum =>
-        System.Text.Json.JsonSerializer.Serialize(value, JourneyJson.Options).Trim('"');
 }
 
 public sealed record StageSummary(DateTimeOffset First, DateTimeOffset Last, int Count);

@@ -56,6 +56,23 @@ public interface ICustomerStore
     Task DeleteAsync(string customerId, CancellationToken cancellationToken);
 }
 
+public static class CustomerStoreExtensions
+{
+    private const int MaxMergeHops = 10;
+
+    /// <summary>The customer that <paramref name="customerId"/> is now: merged-away ids lead to their survivor.</summary>
+    public static async Task<CustomerRecord?> FindSurvivorAsync(this ICustomerStore customers, string customerId, CancellationToken cancellationToken)
+    {
+        var record = await customers.GetAsync(customerId, cancellationToken);
+        for (var hop = 0; record?.MergedInto is { } next && hop < MaxMergeHops; hop++)
+        {
+            record = await customers.GetAsync(next, cancellationToken);
+        }
+
+        return record;
+    }
+}
+
 public sealed record CustomerRecord
 {
     public required string CustomerId { get; init; }

@@ -211,11 +211,7 @@ public sealed partial class DeliveryProcessor(
         var result = new Dictionary<string, List<Touchpoint>>(StringComparer.Ordinal);
         foreach (var (customerId, list) in byCustomer)
         {
-            var survivor = customerId;
-            for (var hop = 0; hop < 10 && (await customers.GetAsync(survivor, cancellationToken))?.MergedInto is { } next; hop++)
-            {
-                survivor = next;
-            }
+            var survivor = (await customers.FindSurvivorAsync(customerId, cancellationToken))?.CustomerId ?? customerId;
 
             if (!result.TryGetValue(survivor, out var target))
             {

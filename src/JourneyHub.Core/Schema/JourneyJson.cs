@@ -8,6 +8,10 @@ public static class JourneyJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
 
+    /// <summary>An enum value as the API writes it ("in_store", "consideration"), for table columns and message properties.</summary>
+    public static string WireName<T>(T value) where T : struct, Enum =>
+        JsonSerializer.Serialize(value, Options).Trim('"');
+
     private static JsonSerializerOptions Create()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
