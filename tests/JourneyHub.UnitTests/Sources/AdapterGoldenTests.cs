@@ -92,7 +92,7 @@ public sealed class AdapterGoldenTests
     }
 
     /// <summary>Whether the adapter said the event had no time of its own (occurredAt is the receipt time).</summary>
-    private static bool ReceiptTimeFlag(Touchpoint touchpoint) => touchpoint.OccurredAt == SourceTestKit.ReceivedAt;
+    private static bool ReceiptTimeFlag(Touchpoint touchpoint) => touchpoint.OccurredAtIsReceiptTime;
 
     private static string GoldenPath(string name, [CallerFilePath] string thisFile = "") =>
         Path.Combine(Path.GetDirectoryName(thisFile)!, "Golden", name + ".json");
