@@ -1,3 +1,4 @@
+using JourneyHub.Core.Admin;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
@@ -276,13 +277,6 @@ public sealed record ProcessingReport(int Inserted, int Duplicates, int Rejected
     public static ProcessingReport Empty { get; } = new(0, 0, 0, 0, []);
 
     public int DeadLettered { get; init; }
-}
-
-public static class DeadLetterIds
-{
-    /// <summary>Stable per payload and entry, so a retried failure overwrites its dead letter instead of adding another.</summary>
-    public static string For(string blobName, int? entryIndex) =>
-        TouchpointIds.For("deadletter", blobName + "#" + (entryIndex?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all")).Replace("tp_", "dl_", StringComparison.Ordinal);
 }
 
 /// <summary>Identities of erased customers: events for them are dropped at ingestion.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using JourneyHub.Core.Admin;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
