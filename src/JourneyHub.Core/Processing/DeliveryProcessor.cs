@@ -51,13 +51,13 @@ public sealed partial class DeliveryProcessor(
         }
         catch (PermanentIngestionException ex)
         {
-            await DeadLetterAsync(message, null, ex.Message, cancellationToken);
+            await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, ex.Message, cancellationToken);
             return ProcessingReport.Empty with { DeadLettered = 1 };
         }
         catch (Exception ex) when (isLastAttempt && ex is not OperationCanceledException)
         {
             LogGivingUp(ex, message.Source, message.BlobName, attempt);
-            await DeadLetterAsync(message, null, $"Failed after {attempt} attempts: {ex.GetType().Name}: {ex.Message}", cancellationToken);
+            await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, $"Failed after {attempt} attempts: {ex.GetType().Name}: {ex.Message}", cancellationToken);
             return ProcessingReport.Empty with { DeadLettered = 1 };
         }
     }
@@ -82,7 +82,7 @@ public sealed partial class DeliveryProcessor(
 
         foreach (var rejected in normalized.Rejected)
         {
-            await DeadLetterAsync(message, rejected.EntryIndex, rejected.Reason, cancellationToken);
+            await DeadLetterAsync(message, DeadLetterIds.ForRejectedEntry(message.BlobName, rejected.EntryIndex), rejected.EntryIndex, rejected.Reason, cancellationToken);
         }
 
         var receivedAt = message.ReceivedAt;
@@ -129,7 +129,7 @@ public sealed partial class DeliveryProcessor(
 
             if (customerId is null)
             {
-                await DeadLetterAsync(message, index, $"Touchpoint {touchpoint.SourceEventId} ({touchpoint.Action}) carries no identity that can name a customer.", cancellationToken);
+                await DeadLetterAsync(message, DeadLetterIds.ForTouchpointWithoutIdentity(message.BlobName, index), index, $"Touchpoint {touchpoint.SourceEventId} ({touchpoint.Action}) carries no identity that can name a customer.", cancellationToken);
                 continue;
             }
 
@@ -225,14 +225,14 @@ public sealed partial class DeliveryProcessor(
         return result;
     }
 
-    private async Task DeadLetterAsync(IngestionMessage message, int? entryIndex, string reason, CancellationToken cancellationToken)
+    private async Task DeadLetterAsync(IngestionMessage message, string id, int? entryIndex, string reason, CancellationToken cancellationToken)
     {
         LogDeadLettered(message.Source, message.BlobName, entryIndex, reason);
         JourneyHubTelemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, message.Source));
         await deadLetters.AddAsync(
             new DeadLetter
             {
-                Id = DeadLetterIds.For(message.BlobName, entryIndex),
+                Id = id,
                 Source = message.Source,
                 BlobName = message.BlobName,
                 Reason = reason.Length > 2000 ? reason[..2000] : reason,
