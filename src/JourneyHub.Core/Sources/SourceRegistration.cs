@@ -1,9 +1,13 @@
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Sources.Custom;
+using JourneyHub.Core.Sources.Delighted;
 using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.Core.Sources.Meta;
 using JourneyHub.Core.Sources.Salesforce;
+using JourneyHub.Core.Sources.Surveys;
+using JourneyHub.Core.Sources.SurveyMonkey;
 using JourneyHub.Core.Sources.Trustpilot;
+using JourneyHub.Core.Sources.Typeform;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,17 +27,32 @@ public static class SourceRegistration
         services.AddOptions<SalesforceOptions>().BindConfiguration(SalesforceOptions.Section);
         services.AddOptions<TrustpilotOptions>().BindConfiguration(TrustpilotOptions.Section);
         services.AddOptions<CustomSourceOptions>().Configure<IConfiguration>(BindCustomSources);
+        services.AddOptions<TypeformOptions>().BindConfiguration(TypeformOptions.Section)
+            .Configure<IConfiguration>((o, c) => o.SurveyTypes = SurveyTypeRules.Bind(c.GetSection(TypeformOptions.Section + ":SurveyTypes")))
+            .Validate(o => o.SurveyTypes.InvalidSettings().Count == 0, "Sources:Typeform:SurveyTypes holds a value other than nps, csat, ces, ces-agreement or none.")
+            .ValidateOnStart();
+        services.AddOptions<SurveyMonkeyOptions>().BindConfiguration(SurveyMonkeyOptions.Section)
+            .Configure<IConfiguration>((o, c) => o.SurveyTypes = SurveyTypeRules.Bind(c.GetSection(SurveyMonkeyOptions.Section + ":SurveyTypes")))
+            .Validate(o => o.SurveyTypes.InvalidSettings().Count == 0, "Sources:SurveyMonkey:SurveyTypes holds a value other than nps, csat, ces, ces-agreement or none.")
+            .ValidateOnStart();
+        services.AddOptions<DelightedOptions>().BindConfiguration(DelightedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddKeyedSingleton<ISourceAdapter, HubSpotAdapter>(HubSpotAdapter.SourceName);
         services.AddKeyedSingleton<ISourceAdapter, SalesforceAdapter>(SalesforceAdapter.SourceName);
         services.AddKeyedSingleton<ISourceAdapter, MetaAdapter>(MetaAdapter.SourceName);
         services.AddKeyedSingleton<ISourceAdapter, TrustpilotAdapter>(TrustpilotAdapter.SourceName);
         services.AddKeyedSingleton<ISourceAdapter, CustomSourceAdapter>(CustomSourceAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, TypeformAdapter>(TypeformAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, SurveyMonkeyAdapter>(SurveyMonkeyAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, DelightedAdapter>(DelightedAdapter.SourceName);
 
         services.AddKeyedSingleton<IWebhookVerifier, SalesforceWebhookVerifier>(SalesforceAdapter.SourceName);
         services.AddKeyedSingleton<IWebhookVerifier, MetaWebhookVerifier>(MetaAdapter.SourceName);
         services.AddKeyedSingleton<IWebhookVerifier, TrustpilotWebhookVerifier>(TrustpilotAdapter.SourceName);
         services.AddKeyedSingleton<IWebhookVerifier, CustomWebhookVerifier>(CustomSourceAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, TypeformWebhookVerifier>(TypeformAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, SurveyMonkeyWebhookVerifier>(SurveyMonkeyAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, DelightedWebhookVerifier>(DelightedAdapter.SourceName);
         return services;
     }
 
