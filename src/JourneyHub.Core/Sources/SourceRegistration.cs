@@ -10,6 +10,7 @@ using JourneyHub.Core.Sources.Trustpilot;
 using JourneyHub.Core.Sources.Typeform;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Core.Sources;
 
@@ -29,12 +30,12 @@ public static class SourceRegistration
         services.AddOptions<CustomSourceOptions>().Configure<IConfiguration>(BindCustomSources);
         services.AddOptions<TypeformOptions>().BindConfiguration(TypeformOptions.Section)
             .Configure<IConfiguration>((o, c) => o.SurveyTypes = SurveyTypeRules.Bind(c.GetSection(TypeformOptions.Section + ":SurveyTypes")))
-            .Validate(o => o.SurveyTypes.InvalidSettings().Count == 0, "Sources:Typeform:SurveyTypes holds a value other than nps, csat, ces, ces-agreement or none.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TypeformOptions>>(new SurveyTypesValidator<TypeformOptions>(o => o.SurveyTypes));
         services.AddOptions<SurveyMonkeyOptions>().BindConfiguration(SurveyMonkeyOptions.Section)
             .Configure<IConfiguration>((o, c) => o.SurveyTypes = SurveyTypeRules.Bind(c.GetSection(SurveyMonkeyOptions.Section + ":SurveyTypes")))
-            .Validate(o => o.SurveyTypes.InvalidSettings().Count == 0, "Sources:SurveyMonkey:SurveyTypes holds a value other than nps, csat, ces, ces-agreement or none.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SurveyMonkeyOptions>>(new SurveyTypesValidator<SurveyMonkeyOptions>(o => o.SurveyTypes));
         services.AddOptions<DelightedOptions>().BindConfiguration(DelightedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddKeyedSingleton<ISourceAdapter, HubSpotAdapter>(HubSpotAdapter.SourceName);

@@ -1,5 +1,6 @@
 using JourneyHub.Core.Schema;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Core.Sources.Surveys;
 
@@ -109,5 +110,16 @@ public sealed class SurveyTypeRules
         }
 
         return null;
+    }
+}
+
+/// <summary>Fails options validation (and so the host's start) with every survey-type setting that names no known type.</summary>
+internal sealed class SurveyTypesValidator<TOptions>(Func<TOptions, SurveyTypeRules> rules) : IValidateOptions<TOptions>
+    where TOptions : class
+{
+    public ValidateOptionsResult Validate(string? name, TOptions options)
+    {
+        var invalid = rules(options).InvalidSettings();
+        return invalid.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(invalid);
     }
 }

@@ -1,6 +1,11 @@
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources.Surveys;
+using JourneyHub.Core.Sources;
+using JourneyHub.Core.Sources.SurveyMonkey;
+using JourneyHub.Core.Sources.Typeform;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace JourneyHub.UnitTests.Sources.Surveys;
 
@@ -43,4 +48,25 @@ public sealed class SurveyTypeRulesTests
     [InlineData("ces-agreement", 1, 7)]
     public void Agreement_scales_are_turned_around_onto_the_hubs_ces(string value, double answer, double hub) =>
         Assert.Equal(hub, SurveyQuestionRule.Parse(value)!.ToHubScore(answer));
+}
+
+public sealed class SurveyTypeSettingsValidationTests
+{
+    [Fact]
+    public void A_wrong_survey_type_setting_fails_the_options_with_the_setting_named()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sources:SurveyMonkey:SurveyTypes:405837291:660218512"] = "satisfaction",
+            ["Sources:Typeform:SurveyTypes:Ce5kT2wYh9Ua"] = "ces",
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddJourneyHubSources();
+        using var provider = services.BuildServiceProvider();
+
+        var typeform = provider.GetRequiredService<IOptions<TypeformOptions>>().Value;
+        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SurveyMonkeyOptions>>().Value);
+
+        Assert.Equal(SurveyType.Ces, typeform.SurveyTypes.Find("anyForm", "Ce5kT2wYh9Ua")!.Type);
+        Assert.Contains("Sources:SurveyMonkey:SurveyTypes:405837291:660218512 = 'satisfaction'", failure.Message, StringComparison.Ordinal);
+    }
 }
