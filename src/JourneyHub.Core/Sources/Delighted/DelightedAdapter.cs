@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
-using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.Sources.Kit;
 using JourneyHub.Core.Sources.Surveys;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +24,8 @@ public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) 
     public const string ResponseCreated = "survey_response.created";
     public const string ResponseUpdated = "survey_response.updated";
     public const string UnsubscribeCreated = "unsubscribe.created";
+
+    private static readonly TouchpointFactory Touchpoints = new(SourceName);
 
     public string Source => SourceName;
 
@@ -68,9 +70,9 @@ public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) 
         }
 
         var identities = new List<Identity>();
-        AdapterText.AddIdentity(identities, IdentityTypes.Email, response.Person?.Email);
-        AdapterText.AddIdentity(identities, IdentityTypes.Phone, response.Person?.PhoneNumber);
-        AdapterText.AddIdentity(identities, IdentityTypes.Delighted, response.Person?.Id);
+        identities.AddIfPresent(IdentityTypes.Email, response.Person?.Email);
+        identities.AddIfPresent(IdentityTypes.Phone, response.Person?.PhoneNumber);
+        identities.AddIfPresent(IdentityTypes.Delighted, response.Person?.Id);
         if (identities.Count == 0)
         {
             return Reject(webhook, "the response's person has no e-mail, phone or id");
@@ -82,21 +84,22 @@ public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) 
         }
 
         var comment = string.IsNullOrWhiteSpace(response.Comment) ? null : response.Comment.Trim();
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["responseId"] = responseId };
-        Add(attributes, "eventId", webhook.EventId);
-        Add(attributes, "surveyType", response.SurveyType);
-        Add(attributes, "permalink", response.Permalink);
-        Add(attributes, "name", response.Person?.Name);
+        var attributes = new AttributeDictionary()
+            .Set("responseId", responseId)
+            .AddIfPresent("eventId", webhook.EventId)
+            .AddIfPresent("surveyType", response.SurveyType)
+            .AddIfPresent("permalink", response.Permalink)
+            .AddIfPresent("name", response.Person?.Name);
         if (response.Tags is { Length: > 0 } tags)
         {
-            attributes["tags"] = string.Join(',', tags.Where(t => !string.IsNullOrWhiteSpace(t)));
+            attributes.AddIfPresent("tags", string.Join(',', tags.Where(t => !string.IsNullOrWhiteSpace(t))));
         }
 
         foreach (var (key, value) in response.PersonProperties ?? [])
         {
             if (key.Length <= 64 && value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
             {
-                Add(attributes, "person." + key, value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText());
+                attributes.AddIfPresent("person." + key, value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText());
             }
         }
 
@@ -114,7 +117,7 @@ public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) 
 
             if (hubScore != score)
             {
-                attributes["answer"] = score.ToString(CultureInfo.InvariantCulture);
+                attributes.Set("answer", score.ToString(CultureInfo.InvariantCulture));
             }
 
             survey = new SurveyAnswer(type, hubScore, comment);
@@ -124,38 +127,39 @@ public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) 
             // Smileys, thumbs, stars, eNPS…: not one of the hub's survey types, but worth keeping.
             if (response.Score is { } other)
             {
-                attributes["score"] = other.ToString(CultureInfo.InvariantCulture);
+                attributes.Set("score", other.ToString(CultureInfo.InvariantCulture));
             }
 
-            Add(attributes, "comment", comment);
+            attributes.AddIfPresent("comment", comment);
             sentiment = LexiconSentiment.Score(comment);
         }
 
         var touchpoints = new List<Touchpoint>
         {
-            Create(
+            Touchpoints.Create(
                 responseId,
                 DateTimeOffset.FromUnixTimeSeconds(createdAt),
+                Channel.Survey,
                 SurveySummaries.AnsweredAction,
                 survey is null ? SurveySummaries.Responded("Delighted", response.SurveyType?.ToUpperInvariant(), comment) : SurveySummaries.Answered(survey, "Delighted", null),
                 identities,
                 attributes,
-                sentiment,
-                survey),
+                sentiment: sentiment,
+                survey: survey),
         };
 
         if (webhook.EventType == ResponseUpdated && comment is not null && response.UpdatedAt is { } updatedAt)
         {
-            var commentAttributes = new Dictionary<string, string>(attributes, StringComparer.Ordinal) { ["comment"] = comment };
-            touchpoints.Add(Create(
+            var commentAttributes = attributes.Copy().Set("comment", comment);
+            touchpoints.Add(Touchpoints.Create(
                 $"{responseId}:comment:{updatedAt.ToString(CultureInfo.InvariantCulture)}",
                 DateTimeOffset.FromUnixTimeSeconds(updatedAt),
+                Channel.Survey,
                 SurveySummaries.CommentedAction,
                 $"Comment on Delighted{(survey is null ? "" : $" {JourneyJson.WireName(survey.Type).ToUpperInvariant()} {survey.Score.ToString(CultureInfo.InvariantCulture)}")}: \"{AdapterText.Clip(comment)}\"",
                 identities,
                 commentAttributes,
-                LexiconSentiment.Score(comment) ?? sentiment,
-                null));
+                sentiment: LexiconSentiment.Score(comment) ?? sentiment));
         }
 
         return new NormalizationResult(touchpoints, []);
@@ -164,8 +168,8 @@ public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) 
     private static NormalizationResult Unsubscribe(DelightedWebhook webhook, DelightedUnsubscribe unsubscribe)
     {
         var identities = new List<Identity>();
-        AdapterText.AddIdentity(identities, IdentityTypes.Email, unsubscribe.Email);
-        AdapterText.AddIdentity(identities, IdentityTypes.Delighted, unsubscribe.PersonId);
+        identities.AddIfPresent(IdentityTypes.Email, unsubscribe.Email);
+        identities.AddIfPresent(IdentityTypes.Delighted, unsubscribe.PersonId);
         if (identities.Count == 0)
         {
             return Reject(webhook, "the unsubscribe names no person_id or email");
@@ -180,10 +184,9 @@ public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) 
             ? eventId
             : $"unsubscribe:{identities[^1].Value}:{seconds.ToString(CultureInfo.InvariantCulture)}";
 
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        Add(attributes, "eventId", webhook.EventId);
+        var attributes = new AttributeDictionary(1).AddIfPresent("eventId", webhook.EventId);
         return new NormalizationResult(
-            [Create(sourceEventId, DateTimeOffset.FromUnixTimeSeconds(seconds), SurveySummaries.UnsubscribedAction, "Unsubscribed from Delighted surveys", identities, attributes, null, null)],
+            [Touchpoints.Create(sourceEventId, DateTimeOffset.FromUnixTimeSeconds(seconds), Channel.Survey, SurveySummaries.UnsubscribedAction, "Unsubscribed from Delighted surveys", identities, attributes)],
             []);
     }
 
@@ -203,38 +206,5 @@ public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) 
     private static readonly SurveyQuestionRule FivePointCes = new(SurveyType.Ces, AgreementScale: true) { FromAnswer = a => a switch { 5 => 1, 4 => 3, 3 => 4, 2 => 5, 1 => 7, _ => a + 10 } };
 
     private static NormalizationResult Reject(DelightedWebhook webhook, string reason) =>
-        new([], [new RejectedEntry(0, $"Delighted {webhook.EventType} {webhook.EventId}: {reason}")]);
-
-    private static Touchpoint Create(
-        string sourceEventId,
-        DateTimeOffset occurredAt,
-        string action,
-        string summary,
-        IReadOnlyList<Identity> identities,
-        IReadOnlyDictionary<string, string> attributes,
-        Schema.Sentiment? sentiment,
-        SurveyAnswer? survey) => new()
-        {
-            TouchpointId = TouchpointIds.For(SourceName, sourceEventId),
-            Source = SourceName,
-            SourceEventId = sourceEventId,
-            OccurredAt = occurredAt,
-            Channel = Channel.Survey,
-            Kind = JourneyRules.KindFor(Channel.Survey),
-            Stage = JourneyRules.StageForAction(SourceName, action),
-            Action = action,
-            Summary = summary,
-            Sentiment = sentiment,
-            Survey = survey,
-            Identities = identities,
-            Attributes = attributes,
-        };
-
-    private static void Add(Dictionary<string, string> attributes, string key, string? value)
-    {
-        if (!string.IsNullOrWhiteSpace(value))
-        {
-            attributes[key] = value;
-        }
-    }
+        EntryCollector.One(AdapterOutcome.Fail(reason), $"Delighted {webhook.EventType} {webhook.EventId}");
 }

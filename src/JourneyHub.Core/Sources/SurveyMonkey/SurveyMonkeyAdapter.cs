@@ -1,8 +1,8 @@
 using System.Text.Json;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
-using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources.Kit;
 using JourneyHub.Core.Sources.Surveys;
 
 namespace JourneyHub.Core.Sources.SurveyMonkey;
@@ -19,6 +19,8 @@ public sealed class SurveyMonkeyAdapter : ISourceAdapter
     public const string ResponseCompleted = "response_completed";
     public const string SurveyIdAttribute = "surveyId";
     public const string ResponseIdAttribute = "responseId";
+
+    private static readonly TouchpointFactory Touchpoints = new(SourceName);
 
     public string Source => SourceName;
 
@@ -52,43 +54,26 @@ public sealed class SurveyMonkeyAdapter : ISourceAdapter
             return NormalizationResult.Failed($"SurveyMonkey response {responseId} names no survey_id, so its answers cannot be fetched.");
         }
 
-        var identities = new List<Identity>();
-        AdapterText.AddIdentity(identities, IdentityTypes.SurveyMonkey, callback.Resources?.RespondentId is { Length: > 0 } respondentId ? respondentId : responseId);
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [SurveyIdAttribute] = surveyId,
-            [ResponseIdAttribute] = responseId,
-        };
-        Add(attributes, "collectorId", callback.Resources?.CollectorId);
-        Add(attributes, "recipientId", callback.Resources?.RecipientId is "0" ? null : callback.Resources?.RecipientId);
-        Add(attributes, "eventId", callback.EventId);
-        Add(attributes, "webhook", callback.Name);
+        var identities = new List<Identity>(1);
+        identities.AddIfPresent(IdentityTypes.SurveyMonkey, callback.Resources?.RespondentId is { Length: > 0 } respondentId ? respondentId : responseId);
+        var attributes = new AttributeDictionary()
+            .Set(SurveyIdAttribute, surveyId)
+            .Set(ResponseIdAttribute, responseId)
+            .AddIfPresent("collectorId", callback.Resources?.CollectorId)
+            .AddIfPresent("recipientId", callback.Resources?.RecipientId is "0" ? null : callback.Resources?.RecipientId)
+            .AddIfPresent("eventId", callback.EventId)
+            .AddIfPresent("webhook", callback.Name);
 
-        return new NormalizationResult(
-            [
-                new Touchpoint
-                {
-                    TouchpointId = TouchpointIds.For(SourceName, responseId),
-                    Source = SourceName,
-                    SourceEventId = responseId,
-                    OccurredAt = callback.EventDatetime ?? payload.ReceivedAt,
-                    Channel = Channel.Survey,
-                    Kind = JourneyRules.KindFor(Channel.Survey),
-                    Stage = JourneyRules.StageForAction(SourceName, SurveySummaries.AnsweredAction),
-                    Action = SurveySummaries.AnsweredAction,
-                    Summary = "SurveyMonkey response completed",
-                    Identities = identities,
-                    Attributes = attributes,
-                },
-            ],
-            []);
-    }
-
-    private static void Add(Dictionary<string, string> attributes, string key, string? value)
-    {
-        if (!string.IsNullOrWhiteSpace(value))
-        {
-            attributes[key] = value;
-        }
+        return EntryCollector.One(
+            AdapterOutcome.Ok(Touchpoints.Create(
+                responseId,
+                callback.EventDatetime ?? payload.ReceivedAt,
+                Channel.Survey,
+                SurveySummaries.AnsweredAction,
+                "SurveyMonkey response completed",
+                identities,
+                attributes,
+                occurredAtIsReceiptTime: callback.EventDatetime is null)),
+            $"SurveyMonkey response {responseId}");
     }
 }

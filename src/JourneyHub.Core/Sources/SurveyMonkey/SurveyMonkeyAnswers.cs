@@ -3,6 +3,7 @@ using System.Text.Json;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.Sources.Kit;
 using JourneyHub.Core.Sources.Surveys;
 
 namespace JourneyHub.Core.Sources.SurveyMonkey;
@@ -36,7 +37,7 @@ public static class SurveyMonkeyAnswers
         var surveyId = survey.Id ?? response.SurveyId ?? callback.Attributes.GetValueOrDefault(SurveyMonkeyAdapter.SurveyIdAttribute);
 
         var identities = callback.Identities.ToList();
-        AdapterText.AddIdentity(identities, IdentityTypes.Email, Email(response, answered, questions));
+        identities.AddIfPresent(IdentityTypes.Email, Email(response, answered, questions));
 
         var comment = answered
             .Where(q => questions[q.Id!] is { Family: "open_ended" } question && question.Validation?.Type != "email")
@@ -44,11 +45,17 @@ public static class SurveyMonkeyAnswers
             .Select(a => a.Text?.Trim())
             .FirstOrDefault(t => !string.IsNullOrEmpty(t));
 
-        var attributes = new Dictionary<string, string>(callback.Attributes, StringComparer.Ordinal);
-        Add(attributes, "surveyTitle", survey.Title);
-        Add(attributes, "responseStatus", response.ResponseStatus);
-        Add(attributes, "firstName", response.FirstName);
-        Add(attributes, "lastName", response.LastName);
+        var attributes = new AttributeDictionary(callback.Attributes.Count + 6);
+        foreach (var (key, value) in callback.Attributes)
+        {
+            attributes.Set(key, value);
+        }
+
+        attributes
+            .AddIfPresent("surveyTitle", survey.Title)
+            .AddIfPresent("responseStatus", response.ResponseStatus)
+            .AddIfPresent("firstName", response.FirstName)
+            .AddIfPresent("lastName", response.LastName);
 
         var problems = new List<string>();
         var touchpoints = new List<Touchpoint>();
@@ -78,11 +85,10 @@ public static class SurveyMonkeyAnswers
             }
 
             var answer = new SurveyAnswer(type, score, comment);
-            var own = new Dictionary<string, string>(attributes, StringComparer.Ordinal) { ["questionId"] = question.Id! };
-            Add(own, "question", question.Headings?.FirstOrDefault()?.Heading);
+            var own = attributes.Copy().Set("questionId", question.Id!).AddIfPresent("question", question.Headings?.FirstOrDefault()?.Heading);
             if (rule.AgreementScale)
             {
-                own["answer"] = value.ToString(CultureInfo.InvariantCulture);
+                own.Set("answer", value.ToString(CultureInfo.InvariantCulture));
             }
 
             var sourceEventId = touchpoints.Count == 0 ? responseId : $"{responseId}:{question.Id}";
@@ -100,7 +106,7 @@ public static class SurveyMonkeyAnswers
 
         if (touchpoints.Count == 0)
         {
-            Add(attributes, "comment", comment);
+            attributes.AddIfPresent("comment", comment);
             touchpoints.Add(callback with
             {
                 Summary = SurveySummaries.Responded("SurveyMonkey", survey.Title, comment),
@@ -152,13 +158,5 @@ public static class SurveyMonkeyAnswers
         }
 
         return response.CustomVariables?.TryGetValue("email", out var variable) == true && variable.ValueKind == JsonValueKind.String ? variable.GetString() : null;
-    }
-
-    private static void Add(Dictionary<string, string> attributes, string key, string? value)
-    {
-        if (!string.IsNullOrWhiteSpace(value))
-        {
-            attributes[key] = value;
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources.Kit;
 
 namespace JourneyHub.Core.Sources.Surveys;
 

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
-using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.Sources.Kit;
 using JourneyHub.Core.Sources.Surveys;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +22,8 @@ public sealed class TypeformAdapter(IOptionsMonitor<TypeformOptions> options) : 
 {
     public const string SourceName = "typeform";
     public const string FormResponse = "form_response";
+
+    private static readonly TouchpointFactory Touchpoints = new(SourceName);
 
     public string Source => SourceName;
 
@@ -64,48 +66,49 @@ public sealed class TypeformAdapter(IOptionsMonitor<TypeformOptions> options) : 
         var occurredAt = response.SubmittedAt ?? payload.ReceivedAt;
         var baseAttributes = BaseAttributes(webhook, response, settings);
 
-        var touchpoints = new List<Touchpoint>();
-        var rejected = new List<RejectedEntry>();
+        var occurredAtIsReceiptTime = response.SubmittedAt is null;
         var scored = 0;
-        for (var index = 0; index < answers.Count; index++)
+        var result = EntryCollector.CollectMany(
+            answers,
+            answer => ScoredAnswer(answer) is { } outcome ? [outcome] : [],
+            (i, a) => $"Typeform response {token} answer {i} ({a.Field?.Id ?? a.Field?.Ref ?? "?"})");
+        if (result.Touchpoints.Count > 0 || result.Rejected.Count > 0)
         {
-            var answer = answers[index];
+            return result;
+        }
+
+        var attributes = baseAttributes.Copy().AddIfPresent("comment", comment);
+        return EntryCollector.One(
+            AdapterOutcome.Ok(Touchpoints.Create(token, occurredAt, Channel.Survey, SurveySummaries.AnsweredAction, SurveySummaries.Responded("Typeform", formTitle, comment), identities, attributes, sentiment: LexiconSentiment.Score(comment), occurredAtIsReceiptTime: occurredAtIsReceiptTime)),
+            $"Typeform response {token}");
+
+        AdapterOutcome? ScoredAnswer(TypeformAnswer answer)
+        {
             if (answer.Number is not { } number || answer.Field is not { } field || Rule(settings.SurveyTypes, response.FormId, field) is not { Type: { } type } rule)
             {
-                continue;
+                return null;
             }
 
             var score = rule.ToHubScore(number);
             if (SentimentRules.FromSurvey(type, score) is not { } sentiment)
             {
                 var limits = SentimentRules.SurveyTable[type];
-                rejected.Add(new RejectedEntry(index, $"Typeform response {token} question {field.Id} ({field.Ref}): answer {number.ToString(CultureInfo.InvariantCulture)} is not a whole {JourneyJson.WireName(type)} score from {limits.Min} to {limits.Max}"));
-                continue;
+                return AdapterOutcome.Fail($"answer {number.ToString(CultureInfo.InvariantCulture)} is not a whole {JourneyJson.WireName(type)} score from {limits.Min} to {limits.Max}");
             }
 
-            var attributes = new Dictionary<string, string>(baseAttributes, StringComparer.Ordinal);
-            Add(attributes, "questionId", field.Id);
-            Add(attributes, "questionRef", field.Ref);
-            Add(attributes, "question", field.Id is { } id ? titles.GetValueOrDefault(id) : null);
+            var attributes = baseAttributes.Copy()
+                .AddIfPresent("questionId", field.Id)
+                .AddIfPresent("questionRef", field.Ref)
+                .AddIfPresent("question", field.Id is { } id ? titles.GetValueOrDefault(id) : null);
             if (rule.AgreementScale)
             {
-                attributes["answer"] = number.ToString(CultureInfo.InvariantCulture);
+                attributes.Set("answer", number.ToString(CultureInfo.InvariantCulture));
             }
 
-            var sourceEventId = scored == 0 ? token : $"{token}:{field.Id ?? field.Ref ?? index.ToString(CultureInfo.InvariantCulture)}";
-            scored++;
+            var sourceEventId = scored++ == 0 ? token : $"{token}:{field.Id ?? field.Ref}";
             var survey = new SurveyAnswer(type, score, comment);
-            touchpoints.Add(Create(sourceEventId, occurredAt, SurveySummaries.Answered(survey, "Typeform", formTitle), identities, attributes, sentiment, survey));
+            return AdapterOutcome.Ok(Touchpoints.Create(sourceEventId, occurredAt, Channel.Survey, SurveySummaries.AnsweredAction, SurveySummaries.Answered(survey, "Typeform", formTitle), identities, attributes, sentiment: sentiment, survey: survey, occurredAtIsReceiptTime: occurredAtIsReceiptTime));
         }
-
-        if (scored == 0 && rejected.Count == 0)
-        {
-            var attributes = new Dictionary<string, string>(baseAttributes, StringComparer.Ordinal);
-            Add(attributes, "comment", comment);
-            touchpoints.Add(Create(token, occurredAt, SurveySummaries.Responded("Typeform", formTitle, comment), identities, attributes, LexiconSentiment.Score(comment), null));
-        }
-
-        return new NormalizationResult(touchpoints, rejected);
     }
 
     /// <summary>A rule from the settings table wins; a field of Typeform's own <c>nps</c> type is NPS without one.</summary>
@@ -119,32 +122,32 @@ public sealed class TypeformAdapter(IOptionsMonitor<TypeformOptions> options) : 
         {
             if (answer?.Type == "email")
             {
-                AdapterText.AddIdentity(identities, IdentityTypes.Email, answer.Email);
+                identities.AddIfPresent(IdentityTypes.Email, answer.Email);
             }
             else if (answer?.Type == "phone_number")
             {
-                AdapterText.AddIdentity(identities, IdentityTypes.Phone, answer.PhoneNumber);
+                identities.AddIfPresent(IdentityTypes.Phone, answer.PhoneNumber);
             }
         }
 
-        AdapterText.AddIdentity(identities, IdentityTypes.Email, Hidden(response, settings.EmailField));
-        AdapterText.AddIdentity(identities, IdentityTypes.Typeform, Hidden(response, settings.RespondentIdField));
+        identities.AddIfPresent(IdentityTypes.Email, Hidden(response, settings.EmailField));
+        identities.AddIfPresent(IdentityTypes.Typeform, Hidden(response, settings.RespondentIdField));
         return identities;
     }
 
     private static string? Hidden(TypeformResponse response, string? name) =>
         name is { Length: > 0 } && response.Hidden?.TryGetValue(name, out var value) == true && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static Dictionary<string, string> BaseAttributes(TypeformWebhook webhook, TypeformResponse response, TypeformOptions settings)
+    private static AttributeDictionary BaseAttributes(TypeformWebhook webhook, TypeformResponse response, TypeformOptions settings)
     {
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        Add(attributes, "formId", response.FormId);
-        Add(attributes, "formTitle", response.Definition?.Title);
-        Add(attributes, "responseToken", response.Token);
-        Add(attributes, "eventId", webhook.EventId);
+        var attributes = new AttributeDictionary()
+            .AddIfPresent("formId", response.FormId)
+            .AddIfPresent("formTitle", response.Definition?.Title)
+            .AddIfPresent("responseToken", response.Token)
+            .AddIfPresent("eventId", webhook.EventId);
         if (response.LandedAt is { } landedAt)
         {
-            attributes["landedAt"] = landedAt.ToString("O", CultureInfo.InvariantCulture);
+            attributes.Set("landedAt", landedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
         }
 
         foreach (var (key, value) in response.Hidden ?? [])
@@ -152,42 +155,10 @@ public sealed class TypeformAdapter(IOptionsMonitor<TypeformOptions> options) : 
             // E-mail and respondent id are identities already; campaign fields (utm_*, plan, …) are worth keeping.
             if (key != settings.EmailField && key != settings.RespondentIdField && key.Length <= 64 && value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
             {
-                Add(attributes, "hidden." + key, value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText());
+                attributes.AddIfPresent("hidden." + key, value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText());
             }
         }
 
         return attributes;
-    }
-
-    private static Touchpoint Create(
-        string sourceEventId,
-        DateTimeOffset occurredAt,
-        string summary,
-        IReadOnlyList<Identity> identities,
-        IReadOnlyDictionary<string, string> attributes,
-        Schema.Sentiment? sentiment,
-        SurveyAnswer? survey) => new()
-        {
-            TouchpointId = TouchpointIds.For(SourceName, sourceEventId),
-            Source = SourceName,
-            SourceEventId = sourceEventId,
-            OccurredAt = occurredAt,
-            Channel = Channel.Survey,
-            Kind = JourneyRules.KindFor(Channel.Survey),
-            Stage = JourneyRules.StageForAction(SourceName, SurveySummaries.AnsweredAction),
-            Action = SurveySummaries.AnsweredAction,
-            Summary = summary,
-            Sentiment = sentiment,
-            Survey = survey,
-            Identities = identities,
-            Attributes = attributes,
-        };
-
-    private static void Add(Dictionary<string, string> attributes, string key, string? value)
-    {
-        if (!string.IsNullOrWhiteSpace(value))
-        {
-            attributes[key] = value;
-        }
     }
 }
