@@ -141,6 +141,18 @@ param typeformEmailField string = 'email'
 @allowed([5, 7])
 param delightedCesScale int = 7
 
+@secure()
+@description('Shopify app client secret, or the shop admin webhook secret (X-Shopify-Hmac-Sha256).')
+param shopifyWebhookSecret string = ''
+
+@secure()
+@description('Zendesk webhook signing secret (X-Zendesk-Webhook-Signature).')
+param zendeskSigningSecret string = ''
+
+@secure()
+@description('Intercom app client secret (X-Hub-Signature).')
+param intercomClientSecret string = ''
+
 @description('Meta page whose post comments the pull connector reads (not a secret).')
 param metaPageId string = ''
 
@@ -191,6 +203,9 @@ var sourceSecretSettings = [
   { setting: 'Sources__SurveyMonkey__ClientSecret', secretName: 'surveymonkey-client-secret', provided: !empty(surveyMonkeyClientSecret) }
   { setting: 'Sources__SurveyMonkey__AccessToken', secretName: 'surveymonkey-access-token', provided: !empty(surveyMonkeyAccessToken) }
   { setting: 'Sources__Delighted__ApiKey', secretName: 'delighted-api-key', provided: !empty(delightedApiKey) }
+  { setting: 'Sources__Shopify__WebhookSecret', secretName: 'shopify-webhook-secret', provided: !empty(shopifyWebhookSecret) }
+  { setting: 'Sources__Zendesk__SigningSecret', secretName: 'zendesk-signing-secret', provided: !empty(zendeskSigningSecret) }
+  { setting: 'Sources__Intercom__ClientSecret', secretName: 'intercom-client-secret', provided: !empty(intercomClientSecret) }
 ]
 
 var customSecretSettings = [
@@ -279,6 +294,9 @@ module keyVault 'modules/keyvault.bicep' = {
         'surveymonkey-client-secret': surveyMonkeyClientSecret
         'surveymonkey-access-token': surveyMonkeyAccessToken
         'delighted-api-key': delightedApiKey
+        'shopify-webhook-secret': shopifyWebhookSecret
+        'zendesk-signing-secret': zendeskSigningSecret
+        'intercom-client-secret': intercomClientSecret
       },
       toObject(customSourceNames, name => 'custom-${toLower(name)}-secret', name => customSourceSecrets[?name] ?? '')
     )

@@ -2,12 +2,15 @@ using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Sources.Custom;
 using JourneyHub.Core.Sources.Delighted;
 using JourneyHub.Core.Sources.HubSpot;
+using JourneyHub.Core.Sources.Intercom;
 using JourneyHub.Core.Sources.Meta;
 using JourneyHub.Core.Sources.Salesforce;
-using JourneyHub.Core.Sources.Surveys;
+using JourneyHub.Core.Sources.Shopify;
 using JourneyHub.Core.Sources.SurveyMonkey;
+using JourneyHub.Core.Sources.Surveys;
 using JourneyHub.Core.Sources.Trustpilot;
 using JourneyHub.Core.Sources.Typeform;
+using JourneyHub.Core.Sources.Zendesk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -27,6 +30,9 @@ public static class SourceRegistration
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
         services.AddOptions<SalesforceOptions>().BindConfiguration(SalesforceOptions.Section);
         services.AddOptions<TrustpilotOptions>().BindConfiguration(TrustpilotOptions.Section);
+        services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.Section);
+        services.AddOptions<ZendeskOptions>().BindConfiguration(ZendeskOptions.Section);
+        services.AddOptions<IntercomOptions>().BindConfiguration(IntercomOptions.Section);
         services.AddOptions<CustomSourceOptions>().Configure<IConfiguration>(BindCustomSources);
         services.AddOptions<TypeformOptions>().BindConfiguration(TypeformOptions.Section)
             .Configure<IConfiguration>((o, c) => o.SurveyTypes = SurveyTypeRules.Bind(c.GetSection(TypeformOptions.Section + ":SurveyTypes")))
@@ -43,6 +49,9 @@ public static class SourceRegistration
         services.AddKeyedSingleton<ISourceAdapter, MetaAdapter>(MetaAdapter.SourceName);
         services.AddKeyedSingleton<ISourceAdapter, TrustpilotAdapter>(TrustpilotAdapter.SourceName);
         services.AddKeyedSingleton<ISourceAdapter, CustomSourceAdapter>(CustomSourceAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, ShopifyAdapter>(ShopifyAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, ZendeskAdapter>(ZendeskAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, IntercomAdapter>(IntercomAdapter.SourceName);
         services.AddKeyedSingleton<ISourceAdapter, TypeformAdapter>(TypeformAdapter.SourceName);
         services.AddKeyedSingleton<ISourceAdapter, SurveyMonkeyAdapter>(SurveyMonkeyAdapter.SourceName);
         services.AddKeyedSingleton<ISourceAdapter, DelightedAdapter>(DelightedAdapter.SourceName);
@@ -51,6 +60,9 @@ public static class SourceRegistration
         services.AddKeyedSingleton<IWebhookVerifier, MetaWebhookVerifier>(MetaAdapter.SourceName);
         services.AddKeyedSingleton<IWebhookVerifier, TrustpilotWebhookVerifier>(TrustpilotAdapter.SourceName);
         services.AddKeyedSingleton<IWebhookVerifier, CustomWebhookVerifier>(CustomSourceAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, ShopifyWebhookVerifier>(ShopifyAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, ZendeskWebhookVerifier>(ZendeskAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, IntercomWebhookVerifier>(IntercomAdapter.SourceName);
         services.AddKeyedSingleton<IWebhookVerifier, TypeformWebhookVerifier>(TypeformAdapter.SourceName);
         services.AddKeyedSingleton<IWebhookVerifier, SurveyMonkeyWebhookVerifier>(SurveyMonkeyAdapter.SourceName);
         services.AddKeyedSingleton<IWebhookVerifier, DelightedWebhookVerifier>(DelightedAdapter.SourceName);
