@@ -29,7 +29,7 @@ public sealed record WorkloadEvent(long Number, Person Person, DateTimeOffset Oc
 /// <summary>
 /// The deliveries of a run, in send order: every source mixed, a share of them duplicated (sent again
 /// later) and a share sent late (after newer events of the same person). Bodies follow the wire shapes of
-/// tests/JourneyHub.UnitTests/Fixtures and are signed as each sender signs them, at send time.
+/// tests/Fixtures and are signed as each sender signs them, at send time.
 /// </summary>
 public sealed class Workload
 {
