@@ -111,6 +111,18 @@ param googleAccessToken string = ''
 @description('Google Business Profile locations (comma-separated accounts/{a}/locations/{l}).')
 param googleLocations string = ''
 
+@secure()
+@description('Shopify app client secret, or the shop admin webhook secret (X-Shopify-Hmac-Sha256).')
+param shopifyWebhookSecret string = ''
+
+@secure()
+@description('Zendesk webhook signing secret (X-Zendesk-Webhook-Signature).')
+param zendeskSigningSecret string = ''
+
+@secure()
+@description('Intercom app client secret (X-Hub-Signature).')
+param intercomClientSecret string = ''
+
 @description('Meta page whose post comments the pull connector reads (not a secret).')
 param metaPageId string = ''
 
@@ -156,6 +168,9 @@ var sourceSecretSettings = [
   { setting: 'Sources__Trustpilot__BusinessUnitId', secretName: 'trustpilot-business-unit-id', provided: !empty(trustpilotBusinessUnitId) }
   { setting: 'Sources__Google__AccessToken', secretName: 'google-access-token', provided: !empty(googleAccessToken) }
   { setting: 'Sources__Google__Locations', secretName: 'google-locations', provided: !empty(googleLocations) }
+  { setting: 'Sources__Shopify__WebhookSecret', secretName: 'shopify-webhook-secret', provided: !empty(shopifyWebhookSecret) }
+  { setting: 'Sources__Zendesk__SigningSecret', secretName: 'zendesk-signing-secret', provided: !empty(zendeskSigningSecret) }
+  { setting: 'Sources__Intercom__ClientSecret', secretName: 'intercom-client-secret', provided: !empty(intercomClientSecret) }
 ]
 
 var customSecretSettings = [
@@ -239,6 +254,9 @@ module keyVault 'modules/keyvault.bicep' = {
         'trustpilot-business-unit-id': trustpilotBusinessUnitId
         'google-access-token': googleAccessToken
         'google-locations': googleLocations
+        'shopify-webhook-secret': shopifyWebhookSecret
+        'zendesk-signing-secret': zendeskSigningSecret
+        'intercom-client-secret': intercomClientSecret
       },
       toObject(customSourceNames, name => 'custom-${toLower(name)}-secret', name => customSourceSecrets[?name] ?? '')
     )
