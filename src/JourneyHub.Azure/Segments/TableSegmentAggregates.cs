@@ -134,9 +134,13 @@ public sealed partial class TableSegmentAggregates(StorageClients clients, TimeP
         var found = new List<SegmentCustomer>();
         await Task.WhenAll(Enumerable.Range(0, Shards).Select(async shard =>
         {
-            var filter = query.Segment.Kind == SegmentKind.All
-                ? TableClient.CreateQueryFilter($"PartitionKey eq {ShardKey(shard)} and RowKey ge {ContributionPrefix} and RowKey lt {"c}"}")
-                : TableClient.CreateQueryFilter($"PartitionKey eq {ShardKey(shard)} and RowKey ge {ContributionPrefix} and RowKey lt {"c}"} and {SegmentColumn(query.Segment.Kind)} eq {query.Segment.Value}");
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ShardKey(shard)} and RowKey ge {ContributionPrefix} and RowKey lt {"c}"}");
+            if (query.Segment.Kind != SegmentKind.All)
+            {
+                // The column name comes from a fixed list; only the value is user input, quoted by CreateQueryFilter.
+                filter += " and " + SegmentColumn(query.Segment.Kind) + " eq " + TableClient.CreateQueryFilter($"{query.Segment.Value}");
+            }
+
             await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
             {
                 var contribution = SegmentContribution.Parse(ReadChunks(entity));
