@@ -143,6 +143,22 @@ public sealed partial class DemoSeeder(
         }
 
         LogSeeded(failed, ui);
+
+        // Then the crowd for the segment journey map: one e-mail each, so no link phase is needed.
+        var crowd = DemoCrowd.Build(clock.GetUtcNow());
+        var crowdFailed = 0;
+        await Parallel.ForEachAsync(
+            crowd,
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (delivery, ct) =>
+            {
+                if (!await SendAsync(client, delivery, ct))
+                {
+                    Interlocked.Increment(ref crowdFailed);
+                }
+            });
+        var segmentMap = new Uri(baseAddress, "api/ui/journeys?a=" + Uri.EscapeDataString("persona:" + DemoCrowd.Personas[0]) + "&b=" + Uri.EscapeDataString("persona:" + DemoCrowd.Personas[2]));
+        LogCrowdSeeded(DemoCrowd.Size, crowd.Count, crowdFailed, segmentMap);
     }
 
     private async Task<bool> SendAsync(HttpClient client, DemoDelivery delivery, CancellationToken cancellationToken)
@@ -239,4 +255,7 @@ public sealed partial class DemoSeeder(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo mode: all journeys sent ({Failed} rejected); the queue processor finishes them within seconds. Open {Url} and search one of the e-mails above")]
     private partial void LogSeeded(int failed, Uri url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo mode: {Shoppers} shoppers of three personas sent for the segment journey map ({Touchpoints} touchpoints, {Failed} rejected). Open {Url} to compare two personas")]
+    private partial void LogCrowdSeeded(int shoppers, int touchpoints, int failed, Uri url);
 }

@@ -51,6 +51,34 @@ public sealed class DemoModeTests(UiHostFixture fixture)
         Assert.Equal("Converted", (await page.TextContentAsync("#conversion"))?.Trim());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifacts.PathFor("journey-map-demo"), FullPage = true });
         await page.Context.CloseAsync();
+
+        // The crowd of three personas tells its story on the segment map at first sight.
+        await LocalHostProcess.EventuallyAsync(() => Task.FromResult(demo.Output), o => o.Contains("shoppers of three personas sent", StringComparison.Ordinal), TimeSpan.FromSeconds(300));
+        // The crowd's first touches lie within the last 300 days: a window of a year holds all of them.
+        var today = DateTimeOffset.UtcNow.UtcDateTime.Date;
+        var window = $"from={today.AddDays(-364):yyyy-MM-dd}&to={today.AddDays(1):yyyy-MM-dd}";
+        var kpis = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var persona in DemoCrowd.Personas)
+        {
+            var uri = new Uri($"/api/journeys/map?{window}&segment={Uri.EscapeDataString("persona:" + persona)}", UriKind.Relative);
+            kpis[persona] = await LocalHostProcess.EventuallyAsync(
+                async () => (await demo.Client.GetFromJsonAsync<JsonElement>(uri)).GetProperty("kpis"),
+                k => k.GetProperty("customers").GetInt32() == DemoCrowd.Size / 3,
+                TimeSpan.FromSeconds(300));
+            Assert.Equal(DemoCrowd.Size / 3, kpis[persona].GetProperty("customers").GetInt32());
+        }
+
+        double Kpi(string persona, string name) => kpis[persona].GetProperty(name).GetDouble();
+        Assert.True(Kpi("Loyal regular", "conversionRate") > Kpi("Bargain hunter", "conversionRate"), "loyal regulars convert more often than bargain hunters");
+        Assert.True(Kpi("Careful researcher", "medianDaysToConvert") > Kpi("Bargain hunter", "medianDaysToConvert"), "researchers take longer to decide");
+        double Aov(string persona) => kpis[persona].GetProperty("value")[0].GetProperty("averageOrderValue").GetDouble();
+        Assert.True(Aov("Careful researcher") > 3 * Aov("Bargain hunter"), "researchers buy big, bargain hunters small");
+
+        var map = await fixture.NewPageAsync(1400, 900);
+        await map.GotoAsync(new Uri(demo.BaseAddress, "/api/ui/journeys?a=" + Uri.EscapeDataString("persona:Bargain hunter") + "&b=" + Uri.EscapeDataString("persona:Careful researcher") + "").ToString());
+        await Assertions.Expect(map.Locator("#maps")).ToHaveAttributeAsync("data-loaded", "2");
+        await map.ScreenshotAsync(new PageScreenshotOptions { Path = Artifacts.PathFor("segment-map-demo"), FullPage = true });
+        await map.Context.CloseAsync();
     }
 
     /// <summary>Touchpoints on the customer's timeline, paged through the cursor (the map's source of truth).</summary>

@@ -657,6 +657,9 @@
     resizeTimer = setTimeout(render, 120);
   });
 
+  // The segment map is a sibling page; the key travels along in the fragment.
+  document.getElementById('to-segment-map').href = 'ui/journeys' + window.location.hash;
+
   var initial = params.get('customer') || params.get('q');
   if (initial) {
     els.q.value = initial;
