@@ -111,6 +111,18 @@ param googleAccessToken string = ''
 @description('Google Business Profile locations (comma-separated accounts/{a}/locations/{l}).')
 param googleLocations string = ''
 
+@secure()
+@description('Shopify app client secret, or the shop admin webhook secret (X-Shopify-Hmac-Sha256).')
+param shopifyWebhookSecret string = ''
+
+@secure()
+@description('Zendesk webhook signing secret (X-Zendesk-Webhook-Signature).')
+param zendeskSigningSecret string = ''
+
+@secure()
+@description('Intercom app client secret (X-Hub-Signature).')
+param intercomClientSecret string = ''
+
 @description('HubSpot Target URL exactly as entered in HubSpot, when the app sits behind Front Door, API Management or a custom domain (empty: the function app URL). HubSpot signatures are checked against it.')
 param hubSpotWebhookUrl string = ''
 
@@ -159,6 +171,9 @@ var sourceSecretSettings = [
   { setting: 'Sources__Trustpilot__BusinessUnitId', secretName: 'trustpilot-business-unit-id', provided: !empty(trustpilotBusinessUnitId) }
   { setting: 'Sources__Google__AccessToken', secretName: 'google-access-token', provided: !empty(googleAccessToken) }
   { setting: 'Sources__Google__Locations', secretName: 'google-locations', provided: !empty(googleLocations) }
+  { setting: 'Sources__Shopify__WebhookSecret', secretName: 'shopify-webhook-secret', provided: !empty(shopifyWebhookSecret) }
+  { setting: 'Sources__Zendesk__SigningSecret', secretName: 'zendesk-signing-secret', provided: !empty(zendeskSigningSecret) }
+  { setting: 'Sources__Intercom__ClientSecret', secretName: 'intercom-client-secret', provided: !empty(intercomClientSecret) }
 ]
 
 var customSecretSettings = [
@@ -242,6 +257,9 @@ module keyVault 'modules/keyvault.bicep' = {
         'trustpilot-business-unit-id': trustpilotBusinessUnitId
         'google-access-token': googleAccessToken
         'google-locations': googleLocations
+        'shopify-webhook-secret': shopifyWebhookSecret
+        'zendesk-signing-secret': zendeskSigningSecret
+        'intercom-client-secret': intercomClientSecret
       },
       toObject(customSourceNames, name => 'custom-${toLower(name)}-secret', name => customSourceSecrets[?name] ?? '')
     )
