@@ -92,6 +92,10 @@ param googleAccessToken string = ''
 @description('Google Business Profile locations (comma-separated accounts/{a}/locations/{l}).')
 param googleLocations string = ''
 
+@secure()
+@description('HMAC key of the suppression list (Privacy__SuppressionKey), at least 32 characters, e.g. `openssl rand -base64 48`. Set it once (azd env set PRIVACY_SUPPRESSION_KEY ...) before the first provision and never change it: suppression entries made under one key are not found under another. Empty keeps the secret already in Key Vault; the app refuses to start while there is none.')
+param privacySuppressionKey string = ''
+
 @description('Meta page whose post comments the pull connector reads (not a secret).')
 param metaPageId string = ''
 
@@ -147,7 +151,13 @@ var customSecretSettings = [
   }
 ]
 
-var keyVaultSettings = filter(concat(sourceSecretSettings, customSecretSettings), s => s.provided)
+// Always referenced: the app cannot run without it (it fails at start while the secret is missing, rather than
+// suppressing under a key that nobody can look up later).
+var privacySecretSettings = [
+  { setting: 'Privacy__SuppressionKey', secretName: 'privacy-suppression-key', provided: true }
+]
+
+var keyVaultSettings = filter(concat(sourceSecretSettings, customSecretSettings, privacySecretSettings), s => s.provided)
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -220,6 +230,7 @@ module keyVault 'modules/keyvault.bicep' = {
         'trustpilot-business-unit-id': trustpilotBusinessUnitId
         'google-access-token': googleAccessToken
         'google-locations': googleLocations
+        'privacy-suppression-key': privacySuppressionKey
       },
       toObject(customSourceNames, name => 'custom-${toLower(name)}-secret', name => customSourceSecrets[?name] ?? '')
     )

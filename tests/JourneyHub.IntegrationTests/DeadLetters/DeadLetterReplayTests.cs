@@ -134,7 +134,7 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
 
         // Stand-in for "the adapter was fixed": the archived payload now parses.
         var fixedBody = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, start.AddMinutes(-1)));
-        await azurite.RawContainer.GetBlobClient(blobName).UploadAsync(BinaryData.FromBytes(fixedBody), overwrite: true);
+        await azurite.ReplaceRawPayloadAsync(blobName, fixedBody);
 
         // Replay by source and a failedAt window that holds this dead letter.
         var result = await ReplayAsync(new { source = "hubspot", from = start.AddMinutes(-1), to = DateTimeOffset.UtcNow.AddMinutes(1) });
@@ -189,7 +189,7 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
     private bool IsOurs(JsonElement deadLetter, byte[] body)
     {
         var blob = BlobOf(deadLetter);
-        return blob.Length > 0 && azurite.RawContainer.GetBlobClient(blob).DownloadContent().Value.Content.ToArray().AsSpan().SequenceEqual(body);
+        return blob.Length > 0 && azurite.RawPayloadAsync(blob).GetAwaiter().GetResult() is { } archived && archived.AsSpan().SequenceEqual(body);
     }
 
     private static HttpRequestMessage Admin(HttpMethod method, string path, string? json = null)
