@@ -8,7 +8,26 @@ targetScope = 'subscription'
 param environmentName string
 
 @minLength(1)
-@description('Region for every resource. Must offer the Flex Consumption plan.')
+@description('Region for every resource. Only regions that offer the Flex Consumption plan (the list of the azd Functions quickstart; `az functionapp list-flexconsumption-locations` shows the current one).')
+@allowed([
+  'australiaeast'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'northcentralus'
+  'northeurope'
+  'southcentralus'
+  'southeastasia'
+  'swedencentral'
+  'uksouth'
+  'westcentralus'
+  'westeurope'
+  'westus2'
+])
 @metadata({
   azd: {
     type: 'location'
@@ -274,11 +293,16 @@ var sourceSettings = {
   Sources__Google__BaseUrl: 'https://mybusiness.googleapis.com'
   Sources__Trustpilot__ReferenceIdIdentityType: trustpilotReferenceIdIdentityType
   Sources__Meta__PageId: metaPageId
-  Sources__HubSpot__PullSchedule: pullSchedules.HubSpot
-  Sources__Salesforce__PullSchedule: pullSchedules.Salesforce
-  Sources__Google__PullSchedule: pullSchedules.Google
-  Sources__Trustpilot__PullSchedule: pullSchedules.Trustpilot
-  Sources__Meta__PullSchedule: pullSchedules.Meta
+}
+
+// Flat names (no ':' or '__'): the timer triggers read %HubSpotPullSchedule% etc. In Azure the platform schedules
+// timers from the trigger metadata, where nested names are reported to stay unresolved (the timer never fires).
+var timerScheduleSettings = {
+  HubSpotPullSchedule: pullSchedules.HubSpot
+  SalesforcePullSchedule: pullSchedules.Salesforce
+  GooglePullSchedule: pullSchedules.Google
+  TrustpilotPullSchedule: pullSchedules.Trustpilot
+  MetaPullSchedule: pullSchedules.Meta
 }
 
 // Versionless SecretUri: a new secret version is picked up without redeploying the settings.
@@ -307,7 +331,7 @@ module functionApp 'modules/function.bicep' = {
     applicationInsightsName: applicationInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: 2048
-    appSettings: union(serviceBusSettings, sourceSettings, keyVaultReferenceSettings)
+    appSettings: union(serviceBusSettings, sourceSettings, timerScheduleSettings, keyVaultReferenceSettings)
   }
   // Roles first: the host needs storage access at start-up and Key Vault references resolve on start.
   dependsOn: [

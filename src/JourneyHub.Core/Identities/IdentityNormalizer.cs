@@ -15,11 +15,20 @@ public static class IdentityTypes
     public const string Instagram = "instagram";
     public const string Trustpilot = "trustpilot";
     public const string Google = "google";
+
+    // Issue 15 sources: each sender's own person id, named like the source.
+    public const string Shopify = "shopify";
+    public const string Zendesk = "zendesk";
+    public const string Intercom = "intercom";
+    public const string Typeform = "typeform";
+    public const string SurveyMonkey = "surveymonkey";
+    public const string Delighted = "delighted";
     public const string CustomPrefix = "custom:";
 
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
         Email, Phone, HubSpot, HubSpotDeal, Salesforce, Meta, Instagram, Trustpilot, Google,
+        Shopify, Zendesk, Intercom, Typeform, SurveyMonkey, Delighted,
     };
 
     public static bool IsKnown(string type) =>

@@ -18,12 +18,12 @@ public sealed class SettingsCoverageTests
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
         "AZURE_CLIENT_ID",
 
-        // Timer triggers bind %Sources:<X>:PullSchedule%: a missing setting keeps the function from being indexed.
-        "Sources__HubSpot__PullSchedule",
-        "Sources__Salesforce__PullSchedule",
-        "Sources__Google__PullSchedule",
-        "Sources__Trustpilot__PullSchedule",
-        "Sources__Meta__PullSchedule",
+        // Timer triggers bind the flat %<X>PullSchedule%: a missing setting keeps the function from being indexed.
+        "HubSpotPullSchedule",
+        "SalesforcePullSchedule",
+        "GooglePullSchedule",
+        "TrustpilotPullSchedule",
+        "MetaPullSchedule",
         "Sources__Meta__PageId",
 
         // Required at start (ValidateOnStart); a Key Vault reference in Azure.
