@@ -115,6 +115,18 @@ param googleLocations string = ''
 @description('HMAC key of the suppression list (Privacy__SuppressionKey), at least 32 characters, e.g. `openssl rand -base64 48`. Set it once (azd env set PRIVACY_SUPPRESSION_KEY ...) before the first provision and never change it: suppression entries made under one key are not found under another. Empty keeps the secret already in Key Vault; the app refuses to start while there is none.')
 param privacySuppressionKey string = ''
 
+@secure()
+@description('Shopify app client secret, or the shop admin webhook secret (X-Shopify-Hmac-Sha256).')
+param shopifyWebhookSecret string = ''
+
+@secure()
+@description('Zendesk webhook signing secret (X-Zendesk-Webhook-Signature).')
+param zendeskSigningSecret string = ''
+
+@secure()
+@description('Intercom app client secret (X-Hub-Signature).')
+param intercomClientSecret string = ''
+
 @description('Meta page whose post comments the pull connector reads (not a secret).')
 param metaPageId string = ''
 
@@ -160,6 +172,9 @@ var sourceSecretSettings = [
   { setting: 'Sources__Trustpilot__BusinessUnitId', secretName: 'trustpilot-business-unit-id', provided: !empty(trustpilotBusinessUnitId) }
   { setting: 'Sources__Google__AccessToken', secretName: 'google-access-token', provided: !empty(googleAccessToken) }
   { setting: 'Sources__Google__Locations', secretName: 'google-locations', provided: !empty(googleLocations) }
+  { setting: 'Sources__Shopify__WebhookSecret', secretName: 'shopify-webhook-secret', provided: !empty(shopifyWebhookSecret) }
+  { setting: 'Sources__Zendesk__SigningSecret', secretName: 'zendesk-signing-secret', provided: !empty(zendeskSigningSecret) }
+  { setting: 'Sources__Intercom__ClientSecret', secretName: 'intercom-client-secret', provided: !empty(intercomClientSecret) }
 ]
 
 var customSecretSettings = [
@@ -250,6 +265,9 @@ module keyVault 'modules/keyvault.bicep' = {
         'google-access-token': googleAccessToken
         'google-locations': googleLocations
         'privacy-suppression-key': privacySuppressionKey
+        'shopify-webhook-secret': shopifyWebhookSecret
+        'zendesk-signing-secret': zendeskSigningSecret
+        'intercom-client-secret': intercomClientSecret
       },
       toObject(customSourceNames, name => 'custom-${toLower(name)}-secret', name => customSourceSecrets[?name] ?? '')
     )
