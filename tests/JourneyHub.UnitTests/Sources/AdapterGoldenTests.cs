@@ -62,11 +62,11 @@ public sealed class AdapterGoldenTests
         ["custom-invalid"] = () => new CustomSourceAdapter().Normalize(SourceTestKit.Raw("custom:shop", """{"type":"touchpoint.created","data":{"externalId":"x","channel":"fax","person":{"email":"a@example.com"}}}"""u8.ToArray())),
         ["hubspot-pull-contacts"] = () => new HubSpotPullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.HubSpotAdapter, "hubspot/hubspot-crm-contacts-search-response.json", ObjectType("contacts"))),
         ["hubspot-pull-engagements"] = () => PullEngagements(),
-        ["salesforce-pull-contacts"] = () => new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.SalesforceAdapter, "pull/salesforce-query-contacts-page1.json")),
+        ["salesforce-pull-contacts"] = () => new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.SalesforceAdapter, "salesforce/salesforce-query-contacts-page1.json")),
         ["salesforce-pull-branches"] = () => new SalesforcePullAdapter().Normalize(SourceTestKit.Raw(PullSources.SalesforceAdapter, Encoding.UTF8.GetBytes(SalesforcePullBranches))),
-        ["google-reviews"] = () => new GoogleReviewsAdapter().Normalize(SourceTestKit.RawFixture(PullSources.GoogleAdapter, "pull/google-reviews-page2.json", new Dictionary<string, string> { [GoogleReviewsAdapter.LocationProperty] = "locations/1" })),
-        ["trustpilot-pull"] = () => new TrustpilotPullAdapter(Trustpilot).Normalize(SourceTestKit.RawFixture(PullSources.TrustpilotAdapter, "pull/trustpilot-private-reviews-response.json")),
-        ["meta-pull"] = () => new MetaPullAdapter(Meta).Normalize(SourceTestKit.RawFixture(PullSources.MetaAdapter, "pull/meta-graph-comments-page.json", new Dictionary<string, string> { ["pageId"] = "104328857712345", ["postId"] = "104328857712345_987650001234567" })),
+        ["google-reviews"] = () => new GoogleReviewsAdapter().Normalize(SourceTestKit.RawFixture(PullSources.GoogleAdapter, "google/google-reviews-page2.json", new Dictionary<string, string> { [GoogleReviewsAdapter.LocationProperty] = "locations/1" })),
+        ["trustpilot-pull"] = () => new TrustpilotPullAdapter(Trustpilot).Normalize(SourceTestKit.RawFixture(PullSources.TrustpilotAdapter, "trustpilot/trustpilot-private-reviews-response.json")),
+        ["meta-pull"] = () => new MetaPullAdapter(Meta).Normalize(SourceTestKit.RawFixture(PullSources.MetaAdapter, "meta/meta-graph-comments-page.json", new Dictionary<string, string> { ["pageId"] = "104328857712345", ["postId"] = "104328857712345_987650001234567" })),
     };
 
     [Theory]

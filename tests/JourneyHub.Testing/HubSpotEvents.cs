@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace JourneyHub.IntegrationTests.Infrastructure;
+namespace JourneyHub.Testing;
 
 /// <summary>HubSpot webhook events in the wire shape, with ids unique per test so tests can share one Azurite.</summary>
 public static class HubSpotEvents
