@@ -49,6 +49,12 @@ public static class JourneyRules
             [("trustpilot", "action:review.updated")] = JourneyStage.Retention,
             [("google", "action:review.posted")] = JourneyStage.Retention,
             [("google", "action:review.updated")] = JourneyStage.Retention,
+            // Survey tools: answers, late comments and opting out of surveys come after a purchase.
+            [("typeform", "action:survey.answered")] = JourneyStage.Retention,
+            [("surveymonkey", "action:survey.answered")] = JourneyStage.Retention,
+            [("delighted", "action:survey.answered")] = JourneyStage.Retention,
+            [("delighted", "action:survey.commented")] = JourneyStage.Retention,
+            [("delighted", "action:survey.unsubscribed")] = JourneyStage.Retention,
             // Shopify: an account, a cart, an order, and what happens after it.
             [("shopify", "action:customer.created")] = JourneyStage.Awareness,
             [("shopify", "action:checkout.started")] = JourneyStage.Consideration,
@@ -70,6 +76,21 @@ public static class JourneyRules
             [("*", "action:purchase.completed")] = JourneyStage.Decision,
             [("*", "action:support.ticket")] = JourneyStage.Retention,
         };
+
+    /// <summary>
+    /// (source, action) pairs that open a new buying cycle for someone who has bought before: a new deal or
+    /// opportunity. After the first purchase everything is retention, except from such a touchpoint until the next
+    /// decision (see <see cref="JourneyPlacement"/>). "*" applies to every source without a row of its own.
+    /// </summary>
+    public static IReadOnlySet<(string Source, string Action)> CycleOpenerTable { get; } = new HashSet<(string, string)>
+    {
+        ("hubspot", "deal.created"),
+        ("*", "deal.created"),
+        ("*", "opportunity.created"),
+    };
+
+    public static bool OpensCycle(string source, string action) =>
+        CycleOpenerTable.Contains((source, action)) || CycleOpenerTable.Contains(("*", action));
 
     /// <summary>Channel → direct/indirect: the customer dealt with the brand, or spoke about it elsewhere.</summary>
     public static IReadOnlyDictionary<Channel, TouchpointKind> KindTable { get; } = new Dictionary<Channel, TouchpointKind>
