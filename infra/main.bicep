@@ -112,6 +112,10 @@ param googleAccessToken string = ''
 param googleLocations string = ''
 
 @secure()
+@description('HMAC key of the suppression list (Privacy__SuppressionKey), at least 32 characters, e.g. `openssl rand -base64 48`. Set it once (azd env set PRIVACY_SUPPRESSION_KEY ...) before the first provision and never change it: suppression entries made under one key are not found under another. Empty keeps the secret already in Key Vault; the app refuses to start while there is none.')
+param privacySuppressionKey string = ''
+
+@secure()
 @description('Typeform webhook secret (Typeform-Signature).')
 param typeformSecret string = ''
 
@@ -152,6 +156,9 @@ param zendeskSigningSecret string = ''
 @secure()
 @description('Intercom app client secret (X-Hub-Signature).')
 param intercomClientSecret string = ''
+
+@description('HubSpot Target URL exactly as entered in HubSpot, when the app sits behind Front Door, API Management or a custom domain (empty: the function app URL). HubSpot signatures are checked against it.')
+param hubSpotWebhookUrl string = ''
 
 @description('Meta page whose post comments the pull connector reads (not a secret).')
 param metaPageId string = ''
@@ -216,7 +223,13 @@ var customSecretSettings = [
   }
 ]
 
-var keyVaultSettings = filter(concat(sourceSecretSettings, customSecretSettings), s => s.provided)
+// Always referenced: the app cannot run without it (it fails at start while the secret is missing, rather than
+// suppressing under a key that nobody can look up later).
+var privacySecretSettings = [
+  { setting: 'Privacy__SuppressionKey', secretName: 'privacy-suppression-key', provided: true }
+]
+
+var keyVaultSettings = filter(concat(sourceSecretSettings, customSecretSettings, privacySecretSettings), s => s.provided)
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -289,6 +302,7 @@ module keyVault 'modules/keyvault.bicep' = {
         'trustpilot-business-unit-id': trustpilotBusinessUnitId
         'google-access-token': googleAccessToken
         'google-locations': googleLocations
+        'privacy-suppression-key': privacySuppressionKey
         'typeform-secret': typeformSecret
         'surveymonkey-client-id': surveyMonkeyClientId
         'surveymonkey-client-secret': surveyMonkeyClientSecret
@@ -366,6 +380,11 @@ var keyVaultReferenceSettings = toObject(
   s => '@Microsoft.KeyVault(SecretUri=${keyVaultSecretsBaseUri}${s.secretName}/)'
 )
 
+// Sources__HubSpot__WebhookUrl: the URL HubSpot signs. The app's own host name is known only once the site exists,
+// so by default the module builds it (siteUrlSettings); a proxy or custom domain URL is passed as it is.
+var hubSpotWebhookPath = '/api/webhooks/hubspot'
+var hubSpotWebhookUrlSettings = empty(hubSpotWebhookUrl) ? {} : { Sources__HubSpot__WebhookUrl: hubSpotWebhookUrl }
+
 module functionApp 'modules/function.bicep' = {
   name: 'function'
   scope: rg
@@ -382,7 +401,8 @@ module functionApp 'modules/function.bicep' = {
     applicationInsightsName: applicationInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: 2048
-    appSettings: union(serviceBusSettings, sourceSettings, timerScheduleSettings, keyVaultReferenceSettings)
+    appSettings: union(serviceBusSettings, sourceSettings, timerScheduleSettings, hubSpotWebhookUrlSettings, keyVaultReferenceSettings)
+    siteUrlSettings: empty(hubSpotWebhookUrl) ? { Sources__HubSpot__WebhookUrl: hubSpotWebhookPath } : {}
   }
   // Roles first: the host needs storage access at start-up and Key Vault references resolve on start.
   dependsOn: [
@@ -408,7 +428,7 @@ output STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_CLIENT_ID string = identity.outputs.clientId
 
 @description('HubSpot webhook target URL (signature-verified; no function key needed).')
-output WEBHOOK_URL_HUBSPOT string = '${functionUrl}/api/webhooks/hubspot'
+output WEBHOOK_URL_HUBSPOT string = empty(hubSpotWebhookUrl) ? '${functionUrl}${hubSpotWebhookPath}' : hubSpotWebhookUrl
 
 @description('Salesforce Outbound Message endpoint. Key-protected: append ?code=<function key> before pasting it into Salesforce.')
 output WEBHOOK_URL_SALESFORCE string = '${functionUrl}/api/webhooks/salesforce'
