@@ -49,11 +49,11 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<QueueMessageHandler>();
         services.AddJourneyHubAdmin();
 
-        // Sources: every adapter and verifier is a keyed service; HubSpot's verifier and enricher need the options here.
+        // Sources: adapters, verifiers and enrichers are found through SourceRegistry; HubSpot's verifier and enricher need the options here.
         services.AddJourneyHubSources();
         services.AddOptions<HubSpotOptions>().BindConfiguration(HubSpotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddKeyedSingleton<IWebhookVerifier, HubSpotWebhookVerifier>(HubSpotAdapter.SourceName);
-        services.AddKeyedSingleton<ITouchpointEnricher, HubSpotContactEnricher>(HubSpotAdapter.SourceName);
+        services.AddSingleton<IWebhookVerifier, HubSpotWebhookVerifier>();
+        services.AddSingleton<ITouchpointEnricher, HubSpotContactEnricher>();
         services.AddTransient<BearerTokenHandler<HubSpotOptions>>(sp => new(() => sp.GetRequiredService<IOptionsMonitor<HubSpotOptions>>().CurrentValue.AccessToken));
         services.AddRefitGeneratedClient<IHubSpotCrmApi>(HubSpotJsonContext.Default)
             .ConfigureHttpClient((sp, client) => client.BaseAddress = new Uri(sp.GetRequiredService<IOptionsMonitor<HubSpotOptions>>().CurrentValue.BaseUrl))

@@ -12,7 +12,7 @@ namespace JourneyHub.Core.Sources;
 public static class SourceRegistration
 {
     /// <summary>
-    /// Registers every source adapter and webhook verifier as keyed singletons under its source name and binds the
+    /// Registers every source adapter and webhook verifier (found through <see cref="SourceRegistry"/>) and binds the
     /// <c>Sources:&lt;X&gt;</c> options. Secrets are not required at start: a source without its secret answers
     /// "not configured" (contract §3: a source whose settings are absent must not stop the others).
     /// The HubSpot verifier is registered by the Azure layer.
@@ -24,16 +24,20 @@ public static class SourceRegistration
         services.AddOptions<TrustpilotOptions>().BindConfiguration(TrustpilotOptions.Section);
         services.AddOptions<CustomSourceOptions>().Configure<IConfiguration>(BindCustomSources);
 
-        services.AddKeyedSingleton<ISourceAdapter, HubSpotAdapter>(HubSpotAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, SalesforceAdapter>(SalesforceAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, MetaAdapter>(MetaAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, TrustpilotAdapter>(TrustpilotAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, CustomSourceAdapter>(CustomSourceAdapter.SourceName);
+        services.AddSingleton<ISourceAdapter, HubSpotAdapter>();
+        services.AddSingleton<ISourceAdapter, SalesforceAdapter>();
+        // The pull adapters of Meta and Trustpilot rewrite a page as a webhook delivery and hand it to these two.
+        services.AddSingleton<MetaAdapter>();
+        services.AddSingleton<ISourceAdapter>(sp => sp.GetRequiredService<MetaAdapter>());
+        services.AddSingleton<TrustpilotAdapter>();
+        services.AddSingleton<ISourceAdapter>(sp => sp.GetRequiredService<TrustpilotAdapter>());
+        services.AddSingleton<ISourceAdapter, CustomSourceAdapter>();
 
-        services.AddKeyedSingleton<IWebhookVerifier, SalesforceWebhookVerifier>(SalesforceAdapter.SourceName);
-        services.AddKeyedSingleton<IWebhookVerifier, MetaWebhookVerifier>(MetaAdapter.SourceName);
-        services.AddKeyedSingleton<IWebhookVerifier, TrustpilotWebhookVerifier>(TrustpilotAdapter.SourceName);
-        services.AddKeyedSingleton<IWebhookVerifier, CustomWebhookVerifier>(CustomSourceAdapter.SourceName);
+        services.AddSingleton<IWebhookVerifier, SalesforceWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, MetaWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, TrustpilotWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, CustomWebhookVerifier>();
+        services.AddSingleton<SourceRegistry>();
         return services;
     }
 

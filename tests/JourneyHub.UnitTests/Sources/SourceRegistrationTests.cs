@@ -2,6 +2,7 @@ using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Signatures;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Custom;
+using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.Core.Sources.Meta;
 using JourneyHub.Core.Sources.Salesforce;
 using JourneyHub.Core.Sources.Trustpilot;
@@ -23,26 +24,46 @@ public sealed class SourceRegistrationTests
     }
 
     [Theory]
-    [InlineData("hubspot")]
-    [InlineData("salesforce")]
-    [InlineData("meta")]
-    [InlineData("trustpilot")]
-    [InlineData("custom")]
-    public void Each_source_has_a_keyed_adapter_under_its_name(string key)
+    [InlineData("hubspot", typeof(HubSpotAdapter))]
+    [InlineData("salesforce", typeof(SalesforceAdapter))]
+    [InlineData("meta", typeof(MetaAdapter))]
+    [InlineData("trustpilot", typeof(TrustpilotAdapter))]
+    [InlineData("custom:contoso-pos", typeof(CustomSourceAdapter))]
+    public void The_registry_finds_each_sources_adapter_by_the_name_messages_carry(string source, Type adapter)
     {
         using var provider = Build([]);
-        Assert.Equal(key, provider.GetRequiredKeyedService<ISourceAdapter>(key).Source);
+        Assert.IsType(adapter, provider.GetRequiredService<SourceRegistry>().Adapter(source));
     }
 
     [Theory]
-    [InlineData("salesforce")]
-    [InlineData("meta")]
-    [InlineData("trustpilot")]
-    [InlineData("custom")]
-    public void Each_source_has_a_keyed_verifier_under_its_name(string key)
+    [InlineData("salesforce", typeof(SalesforceWebhookVerifier))]
+    [InlineData("meta", typeof(MetaWebhookVerifier))]
+    [InlineData("trustpilot", typeof(TrustpilotWebhookVerifier))]
+    [InlineData("custom:contoso-pos", typeof(CustomWebhookVerifier))]
+    public void The_registry_finds_each_sources_verifier(string source, Type verifier)
     {
         using var provider = Build([]);
-        Assert.Equal(key, provider.GetRequiredKeyedService<IWebhookVerifier>(key).Source);
+        Assert.IsType(verifier, provider.GetRequiredService<SourceRegistry>().Verifier(SourceId.Parse(source)));
+    }
+
+    [Fact]
+    public void An_unknown_or_malformed_source_has_no_adapter()
+    {
+        using var provider = Build([]);
+        var registry = provider.GetRequiredService<SourceRegistry>();
+
+        Assert.Null(registry.Adapter("shopify"));
+        Assert.Null(registry.Adapter("HubSpot"));
+        Assert.Null(registry.Adapter("custom:"));
+        Assert.Null(registry.Verifier(SourceId.HubSpot));
+    }
+
+    [Fact]
+    public void Two_parts_claiming_one_source_stop_the_start()
+    {
+        var adapter = new HubSpotAdapter();
+        var error = Assert.Throws<InvalidOperationException>(() => new SourceRegistry([adapter, new HubSpotAdapter()], [], [], []));
+        Assert.Contains("'hubspot'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -75,9 +96,10 @@ public sealed class SourceRegistrationTests
         using var provider = Build([]);
         var webhook = new InboundWebhook("POST", "https://hub.example/api/webhooks/meta", new Dictionary<string, string>(), "{}"u8.ToArray(), "application/json");
 
-        Assert.Equal(SignatureCheck.NotConfigured, provider.GetRequiredKeyedService<IWebhookVerifier>("meta").Verify(webhook, DateTimeOffset.UtcNow).Check);
-        Assert.Equal(SignatureCheck.NotConfigured, provider.GetRequiredKeyedService<IWebhookVerifier>("salesforce").Verify(webhook, DateTimeOffset.UtcNow).Check);
-        Assert.Equal(SignatureCheck.NotConfigured, provider.GetRequiredKeyedService<IWebhookVerifier>("custom").Verify(webhook with { SourceName = "x" }, DateTimeOffset.UtcNow).Check);
+        var registry = provider.GetRequiredService<SourceRegistry>();
+        Assert.Equal(SignatureCheck.NotConfigured, registry.Verifier(SourceId.Meta)!.Verify(webhook, DateTimeOffset.UtcNow).Check);
+        Assert.Equal(SignatureCheck.NotConfigured, registry.Verifier(SourceId.Salesforce)!.Verify(webhook, DateTimeOffset.UtcNow).Check);
+        Assert.Equal(SignatureCheck.NotConfigured, registry.Verifier(SourceId.Custom)!.Verify(webhook with { SourceName = "x" }, DateTimeOffset.UtcNow).Check);
         Assert.Equal("https://graph.facebook.com/", provider.GetRequiredService<IOptions<MetaOptions>>().Value.BaseUrl.ToString());
     }
 }

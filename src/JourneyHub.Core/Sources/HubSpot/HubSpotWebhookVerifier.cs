@@ -7,7 +7,7 @@ namespace JourneyHub.Core.Sources.HubSpot;
 /// <summary>X-HubSpot-Signature-v3 over method + the URL HubSpot called + raw body + timestamp.</summary>
 public sealed class HubSpotWebhookVerifier(IOptionsMonitor<HubSpotOptions> options) : IWebhookVerifier
 {
-    public string Source => HubSpotAdapter.SourceName;
+    public SourceId Source => SourceId.HubSpot;
 
     public WebhookVerification Verify(InboundWebhook webhook, DateTimeOffset now)
     {
