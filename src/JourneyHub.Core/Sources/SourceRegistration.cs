@@ -37,7 +37,7 @@ public static class SourceRegistration
         services.AddSingleton<IWebhookVerifier, MetaWebhookVerifier>();
         services.AddSingleton<IWebhookVerifier, TrustpilotWebhookVerifier>();
         services.AddSingleton<IWebhookVerifier, CustomWebhookVerifier>();
-        services.AddSingleton<SourceRegistry>();
+        services.AddSingleton(sp => new SourceRegistry(sp));
         return services;
     }
 

@@ -59,10 +59,10 @@ public sealed class SourceRegistrationTests
     }
 
     [Fact]
-    public void Two_parts_claiming_one_source_stop_the_start()
+    public void Two_parts_claiming_one_source_fail_the_lookup()
     {
         var adapter = new HubSpotAdapter();
-        var error = Assert.Throws<InvalidOperationException>(() => new SourceRegistry([adapter, new HubSpotAdapter()], [], [], []));
+        var error = Assert.Throws<InvalidOperationException>(() => new SourceRegistry([adapter, new HubSpotAdapter()], [], [], []).Adapter(SourceId.HubSpot));
         Assert.Contains("'hubspot'", error.Message, StringComparison.Ordinal);
     }
 
