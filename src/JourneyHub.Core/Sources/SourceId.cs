@@ -26,6 +26,12 @@ public readonly partial record struct SourceId
     public static SourceId Trustpilot { get; } = new("trustpilot");
     /// <summary>Google Business Profile reviews: pulled only, so the pull adapter has the source's own name.</summary>
     public static SourceId Google { get; } = new("google");
+    public static SourceId Shopify { get; } = new("shopify");
+    public static SourceId Zendesk { get; } = new("zendesk");
+    public static SourceId Intercom { get; } = new("intercom");
+    public static SourceId Typeform { get; } = new("typeform");
+    public static SourceId SurveyMonkey { get; } = new("surveymonkey");
+    public static SourceId Delighted { get; } = new("delighted");
     /// <summary>The adapter and verifier of every <c>custom:&lt;name&gt;</c> source.</summary>
     public static SourceId Custom { get; } = new("custom");
 

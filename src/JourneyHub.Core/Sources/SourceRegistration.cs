@@ -1,11 +1,19 @@
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Sources.Custom;
+using JourneyHub.Core.Sources.Delighted;
 using JourneyHub.Core.Sources.HubSpot;
+using JourneyHub.Core.Sources.Intercom;
 using JourneyHub.Core.Sources.Meta;
 using JourneyHub.Core.Sources.Salesforce;
+using JourneyHub.Core.Sources.Shopify;
+using JourneyHub.Core.Sources.SurveyMonkey;
+using JourneyHub.Core.Sources.Surveys;
 using JourneyHub.Core.Sources.Trustpilot;
+using JourneyHub.Core.Sources.Typeform;
+using JourneyHub.Core.Sources.Zendesk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Core.Sources;
 
@@ -22,7 +30,19 @@ public static class SourceRegistration
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
         services.AddOptions<SalesforceOptions>().BindConfiguration(SalesforceOptions.Section);
         services.AddOptions<TrustpilotOptions>().BindConfiguration(TrustpilotOptions.Section);
+        services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.Section);
+        services.AddOptions<ZendeskOptions>().BindConfiguration(ZendeskOptions.Section);
+        services.AddOptions<IntercomOptions>().BindConfiguration(IntercomOptions.Section);
         services.AddOptions<CustomSourceOptions>().Configure<IConfiguration>(BindCustomSources);
+        services.AddOptions<TypeformOptions>().BindConfiguration(TypeformOptions.Section)
+            .Configure<IConfiguration>((o, c) => o.SurveyTypes = SurveyTypeRules.Bind(c.GetSection(TypeformOptions.Section + ":SurveyTypes")))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TypeformOptions>>(new SurveyTypesValidator<TypeformOptions>(o => o.SurveyTypes));
+        services.AddOptions<SurveyMonkeyOptions>().BindConfiguration(SurveyMonkeyOptions.Section)
+            .Configure<IConfiguration>((o, c) => o.SurveyTypes = SurveyTypeRules.Bind(c.GetSection(SurveyMonkeyOptions.Section + ":SurveyTypes")))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SurveyMonkeyOptions>>(new SurveyTypesValidator<SurveyMonkeyOptions>(o => o.SurveyTypes));
+        services.AddOptions<DelightedOptions>().BindConfiguration(DelightedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton<ISourceAdapter, HubSpotAdapter>();
         services.AddSingleton<ISourceAdapter, SalesforceAdapter>();
@@ -32,11 +52,23 @@ public static class SourceRegistration
         services.AddSingleton<TrustpilotAdapter>();
         services.AddSingleton<ISourceAdapter>(sp => sp.GetRequiredService<TrustpilotAdapter>());
         services.AddSingleton<ISourceAdapter, CustomSourceAdapter>();
+        services.AddSingleton<ISourceAdapter, ShopifyAdapter>();
+        services.AddSingleton<ISourceAdapter, ZendeskAdapter>();
+        services.AddSingleton<ISourceAdapter, IntercomAdapter>();
+        services.AddSingleton<ISourceAdapter, TypeformAdapter>();
+        services.AddSingleton<ISourceAdapter, SurveyMonkeyAdapter>();
+        services.AddSingleton<ISourceAdapter, DelightedAdapter>();
 
         services.AddSingleton<IWebhookVerifier, SalesforceWebhookVerifier>();
         services.AddSingleton<IWebhookVerifier, MetaWebhookVerifier>();
         services.AddSingleton<IWebhookVerifier, TrustpilotWebhookVerifier>();
         services.AddSingleton<IWebhookVerifier, CustomWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, ShopifyWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, ZendeskWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, IntercomWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, TypeformWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, SurveyMonkeyWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, DelightedWebhookVerifier>();
         services.AddSingleton(sp => new SourceRegistry(sp));
         return services;
     }

@@ -21,11 +21,12 @@ public sealed class SourceRegistryHostTests
         var registry = provider.GetRequiredService<SourceRegistry>();
 
         Assert.Equal(
-            ["custom", "google", "hubspot", "hubspot-pull", "meta", "meta-pull", "salesforce", "salesforce-pull", "trustpilot", "trustpilot-pull"],
+            ["custom", "delighted", "google", "hubspot", "hubspot-pull", "intercom", "meta", "meta-pull", "salesforce", "salesforce-pull", "shopify", "surveymonkey", "trustpilot", "trustpilot-pull", "typeform", "zendesk"],
             registry.AdapterSources.Select(s => s.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(["custom", "hubspot", "meta", "salesforce", "trustpilot"], registry.WebhookSources.Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["custom", "delighted", "hubspot", "intercom", "meta", "salesforce", "shopify", "surveymonkey", "trustpilot", "typeform", "zendesk"], registry.WebhookSources.Select(s => s.Name).Order(StringComparer.Ordinal));
         Assert.Equal(["google", "hubspot", "meta", "salesforce", "trustpilot"], registry.PulledSources.Select(s => s.Name).Order(StringComparer.Ordinal));
         Assert.NotNull(registry.Enricher("hubspot"));
+        Assert.NotNull(registry.Enricher("surveymonkey"));
         Assert.Null(registry.Enricher("custom:contoso-pos"));
         Assert.All(registry.PulledSources, s => Assert.NotNull(registry.Adapter(registry.PullConnector(s.Name)!.Adapter)));
     }

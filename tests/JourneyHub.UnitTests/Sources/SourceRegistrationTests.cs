@@ -2,10 +2,16 @@ using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Signatures;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Custom;
+using JourneyHub.Core.Sources.Delighted;
 using JourneyHub.Core.Sources.HubSpot;
+using JourneyHub.Core.Sources.Intercom;
 using JourneyHub.Core.Sources.Meta;
 using JourneyHub.Core.Sources.Salesforce;
+using JourneyHub.Core.Sources.Shopify;
+using JourneyHub.Core.Sources.SurveyMonkey;
 using JourneyHub.Core.Sources.Trustpilot;
+using JourneyHub.Core.Sources.Typeform;
+using JourneyHub.Core.Sources.Zendesk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -29,6 +35,12 @@ public sealed class SourceRegistrationTests
     [InlineData("meta", typeof(MetaAdapter))]
     [InlineData("trustpilot", typeof(TrustpilotAdapter))]
     [InlineData("custom:contoso-pos", typeof(CustomSourceAdapter))]
+    [InlineData("typeform", typeof(TypeformAdapter))]
+    [InlineData("surveymonkey", typeof(SurveyMonkeyAdapter))]
+    [InlineData("delighted", typeof(DelightedAdapter))]
+    [InlineData("shopify", typeof(ShopifyAdapter))]
+    [InlineData("zendesk", typeof(ZendeskAdapter))]
+    [InlineData("intercom", typeof(IntercomAdapter))]
     public void The_registry_finds_each_sources_adapter_by_the_name_messages_carry(string source, Type adapter)
     {
         using var provider = Build([]);
@@ -40,6 +52,12 @@ public sealed class SourceRegistrationTests
     [InlineData("meta", typeof(MetaWebhookVerifier))]
     [InlineData("trustpilot", typeof(TrustpilotWebhookVerifier))]
     [InlineData("custom:contoso-pos", typeof(CustomWebhookVerifier))]
+    [InlineData("typeform", typeof(TypeformWebhookVerifier))]
+    [InlineData("surveymonkey", typeof(SurveyMonkeyWebhookVerifier))]
+    [InlineData("delighted", typeof(DelightedWebhookVerifier))]
+    [InlineData("shopify", typeof(ShopifyWebhookVerifier))]
+    [InlineData("zendesk", typeof(ZendeskWebhookVerifier))]
+    [InlineData("intercom", typeof(IntercomWebhookVerifier))]
     public void The_registry_finds_each_sources_verifier(string source, Type verifier)
     {
         using var provider = Build([]);
@@ -52,7 +70,7 @@ public sealed class SourceRegistrationTests
         using var provider = Build([]);
         var registry = provider.GetRequiredService<SourceRegistry>();
 
-        Assert.Null(registry.Adapter("shopify"));
+        Assert.Null(registry.Adapter("mailchimp"));
         Assert.Null(registry.Adapter("HubSpot"));
         Assert.Null(registry.Adapter("custom:"));
         Assert.Null(registry.Verifier(SourceId.HubSpot));
