@@ -5,6 +5,7 @@ using JourneyHub.Azure.Customers;
 using JourneyHub.Azure.HubSpot;
 using JourneyHub.Azure.Publishing;
 using JourneyHub.Azure.Pull;
+using JourneyHub.Azure.Segments;
 using JourneyHub.Azure.Storage;
 using JourneyHub.Azure.SurveyMonkey;
 using JourneyHub.Core.Admin;
@@ -34,13 +35,14 @@ public static class JourneyHubServiceCollectionExtensions
         // Storage adapters.
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageBootstrap>();
-        services.AddSingleton<IRawArchive, BlobRawArchive>();
+        services.AddSingleton<IRawArchive, StorageRawArchive>();
         services.AddSingleton<IIngestionQueue, StorageIngestionQueue>();
         services.AddSingleton<ITimelineStore, TableTimelineStore>();
         services.AddSingleton<IIdentityStore, TableIdentityStore>();
         services.AddSingleton<ICustomerStore, TableCustomerStore>();
         services.AddSingleton<IDeadLetterStore, TableDeadLetterStore>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
+        services.AddOptions<SuppressionKeyOptions>().BindConfiguration(SuppressionKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IStorageHealth, StorageHealth>();
 
         // Pipeline logic (Core).
@@ -72,6 +74,7 @@ public static class JourneyHubServiceCollectionExtensions
 
         AddPublisher(services, configuration);
         services.AddJourneyHubCustomers();
+        services.AddJourneyHubSegments();
         services.AddJourneyHubPull(configuration);
         return services;
     }
