@@ -121,6 +121,7 @@ public sealed class HubEnvironment : IAsyncDisposable
             ["Sources__SurveyMonkey__ClientId"] = SurveyMonkeyClientId,
             ["Sources__SurveyMonkey__ClientSecret"] = SurveyMonkeyClientSecret,
             ["Sources__Delighted__ApiKey"] = DelightedApiKey,
+            ["Privacy__SuppressionKey"] = "harness-suppression-key-0123456789abcdef",
         };
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
         {
