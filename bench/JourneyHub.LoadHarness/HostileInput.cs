@@ -221,7 +221,7 @@ public static class HostileInput
 
         if (route.Method == "HEAD")
         {
-            return new RawRequest(SurveyMonkeyCheck(environment, index, random), false);
+            return new RawRequest(SurveyMonkeyCheck(environment, index, random), false, []);
         }
 
         var baseEvent = new WorkloadEvent(index, new Person(index, route.Kind, route.Kind switch
