@@ -65,15 +65,15 @@ public static class SignedRequests
 
     /// <summary>A Typeform delivery signed with the webhook's secret.</summary>
     public static HttpRequestMessage Typeform(Uri url, byte[] body, string secret) =>
-        Plain(url, body, "application/json").With(WebhookSigner.Typeform(secret, body));
+        Plain(url, body, "application/json").SignedAsTypeform(secret, body);
 
     /// <summary>A Delighted delivery signed with the project's API key.</summary>
     public static HttpRequestMessage Delighted(Uri url, byte[] body, string apiKey) =>
-        Plain(url, body, "application/json").With(WebhookSigner.Delighted(apiKey, body));
+        Plain(url, body, "application/json").SignedAsDelighted(apiKey, body);
 
     /// <summary>A SurveyMonkey callback signed with the app's client id and secret.</summary>
     public static HttpRequestMessage SurveyMonkey(Uri url, byte[] body, string clientId, string clientSecret) =>
-        Plain(url, body, "application/json").With(WebhookSigner.SurveyMonkey(clientId, clientSecret, body));
+        Plain(url, body, "application/json").SignedAsSurveyMonkey(clientId, clientSecret, body);
 
     /// <summary>An unsigned POST of the raw bytes; XML is declared UTF-8 as Salesforce declares it.</summary>
     public static HttpRequestMessage Plain(Uri url, byte[] body, string mediaType)
@@ -97,6 +97,18 @@ public static class SignedRequests
     /// <summary>Adds the Standard Webhooks headers; <paramref name="body"/> must be the bytes it sends.</summary>
     public static HttpRequestMessage SignedAsStandardWebhooks(this HttpRequestMessage request, string secret, string webhookId, byte[] body, DateTimeOffset at) =>
         request.With(WebhookSigner.StandardWebhooks(secret, webhookId, body, at));
+
+    /// <summary>Adds Typeform's <c>Typeform-Signature</c> header; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsTypeform(this HttpRequestMessage request, string secret, byte[] body) =>
+        request.With(WebhookSigner.Typeform(secret, body));
+
+    /// <summary>Adds SurveyMonkey's <c>Sm-Apikey</c> and <c>Sm-Signature</c>; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsSurveyMonkey(this HttpRequestMessage request, string clientId, string clientSecret, byte[] body) =>
+        request.With(WebhookSigner.SurveyMonkey(clientId, clientSecret, body));
+
+    /// <summary>Adds Delighted's <c>X-Delighted-Webhook-Signature</c>; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsDelighted(this HttpRequestMessage request, string apiKey, byte[] body) =>
+        request.With(WebhookSigner.Delighted(apiKey, body));
 
     private static HttpRequestMessage With(this HttpRequestMessage request, KeyValuePair<string, string>[] headers)
     {
