@@ -43,7 +43,7 @@ public sealed class WebhookIntakeTests : IDisposable
     {
         var body = Fixture.Bytes("meta/meta-page-messenger-message.json");
 
-        var result = await intake.AcceptAsync("meta", Meta(body), CancellationToken.None);
+        var result = await intake.AcceptAsync(SourceId.Meta, Meta(body), CancellationToken.None);
 
         Assert.Equal(IntakeStatus.Accepted, result.Status);
         var archived = Assert.Single(archive.Entries);
@@ -64,7 +64,7 @@ public sealed class WebhookIntakeTests : IDisposable
     {
         var body = Encoding.UTF8.GetBytes("{\"object\":\"page\",\"entry\":[],\"padding\":\"" + new string('x', IngestionMessage.MaxInlineBytes) + "\"}");
 
-        var result = await intake.AcceptAsync("meta", Meta(body), CancellationToken.None);
+        var result = await intake.AcceptAsync(SourceId.Meta, Meta(body), CancellationToken.None);
 
         Assert.Equal(IntakeStatus.Accepted, result.Status);
         Assert.Equal(body, archive.Entries[result.BlobName!].Body);
@@ -78,8 +78,8 @@ public sealed class WebhookIntakeTests : IDisposable
     {
         var body = Fixture.Bytes("meta/meta-instagram-comment.json");
 
-        var first = await intake.AcceptAsync("meta", Meta(body), CancellationToken.None);
-        var again = await intake.AcceptAsync("meta", Meta(body), CancellationToken.None);
+        var first = await intake.AcceptAsync(SourceId.Meta, Meta(body), CancellationToken.None);
+        var again = await intake.AcceptAsync(SourceId.Meta, Meta(body), CancellationToken.None);
 
         Assert.Equal(first.BlobName, again.BlobName);
         Assert.Single(archive.Entries);
@@ -99,7 +99,7 @@ public sealed class WebhookIntakeTests : IDisposable
             headers[MetaSignature.HeaderName] = signature;
         }
 
-        var result = await intake.AcceptAsync("meta", Webhook("/api/webhooks/meta", body, headers), CancellationToken.None);
+        var result = await intake.AcceptAsync(SourceId.Meta, Webhook("/api/webhooks/meta", body, headers), CancellationToken.None);
 
         Assert.Equal(expected, result.Status);
         Assert.NotNull(result.Detail);
@@ -113,8 +113,8 @@ public sealed class WebhookIntakeTests : IDisposable
         var body = Fixture.Bytes("custom/standard-webhooks-custom-source.json");
         var signed = Headers(WebhookSigner.StandardWebhooks(CustomSecret, "msg_1", body, Now));
 
-        var unconfigured = await intake.AcceptAsync("custom", Webhook("/api/webhooks/custom/other-pos", body, signed, sourceName: "other-pos"), CancellationToken.None);
-        var unknown = await intake.AcceptAsync("no-such-source", Webhook("/api/webhooks/no-such-source", body, signed), CancellationToken.None);
+        var unconfigured = await intake.AcceptAsync(Custom("other-pos"), Webhook("/api/webhooks/custom/other-pos", body, signed, sourceName: "other-pos"), CancellationToken.None);
+        var unknown = await intake.AcceptAsync(SourceId.Parse("no-such-source"), Webhook("/api/webhooks/no-such-source", body, signed), CancellationToken.None);
 
         Assert.Equal(IntakeStatus.NotConfigured, unconfigured.Status);
         Assert.Equal(IntakeStatus.UnknownSource, unknown.Status);
@@ -128,7 +128,7 @@ public sealed class WebhookIntakeTests : IDisposable
         var body = Fixture.Bytes("custom/standard-webhooks-custom-source.json");
         var signed = Headers(WebhookSigner.StandardWebhooks(CustomSecret, "msg_2tZk7Qm2xWv9LbT4pN8rJ1cYd0F", body, Now));
 
-        var result = await intake.AcceptAsync("custom", Webhook("/api/webhooks/custom/contoso-pos", body, signed, sourceName: "contoso-pos"), CancellationToken.None);
+        var result = await intake.AcceptAsync(Custom("contoso-pos"), Webhook("/api/webhooks/custom/contoso-pos", body, signed, sourceName: "contoso-pos"), CancellationToken.None);
 
         Assert.Equal(IntakeStatus.Accepted, result.Status);
         var message = Assert.Single(queue.Messages);
@@ -146,7 +146,7 @@ public sealed class WebhookIntakeTests : IDisposable
         var webhook = Meta(body);
         var headers = new Dictionary<string, string>(webhook.Headers, StringComparer.OrdinalIgnoreCase) { ["x-correlation-id"] = given };
 
-        var result = await intake.AcceptAsync("meta", webhook with { Headers = headers }, CancellationToken.None);
+        var result = await intake.AcceptAsync(SourceId.Meta, webhook with { Headers = headers }, CancellationToken.None);
 
         Assert.Equal(IntakeStatus.Accepted, result.Status);
         if (kept is null)
@@ -168,9 +168,9 @@ public sealed class WebhookIntakeTests : IDisposable
         var body = Fixture.Bytes("meta/meta-page-messenger-message.json");
         archive.FailWith = new IOException("storage account unreachable");
 
-        var failed = await intake.AcceptAsync("meta", Meta(body), CancellationToken.None);
+        var failed = await intake.AcceptAsync(SourceId.Meta, Meta(body), CancellationToken.None);
         archive.FailWith = null;
-        var retried = await intake.AcceptAsync("meta", Meta(body), CancellationToken.None);
+        var retried = await intake.AcceptAsync(SourceId.Meta, Meta(body), CancellationToken.None);
 
         Assert.Equal(IntakeStatus.StorageUnavailable, failed.Status);
         Assert.Null(failed.BlobName);
@@ -184,12 +184,14 @@ public sealed class WebhookIntakeTests : IDisposable
         var body = Fixture.Bytes("meta/meta-page-messenger-message.json");
         queue.FailWith = new IOException("queue unreachable");
 
-        var result = await intake.AcceptAsync("meta", Meta(body), CancellationToken.None);
+        var result = await intake.AcceptAsync(SourceId.Meta, Meta(body), CancellationToken.None);
 
         Assert.Equal(IntakeStatus.StorageUnavailable, result.Status);
         Assert.Empty(queue.Messages);
         Assert.Equal(body, Assert.Single(archive.Entries).Value.Body);
     }
+
+    private static SourceId Custom(string name) => SourceId.TryCustom(name, out var source) ? source : throw new ArgumentException(name, nameof(name));
 
     private static InboundWebhook Meta(byte[] body) => Webhook("/api/webhooks/meta", body, Headers(WebhookSigner.Meta(MetaSecret, body)));
 
