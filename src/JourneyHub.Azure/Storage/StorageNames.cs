@@ -8,13 +8,12 @@ public static class StorageNames
     public const string IngestPoisonQueue = "journey-ingest-poison";
     public const string IdentitiesTable = "Identities";
     public const string TimelineTable = "Timeline";
-    public const string CustomersTable = "Customers";
     public const string DeadLettersTable = "DeadLetters";
     public const string SuppressionsTable = "Suppressions";
     public const string CheckpointsTable = "Checkpoints";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [IdentitiesTable, TimelineTable, CustomersTable, DeadLettersTable, SuppressionsTable, CheckpointsTable];
+        [IdentitiesTable, TimelineTable, DeadLettersTable, SuppressionsTable, CheckpointsTable];
 }
 
 /// <summary>Table keys may not hold '/', '\\', '#', '?' or control characters; escape them (and '%') reversibly.</summary>

@@ -211,6 +211,7 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
             Source = source,
             SourceEventId = sourceEventId,
             OccurredAt = data.OccurredAt ?? body.Timestamp ?? payload.ReceivedAt,
+            OccurredAtIsReceiptTime = data.OccurredAt is null && body.Timestamp is null,
             Channel = channel,
             Kind = JourneyRules.KindFor(channel),
             Stage = stage,
