@@ -26,8 +26,10 @@ for (const name of declared) {
   if (t.type === 'httpTrigger' && (!t.route || !Array.isArray(t.methods) || t.methods.length === 0)) {
     console.error(`${name}: HTTP trigger without route or methods`); problems++; continue;
   }
-  if (t.type === 'httpTrigger' && /^admin/i.test(t.route)) {
-    console.error(`${name}: routes starting with "admin" are reserved by the Functions host`); problems++; continue;
+  // The host serves its own APIs under /admin and /runtime (checked on the route without the "api" prefix).
+  const reserved = /^(admin|runtime)/i.exec(t.route);
+  if (t.type === 'httpTrigger' && reserved) {
+    console.error(`${name}: routes starting with "${reserved[1]}" are reserved by the Functions host`); problems++; continue;
   }
   console.log(`ok ${name}: ${t.type}${t.route ? ' ' + t.methods.join(',').toUpperCase() + ' /api/' + t.route : ''}${t.queueName ? ' queue ' + t.queueName : ''}${t.schedule ? ' schedule ' + t.schedule : ''}`);
 }

@@ -8,7 +8,26 @@ targetScope = 'subscription'
 param environmentName string
 
 @minLength(1)
-@description('Region for every resource. Must offer the Flex Consumption plan.')
+@description('Region for every resource. Only regions that offer the Flex Consumption plan (the list of the azd Functions quickstart; `az functionapp list-flexconsumption-locations` shows the current one).')
+@allowed([
+  'australiaeast'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'northcentralus'
+  'northeurope'
+  'southcentralus'
+  'southeastasia'
+  'swedencentral'
+  'uksouth'
+  'westcentralus'
+  'westeurope'
+  'westus2'
+])
 @metadata({
   azd: {
     type: 'location'
@@ -92,6 +111,18 @@ param googleAccessToken string = ''
 @description('Google Business Profile locations (comma-separated accounts/{a}/locations/{l}).')
 param googleLocations string = ''
 
+@secure()
+@description('Shopify app client secret, or the shop admin webhook secret (X-Shopify-Hmac-Sha256).')
+param shopifyWebhookSecret string = ''
+
+@secure()
+@description('Zendesk webhook signing secret (X-Zendesk-Webhook-Signature).')
+param zendeskSigningSecret string = ''
+
+@secure()
+@description('Intercom app client secret (X-Hub-Signature).')
+param intercomClientSecret string = ''
+
 @description('Meta page whose post comments the pull connector reads (not a secret).')
 param metaPageId string = ''
 
@@ -137,6 +168,9 @@ var sourceSecretSettings = [
   { setting: 'Sources__Trustpilot__BusinessUnitId', secretName: 'trustpilot-business-unit-id', provided: !empty(trustpilotBusinessUnitId) }
   { setting: 'Sources__Google__AccessToken', secretName: 'google-access-token', provided: !empty(googleAccessToken) }
   { setting: 'Sources__Google__Locations', secretName: 'google-locations', provided: !empty(googleLocations) }
+  { setting: 'Sources__Shopify__WebhookSecret', secretName: 'shopify-webhook-secret', provided: !empty(shopifyWebhookSecret) }
+  { setting: 'Sources__Zendesk__SigningSecret', secretName: 'zendesk-signing-secret', provided: !empty(zendeskSigningSecret) }
+  { setting: 'Sources__Intercom__ClientSecret', secretName: 'intercom-client-secret', provided: !empty(intercomClientSecret) }
 ]
 
 var customSecretSettings = [
@@ -220,6 +254,9 @@ module keyVault 'modules/keyvault.bicep' = {
         'trustpilot-business-unit-id': trustpilotBusinessUnitId
         'google-access-token': googleAccessToken
         'google-locations': googleLocations
+        'shopify-webhook-secret': shopifyWebhookSecret
+        'zendesk-signing-secret': zendeskSigningSecret
+        'intercom-client-secret': intercomClientSecret
       },
       toObject(customSourceNames, name => 'custom-${toLower(name)}-secret', name => customSourceSecrets[?name] ?? '')
     )
@@ -263,11 +300,16 @@ var sourceSettings = {
   Sources__Google__BaseUrl: 'https://mybusiness.googleapis.com'
   Sources__Trustpilot__ReferenceIdIdentityType: trustpilotReferenceIdIdentityType
   Sources__Meta__PageId: metaPageId
-  Sources__HubSpot__PullSchedule: pullSchedules.HubSpot
-  Sources__Salesforce__PullSchedule: pullSchedules.Salesforce
-  Sources__Google__PullSchedule: pullSchedules.Google
-  Sources__Trustpilot__PullSchedule: pullSchedules.Trustpilot
-  Sources__Meta__PullSchedule: pullSchedules.Meta
+}
+
+// Flat names (no ':' or '__'): the timer triggers read %HubSpotPullSchedule% etc. In Azure the platform schedules
+// timers from the trigger metadata, where nested names are reported to stay unresolved (the timer never fires).
+var timerScheduleSettings = {
+  HubSpotPullSchedule: pullSchedules.HubSpot
+  SalesforcePullSchedule: pullSchedules.Salesforce
+  GooglePullSchedule: pullSchedules.Google
+  TrustpilotPullSchedule: pullSchedules.Trustpilot
+  MetaPullSchedule: pullSchedules.Meta
 }
 
 // Versionless SecretUri: a new secret version is picked up without redeploying the settings.
@@ -296,7 +338,7 @@ module functionApp 'modules/function.bicep' = {
     applicationInsightsName: applicationInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: 2048
-    appSettings: union(serviceBusSettings, sourceSettings, keyVaultReferenceSettings)
+    appSettings: union(serviceBusSettings, sourceSettings, timerScheduleSettings, keyVaultReferenceSettings)
   }
   // Roles first: the host needs storage access at start-up and Key Vault references resolve on start.
   dependsOn: [

@@ -131,6 +131,10 @@ resource appSettingsConfig 'Microsoft.Web/sites/config@2025-03-01' = {
 resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: site
   name: 'ftp'
+  // Some regions reject this resource without a location; the published type omits the property (BCP187),
+  // ARM accepts it (as the azd templates set it).
+  #disable-next-line BCP187
+  location: location
   properties: {
     allow: false
   }
@@ -139,6 +143,10 @@ resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
 resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: site
   name: 'scm'
+  // Some regions reject this resource without a location; the published type omits the property (BCP187),
+  // ARM accepts it (as the azd templates set it).
+  #disable-next-line BCP187
+  location: location
   properties: {
     allow: false
   }

@@ -50,7 +50,7 @@ public sealed partial class TimerTriggerWorker(
         await Task.WhenAll(timers);
     }
 
-    /// <summary><c>%Sources:HubSpot:PullSchedule%</c> → the setting's value (<c>__</c> and <c>:</c> are the same key); a literal stays as it is.</summary>
+    /// <summary><c>%HubSpotPullSchedule%</c> → the setting's value (<c>__</c> and <c>:</c> are the same key); a literal stays as it is.</summary>
     internal static string? Resolve(string schedule, IConfiguration configuration) =>
         schedule.Length > 2 && schedule[0] == '%' && schedule[^1] == '%'
             ? configuration[schedule[1..^1].Replace("__", ":", StringComparison.Ordinal)] is { Length: > 0 } value ? value : null

@@ -15,12 +15,28 @@ public static class IdentityTypes
     public const string Instagram = "instagram";
     public const string Trustpilot = "trustpilot";
     public const string Google = "google";
+
+    // Issue 15 sources: each sender's own person id, named like the source.
+    public const string Shopify = "shopify";
+    /// <summary>A Shopify order is not a person either: it links a refund, which names only its order, to the buyer.</summary>
+    public const string ShopifyOrder = "shopify-order";
+    public const string Zendesk = "zendesk";
+    public const string Intercom = "intercom";
+    public const string Typeform = "typeform";
+    public const string SurveyMonkey = "surveymonkey";
+    public const string Delighted = "delighted";
     public const string CustomPrefix = "custom:";
 
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
         Email, Phone, HubSpot, HubSpotDeal, Salesforce, Meta, Instagram, Trustpilot, Google,
+        Shopify, ShopifyOrder, Zendesk, Intercom, Typeform, SurveyMonkey, Delighted,
     };
+
+    /// <summary>Ids of things a person owns (deals, orders) rather than of the person: any number may belong to one customer.</summary>
+    private static readonly HashSet<string> LinkOnly = new(StringComparer.Ordinal) { HubSpotDeal, ShopifyOrder };
+
+    public static bool IsLinkOnly(string type) => LinkOnly.Contains(type);
 
     public static bool IsKnown(string type) =>
         Known.Contains(type) || (type.StartsWith(CustomPrefix, StringComparison.Ordinal) && type.Length > CustomPrefix.Length);

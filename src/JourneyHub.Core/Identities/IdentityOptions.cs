@@ -91,8 +91,8 @@ public sealed class IdentityGuard
         var union = existing.Concat(added).Distinct();
         foreach (var group in union.GroupBy(i => i.Type, StringComparer.Ordinal))
         {
-            // A HubSpot deal id is not a person's identity: a customer may have any number of deals.
-            if (group.Key != IdentityTypes.HubSpotDeal && group.Count() > Options.MaxPerType)
+            // A deal or order id is not a person's identity: a customer may have any number of deals and orders.
+            if (!IdentityTypes.IsLinkOnly(group.Key) && group.Count() > Options.MaxPerType)
             {
                 overType = group.Key;
                 return false;

@@ -49,6 +49,21 @@ public static class JourneyRules
             [("trustpilot", "action:review.updated")] = JourneyStage.Retention,
             [("google", "action:review.posted")] = JourneyStage.Retention,
             [("google", "action:review.updated")] = JourneyStage.Retention,
+            // Shopify: an account, a cart, an order, and what happens after it.
+            [("shopify", "action:customer.created")] = JourneyStage.Awareness,
+            [("shopify", "action:checkout.started")] = JourneyStage.Consideration,
+            [("shopify", "action:order.placed")] = JourneyStage.Decision,
+            [("shopify", "action:order.fulfilled")] = JourneyStage.Retention,
+            [("shopify", "action:order.refunded")] = JourneyStage.Retention,
+            // Support desks: tickets and their ratings are after-sales care.
+            [("zendesk", "action:ticket.created")] = JourneyStage.Retention,
+            [("zendesk", "action:ticket.commented")] = JourneyStage.Retention,
+            [("zendesk", "action:ticket.status_changed")] = JourneyStage.Retention,
+            [("zendesk", "action:ticket.reopened")] = JourneyStage.Retention,
+            [("zendesk", "action:ticket.rated")] = JourneyStage.Retention,
+            // Intercom chats start before or after a sale: opening one is a question (like a direct message), a rating is care.
+            [("intercom", "action:conversation.started")] = JourneyStage.Consideration,
+            [("intercom", "action:conversation.rated")] = JourneyStage.Retention,
             // Any source (custom:<name> included) unless a row above says otherwise.
             [("*", "action:review.posted")] = JourneyStage.Retention,
             [("*", "action:survey.answered")] = JourneyStage.Retention,

@@ -24,6 +24,12 @@ public sealed record JourneyState
         "purchase.completed", "order.completed", "order.placed", "order.paid", "deal.won",
     };
 
+    /// <summary>Actions whose amount was paid back: it lowers the value of the currency, not the number of purchases.</summary>
+    public static readonly IReadOnlySet<string> RefundActions = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "order.refunded", "purchase.refunded",
+    };
+
     /// <summary>Attribute names read as the amount of a purchase, in this order (the custom source writes numbers as invariant strings).</summary>
     public static readonly IReadOnlyList<string> AmountAttributes = ["amount", "basketValue", "value"];
 
@@ -96,6 +102,14 @@ public sealed record JourneyState
                 var bucket = value.GetValueOrDefault(currency) ?? new ValueBucket(0, 0);
                 value[currency] = new ValueBucket(bucket.Count + 1, bucket.Sum + amount);
             }
+        }
+        else if (RefundActions.Contains(touchpoint.Action) && Amount(touchpoint) is { } refunded)
+        {
+            // A sum, so it commutes: a refund applied before its order still nets out to the same value.
+            value = new Dictionary<string, ValueBucket>(ValueByCurrency, StringComparer.Ordinal);
+            var currency = Currency(touchpoint);
+            var bucket = value.GetValueOrDefault(currency) ?? new ValueBucket(0, 0);
+            value[currency] = new ValueBucket(bucket.Count, bucket.Sum - refunded);
         }
 
         return this with
@@ -170,7 +184,7 @@ public sealed record JourneyState
         };
     }
 
-    /// <summary>The amount of a purchase from <c>amount</c>, <c>basketValue</c> or <c>value</c>, read with the invariant culture.</summary>
+    /// <summary>The amount of a purchase (or of a refund, paid back) from <c>amount</c>, <c>basketValue</c> or <c>value</c>, read with the invariant culture; never negative.</summary>
     public static double? Amount(Touchpoint touchpoint)
     {
         ArgumentNullException.ThrowIfNull(touchpoint);

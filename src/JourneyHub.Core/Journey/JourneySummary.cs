@@ -99,7 +99,10 @@ public sealed record SentimentTrendPoint(string Month, double Average, int Count
 
 public sealed record PainPoint(string TouchpointId, DateTimeOffset OccurredAt, string Source, string Action, double Score, double PreviousScore, double Drop);
 
-/// <summary>Purchases and what they were worth, per currency (amounts are never added across currencies).</summary>
+/// <summary>
+/// Purchases and what they were worth, per currency (amounts are never added across currencies). Refunds are taken off, so
+/// lifetime value and average order value are net; a currency with refunds but no purchase yet has an average of 0.
+/// </summary>
 public sealed record CustomerValue(int PurchaseCount, IReadOnlyList<CurrencyValue> ByCurrency)
 {
     public static CustomerValue From(JourneyState state)
@@ -109,7 +112,7 @@ public sealed record CustomerValue(int PurchaseCount, IReadOnlyList<CurrencyValu
             state.PurchaseCount,
             state.ValueByCurrency
                 .OrderBy(v => v.Key, StringComparer.Ordinal)
-                .Select(v => new CurrencyValue(v.Key, v.Value.Count, Math.Round(v.Value.Sum / v.Value.Count, 2), Math.Round(v.Value.Sum, 2)))
+                .Select(v => new CurrencyValue(v.Key, v.Value.Count, v.Value.Count == 0 ? 0 : Math.Round(v.Value.Sum / v.Value.Count, 2), Math.Round(v.Value.Sum, 2)))
                 .ToList());
     }
 }

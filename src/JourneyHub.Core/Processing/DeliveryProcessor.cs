@@ -1,3 +1,4 @@
+using JourneyHub.Core.Admin;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
@@ -46,13 +47,13 @@ public sealed partial class DeliveryProcessor(
         }
         catch (PermanentIngestionException ex)
         {
-            await DeadLetterAsync(message, null, ex.Message, cancellationToken);
+            await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, ex.Message, cancellationToken);
             return ProcessingReport.Empty with { DeadLettered = 1 };
         }
         catch (Exception ex) when (isLastAttempt && ex is not OperationCanceledException)
         {
             LogGivingUp(ex, message.Source, message.BlobName, attempt);
-            await DeadLetterAsync(message, null, $"Failed after {attempt} attempts: {ex.GetType().Name}: {ex.Message}", cancellationToken);
+            await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, $"Failed after {attempt} attempts: {ex.GetType().Name}: {ex.Message}", cancellationToken);
             return ProcessingReport.Empty with { DeadLettered = 1 };
         }
     }
@@ -101,7 +102,7 @@ public sealed partial class DeliveryProcessor(
 
         foreach (var rejected in normalized.Rejected)
         {
-            await DeadLetterAsync(message, rejected.EntryIndex, rejected.Reason, cancellationToken);
+            await DeadLetterAsync(message, DeadLetterIds.ForRejectedEntry(message.BlobName, rejected.EntryIndex), rejected.EntryIndex, rejected.Reason, cancellationToken);
         }
 
         var stamped = normalized.Touchpoints
@@ -157,7 +158,7 @@ public sealed partial class DeliveryProcessor(
 
             if (assignment.CustomerId is not { } customerId)
             {
-                await DeadLetterAsync(message, index, $"Touchpoint {touchpoint.SourceEventId} ({touchpoint.Action}) carries no identity that can name a customer.", cancellationToken);
+                await DeadLetterAsync(message, DeadLetterIds.ForTouchpointWithoutIdentity(message.BlobName, index), index, $"Touchpoint {touchpoint.SourceEventId} ({touchpoint.Action}) carries no identity that can name a customer.", cancellationToken);
                 continue;
             }
 
@@ -248,14 +249,14 @@ public sealed partial class DeliveryProcessor(
         public List<string> Customers { get; } = [];
     }
 
-    private async Task DeadLetterAsync(IngestionMessage message, int? entryIndex, string reason, CancellationToken cancellationToken)
+    private async Task DeadLetterAsync(IngestionMessage message, string id, int? entryIndex, string reason, CancellationToken cancellationToken)
     {
         LogDeadLettered(message.Source, message.BlobName, entryIndex, reason);
         JourneyHubTelemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, message.Source));
         await deadLetters.AddAsync(
             new DeadLetter
             {
-                Id = DeadLetterIds.For(message.BlobName, entryIndex),
+                Id = id,
                 Source = message.Source,
                 BlobName = message.BlobName,
                 Reason = reason.Length > 2000 ? reason[..2000] : reason,
@@ -301,13 +302,6 @@ public sealed record ProcessingReport(int Inserted, int Duplicates, int Rejected
 
     /// <summary>Touchpoints reported as stored and published: the new ones, and on a retry or replay the ones found stored.</summary>
     public int Stored { get; init; }
-}
-
-public static class DeadLetterIds
-{
-    /// <summary>Stable per payload and entry, so a retried failure overwrites its dead letter instead of adding another.</summary>
-    public static string For(string blobName, int? entryIndex) =>
-        TouchpointIds.For("deadletter", blobName + "#" + (entryIndex?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all")).Replace("tp_", "dl_", StringComparison.Ordinal);
 }
 
 /// <summary>Identities of erased customers: events for them are dropped at ingestion.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using JourneyHub.Core.Admin;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
@@ -37,7 +38,7 @@ public sealed partial class QueueMessageHandler(
             await deadLetters.AddAsync(
                 new DeadLetter
                 {
-                    Id = DeadLetterIds.For("queue:" + messageText.GetHashCode(StringComparison.Ordinal), null),
+                    Id = DeadLetterIds.ForUnreadableMessage(messageText),
                     Source = "unknown",
                     BlobName = "",
                     Reason = "Queue message is not an ingestion reference: " + (messageText.Length > 300 ? messageText[..300] : messageText),

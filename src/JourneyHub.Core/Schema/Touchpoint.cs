@@ -13,6 +13,15 @@ public sealed record Touchpoint
     public required string Source { get; init; }
     public required string SourceEventId { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>
+    /// The event carried no time of its own, so <see cref="OccurredAt"/> is when the hub received it (a custom event with
+    /// neither occurredAt nor timestamp, a Salesforce notification without dates). Set by the adapter; storage uses it to
+    /// keep a redelivery of such an event on the same row. Not part of the contract and never serialized.
+    /// </summary>
+    [JsonIgnore]
+    public bool OccurredAtIsReceiptTime { get; init; }
+
     public DateTimeOffset ReceivedAt { get; init; }
     public required Channel Channel { get; init; }
     public required TouchpointKind Kind { get; init; }

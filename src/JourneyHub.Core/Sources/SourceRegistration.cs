@@ -1,9 +1,12 @@
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Sources.Custom;
 using JourneyHub.Core.Sources.HubSpot;
+using JourneyHub.Core.Sources.Intercom;
 using JourneyHub.Core.Sources.Meta;
 using JourneyHub.Core.Sources.Salesforce;
+using JourneyHub.Core.Sources.Shopify;
 using JourneyHub.Core.Sources.Trustpilot;
+using JourneyHub.Core.Sources.Zendesk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,6 +25,9 @@ public static class SourceRegistration
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
         services.AddOptions<SalesforceOptions>().BindConfiguration(SalesforceOptions.Section);
         services.AddOptions<TrustpilotOptions>().BindConfiguration(TrustpilotOptions.Section);
+        services.AddOptions<ShopifyOptions>().BindConfiguration(ShopifyOptions.Section);
+        services.AddOptions<ZendeskOptions>().BindConfiguration(ZendeskOptions.Section);
+        services.AddOptions<IntercomOptions>().BindConfiguration(IntercomOptions.Section);
         services.AddOptions<CustomSourceOptions>().Configure<IConfiguration>(BindCustomSources);
 
         services.AddKeyedSingleton<ISourceAdapter, HubSpotAdapter>(HubSpotAdapter.SourceName);
@@ -29,11 +35,17 @@ public static class SourceRegistration
         services.AddKeyedSingleton<ISourceAdapter, MetaAdapter>(MetaAdapter.SourceName);
         services.AddKeyedSingleton<ISourceAdapter, TrustpilotAdapter>(TrustpilotAdapter.SourceName);
         services.AddKeyedSingleton<ISourceAdapter, CustomSourceAdapter>(CustomSourceAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, ShopifyAdapter>(ShopifyAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, ZendeskAdapter>(ZendeskAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, IntercomAdapter>(IntercomAdapter.SourceName);
 
         services.AddKeyedSingleton<IWebhookVerifier, SalesforceWebhookVerifier>(SalesforceAdapter.SourceName);
         services.AddKeyedSingleton<IWebhookVerifier, MetaWebhookVerifier>(MetaAdapter.SourceName);
         services.AddKeyedSingleton<IWebhookVerifier, TrustpilotWebhookVerifier>(TrustpilotAdapter.SourceName);
         services.AddKeyedSingleton<IWebhookVerifier, CustomWebhookVerifier>(CustomSourceAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, ShopifyWebhookVerifier>(ShopifyAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, ZendeskWebhookVerifier>(ZendeskAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, IntercomWebhookVerifier>(IntercomAdapter.SourceName);
         return services;
     }
 

@@ -4,29 +4,31 @@ using Microsoft.Azure.Functions.Worker;
 namespace JourneyHub.Functions.Functions;
 
 /// <summary>
-/// One timer per pulled source. The schedule is an app setting (six-field CRON, e.g. <c>0 */15 * * * *</c>) resolved by the
-/// host from <c>%Sources:&lt;X&gt;:PullSchedule%</c>, i.e. the setting <c>Sources__&lt;X&gt;__PullSchedule</c>, which must exist
-/// (infra sets it). A source without credentials logs that once and does nothing.
+/// One timer per pulled source. The schedule is a flat app setting (six-field CRON, e.g. <c>0 */15 * * * *</c>) named
+/// <c>&lt;X&gt;PullSchedule</c>, resolved by the host from <c>%HubSpotPullSchedule%</c> etc., which must exist (infra sets it).
+/// Flat on purpose: in Azure the platform schedules timers from the trigger metadata, and nested names
+/// (<c>%Sources:HubSpot:PullSchedule%</c>) are reported to stay unresolved there, so the timer would never fire.
+/// A source without credentials logs that once and does nothing.
 /// </summary>
 public sealed class PullFunctions(PullRunner runner)
 {
     [Function("PullHubSpot")]
-    public Task PullHubSpot([TimerTrigger("%Sources:HubSpot:PullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task PullHubSpot([TimerTrigger("%HubSpotPullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         runner.RunIncrementalAsync(PullSources.HubSpot, cancellationToken);
 
     [Function("PullSalesforce")]
-    public Task PullSalesforce([TimerTrigger("%Sources:Salesforce:PullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task PullSalesforce([TimerTrigger("%SalesforcePullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         runner.RunIncrementalAsync(PullSources.Salesforce, cancellationToken);
 
     [Function("PullGoogle")]
-    public Task PullGoogle([TimerTrigger("%Sources:Google:PullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task PullGoogle([TimerTrigger("%GooglePullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         runner.RunIncrementalAsync(PullSources.Google, cancellationToken);
 
     [Function("PullTrustpilot")]
-    public Task PullTrustpilot([TimerTrigger("%Sources:Trustpilot:PullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task PullTrustpilot([TimerTrigger("%TrustpilotPullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         runner.RunIncrementalAsync(PullSources.Trustpilot, cancellationToken);
 
     [Function("PullMeta")]
-    public Task PullMeta([TimerTrigger("%Sources:Meta:PullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task PullMeta([TimerTrigger("%MetaPullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         runner.RunIncrementalAsync(PullSources.Meta, cancellationToken);
 }

@@ -18,12 +18,12 @@ public sealed class SettingsCoverageTests
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
         "AZURE_CLIENT_ID",
 
-        // Timer triggers bind %Sources:<X>:PullSchedule%: a missing setting keeps the function from being indexed.
-        "Sources__HubSpot__PullSchedule",
-        "Sources__Salesforce__PullSchedule",
-        "Sources__Google__PullSchedule",
-        "Sources__Trustpilot__PullSchedule",
-        "Sources__Meta__PullSchedule",
+        // Timer triggers bind the flat %<X>PullSchedule%: a missing setting keeps the function from being indexed.
+        "HubSpotPullSchedule",
+        "SalesforcePullSchedule",
+        "GooglePullSchedule",
+        "TrustpilotPullSchedule",
+        "MetaPullSchedule",
         "Sources__Meta__PageId",
     ];
 
@@ -73,7 +73,7 @@ public sealed class SettingsCoverageTests
     public void Every_source_options_class_is_found()
     {
         var settings = SourceSettings().ToList();
-        foreach (var source in new[] { "HubSpot", "Salesforce", "Meta", "Trustpilot" })
+        foreach (var source in new[] { "HubSpot", "Salesforce", "Meta", "Trustpilot", "Shopify", "Zendesk", "Intercom" })
         {
             Assert.Contains(settings, s => s.StartsWith($"Sources__{source}__", StringComparison.Ordinal));
         }

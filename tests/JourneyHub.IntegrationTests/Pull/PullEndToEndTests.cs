@@ -35,7 +35,7 @@ public sealed class PullEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
             ["Sources__Trustpilot__ApiKey"] = "tp-e2e-key",
             ["Sources__Trustpilot__BusinessUnitId"] = "5f8a1c2b3d4e5f6a7b8c9d0e",
             ["Sources__Trustpilot__BaseUrl"] = api.Urls[0],
-            ["Sources__Trustpilot__PullSchedule"] = "*/2 * * * * *",
+            ["TrustpilotPullSchedule"] = "*/2 * * * * *",
             ["LocalHost__RunTimers"] = "true",
         });
     }

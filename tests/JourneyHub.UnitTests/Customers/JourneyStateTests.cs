@@ -126,6 +126,35 @@ public sealed class JourneyStateTests
         Assert.Equal(many.Count, state.SentimentByMonth.Values.Sum(b => b.Count));
     }
 
+    [Fact]
+    public void A_refund_lowers_the_value_but_not_the_purchase_count_in_any_order()
+    {
+        List<Touchpoint> touchpoints =
+        [
+            Tp("o1", 0, Channel.Web, JourneyStage.Decision, "order.placed", attributes: new() { ["amount"] = "120.00", ["currency"] = "EUR" }),
+            Tp("o2", 5, Channel.Web, JourneyStage.Decision, "order.placed", attributes: new() { ["amount"] = "80.00", ["currency"] = "EUR" }),
+            Tp("f1", 6, Channel.Web, JourneyStage.Retention, "order.refunded", attributes: new() { ["amount"] = "30.00", ["currency"] = "EUR" }),
+        ];
+
+        foreach (var order in new[] { touchpoints, Enumerable.Reverse(touchpoints).ToList() })
+        {
+            var value = JourneySummary.From(Record(order.Aggregate(new JourneyState(), (s, t) => s.Apply(t))), Now).Value;
+            Assert.Equal(2, value.PurchaseCount);
+            var eur = Assert.Single(value.ByCurrency);
+            Assert.Equal(("EUR", 2, 85.0, 170.0), (eur.Currency, eur.Purchases, eur.AverageOrderValue, eur.LifetimeValue));
+        }
+    }
+
+    [Fact]
+    public void A_refund_seen_before_any_purchase_is_a_negative_value_with_no_average()
+    {
+        var state = new JourneyState().Apply(Tp("f1", 0, Channel.Web, JourneyStage.Retention, "order.refunded", attributes: new() { ["amount"] = "30", ["currency"] = "USD" }));
+        var usd = Assert.Single(JourneySummary.From(Record(state), Now).Value.ByCurrency);
+
+        Assert.Equal(("USD", 0, 0.0, -30.0), (usd.Currency, usd.Purchases, usd.AverageOrderValue, usd.LifetimeValue));
+        Assert.Equal(0, state.PurchaseCount);
+    }
+
     [Theory]
     [InlineData("amount", "12.50", 12.5)]
     [InlineData("basketValue", "1234.5", 1234.5)]

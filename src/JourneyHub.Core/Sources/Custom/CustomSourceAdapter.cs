@@ -7,6 +7,7 @@ using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.Sources.Kit;
 
 namespace JourneyHub.Core.Sources.Custom;
 
@@ -70,9 +71,7 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
         }
 
         var outcome = body is null ? AdapterOutcome.Fail("the body is JSON null") : Map(name, body, payload);
-        return outcome.Touchpoint is { } touchpoint
-            ? new NormalizationResult([touchpoint], [])
-            : new NormalizationResult([], [new RejectedEntry(0, $"custom:{name} event: {outcome.Error}")]);
+        return EntryCollector.One(outcome, $"custom:{name} event");
     }
 
     private static AdapterOutcome Map(string name, CustomEvent body, RawPayload payload)
@@ -153,26 +152,24 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
             action = survey is not null ? "survey.answered" : rating is not null ? "review.posted" : DefaultActions[channel];
         }
 
-        JourneyStage? stage;
-        if (string.IsNullOrWhiteSpace(data.Stage))
+        // A stage the sender states overrides the rules table.
+        JourneyStage? stage = null;
+        if (!string.IsNullOrWhiteSpace(data.Stage))
         {
-            stage = JourneyRules.StageForAction(source, action);
-        }
-        else if (Stages.TryGetValue(data.Stage.Trim(), out var given))
-        {
+            if (!Stages.TryGetValue(data.Stage.Trim(), out var given))
+            {
+                return AdapterOutcome.Fail($"stage '{data.Stage}' is not one of awareness, consideration, decision, retention");
+            }
+
             stage = given;
-        }
-        else
-        {
-            return AdapterOutcome.Fail($"stage '{data.Stage}' is not one of awareness, consideration, decision, retention");
         }
 
         var identities = new List<Identity>();
         if (data.Person is { } person)
         {
-            AdapterText.AddIdentity(identities, IdentityTypes.Email, person.Email);
-            AdapterText.AddIdentity(identities, IdentityTypes.Phone, person.Phone);
-            AdapterText.AddIdentity(identities, source, person.Id);
+            identities.AddIfPresent(IdentityTypes.Email, person.Email);
+            identities.AddIfPresent(IdentityTypes.Phone, person.Phone);
+            identities.AddIfPresent(source, person.Id);
             AddExternalIds(identities, source, person.ExternalIds);
         }
 
@@ -181,7 +178,7 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
             return AdapterOutcome.Fail("person names no e-mail, phone or external id");
         }
 
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var attributes = new AttributeDictionary((data.Attributes?.Count ?? 0) + 2);
         foreach (var (key, value) in data.Attributes ?? [])
         {
             if (AttributeText(value) is { } text && key.Length is > 0 and <= 128)
@@ -190,39 +187,29 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
             }
         }
 
-        if (!string.IsNullOrEmpty(data.SourceSystem))
-        {
-            attributes["sourceSystem"] = data.SourceSystem;
-        }
+        attributes
+            .AddIfPresent("sourceSystem", data.SourceSystem)
+            .AddIfPresent("externalId", data.ExternalId);
 
-        if (!string.IsNullOrEmpty(data.ExternalId))
-        {
-            attributes["externalId"] = data.ExternalId;
-        }
-
-        var summary = data.Summary is { Length: > 0 } given2 ? AdapterText.Clip(given2, 200)
+        var summary = data.Summary is { Length: > 0 } stated ? AdapterText.Clip(stated, 200)
             : survey is not null ? $"{survey.Type.ToString().ToUpperInvariant()} {survey.Score.ToString(CultureInfo.InvariantCulture)} from {name}{(survey.Comment is null ? "" : $": \"{AdapterText.Clip(survey.Comment)}\"")}"
             : rating is not null ? $"{rating.Value}/{rating.Scale} rating from {name}"
             : $"{action} ({JsonSerializer.Serialize(channel, CustomJsonContext.Default.Channel).Trim('"')}) from {name}";
 
-        return AdapterOutcome.Ok(new Touchpoint
-        {
-            TouchpointId = TouchpointIds.For(source, sourceEventId),
-            Source = source,
-            SourceEventId = sourceEventId,
-            OccurredAt = data.OccurredAt ?? body.Timestamp ?? payload.ReceivedAt,
-            OccurredAtIsReceiptTime = data.OccurredAt is null && body.Timestamp is null,
-            Channel = channel,
-            Kind = JourneyRules.KindFor(channel),
-            Stage = stage,
-            Action = action,
-            Summary = summary,
-            Sentiment = sentiment,
-            Rating = rating,
-            Survey = survey,
-            Identities = identities,
-            Attributes = attributes,
-        });
+        var occurredAt = data.OccurredAt ?? body.Timestamp;
+        return AdapterOutcome.Ok(new TouchpointFactory(source).Create(
+            sourceEventId,
+            occurredAt ?? payload.ReceivedAt,
+            channel,
+            action,
+            summary,
+            identities,
+            attributes,
+            stage,
+            sentiment: sentiment,
+            rating: rating,
+            survey: survey,
+            occurredAtIsReceiptTime: occurredAt is null));
     }
 
     /// <summary>
@@ -235,12 +222,12 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
         switch (externalIds)
         {
             case { ValueKind: JsonValueKind.String } single:
-                AdapterText.AddIdentity(identities, source, single.GetString());
+                identities.AddIfPresent(source, single.GetString());
                 break;
             case { ValueKind: JsonValueKind.Array } array:
                 foreach (var item in array.EnumerateArray())
                 {
-                    AdapterText.AddIdentity(identities, source, AttributeText(item));
+                    identities.AddIfPresent(source, AttributeText(item));
                 }
 
                 break;
@@ -251,7 +238,7 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
                     var type = IdentityTypes.IsKnown(key) ? key : IdentityTypes.CustomPrefix + key;
                     if (IdentityTypes.IsKnown(type))
                     {
-                        AdapterText.AddIdentity(identities, type, AttributeText(property.Value));
+                        identities.AddIfPresent(type, AttributeText(property.Value));
                     }
                 }
 
@@ -276,52 +263,3 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
     private static partial Regex ActionPattern();
 }
 
-public sealed record CustomEvent
-{
-    public string? Type { get; init; }
-    public DateTimeOffset? Timestamp { get; init; }
-    public CustomEventData? Data { get; init; }
-}
-
-public sealed record CustomEventData
-{
-    public string? SourceSystem { get; init; }
-    public string? ExternalId { get; init; }
-    public string? Channel { get; init; }
-    public DateTimeOffset? OccurredAt { get; init; }
-    public string? Action { get; init; }
-    public string? Stage { get; init; }
-    public string? Summary { get; init; }
-    public CustomPerson? Person { get; init; }
-    public CustomSurvey? Survey { get; init; }
-    public CustomRating? Rating { get; init; }
-    public Dictionary<string, JsonElement>? Attributes { get; init; }
-}
-
-public sealed record CustomPerson
-{
-    public string? Id { get; init; }
-    public string? Email { get; init; }
-    public string? Phone { get; init; }
-    public JsonElement? ExternalIds { get; init; }
-}
-
-public sealed record CustomSurvey
-{
-    public string? Type { get; init; }
-    public double? Score { get; init; }
-    public string? Comment { get; init; }
-}
-
-public sealed record CustomRating
-{
-    public int? Value { get; init; }
-    public int? Scale { get; init; }
-}
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowReadingFromString, MaxDepth = 16)]
-[JsonSerializable(typeof(CustomEvent))]
-[JsonSerializable(typeof(Channel))]
-[JsonSerializable(typeof(JourneyStage))]
-[JsonSerializable(typeof(SurveyType))]
-internal sealed partial class CustomJsonContext : JsonSerializerContext;

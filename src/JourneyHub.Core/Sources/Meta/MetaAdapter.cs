@@ -3,9 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
-using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.Sources.Kit;
 
 namespace JourneyHub.Core.Sources.Meta;
 
@@ -20,6 +20,9 @@ public sealed class MetaAdapter : ISourceAdapter
 {
     public const string SourceName = "meta";
     public const string InstagramSource = "instagram";
+
+    private static readonly TouchpointFactory Page = new(SourceName);
+    private static readonly TouchpointFactory Instagram = new(InstagramSource);
 
     private static readonly HashSet<string> PostItems = new(StringComparer.Ordinal) { "post", "status", "photo", "video", "share" };
 
@@ -49,9 +52,8 @@ public sealed class MetaAdapter : ISourceAdapter
             return NormalizationResult.Failed($"Meta payload object '{notification?.ObjectType}' is not supported (page, instagram).");
         }
 
-        var touchpoints = new List<Touchpoint>();
-        var rejected = new List<RejectedEntry>();
-        var index = 0;
+        // Changes and messaging items of every entry are numbered together, in order: that number is the entry index.
+        var items = new List<MetaItem>();
         foreach (var entry in notification.Entry ?? [])
         {
             if (entry is null)
@@ -61,33 +63,31 @@ public sealed class MetaAdapter : ISourceAdapter
 
             foreach (var change in entry.Changes ?? [])
             {
-                Collect(index++, change is null ? AdapterOutcome.Fail("change is null") : MapChange(source, entry, change), $"change '{change?.Field}'");
+                items.Add(new MetaItem(entry, change, null, IsChange: true));
             }
 
             foreach (var messaging in entry.Messaging ?? [])
             {
-                Collect(index++, messaging is null ? AdapterOutcome.Fail("messaging item is null") : MapMessaging(source, entry, messaging), "messaging");
+                items.Add(new MetaItem(entry, null, messaging, IsChange: false));
             }
         }
 
-        if (index == 0)
+        if (items.Count == 0)
         {
-            rejected.Add(new RejectedEntry(null, $"Meta {notification.ObjectType} notification holds no changes or messaging items."));
+            return NormalizationResult.Failed($"Meta {notification.ObjectType} notification holds no changes or messaging items.");
         }
 
-        return new NormalizationResult(touchpoints, rejected);
-
-        void Collect(int i, AdapterOutcome outcome, string what)
-        {
-            if (outcome.Touchpoint is { } touchpoint)
+        var objectType = notification.ObjectType;
+        return EntryCollector.Collect(
+            items,
+            item => item switch
             {
-                touchpoints.Add(touchpoint);
-            }
-            else
-            {
-                rejected.Add(new RejectedEntry(i, $"Meta {notification.ObjectType} item {i} ({what}): {outcome.Error}"));
-            }
-        }
+                { IsChange: true, Change: null } => AdapterOutcome.Fail("change is null"),
+                { IsChange: true, Change: { } change } => MapChange(source, item.Entry, change),
+                { Messaging: null } => AdapterOutcome.Fail("messaging item is null"),
+                { Messaging: { } messaging } => MapMessaging(source, item.Entry, messaging),
+            },
+            (i, item) => $"Meta {objectType} item {i} ({(item.IsChange ? $"change '{item.Change?.Field}'" : "messaging")})");
     }
 
     private static AdapterOutcome MapChange(string source, MetaEntry entry, MetaChange change)
@@ -156,10 +156,13 @@ public sealed class MetaAdapter : ISourceAdapter
             _ => ($"{noun}.removed", $"{objectId}:remove"),
         };
 
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["pageId"] = entry.Id ?? "", ["item"] = value.Item!, ["verb"] = value.Verb };
-        Add(attributes, "authorName", value.From.Name);
-        Add(attributes, "postId", value.PostId);
-        Add(attributes, "parentId", value.ParentId);
+        var attributes = new AttributeDictionary()
+            .Set("pageId", entry.Id ?? "")
+            .Set("item", value.Item!)
+            .Set("verb", value.Verb)
+            .AddIfPresent("authorName", value.From.Name)
+            .AddIfPresent("postId", value.PostId)
+            .AddIfPresent("parentId", value.ParentId);
         if (isComment)
         {
             attributes["commentId"] = objectId;
@@ -173,7 +176,7 @@ public sealed class MetaAdapter : ISourceAdapter
             "edited" => $"Facebook {noun} edited: \"{AdapterText.Clip(text)}\"",
             _ => $"Facebook {noun}: \"{AdapterText.Clip(text)}\"",
         };
-        return Build(SourceName, sourceEventId, occurredAt, Channel.Social, action, summary, text, IdentityTypes.Meta, fromId, attributes);
+        return Build(Page, sourceEventId, occurredAt, Channel.Social, action, summary, text, IdentityTypes.Meta, fromId, attributes);
     }
 
     private static AdapterOutcome MapInstagramComment(MetaEntry entry, string field, InstagramCommentValue value)
@@ -193,18 +196,20 @@ public sealed class MetaAdapter : ISourceAdapter
             return AdapterOutcome.Fail("the account's own comment, not a customer's");
         }
 
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["accountId"] = entry.Id ?? "", ["commentId"] = value.Id };
-        Add(attributes, "username", value.From.Username);
-        Add(attributes, "mediaId", value.Media?.Id);
-        Add(attributes, "mediaProductType", value.Media?.MediaProductType);
-        Add(attributes, "parentId", value.ParentId);
+        var attributes = new AttributeDictionary()
+            .Set("accountId", entry.Id ?? "")
+            .Set("commentId", value.Id)
+            .AddIfPresent("username", value.From.Username)
+            .AddIfPresent("mediaId", value.Media?.Id)
+            .AddIfPresent("mediaProductType", value.Media?.MediaProductType)
+            .AddIfPresent("parentId", value.ParentId);
         if (field == "live_comments")
         {
             attributes["live"] = "true";
         }
 
         var by = value.From.Username is { Length: > 0 } username ? $" by @{username}" : "";
-        return Build(InstagramSource, value.Id, EntryTime(entry), Channel.Social, "comment.posted", $"Instagram comment{by}: \"{AdapterText.Clip(value.Text)}\"", value.Text, IdentityTypes.Instagram, fromId, attributes);
+        return Build(Instagram, value.Id, EntryTime(entry), Channel.Social, "comment.posted", $"Instagram comment{by}: \"{AdapterText.Clip(value.Text)}\"", value.Text, IdentityTypes.Instagram, fromId, attributes);
     }
 
     /// <summary>
@@ -220,11 +225,12 @@ public sealed class MetaAdapter : ISourceAdapter
             return AdapterOutcome.Fail("neither comment_id nor media_id is present");
         }
 
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["accountId"] = entry.Id ?? "" };
-        Add(attributes, "mediaId", value.MediaId);
-        Add(attributes, "commentId", value.CommentId);
+        var attributes = new AttributeDictionary()
+            .Set("accountId", entry.Id ?? "")
+            .AddIfPresent("mediaId", value.MediaId)
+            .AddIfPresent("commentId", value.CommentId);
         var where = value.CommentId is null ? "a caption" : "a comment";
-        return Build(InstagramSource, sourceEventId, EntryTime(entry), Channel.Social, "mention.posted", $"Mentioned on Instagram in {where}", null, null, null, attributes);
+        return Build(Instagram, sourceEventId, EntryTime(entry), Channel.Social, "mention.posted", $"Mentioned on Instagram in {where}", null, null, null, attributes);
     }
 
     private static AdapterOutcome MapMessaging(string source, MetaEntry entry, MetaMessaging item)
@@ -250,8 +256,9 @@ public sealed class MetaAdapter : ISourceAdapter
             return AdapterOutcome.Fail("sender.id is missing: the sender cannot be identified");
         }
 
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal) { [source == SourceName ? "pageId" : "accountId"] = entry.Id ?? "" };
-        Add(attributes, "recipientId", item.Recipient?.Id);
+        var attributes = new AttributeDictionary()
+            .Set(source == SourceName ? "pageId" : "accountId", entry.Id ?? "")
+            .AddIfPresent("recipientId", item.Recipient?.Id);
         if (item.Message.Attachments is { ValueKind: JsonValueKind.Array } attachments)
         {
             attributes["attachments"] = attachments.GetArrayLength().ToString(CultureInfo.InvariantCulture);
@@ -261,11 +268,11 @@ public sealed class MetaAdapter : ISourceAdapter
         var network = source == SourceName ? "Messenger" : "Instagram";
         var summary = item.Message.Text is { Length: > 0 } text ? $"{network} message: \"{AdapterText.Clip(text)}\"" : $"{network} message (attachment)";
         var identityType = source == SourceName ? IdentityTypes.Meta : IdentityTypes.Instagram;
-        return Build(source, item.Message.Mid, occurredAt, Channel.Chat, "message.received", summary, item.Message.Text, identityType, senderId, attributes);
+        return Build(source == SourceName ? Page : Instagram, item.Message.Mid, occurredAt, Channel.Chat, "message.received", summary, item.Message.Text, identityType, senderId, attributes);
     }
 
     private static AdapterOutcome Build(
-        string source,
+        TouchpointFactory touchpoints,
         string sourceEventId,
         DateTimeOffset occurredAt,
         Channel channel,
@@ -274,29 +281,15 @@ public sealed class MetaAdapter : ISourceAdapter
         string? text,
         string? identityType,
         string? identityValue,
-        Dictionary<string, string> attributes)
+        AttributeDictionary attributes)
     {
-        var identities = new List<Identity>();
+        var identities = new List<Identity>(1);
         if (identityType is not null)
         {
-            AdapterText.AddIdentity(identities, identityType, identityValue);
+            identities.AddIfPresent(identityType, identityValue);
         }
 
-        return AdapterOutcome.Ok(new Touchpoint
-        {
-            TouchpointId = TouchpointIds.For(source, sourceEventId),
-            Source = source,
-            SourceEventId = sourceEventId,
-            OccurredAt = occurredAt,
-            Channel = channel,
-            Kind = JourneyRules.KindFor(channel),
-            Stage = JourneyRules.StageForAction(source, action),
-            Action = action,
-            Summary = summary,
-            Sentiment = LexiconSentiment.Score(text),
-            Identities = identities,
-            Attributes = attributes,
-        });
+        return AdapterOutcome.Ok(touchpoints.Create(sourceEventId, occurredAt, channel, action, summary, identities, attributes, sentiment: LexiconSentiment.Score(text)));
     }
 
     /// <summary>Meta sends <c>entry.time</c> in seconds for changes and in milliseconds for messaging.</summary>
@@ -314,99 +307,6 @@ public sealed class MetaAdapter : ISourceAdapter
         _ => null,
     };
 
-    private static void Add(Dictionary<string, string> attributes, string key, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            attributes[key] = value;
-        }
-    }
+    /// <summary>One change or messaging item of an entry: the unit that is normalized, or rejected, on its own.</summary>
+    private readonly record struct MetaItem(MetaEntry Entry, MetaChange? Change, MetaMessaging? Messaging, bool IsChange);
 }
-
-public sealed record MetaNotification
-{
-    [JsonPropertyName("object")]
-    public string? ObjectType { get; init; }
-    public MetaEntry?[]? Entry { get; init; }
-}
-
-public sealed record MetaEntry
-{
-    public string? Id { get; init; }
-    public long? Time { get; init; }
-    public MetaChange?[]? Changes { get; init; }
-    public MetaMessaging?[]? Messaging { get; init; }
-}
-
-public sealed record MetaChange
-{
-    public string? Field { get; init; }
-    public JsonElement Value { get; init; }
-}
-
-public sealed record MetaUser
-{
-    public string? Id { get; init; }
-    public string? Name { get; init; }
-    public string? Username { get; init; }
-}
-
-public sealed record MetaFeedValue
-{
-    public string? Item { get; init; }
-    public string? Verb { get; init; }
-    public string? CommentId { get; init; }
-    public string? PostId { get; init; }
-    public string? ParentId { get; init; }
-    public MetaUser? From { get; init; }
-    public string? Message { get; init; }
-    public JsonElement? CreatedTime { get; init; }
-}
-
-public sealed record InstagramCommentValue
-{
-    public string? Id { get; init; }
-    public string? Text { get; init; }
-    public MetaUser? From { get; init; }
-    public InstagramMedia? Media { get; init; }
-    public string? ParentId { get; init; }
-}
-
-public sealed record InstagramMedia
-{
-    public string? Id { get; init; }
-    public string? MediaProductType { get; init; }
-}
-
-public sealed record InstagramMentionValue
-{
-    public string? MediaId { get; init; }
-    public string? CommentId { get; init; }
-}
-
-public sealed record MetaMessaging
-{
-    public MetaUser? Sender { get; init; }
-    public MetaUser? Recipient { get; init; }
-    public long? Timestamp { get; init; }
-    public MetaMessage? Message { get; init; }
-
-    /// <summary>read, delivery, postback, reaction, …: named in the rejection reason.</summary>
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Other { get; set; }
-}
-
-public sealed record MetaMessage
-{
-    public string? Mid { get; init; }
-    public string? Text { get; init; }
-    public bool? IsEcho { get; init; }
-    public JsonElement? Attachments { get; init; }
-}
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowReadingFromString, MaxDepth = 32)]
-[JsonSerializable(typeof(MetaNotification))]
-[JsonSerializable(typeof(MetaFeedValue))]
-[JsonSerializable(typeof(InstagramCommentValue))]
-[JsonSerializable(typeof(InstagramMentionValue))]
-internal sealed partial class MetaJsonContext : JsonSerializerContext;

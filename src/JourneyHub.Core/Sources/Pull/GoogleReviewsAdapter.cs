@@ -1,10 +1,10 @@
 using System.Text.Json;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
-using JourneyHub.Core.Journey;
 using JourneyHub.Core.Pull;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.Sources.Kit;
 
 namespace JourneyHub.Core.Sources.Pull;
 
@@ -30,6 +30,8 @@ public sealed class GoogleReviewsAdapter : ISourceAdapter
         ["FIVE"] = 5,
     };
 
+    private static readonly TouchpointFactory Touchpoints = new(SourceName);
+
     public string Source => PullSources.GoogleAdapter;
 
     public NormalizationResult Normalize(RawPayload payload)
@@ -37,7 +39,7 @@ public sealed class GoogleReviewsAdapter : ISourceAdapter
         ArgumentNullException.ThrowIfNull(payload);
         var location = payload.Properties.GetValueOrDefault(LocationProperty);
         using var document = JsonDocument.Parse(payload.Body, PullJson.DocumentOptions);
-        return PullJson.Collect(document.RootElement.Arr("reviews").ToList(), r => Map(r, location), "Google review");
+        return EntryCollector.CollectMany(document.RootElement.Arr("reviews").ToList(), r => Map(r, location), static (i, r) => $"Google review {i} ({PullJson.ItemId(r)})");
     }
 
     public static int? StarsOf(string? starRating) => starRating is not null && Stars.TryGetValue(starRating, out var stars) ? stars : null;
@@ -70,38 +72,21 @@ public sealed class GoogleReviewsAdapter : ISourceAdapter
             yield break;
         }
 
-        var identities = new List<Identity>();
-        AdapterText.AddIdentity(identities, IdentityTypes.Google, photo);
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["reviewId"] = reviewId };
-        PullJson.Add(attributes, "location", location);
-        PullJson.Add(attributes, "reviewerName", reviewer.Str("displayName"));
-        PullJson.Add(attributes, "text", review.Str("comment"));
-        PullJson.Add(attributes, "reply", review.Obj("reviewReply").Str("comment"));
+        var identities = new List<Identity>(1);
+        identities.AddIfPresent(IdentityTypes.Google, photo);
+        var attributes = new AttributeDictionary()
+            .Set("reviewId", reviewId)
+            .AddIfPresent("location", location)
+            .AddIfPresent("reviewerName", reviewer.Str("displayName"))
+            .AddIfPresent("text", review.Str("comment"))
+            .AddIfPresent("reply", review.Obj("reviewReply").Str("comment"));
         var rating = new Rating(stars, 5);
         var sentiment = SentimentRules.FromStars(stars);
         var headline = AdapterText.Clip(review.Str("comment"));
-        yield return Build(reviewId, createdAt, "review.posted", $"{stars}★ review on Google{(headline.Length > 0 ? $": \"{headline}\"" : "")}", rating, sentiment, identities, attributes);
+        yield return AdapterOutcome.Ok(Touchpoints.Create(reviewId, createdAt, Channel.Review, "review.posted", $"{stars}★ review on Google{(headline.Length > 0 ? $": \"{headline}\"" : "")}", identities, attributes, sentiment: sentiment, rating: rating));
         if (PullJson.Time(review.Str("updateTime")) is { } updatedAt && updatedAt > createdAt.AddSeconds(1))
         {
-            yield return Build($"{reviewId}:updated:{PullJson.Ms(updatedAt)}", updatedAt, "review.updated", $"{stars}★ review on Google (updated){(headline.Length > 0 ? $": \"{headline}\"" : "")}", rating, sentiment, identities, attributes);
+            yield return AdapterOutcome.Ok(Touchpoints.Create($"{reviewId}:updated:{PullJson.Ms(updatedAt)}", updatedAt, Channel.Review, "review.updated", $"{stars}★ review on Google (updated){(headline.Length > 0 ? $": \"{headline}\"" : "")}", identities, attributes, sentiment: sentiment, rating: rating));
         }
     }
-
-    private static AdapterOutcome Build(string sourceEventId, DateTimeOffset occurredAt, string action, string summary, Rating rating, Schema.Sentiment? sentiment, List<Identity> identities, Dictionary<string, string> attributes) =>
-        AdapterOutcome.Ok(new Touchpoint
-        {
-            TouchpointId = TouchpointIds.For(SourceName, sourceEventId),
-            Source = SourceName,
-            SourceEventId = sourceEventId,
-            OccurredAt = occurredAt,
-            Channel = Channel.Review,
-            Kind = JourneyRules.KindFor(Channel.Review),
-            Stage = JourneyRules.StageForAction(SourceName, action),
-            Action = action,
-            Summary = summary,
-            Rating = rating,
-            Sentiment = sentiment,
-            Identities = identities,
-            Attributes = attributes,
-        });
 }

@@ -7,6 +7,7 @@ using JourneyHub.Core.Pull;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sentiment;
 using JourneyHub.Core.Sources.HubSpot;
+using JourneyHub.Core.Sources.Kit;
 
 namespace JourneyHub.Core.Sources.Pull;
 
@@ -26,6 +27,8 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
     public static IReadOnlyList<string> LifecycleStages { get; } =
         ["subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "evangelist"];
 
+    private static readonly TouchpointFactory Touchpoints = new(HubSpotAdapter.SourceName);
+
     public string Source => PullSources.HubSpotAdapter;
 
     public NormalizationResult Normalize(RawPayload payload)
@@ -36,12 +39,12 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
         var root = document.RootElement;
         if (objectType == "contacts")
         {
-            return PullJson.Collect(root.Arr("results").ToList(), c => [MapContactCreated(c), .. MapLifecycle(c)], "HubSpot contact");
+            return EntryCollector.CollectMany(root.Arr("results").ToList(), c => [MapContactCreated(c), .. MapLifecycle(c)], static (i, c) => $"HubSpot contact {i} ({PullJson.ItemId(c)})");
         }
 
         var search = root.TryGetProperty("search", out var s) ? s : root;
         var associations = ReadAssociations(root.Obj("associations"));
-        return PullJson.Collect(search.Arr("results").ToList(), e => MapEngagement(objectType, e, associations), $"HubSpot {objectType}");
+        return EntryCollector.CollectMany(search.Arr("results").ToList(), e => MapEngagement(objectType, e, associations), (i, e) => $"HubSpot {objectType} {i} ({PullJson.ItemId(e)})");
     }
 
     private static AdapterOutcome MapContactCreated(JsonElement contact)
@@ -58,8 +61,7 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
             return AdapterOutcome.Fail("the contact has no createdate");
         }
 
-        const string action = "contact.created";
-        return AdapterOutcome.Ok(Build($"contact:{id}:created", createdAt.Value, Channel.Crm, action, JourneyRules.StageForAction(HubSpotAdapter.SourceName, action), "Contact created in HubSpot", ContactIdentities(id, properties), ContactAttributes(id, properties)));
+        return AdapterOutcome.Ok(Touchpoints.Create($"contact:{id}:created", createdAt.Value, Channel.Crm, "contact.created", "Contact created in HubSpot", ContactIdentities(id, properties), ContactAttributes(id, properties)));
     }
 
     private static IEnumerable<AdapterOutcome> MapLifecycle(JsonElement contact)
@@ -77,9 +79,16 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
             yield break;
         }
 
-        var attributes = ContactAttributes(id, properties);
-        attributes["lifecyclestage"] = stage;
-        yield return AdapterOutcome.Ok(Build($"contact:{id}:lifecycle:{stage}", at.Value, Channel.Crm, "lifecycle.changed", JourneyRules.StageFor(HubSpotAdapter.SourceName, "lifecycle:" + stage), $"Lifecycle stage changed to {stage}", ContactIdentities(id, properties), attributes));
+        var attributes = ContactAttributes(id, properties).Set("lifecyclestage", stage);
+        yield return AdapterOutcome.Ok(Touchpoints.Create(
+            $"contact:{id}:lifecycle:{stage}",
+            at.Value,
+            Channel.Crm,
+            "lifecycle.changed",
+            $"Lifecycle stage changed to {stage}",
+            ContactIdentities(id, properties),
+            attributes,
+            stage: JourneyRules.StageFor(HubSpotAdapter.SourceName, "lifecycle:" + stage)));
     }
 
     private static IEnumerable<AdapterOutcome> MapEngagement(string objectType, JsonElement engagement, Dictionary<string, List<string>> associations)
@@ -113,7 +122,7 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
             yield break;
         }
 
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["objectType"] = objectType, ["objectId"] = id };
+        var attributes = new AttributeDictionary().Set("objectType", objectType).Set("objectId", id);
         Channel channel;
         string action;
         string summary;
@@ -125,27 +134,27 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
                 channel = Channel.Email;
                 action = p.Str("hs_email_direction") == "INCOMING_EMAIL" ? "email.received" : "email.sent";
                 summary = $"E-mail {(action == "email.received" ? "from" : "to")} contact: {AdapterText.Clip(p.Str("hs_email_subject") ?? "(no subject)")}";
-                PullJson.Add(attributes, "subject", p.Str("hs_email_subject"));
-                PullJson.Add(attributes, "direction", p.Str("hs_email_direction"));
-                PullJson.Add(attributes, "status", p.Str("hs_email_status"));
+                attributes.AddIfPresent("subject", p.Str("hs_email_subject"));
+                attributes.AddIfPresent("direction", p.Str("hs_email_direction"));
+                attributes.AddIfPresent("status", p.Str("hs_email_status"));
                 break;
             case "calls":
                 channel = Channel.Phone;
                 action = "call.logged";
                 summary = $"Call logged in HubSpot: {AdapterText.Clip(p.Str("hs_call_title") ?? "(no title)")}";
-                PullJson.Add(attributes, "title", p.Str("hs_call_title"));
-                PullJson.Add(attributes, "direction", p.Str("hs_call_direction"));
-                PullJson.Add(attributes, "durationMs", p.Str("hs_call_duration"));
-                PullJson.Add(attributes, "status", p.Str("hs_call_status"));
+                attributes.AddIfPresent("title", p.Str("hs_call_title"));
+                attributes.AddIfPresent("direction", p.Str("hs_call_direction"));
+                attributes.AddIfPresent("durationMs", p.Str("hs_call_duration"));
+                attributes.AddIfPresent("status", p.Str("hs_call_status"));
                 break;
             case "meetings":
                 channel = Channel.Meeting;
                 action = "meeting.booked";
                 at = PullJson.Time(p.Str("hs_meeting_start_time")) ?? at;
                 summary = $"Meeting: {AdapterText.Clip(p.Str("hs_meeting_title") ?? "(no title)")}";
-                PullJson.Add(attributes, "title", p.Str("hs_meeting_title"));
-                PullJson.Add(attributes, "outcome", p.Str("hs_meeting_outcome"));
-                PullJson.Add(attributes, "location", p.Str("hs_meeting_location"));
+                attributes.AddIfPresent("title", p.Str("hs_meeting_title"));
+                attributes.AddIfPresent("outcome", p.Str("hs_meeting_outcome"));
+                attributes.AddIfPresent("location", p.Str("hs_meeting_location"));
                 break;
             case "feedback_submissions":
                 var typeText = p.Str("hs_survey_type")?.ToUpperInvariant();
@@ -163,7 +172,7 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
                 survey = new SurveyAnswer(type.Value, score, string.IsNullOrWhiteSpace(comment) ? null : comment);
                 sentiment = surveySentiment;
                 summary = $"{typeText} {score.ToString(CultureInfo.InvariantCulture)} in HubSpot feedback{(survey.Comment is null ? "" : $": \"{AdapterText.Clip(survey.Comment)}\"")}";
-                PullJson.Add(attributes, "surveyName", p.Str("hs_submission_name"));
+                attributes.AddIfPresent("surveyName", p.Str("hs_submission_name"));
                 break;
             default:
                 yield return AdapterOutcome.Fail($"object type '{objectType}' is not pulled");
@@ -172,14 +181,10 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
 
         foreach (var contactId in contacts)
         {
-            var identities = new List<Identity>();
-            AdapterText.AddIdentity(identities, IdentityTypes.HubSpot, contactId);
-            var perContact = new Dictionary<string, string>(attributes, StringComparer.Ordinal) { ["contactId"] = contactId };
-            yield return AdapterOutcome.Ok(Build($"{objectType}:{id}:{contactId}", at.Value, channel, action, JourneyRules.StageForAction(HubSpotAdapter.SourceName, action), summary, identities, perContact) with
-            {
-                Survey = survey,
-                Sentiment = sentiment,
-            });
+            var identities = new List<Identity>(1);
+            identities.AddIfPresent(IdentityTypes.HubSpot, contactId);
+            var perContact = attributes.Copy().Set("contactId", contactId);
+            yield return AdapterOutcome.Ok(Touchpoints.Create($"{objectType}:{id}:{contactId}", at.Value, channel, action, summary, identities, perContact, sentiment: sentiment, survey: survey));
         }
     }
 
@@ -209,34 +214,16 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
 
     private static List<Identity> ContactIdentities(string id, JsonElement properties)
     {
-        var identities = new List<Identity>();
-        AdapterText.AddIdentity(identities, IdentityTypes.HubSpot, id);
-        AdapterText.AddIdentity(identities, IdentityTypes.Email, properties.Str("email"));
-        AdapterText.AddIdentity(identities, IdentityTypes.Phone, properties.Str("phone"));
-        AdapterText.AddIdentity(identities, IdentityTypes.Phone, properties.Str("mobilephone"));
+        var identities = new List<Identity>(3);
+        identities.AddIfPresent(IdentityTypes.HubSpot, id);
+        identities.AddIfPresent(IdentityTypes.Email, properties.Str("email"));
+        identities.AddIfPresent(IdentityTypes.Phone, properties.Str("phone"));
+        identities.AddIfPresent(IdentityTypes.Phone, properties.Str("mobilephone"));
         return identities;
     }
 
-    private static Dictionary<string, string> ContactAttributes(string id, JsonElement properties)
-    {
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["objectId"] = id };
-        PullJson.Add(attributes, "firstname", properties.Str("firstname"));
-        PullJson.Add(attributes, "lastname", properties.Str("lastname"));
-        return attributes;
-    }
-
-    private static Touchpoint Build(string sourceEventId, DateTimeOffset occurredAt, Channel channel, string action, JourneyStage? stage, string summary, List<Identity> identities, Dictionary<string, string> attributes) => new()
-    {
-        TouchpointId = TouchpointIds.For(HubSpotAdapter.SourceName, sourceEventId),
-        Source = HubSpotAdapter.SourceName,
-        SourceEventId = sourceEventId,
-        OccurredAt = occurredAt,
-        Channel = channel,
-        Kind = JourneyRules.KindFor(channel),
-        Stage = stage,
-        Action = action,
-        Summary = summary,
-        Identities = identities,
-        Attributes = attributes,
-    };
+    private static AttributeDictionary ContactAttributes(string id, JsonElement properties) => new AttributeDictionary()
+        .Set("objectId", id)
+        .AddIfPresent("firstname", properties.Str("firstname"))
+        .AddIfPresent("lastname", properties.Str("lastname"));
 }

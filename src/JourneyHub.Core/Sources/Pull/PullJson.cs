@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using JourneyHub.Core.Schema;
 
 namespace JourneyHub.Core.Sources.Pull;
 
@@ -51,36 +50,8 @@ internal static class PullJson
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
     }
 
-    public static void Add(Dictionary<string, string> attributes, string key, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            attributes[key] = value;
-        }
-    }
-
     public static string Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Runs one mapper per item; an item that fails becomes a rejected entry with its index, never the whole page.</summary>
-    public static Ingestion.NormalizationResult Collect(IReadOnlyList<JsonElement> items, Func<JsonElement, IEnumerable<AdapterOutcome>> map, string what)
-    {
-        var touchpoints = new List<Touchpoint>();
-        var rejected = new List<Ingestion.RejectedEntry>();
-        for (var i = 0; i < items.Count; i++)
-        {
-            foreach (var outcome in map(items[i]))
-            {
-                if (outcome.Touchpoint is { } touchpoint)
-                {
-                    touchpoints.Add(touchpoint);
-                }
-                else
-                {
-                    rejected.Add(new Ingestion.RejectedEntry(i, $"{what} {i} ({items[i].Str("id") ?? items[i].Str("Id") ?? items[i].Str("reviewId") ?? "?"}): {outcome.Error}"));
-                }
-            }
-        }
-
-        return new Ingestion.NormalizationResult(touchpoints, rejected);
-    }
+    /// <summary>How a rejected item of a page is named: its id, whichever spelling the API uses.</summary>
+    public static string ItemId(JsonElement item) => item.Str("id") ?? item.Str("Id") ?? item.Str("reviewId") ?? "?";
 }

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
-using JourneyHub.Core.Journey;
 using JourneyHub.Core.Pull;
 using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources.Kit;
 using JourneyHub.Core.Sources.Salesforce;
 
 namespace JourneyHub.Core.Sources.Pull;
@@ -17,13 +17,15 @@ namespace JourneyHub.Core.Sources.Pull;
 /// </summary>
 public sealed class SalesforcePullAdapter : ISourceAdapter
 {
+    private static readonly TouchpointFactory Touchpoints = new(SalesforceAdapter.SourceName);
+
     public string Source => PullSources.SalesforceAdapter;
 
     public NormalizationResult Normalize(RawPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
         using var document = JsonDocument.Parse(payload.Body, PullJson.DocumentOptions);
-        return PullJson.Collect(document.RootElement.Arr("records").ToList(), Map, "Salesforce record");
+        return EntryCollector.CollectMany(document.RootElement.Arr("records").ToList(), Map, static (i, r) => $"Salesforce record {i} ({PullJson.ItemId(r)})");
     }
 
     private static IEnumerable<AdapterOutcome> Map(JsonElement r)
@@ -37,23 +39,20 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
 
         var created = PullJson.Time(r.Str("CreatedDate"));
         var modified = PullJson.Time(r.Str("SystemModstamp")) ?? PullJson.Time(r.Str("LastModifiedDate")) ?? created;
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["objectType"] = type, ["recordId"] = id };
-        var identities = new List<Identity>();
+        var attributes = new AttributeDictionary().Set("objectType", type).Set("recordId", id);
+        var identities = new List<Identity>(3);
         switch (type)
         {
             case "Contact":
             case "Lead":
-                AdapterText.AddIdentity(identities, IdentityTypes.Salesforce, id);
-                AdapterText.AddIdentity(identities, IdentityTypes.Email, r.Str("Email"));
-                AdapterText.AddIdentity(identities, IdentityTypes.Phone, r.Str("Phone"));
-                AdapterText.AddIdentity(identities, IdentityTypes.Phone, r.Str("MobilePhone"));
-                PullJson.Add(attributes, "leadSource", r.Str("LeadSource"));
-                PullJson.Add(attributes, "status", r.Str("Status"));
-                var name = string.Join(' ', new[] { r.Str("FirstName"), r.Str("LastName") }.Where(s => !string.IsNullOrEmpty(s)));
+                SalesforcePeople.AddRecord(identities, id, r.Str("Email"), r.Str("Phone"), r.Str("MobilePhone"));
+                attributes.AddIfPresent("leadSource", r.Str("LeadSource"));
+                attributes.AddIfPresent("status", r.Str("Status"));
+                var name = SalesforcePeople.DisplayName(r.Str("FirstName"), r.Str("LastName"), name: null) ?? id;
                 var noun = type.ToLowerInvariant();
                 if ((created ?? modified) is { } createdAt)
                 {
-                    yield return Ok(id + ":created", createdAt, Channel.Crm, $"{noun}.created", $"{type} {(name.Length > 0 ? name : id)} created in Salesforce", identities, attributes);
+                    yield return Ok(id + ":created", createdAt, Channel.Crm, $"{noun}.created", $"{type} {name} created in Salesforce", identities, attributes);
                 }
                 else
                 {
@@ -62,21 +61,21 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
 
                 if (type == "Lead" && r.Str("IsConverted") == "true" && (PullJson.Time(r.Str("ConvertedDate")) ?? modified) is { } convertedAt)
                 {
-                    PullJson.Add(attributes, "convertedContactId", r.Str("ConvertedContactId"));
-                    yield return Ok(id + ":converted", convertedAt, Channel.Crm, "lead.converted", $"Lead {(name.Length > 0 ? name : id)} converted in Salesforce", identities, attributes);
+                    attributes.AddIfPresent("convertedContactId", r.Str("ConvertedContactId"));
+                    yield return Ok(id + ":converted", convertedAt, Channel.Crm, "lead.converted", $"Lead {name} converted in Salesforce", identities, attributes);
                 }
 
                 break;
             case "Opportunity":
-                if (!AddPerson(identities, r.Str("ContactId")))
+                if (!SalesforcePeople.AddPerson(identities, r.Str("ContactId")))
                 {
                     yield return AdapterOutcome.Fail("the Opportunity has no ContactId; an account is not a person");
                     yield break;
                 }
 
-                PullJson.Add(attributes, "accountId", r.Str("AccountId"));
-                PullJson.Add(attributes, "stageName", r.Str("StageName"));
-                PullJson.Add(attributes, "amount", r.Str("Amount"));
+                attributes.AddIfPresent("accountId", r.Str("AccountId"));
+                attributes.AddIfPresent("stageName", r.Str("StageName"));
+                attributes.AddIfPresent("amount", r.Str("Amount"));
                 var stageName = r.Str("StageName") ?? "";
                 var (action, suffix) = stageName == "Closed Won" || r.Str("IsWon") == "true" ? ("deal.won", "won")
                     : stageName == "Closed Lost" || r.Str("IsClosed") == "true" ? ("deal.lost", "lost")
@@ -96,7 +95,7 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 break;
             case "Task":
             case "Event":
-                if (!AddPerson(identities, r.Str("WhoId")))
+                if (!SalesforcePeople.AddPerson(identities, r.Str("WhoId")))
                 {
                     yield return AdapterOutcome.Fail($"the {type} has no WhoId (Contact or Lead)");
                     yield break;
@@ -110,8 +109,8 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                     _ when type == "Event" => (Channel.Meeting, "meeting.booked"),
                     _ => (Channel.Crm, "task.logged"),
                 };
-                PullJson.Add(attributes, "subtype", subtype);
-                PullJson.Add(attributes, "subject", r.Str("Subject"));
+                attributes.AddIfPresent("subtype", subtype);
+                attributes.AddIfPresent("subject", r.Str("Subject"));
                 var when = PullJson.Time(r.Str("StartDateTime")) ?? PullJson.Time(r.Str("ActivityDate")) ?? created ?? modified;
                 if (when is { } occurredAt)
                 {
@@ -129,31 +128,10 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
         }
     }
 
-    private static AdapterOutcome Ok(string sourceEventId, DateTimeOffset occurredAt, Channel channel, string action, string summary, List<Identity> identities, Dictionary<string, string> attributes) =>
-        AdapterOutcome.Ok(new Touchpoint
-        {
-            TouchpointId = TouchpointIds.For(SalesforceAdapter.SourceName, sourceEventId),
-            Source = SalesforceAdapter.SourceName,
-            SourceEventId = sourceEventId,
-            OccurredAt = occurredAt,
-            Channel = channel,
-            Kind = JourneyRules.KindFor(channel),
-            Stage = JourneyRules.StageForAction(SalesforceAdapter.SourceName, action),
-            Action = action,
-            Summary = summary,
-            Identities = [.. identities],
-            Attributes = new Dictionary<string, string>(attributes, StringComparer.Ordinal),
-        });
-
-    /// <summary>Contact (003…) and Lead (00Q…) ids are people; an account or a user is not.</summary>
-    private static bool AddPerson(List<Identity> identities, string? id)
-    {
-        if (id is { Length: 15 or 18 } && (id.StartsWith("003", StringComparison.Ordinal) || id.StartsWith("00Q", StringComparison.Ordinal)))
-        {
-            AdapterText.AddIdentity(identities, IdentityTypes.Salesforce, id);
-            return true;
-        }
-
-        return false;
-    }
+    /// <summary>
+    /// Facts of one record are yielded while its attributes are still being filled in (a converted lead adds
+    /// <c>convertedContactId</c> after its creation was yielded), so each touchpoint takes its own copy.
+    /// </summary>
+    private static AdapterOutcome Ok(string sourceEventId, DateTimeOffset occurredAt, Channel channel, string action, string summary, List<Identity> identities, AttributeDictionary attributes) =>
+        AdapterOutcome.Ok(Touchpoints.Create(sourceEventId, occurredAt, channel, action, summary, [.. identities], attributes.Copy()));
 }

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Xml;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
-using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources.Kit;
 
 namespace JourneyHub.Core.Sources.Salesforce;
 
@@ -22,6 +22,8 @@ namespace JourneyHub.Core.Sources.Salesforce;
 public sealed class SalesforceAdapter : ISourceAdapter
 {
     public const string SourceName = "salesforce";
+
+    private static readonly TouchpointFactory Touchpoints = new(SourceName);
 
     public string Source => SourceName;
 
@@ -44,28 +46,15 @@ public sealed class SalesforceAdapter : ISourceAdapter
             return NormalizationResult.Failed($"Salesforce payload is not a readable Outbound Message: {ex.Message}");
         }
 
-        var touchpoints = new List<Touchpoint>(message.Notifications.Count);
-        var rejected = new List<RejectedEntry>();
-        for (var i = 0; i < message.Notifications.Count; i++)
-        {
-            var notification = message.Notifications[i];
-            var outcome = Map(notification, message, payload.ReceivedAt);
-            if (outcome.Touchpoint is { } touchpoint)
-            {
-                touchpoints.Add(touchpoint);
-            }
-            else
-            {
-                rejected.Add(new RejectedEntry(i, $"Salesforce notification {i} ({notification.ObjectType ?? "?"} {notification.Id ?? "?"}): {outcome.Error}"));
-            }
-        }
-
         if (message.Notifications.Count == 0)
         {
-            rejected.Add(new RejectedEntry(null, "Salesforce Outbound Message holds no Notification."));
+            return NormalizationResult.Failed("Salesforce Outbound Message holds no Notification.");
         }
 
-        return new NormalizationResult(touchpoints, rejected);
+        return EntryCollector.Collect(
+            message.Notifications,
+            n => Map(n, message, payload.ReceivedAt),
+            static (i, n) => $"Salesforce notification {i} ({n.ObjectType ?? "?"} {n.Id ?? "?"})");
     }
 
     private static AdapterOutcome Map(SalesforceNotification n, SalesforceOutboundMessage message, DateTimeOffset receivedAt)
@@ -81,14 +70,12 @@ public sealed class SalesforceAdapter : ISourceAdapter
             return AdapterOutcome.Fail("the sObject has no xsi:type or no Id");
         }
 
-        var identities = new List<Identity>();
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["objectType"] = n.ObjectType,
-            ["recordId"] = recordId,
-        };
-        AddAttribute(attributes, "organizationId", message.OrganizationId);
-        AddAttribute(attributes, "actionId", message.ActionId);
+        var identities = new List<Identity>(3);
+        var attributes = new AttributeDictionary()
+            .Set("objectType", n.ObjectType)
+            .Set("recordId", recordId)
+            .AddIfPresent("organizationId", message.OrganizationId)
+            .AddIfPresent("actionId", message.ActionId);
 
         string action;
         string summary;
@@ -97,31 +84,30 @@ public sealed class SalesforceAdapter : ISourceAdapter
         {
             case "Contact":
             case "Lead":
-                AdapterText.AddIdentity(identities, IdentityTypes.Salesforce, recordId);
-                AdapterText.AddIdentity(identities, IdentityTypes.Email, n.Field("Email"));
-                AdapterText.AddIdentity(identities, IdentityTypes.Phone, n.Field("Phone"));
-                AdapterText.AddIdentity(identities, IdentityTypes.Phone, n.Field("MobilePhone"));
-                AddAttribute(attributes, "leadSource", n.Field("LeadSource"));
-                AddAttribute(attributes, "status", n.Field("Status"));
+                SalesforcePeople.AddRecord(identities, recordId, n.Field("Email"), n.Field("Phone"), n.Field("MobilePhone"));
+                attributes
+                    .AddIfPresent("leadSource", n.Field("LeadSource"))
+                    .AddIfPresent("status", n.Field("Status"));
                 var kind = n.ObjectType.ToLowerInvariant();
 
                 // A record merged away in Salesforce names its survivor in MasterRecordId (when the Outbound Message
                 // selects it): both ids on one touchpoint make the identity resolver merge the two customers.
-                var mergedInto = n.Field("MasterRecordId") is { } master && master != recordId && AddPerson(identities, master);
+                var mergedInto = n.Field("MasterRecordId") is { } master && master != recordId && SalesforcePeople.AddPerson(identities, master);
                 action = mergedInto ? $"{kind}.merged"
                     : n.ObjectType == "Lead" && n.Field("IsConverted") == "true" ? "lead.converted"
                     : IsCreation(n) ? $"{kind}.created" : $"{kind}.updated";
-                summary = $"{n.ObjectType} {Name(n) ?? recordId} {action[(action.IndexOf('.', StringComparison.Ordinal) + 1)..]} in Salesforce";
+                summary = $"{n.ObjectType} {SalesforcePeople.DisplayName(n.Field("FirstName"), n.Field("LastName"), n.Field("Name")) ?? recordId} {action[(action.IndexOf('.', StringComparison.Ordinal) + 1)..]} in Salesforce";
                 break;
             case "Opportunity":
-                if (!AddPerson(identities, n.Field("ContactId")))
+                if (!SalesforcePeople.AddPerson(identities, n.Field("ContactId")))
                 {
                     return AdapterOutcome.Fail("the Opportunity has no ContactId (add it to the Outbound Message fields); an account is not a person");
                 }
 
-                AddAttribute(attributes, "accountId", n.Field("AccountId"));
-                AddAttribute(attributes, "stageName", n.Field("StageName"));
-                AddAttribute(attributes, "amount", n.Field("Amount"));
+                attributes
+                    .AddIfPresent("accountId", n.Field("AccountId"))
+                    .AddIfPresent("stageName", n.Field("StageName"))
+                    .AddIfPresent("amount", n.Field("Amount"));
                 action = OpportunityAction(n);
                 summary = action switch
                 {
@@ -132,7 +118,7 @@ public sealed class SalesforceAdapter : ISourceAdapter
                 break;
             case "Task":
             case "Event":
-                if (!AddPerson(identities, n.Field("WhoId")))
+                if (!SalesforcePeople.AddPerson(identities, n.Field("WhoId")))
                 {
                     return AdapterOutcome.Fail($"the {n.ObjectType} has no WhoId (Contact or Lead)");
                 }
@@ -146,14 +132,15 @@ public sealed class SalesforceAdapter : ISourceAdapter
                     _ when n.ObjectType == "Event" => (Channel.Meeting, "meeting.booked"),
                     _ => (Channel.Crm, "task.logged"),
                 };
-                AddAttribute(attributes, "subtype", subtype);
-                AddAttribute(attributes, "subject", n.Field("Subject"));
+                attributes
+                    .AddIfPresent("subtype", subtype)
+                    .AddIfPresent("subject", n.Field("Subject"));
                 summary = $"{subtype} logged in Salesforce: {AdapterText.Clip(n.Field("Subject") ?? "(no subject)")}";
                 break;
             case "Case":
-                var hasContact = AddPerson(identities, n.Field("ContactId"));
-                AdapterText.AddIdentity(identities, IdentityTypes.Email, n.Field("SuppliedEmail"));
-                AdapterText.AddIdentity(identities, IdentityTypes.Phone, n.Field("SuppliedPhone"));
+                var hasContact = SalesforcePeople.AddPerson(identities, n.Field("ContactId"));
+                identities.AddIfPresent(IdentityTypes.Email, n.Field("SuppliedEmail"));
+                identities.AddIfPresent(IdentityTypes.Phone, n.Field("SuppliedPhone"));
                 if (!hasContact && identities.Count == 0)
                 {
                     return AdapterOutcome.Fail("the Case has neither ContactId nor SuppliedEmail/SuppliedPhone");
@@ -168,29 +155,27 @@ public sealed class SalesforceAdapter : ISourceAdapter
                     _ => Channel.Crm,
                 };
                 action = "case.opened";
-                AddAttribute(attributes, "caseNumber", n.Field("CaseNumber"));
-                AddAttribute(attributes, "status", n.Field("Status"));
-                AddAttribute(attributes, "subject", n.Field("Subject"));
+                attributes
+                    .AddIfPresent("caseNumber", n.Field("CaseNumber"))
+                    .AddIfPresent("status", n.Field("Status"))
+                    .AddIfPresent("subject", n.Field("Subject"));
                 summary = $"Support case {n.Field("CaseNumber") ?? recordId}: {AdapterText.Clip(n.Field("Subject") ?? "(no subject)")}";
                 break;
             default:
                 return AdapterOutcome.Fail($"unsupported sObject type '{n.ObjectType}' (Contact, Lead, Opportunity, Task, Event, Case)");
         }
 
-        return AdapterOutcome.Ok(new Touchpoint
-        {
-            TouchpointId = TouchpointIds.For(SourceName, n.Id),
-            Source = SourceName,
-            SourceEventId = n.Id,
-            OccurredAt = Timestamp(n.Field("LastModifiedDate")) ?? Timestamp(n.Field("CreatedDate")) ?? receivedAt,
-            Channel = channel,
-            Kind = JourneyRules.KindFor(channel),
-            Stage = JourneyRules.StageForAction(SourceName, action),
-            Action = action,
-            Summary = summary,
-            Identities = identities,
-            Attributes = attributes,
-        });
+        // An Outbound Message without LastModifiedDate or CreatedDate (they are fields the admin selects) has no time of its own.
+        var occurredAt = Timestamp(n.Field("LastModifiedDate")) ?? Timestamp(n.Field("CreatedDate"));
+        return AdapterOutcome.Ok(Touchpoints.Create(
+            n.Id,
+            occurredAt ?? receivedAt,
+            channel,
+            action,
+            summary,
+            identities,
+            attributes,
+            occurredAtIsReceiptTime: occurredAt is null));
     }
 
     /// <summary>Outbound Messages fire on create and on update alike; only equal Created/LastModified dates prove a creation.</summary>
@@ -206,29 +191,6 @@ public sealed class SalesforceAdapter : ISourceAdapter
         _ => "opportunity.updated",
     };
 
-    /// <summary>Contact (003…) and Lead (00Q…) ids are people; anything else (an account, a user) is not.</summary>
-    private static bool AddPerson(List<Identity> identities, string? id)
-    {
-        if (id is { Length: 15 or 18 } && (id.StartsWith("003", StringComparison.Ordinal) || id.StartsWith("00Q", StringComparison.Ordinal)))
-        {
-            AdapterText.AddIdentity(identities, IdentityTypes.Salesforce, id);
-            return true;
-        }
-
-        return false;
-    }
-
-    private static string? Name(SalesforceNotification n) =>
-        string.Join(' ', new[] { n.Field("FirstName"), n.Field("LastName") }.Where(s => !string.IsNullOrEmpty(s))) is { Length: > 0 } name ? name : n.Field("Name");
-
     private static DateTimeOffset? Timestamp(string? value) =>
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
-
-    private static void AddAttribute(Dictionary<string, string> attributes, string key, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            attributes[key] = value;
-        }
-    }
 }

@@ -1,10 +1,9 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
-using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.Sources.Kit;
 using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Core.Sources.Trustpilot;
@@ -22,6 +21,8 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
     public const string Created = "service-review-created";
     public const string Updated = "service-review-updated";
     public const string Deleted = "service-review-deleted";
+
+    private static readonly TouchpointFactory Touchpoints = new(SourceName);
 
     public string Source => SourceName;
 
@@ -44,22 +45,10 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
         }
 
         var referenceIdType = options.CurrentValue.ReferenceIdIdentityType;
-        var touchpoints = new List<Touchpoint>(events.Length);
-        var rejected = new List<RejectedEntry>();
-        for (var i = 0; i < events.Length; i++)
-        {
-            var outcome = events[i] is { } e ? Map(e, referenceIdType) : AdapterOutcome.Fail("event is null");
-            if (outcome.Touchpoint is { } touchpoint)
-            {
-                touchpoints.Add(touchpoint);
-            }
-            else
-            {
-                rejected.Add(new RejectedEntry(i, $"Trustpilot event {i} ({events[i]?.EventName ?? "?"}): {outcome.Error}"));
-            }
-        }
-
-        return new NormalizationResult(touchpoints, rejected);
+        return EntryCollector.Collect(
+            events,
+            e => e is null ? AdapterOutcome.Fail("event is null") : Map(e, referenceIdType),
+            static (i, e) => $"Trustpilot event {i} ({e?.EventName ?? "?"})");
     }
 
     private static AdapterOutcome Map(TrustpilotEvent e, string? referenceIdType)
@@ -74,18 +63,18 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
             return AdapterOutcome.Fail("eventData.id (the review id) is missing");
         }
 
-        var identities = new List<Identity>();
-        AdapterText.AddIdentity(identities, IdentityTypes.Trustpilot, review.Consumer?.Id);
-        AdapterText.AddIdentity(identities, IdentityTypes.Email, review.ReferralEmail);
+        var identities = new List<Identity>(2);
+        identities.AddIfPresent(IdentityTypes.Trustpilot, review.Consumer?.Id);
+        identities.AddIfPresent(IdentityTypes.Email, review.ReferralEmail);
         if (review.ReferenceId is { Length: > 0 } referenceId)
         {
-            if (Identity.Create(IdentityTypes.Email, referenceId) is { } email && referenceId.Contains('@', StringComparison.Ordinal))
+            if (referenceId.Contains('@', StringComparison.Ordinal) && Identity.Create(IdentityTypes.Email, referenceId) is { } email)
             {
-                AdapterText.AddIdentity(identities, email.Type, email.Value);
+                identities.AddIfPresent(email.Type, email.Value);
             }
             else if (!string.IsNullOrWhiteSpace(referenceIdType) && IdentityTypes.IsKnown(referenceIdType.Trim().ToLowerInvariant()))
             {
-                AdapterText.AddIdentity(identities, referenceIdType, referenceId);
+                identities.AddIfPresent(referenceIdType, referenceId);
             }
         }
 
@@ -94,10 +83,12 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
             return AdapterOutcome.Fail("the review names no consumer id, referral e-mail or usable referenceId");
         }
 
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["reviewId"] = reviewId, ["eventName"] = e.EventName };
-        Add(attributes, "referenceId", review.ReferenceId);
-        Add(attributes, "language", review.Language);
-        Add(attributes, "locationId", review.LocationId);
+        var attributes = new AttributeDictionary()
+            .Set("reviewId", reviewId)
+            .Set("eventName", e.EventName)
+            .AddIfPresent("referenceId", review.ReferenceId)
+            .AddIfPresent("language", review.Language)
+            .AddIfPresent("locationId", review.LocationId);
         if (review.IsVerified is { } verified)
         {
             attributes["isVerified"] = verified ? "true" : "false";
@@ -132,9 +123,10 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
 
             rating = new Rating(stars, 5);
             sentiment = SentimentRules.FromStars(stars);
-            Add(attributes, "title", review.Title);
-            Add(attributes, "text", review.Text);
-            Add(attributes, "consumerName", review.Consumer?.Name);
+            attributes
+                .AddIfPresent("title", review.Title)
+                .AddIfPresent("text", review.Text)
+                .AddIfPresent("consumerName", review.Consumer?.Name);
             if (e.EventName == Created)
             {
                 occurredAt = review.CreatedAt ?? DateTimeOffset.UnixEpoch;
@@ -157,75 +149,6 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
             return AdapterOutcome.Fail("the review has no createdAt/updatedAt time");
         }
 
-        return AdapterOutcome.Ok(new Touchpoint
-        {
-            TouchpointId = TouchpointIds.For(SourceName, sourceEventId),
-            Source = SourceName,
-            SourceEventId = sourceEventId,
-            OccurredAt = occurredAt,
-            Channel = Channel.Review,
-            Kind = JourneyRules.KindFor(Channel.Review),
-            Stage = JourneyRules.StageForAction(SourceName, action),
-            Action = action,
-            Summary = summary,
-            Sentiment = sentiment,
-            Rating = rating,
-            Identities = identities,
-            Attributes = attributes,
-        });
-    }
-
-    private static void Add(Dictionary<string, string> attributes, string key, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            attributes[key] = value;
-        }
+        return AdapterOutcome.Ok(Touchpoints.Create(sourceEventId, occurredAt, Channel.Review, action, summary, identities, attributes, sentiment: sentiment, rating: rating));
     }
 }
-
-public sealed record TrustpilotWebhook
-{
-    public TrustpilotEvent?[]? Events { get; init; }
-}
-
-public sealed record TrustpilotEvent
-{
-    public string? EventName { get; init; }
-    public string? Version { get; init; }
-    public TrustpilotReview? EventData { get; init; }
-}
-
-public sealed record TrustpilotReview
-{
-    public string? Id { get; init; }
-    public string? Language { get; init; }
-    public string? Title { get; init; }
-    public string? Text { get; init; }
-    public string? ReferenceId { get; init; }
-    public string? ReferralEmail { get; init; }
-    public int? Stars { get; init; }
-    public DateTimeOffset? CreatedAt { get; init; }
-    public DateTimeOffset? UpdatedAt { get; init; }
-    public DateTimeOffset? DeletedAt { get; init; }
-    public bool? IsVerified { get; init; }
-    public string? LocationId { get; init; }
-    public TrustpilotConsumer? Consumer { get; init; }
-    public TrustpilotTag?[]? Tags { get; init; }
-}
-
-public sealed record TrustpilotConsumer
-{
-    public string? Id { get; init; }
-    public string? Name { get; init; }
-}
-
-public sealed record TrustpilotTag
-{
-    public string? Group { get; init; }
-    public string? Value { get; init; }
-}
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowReadingFromString, MaxDepth = 16)]
-[JsonSerializable(typeof(TrustpilotWebhook))]
-internal sealed partial class TrustpilotJsonContext : JsonSerializerContext;
