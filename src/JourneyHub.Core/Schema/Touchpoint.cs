@@ -34,13 +34,6 @@ public sealed record Touchpoint
     public IReadOnlyList<Identity> Identities { get; init; } = [];
     public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
     public string RawRef { get; init; } = "";
-
-    /// <summary>
-    /// The event carried no time of its own, so <see cref="OccurredAt"/> is when it was received: a redelivery gets another
-    /// receipt time, so such rows are de-duplicated on the touchpoint id instead of the time-ordered row key. Not part of the contract.
-    /// </summary>
-    [JsonIgnore]
-    public bool OccurredAtIsReceiptTime { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<Channel>))]
