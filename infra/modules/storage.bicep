@@ -34,7 +34,6 @@ param queueNames array = [
 param tableNames array = [
   'Identities'
   'Timeline'
-  'Customers'
   'DeadLetters'
   'Checkpoints'
   'Suppressions'
