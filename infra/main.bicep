@@ -112,6 +112,36 @@ param googleAccessToken string = ''
 param googleLocations string = ''
 
 @secure()
+@description('Typeform webhook secret (Typeform-Signature).')
+param typeformSecret string = ''
+
+@secure()
+@description('SurveyMonkey app client id (Sm-Apikey; half of the Sm-Signature key).')
+param surveyMonkeyClientId string = ''
+
+@secure()
+@description('SurveyMonkey app client secret (the other half of the Sm-Signature key).')
+param surveyMonkeyClientSecret string = ''
+
+@secure()
+@description('SurveyMonkey access token (reads the answers of completed responses).')
+param surveyMonkeyAccessToken string = ''
+
+@secure()
+@description('Delighted project API key (X-Delighted-Webhook-Signature).')
+param delightedApiKey string = ''
+
+@description('Typeform hidden field that carries the respondent\'s own person id (the typeform identity).')
+param typeformRespondentIdField string = 'user_id'
+
+@description('Typeform hidden field that carries the respondent\'s e-mail when the form asks for none.')
+param typeformEmailField string = 'email'
+
+@description('Points on the Delighted CES scale (7 or 5).')
+@allowed([5, 7])
+param delightedCesScale int = 7
+
+@secure()
 @description('Shopify app client secret, or the shop admin webhook secret (X-Shopify-Hmac-Sha256).')
 param shopifyWebhookSecret string = ''
 
@@ -168,6 +198,11 @@ var sourceSecretSettings = [
   { setting: 'Sources__Trustpilot__BusinessUnitId', secretName: 'trustpilot-business-unit-id', provided: !empty(trustpilotBusinessUnitId) }
   { setting: 'Sources__Google__AccessToken', secretName: 'google-access-token', provided: !empty(googleAccessToken) }
   { setting: 'Sources__Google__Locations', secretName: 'google-locations', provided: !empty(googleLocations) }
+  { setting: 'Sources__Typeform__Secret', secretName: 'typeform-secret', provided: !empty(typeformSecret) }
+  { setting: 'Sources__SurveyMonkey__ClientId', secretName: 'surveymonkey-client-id', provided: !empty(surveyMonkeyClientId) }
+  { setting: 'Sources__SurveyMonkey__ClientSecret', secretName: 'surveymonkey-client-secret', provided: !empty(surveyMonkeyClientSecret) }
+  { setting: 'Sources__SurveyMonkey__AccessToken', secretName: 'surveymonkey-access-token', provided: !empty(surveyMonkeyAccessToken) }
+  { setting: 'Sources__Delighted__ApiKey', secretName: 'delighted-api-key', provided: !empty(delightedApiKey) }
   { setting: 'Sources__Shopify__WebhookSecret', secretName: 'shopify-webhook-secret', provided: !empty(shopifyWebhookSecret) }
   { setting: 'Sources__Zendesk__SigningSecret', secretName: 'zendesk-signing-secret', provided: !empty(zendeskSigningSecret) }
   { setting: 'Sources__Intercom__ClientSecret', secretName: 'intercom-client-secret', provided: !empty(intercomClientSecret) }
@@ -254,6 +289,11 @@ module keyVault 'modules/keyvault.bicep' = {
         'trustpilot-business-unit-id': trustpilotBusinessUnitId
         'google-access-token': googleAccessToken
         'google-locations': googleLocations
+        'typeform-secret': typeformSecret
+        'surveymonkey-client-id': surveyMonkeyClientId
+        'surveymonkey-client-secret': surveyMonkeyClientSecret
+        'surveymonkey-access-token': surveyMonkeyAccessToken
+        'delighted-api-key': delightedApiKey
         'shopify-webhook-secret': shopifyWebhookSecret
         'zendesk-signing-secret': zendeskSigningSecret
         'intercom-client-secret': intercomClientSecret
@@ -300,6 +340,10 @@ var sourceSettings = {
   Sources__Google__BaseUrl: 'https://mybusiness.googleapis.com'
   Sources__Trustpilot__ReferenceIdIdentityType: trustpilotReferenceIdIdentityType
   Sources__Meta__PageId: metaPageId
+  Sources__Typeform__RespondentIdField: typeformRespondentIdField
+  Sources__Typeform__EmailField: typeformEmailField
+  Sources__SurveyMonkey__BaseUrl: 'https://api.surveymonkey.com'
+  Sources__Delighted__CesScale: string(delightedCesScale)
 }
 
 // Flat names (no ':' or '__'): the timer triggers read %HubSpotPullSchedule% etc. In Azure the platform schedules
@@ -377,3 +421,12 @@ output WEBHOOK_URL_TRUSTPILOT string = '${functionUrl}/api/webhooks/trustpilot'
 
 @description('Custom Standard Webhooks sources: append /<name> (one of customSourceNames).')
 output WEBHOOK_URL_CUSTOM_BASE string = '${functionUrl}/api/webhooks/custom'
+
+@description('Typeform webhook URL (signature-verified; no function key needed).')
+output WEBHOOK_URL_TYPEFORM string = '${functionUrl}/api/webhooks/typeform'
+
+@description('SurveyMonkey subscription_url (answers the HEAD check; callbacks are signature-verified).')
+output WEBHOOK_URL_SURVEYMONKEY string = '${functionUrl}/api/webhooks/surveymonkey'
+
+@description('Delighted webhook URL (signature-verified; no function key needed).')
+output WEBHOOK_URL_DELIGHTED string = '${functionUrl}/api/webhooks/delighted'

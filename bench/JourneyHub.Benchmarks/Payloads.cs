@@ -5,7 +5,7 @@ namespace JourneyHub.Benchmarks;
 
 /// <summary>
 /// Deliveries of exactly <see cref="Events"/> events per source, in the wire shapes of
-/// tests/JourneyHub.UnitTests/Fixtures. Standard Webhooks carry one event per delivery, so the custom
+/// tests/Fixtures. Standard Webhooks carry one event per delivery, so the custom
 /// source is <see cref="Events"/> separate bodies.
 /// </summary>
 public static class Payloads

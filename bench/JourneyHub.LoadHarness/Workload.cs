@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using JourneyHub.Core.Signatures;
+using JourneyHub.Testing;
 
 namespace JourneyHub.LoadHarness;
 
@@ -29,7 +29,7 @@ public sealed record WorkloadEvent(long Number, Person Person, DateTimeOffset Oc
 /// <summary>
 /// The deliveries of a run, in send order: every source mixed, a share of them duplicated (sent again
 /// later) and a share sent late (after newer events of the same person). Bodies follow the wire shapes of
-/// tests/JourneyHub.UnitTests/Fixtures and are signed as each sender signs them, at send time.
+/// tests/Fixtures and are signed as each sender signs them, at send time.
 /// </summary>
 public sealed class Workload
 {
@@ -135,29 +135,14 @@ public sealed class Workload
         }
 
         var now = DateTimeOffset.UtcNow;
-        switch (kind)
+        return kind switch
         {
-            case SourceKind.HubSpot:
-                var timestamp = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-                request.Headers.Add("X-HubSpot-Request-Timestamp", timestamp);
-                request.Headers.Add("X-HubSpot-Signature-v3", HubSpotSignature.ComputeV3Base64(HubEnvironment.HubSpotSecret, "POST", url.ToString(), body, timestamp));
-                break;
-            case SourceKind.MetaPage or SourceKind.Instagram:
-                request.Headers.Add("X-Hub-Signature-256", MetaSignature.Compute(HubEnvironment.MetaAppSecret, body));
-                break;
-            case SourceKind.Custom:
-                var seconds = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-                var id = "msg_" + deliveryId;
-                request.Headers.Add("webhook-id", id);
-                request.Headers.Add("webhook-timestamp", seconds);
-                request.Headers.Add("webhook-signature", StandardWebhooksSignature.Sign(HubEnvironment.CustomSecret, id, seconds, body));
-                break;
-            default:
-                // Salesforce and Trustpilot are authenticated by the function key in the URL.
-                break;
-        }
-
-        return request;
+            SourceKind.HubSpot => request.SignedAsHubSpot(HubEnvironment.HubSpotSecret, body, now),
+            SourceKind.MetaPage or SourceKind.Instagram => request.SignedAsMeta(HubEnvironment.MetaAppSecret, body),
+            SourceKind.Custom => request.SignedAsStandardWebhooks(HubEnvironment.CustomSecret, "msg_" + deliveryId, body, now),
+            // Salesforce and Trustpilot are authenticated by the function key in the URL.
+            _ => request,
+        };
     }
 
     public static byte[] Body(WorkloadEvent e)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -152,26 +151,9 @@ public sealed partial class DemoSeeder(
         var url = new Uri(client.BaseAddress!, route);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(delivery.Body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(delivery.ContentType);
-        var now = clock.GetUtcNow();
-        switch (delivery.Signer)
+        foreach (var (name, value) in SignatureHeaders(delivery, url, clock.GetUtcNow()))
         {
-            case DemoSigner.HubSpot:
-                var timestamp = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-                request.Headers.Add("X-HubSpot-Request-Timestamp", timestamp);
-                request.Headers.Add("X-HubSpot-Signature-v3", HubSpotSignature.ComputeV3Base64(Secret(DemoJourneys.HubSpotSecretKey), "POST", url.ToString(), delivery.Body, timestamp));
-                break;
-            case DemoSigner.Meta:
-                request.Headers.Add(MetaSignature.HeaderName, MetaSignature.Compute(Secret(DemoJourneys.MetaSecretKey), delivery.Body));
-                break;
-            case DemoSigner.StandardWebhooks:
-                var seconds = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-                var secret = StandardWebhooksSignature.SplitSecrets(Secret(DemoJourneys.CustomSecretKey(delivery.CustomSource!)))[0];
-                request.Headers.Add(StandardWebhooksSignature.IdHeader, delivery.WebhookId);
-                request.Headers.Add(StandardWebhooksSignature.TimestampHeader, seconds);
-                request.Headers.Add(StandardWebhooksSignature.SignatureHeader, StandardWebhooksSignature.Sign(secret, delivery.WebhookId!, seconds, delivery.Body));
-                break;
-            case DemoSigner.FunctionKey:
-                break;
+            request.Headers.Add(name, value);
         }
 
         using var response = await client.SendAsync(request, cancellationToken);
@@ -183,6 +165,16 @@ public sealed partial class DemoSeeder(
         LogRejected(delivery.Route, (int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
         return false;
     }
+
+    /// <summary>The headers the delivery's sender would sign it with (none for routes behind the function key).</summary>
+    private KeyValuePair<string, string>[] SignatureHeaders(DemoDelivery delivery, Uri url, DateTimeOffset now) => delivery.Signer switch
+    {
+        DemoSigner.HubSpot => WebhookSigner.HubSpot(Secret(DemoJourneys.HubSpotSecretKey), url, delivery.Body, now),
+        DemoSigner.Meta => WebhookSigner.Meta(Secret(DemoJourneys.MetaSecretKey), delivery.Body),
+        DemoSigner.StandardWebhooks => WebhookSigner.StandardWebhooks(Secret(DemoJourneys.CustomSecretKey(delivery.CustomSource!)), delivery.WebhookId!, delivery.Body, now),
+        DemoSigner.FunctionKey => [],
+        _ => throw new ArgumentOutOfRangeException(nameof(delivery), delivery.Signer, "Unknown demo signer."),
+    };
 
     private async Task WaitForCustomerAsync(HttpClient client, string email, CancellationToken cancellationToken)
     {

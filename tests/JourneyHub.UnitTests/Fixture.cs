@@ -1,6 +1,6 @@
 namespace JourneyHub.UnitTests;
 
-/// <summary>Reads golden payloads copied into the test project (a clone has no ../shared).</summary>
+/// <summary>Reads golden payloads from tests/Fixtures/&lt;source&gt;/, linked into the test output as Fixtures/ (a clone has no ../shared).</summary>
 internal static class Fixture
 {
     public static string PathOf(string relative) => Path.Combine(AppContext.BaseDirectory, "Fixtures", relative);

@@ -6,6 +6,7 @@ using JourneyHub.Azure.HubSpot;
 using JourneyHub.Azure.Publishing;
 using JourneyHub.Azure.Pull;
 using JourneyHub.Azure.Storage;
+using JourneyHub.Azure.SurveyMonkey;
 using JourneyHub.Core.Admin;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
@@ -13,6 +14,7 @@ using JourneyHub.Core.Ports;
 using JourneyHub.Core.Processing;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.HubSpot;
+using JourneyHub.Core.Sources.SurveyMonkey;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -61,6 +63,14 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddRefitGeneratedClient<IHubSpotCrmApi>(HubSpotJsonContext.Default)
             .ConfigureHttpClient((sp, client) => client.BaseAddress = new Uri(sp.GetRequiredService<IOptionsMonitor<HubSpotOptions>>().CurrentValue.BaseUrl))
             .AddHttpMessageHandler<BearerTokenHandler<HubSpotOptions>>()
+            .AddJourneyHubResilience(configuration);
+
+        // SurveyMonkey callbacks carry ids only: the enricher fetches the answers.
+        services.AddKeyedSingleton<ITouchpointEnricher, SurveyMonkeyResponseEnricher>(SurveyMonkeyAdapter.SourceName);
+        services.AddTransient<BearerTokenHandler<SurveyMonkeyOptions>>(sp => new(() => sp.GetRequiredService<IOptionsMonitor<SurveyMonkeyOptions>>().CurrentValue.AccessToken));
+        services.AddRefitGeneratedClient<ISurveyMonkeyApi>(SurveyMonkeyJsonContext.Default)
+            .ConfigureHttpClient((sp, client) => client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<SurveyMonkeyOptions>>().CurrentValue.BaseUrl)
+            .AddHttpMessageHandler<BearerTokenHandler<SurveyMonkeyOptions>>()
             .AddJourneyHubResilience(configuration);
 
         AddPublisher(services, configuration);

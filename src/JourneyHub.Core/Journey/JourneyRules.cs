@@ -49,6 +49,12 @@ public static class JourneyRules
             [("trustpilot", "action:review.updated")] = JourneyStage.Retention,
             [("google", "action:review.posted")] = JourneyStage.Retention,
             [("google", "action:review.updated")] = JourneyStage.Retention,
+            // Survey tools: answers, late comments and opting out of surveys come after a purchase.
+            [("typeform", "action:survey.answered")] = JourneyStage.Retention,
+            [("surveymonkey", "action:survey.answered")] = JourneyStage.Retention,
+            [("delighted", "action:survey.answered")] = JourneyStage.Retention,
+            [("delighted", "action:survey.commented")] = JourneyStage.Retention,
+            [("delighted", "action:survey.unsubscribed")] = JourneyStage.Retention,
             // Shopify: an account, a cart, an order, and what happens after it.
             [("shopify", "action:customer.created")] = JourneyStage.Awareness,
             [("shopify", "action:checkout.started")] = JourneyStage.Consideration,

@@ -1,14 +1,19 @@
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Sources.Custom;
+using JourneyHub.Core.Sources.Delighted;
 using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.Core.Sources.Intercom;
 using JourneyHub.Core.Sources.Meta;
 using JourneyHub.Core.Sources.Salesforce;
 using JourneyHub.Core.Sources.Shopify;
+using JourneyHub.Core.Sources.SurveyMonkey;
+using JourneyHub.Core.Sources.Surveys;
 using JourneyHub.Core.Sources.Trustpilot;
+using JourneyHub.Core.Sources.Typeform;
 using JourneyHub.Core.Sources.Zendesk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Core.Sources;
 
@@ -29,6 +34,15 @@ public static class SourceRegistration
         services.AddOptions<ZendeskOptions>().BindConfiguration(ZendeskOptions.Section);
         services.AddOptions<IntercomOptions>().BindConfiguration(IntercomOptions.Section);
         services.AddOptions<CustomSourceOptions>().Configure<IConfiguration>(BindCustomSources);
+        services.AddOptions<TypeformOptions>().BindConfiguration(TypeformOptions.Section)
+            .Configure<IConfiguration>((o, c) => o.SurveyTypes = SurveyTypeRules.Bind(c.GetSection(TypeformOptions.Section + ":SurveyTypes")))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TypeformOptions>>(new SurveyTypesValidator<TypeformOptions>(o => o.SurveyTypes));
+        services.AddOptions<SurveyMonkeyOptions>().BindConfiguration(SurveyMonkeyOptions.Section)
+            .Configure<IConfiguration>((o, c) => o.SurveyTypes = SurveyTypeRules.Bind(c.GetSection(SurveyMonkeyOptions.Section + ":SurveyTypes")))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SurveyMonkeyOptions>>(new SurveyTypesValidator<SurveyMonkeyOptions>(o => o.SurveyTypes));
+        services.AddOptions<DelightedOptions>().BindConfiguration(DelightedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddKeyedSingleton<ISourceAdapter, HubSpotAdapter>(HubSpotAdapter.SourceName);
         services.AddKeyedSingleton<ISourceAdapter, SalesforceAdapter>(SalesforceAdapter.SourceName);
@@ -38,6 +52,9 @@ public static class SourceRegistration
         services.AddKeyedSingleton<ISourceAdapter, ShopifyAdapter>(ShopifyAdapter.SourceName);
         services.AddKeyedSingleton<ISourceAdapter, ZendeskAdapter>(ZendeskAdapter.SourceName);
         services.AddKeyedSingleton<ISourceAdapter, IntercomAdapter>(IntercomAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, TypeformAdapter>(TypeformAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, SurveyMonkeyAdapter>(SurveyMonkeyAdapter.SourceName);
+        services.AddKeyedSingleton<ISourceAdapter, DelightedAdapter>(DelightedAdapter.SourceName);
 
         services.AddKeyedSingleton<IWebhookVerifier, SalesforceWebhookVerifier>(SalesforceAdapter.SourceName);
         services.AddKeyedSingleton<IWebhookVerifier, MetaWebhookVerifier>(MetaAdapter.SourceName);
@@ -46,6 +63,9 @@ public static class SourceRegistration
         services.AddKeyedSingleton<IWebhookVerifier, ShopifyWebhookVerifier>(ShopifyAdapter.SourceName);
         services.AddKeyedSingleton<IWebhookVerifier, ZendeskWebhookVerifier>(ZendeskAdapter.SourceName);
         services.AddKeyedSingleton<IWebhookVerifier, IntercomWebhookVerifier>(IntercomAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, TypeformWebhookVerifier>(TypeformAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, SurveyMonkeyWebhookVerifier>(SurveyMonkeyAdapter.SourceName);
+        services.AddKeyedSingleton<IWebhookVerifier, DelightedWebhookVerifier>(DelightedAdapter.SourceName);
         return services;
     }
 

@@ -135,7 +135,7 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAs
 
         // A later event for the same person is dropped at ingestion.
         var body = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, DateTimeOffset.UtcNow.AddMinutes(-1)));
-        using (var later = await host.Client.SendAsync(Signing.HubSpot(new Uri(host.BaseAddress, "/api/webhooks/hubspot"), body, Secret)))
+        using (var later = await host.Client.SendAsync(SignedRequests.HubSpot(new Uri(host.BaseAddress, "/api/webhooks/hubspot"), body, Secret)))
         {
             Assert.Equal(HttpStatusCode.NoContent, later.StatusCode);
         }
@@ -154,7 +154,7 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAs
         var batch = Enumerable.Range(0, events)
             .Select(i => i == 0 ? HubSpotEvents.ContactCreated(contact, at) : HubSpotEvents.PropertyChange(contact, "lifecyclestage", i == 1 ? "customer" : "evangelist", at.AddMinutes(i)))
             .ToArray();
-        using var response = await host.Client.SendAsync(Signing.HubSpot(new Uri(host.BaseAddress, "/api/webhooks/hubspot"), HubSpotEvents.Batch(batch), Secret));
+        using var response = await host.Client.SendAsync(SignedRequests.HubSpot(new Uri(host.BaseAddress, "/api/webhooks/hubspot"), HubSpotEvents.Batch(batch), Secret));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
         var customer = await LocalHostProcess.EventuallyAsync(

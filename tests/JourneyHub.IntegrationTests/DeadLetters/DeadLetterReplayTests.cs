@@ -121,7 +121,7 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
 
         // Signed, so archived, but not JSON: the processor dead-letters it.
         var broken = Encoding.UTF8.GetBytes("[{\"eventId\": 1, \"objectId\": " + contact.ToString(CultureInfo.InvariantCulture));
-        using (var response = await host.Client.SendAsync(Signing.HubSpot(new Uri(host.BaseAddress, "/api/webhooks/hubspot"), broken, HubSpotSecret)))
+        using (var response = await host.Client.SendAsync(SignedRequests.HubSpot(new Uri(host.BaseAddress, "/api/webhooks/hubspot"), broken, HubSpotSecret)))
         {
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }

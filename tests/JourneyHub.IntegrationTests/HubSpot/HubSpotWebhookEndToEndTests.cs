@@ -32,7 +32,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
         var contact = HubSpotEvents.NewId();
         var body = Encoding.UTF8.GetBytes(Fixture.Text("hubspot/hubspot-webhook-batch.json").Replace("81273645012", contact.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
-        using var response = await host.Client.SendAsync(Signing.HubSpot(WebhookUrl, body, Secret));
+        using var response = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
         var timeline = await TimelineWhenAsync($"hubspot:{contact}", t => t.GetProperty("items").GetArrayLength() >= 5);
@@ -55,7 +55,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
     public async Task The_senders_correlation_id_follows_the_delivery_onto_the_stored_touchpoint()
     {
         var contact = HubSpotEvents.NewId();
-        using var request = Signing.HubSpot(WebhookUrl, HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, DateTimeOffset.UtcNow)), Secret);
+        using var request = SignedRequests.HubSpot(WebhookUrl, HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, DateTimeOffset.UtcNow)), Secret);
         request.Headers.Add("X-Correlation-Id", "trace0123456789");
         using var response = await host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
@@ -72,7 +72,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
 
         for (var i = 0; i < 2; i++)
         {
-            using var response = await host.Client.SendAsync(Signing.HubSpot(WebhookUrl, body, Secret));
+            using var response = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret));
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
 
@@ -98,7 +98,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
         var shuffled = events.OrderBy(_ => Random.Shared.Next()).ToList();
         foreach (var chunk in shuffled.Chunk(100))
         {
-            using var response = await host.Client.SendAsync(Signing.HubSpot(WebhookUrl, HubSpotEvents.Batch(chunk), Secret));
+            using var response = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, HubSpotEvents.Batch(chunk), Secret));
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
 
@@ -134,7 +134,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
             HubSpotEvents.ContactCreated(contact, start),
             HubSpotEvents.PropertyChange(contact, "lifecyclestage", "marketingqualifiedlead", start.AddDays(1)),
             HubSpotEvents.PropertyChange(contact, "lifecyclestage", "customer", start.AddDays(2)));
-        using (var response = await host.Client.SendAsync(Signing.HubSpot(WebhookUrl, body, Secret)))
+        using (var response = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret)))
         {
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
@@ -164,7 +164,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
     public async Task A_signed_payload_that_cannot_be_understood_is_acknowledged_and_dead_lettered(string payload)
     {
         var body = Encoding.UTF8.GetBytes(payload);
-        using var response = await host.Client.SendAsync(Signing.HubSpot(WebhookUrl, body, Secret));
+        using var response = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
         var deadLetters = azurite.Table(StorageNames.DeadLettersTable);
@@ -194,7 +194,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
     {
         var before = await CountBlobsAsync();
         var body = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), DateTimeOffset.UtcNow));
-        using var request = Signing.HubSpot(WebhookUrl, body, "not-the-secret");
+        using var request = SignedRequests.HubSpot(WebhookUrl, body, "not-the-secret");
         using var response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -214,7 +214,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
         Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
         Assert.Equal("Missing signature", (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
 
-        using var stale = await host.Client.SendAsync(Signing.HubSpot(WebhookUrl, body, Secret, DateTimeOffset.UtcNow.AddMinutes(-6)));
+        using var stale = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret, DateTimeOffset.UtcNow.AddMinutes(-6)));
         Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
     }
 
@@ -223,12 +223,12 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
     {
         var huge = new byte[(1024 * 1024) + 1];
         Array.Fill(huge, (byte)' ');
-        using var tooLarge = await host.Client.SendAsync(Signing.HubSpot(WebhookUrl, huge, Secret));
+        using var tooLarge = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, huge, Secret));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Equal("application/problem+json", tooLarge.Content.Headers.ContentType?.MediaType);
 
         var body = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), DateTimeOffset.UtcNow));
-        using var request = Signing.HubSpot(WebhookUrl, body, Secret);
+        using var request = SignedRequests.HubSpot(WebhookUrl, body, Secret);
         request.Content!.Headers.ContentType = new("text/plain");
         using var wrongType = await host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
@@ -257,7 +257,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
     {
         var contact = HubSpotEvents.NewId();
         var body = HubSpotEvents.Batch(HubSpotEvents.PropertyChange(contact, "email", "  Jane.Doe+" + contact + "@Example.COM ", DateTimeOffset.UtcNow));
-        using (var response = await host.Client.SendAsync(Signing.HubSpot(WebhookUrl, body, Secret)))
+        using (var response = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret)))
         {
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }

@@ -73,7 +73,7 @@ public sealed class SettingsCoverageTests
     public void Every_source_options_class_is_found()
     {
         var settings = SourceSettings().ToList();
-        foreach (var source in new[] { "HubSpot", "Salesforce", "Meta", "Trustpilot", "Shopify", "Zendesk", "Intercom" })
+        foreach (var source in new[] { "HubSpot", "Salesforce", "Meta", "Trustpilot", "Shopify", "Zendesk", "Intercom", "Typeform", "SurveyMonkey", "Delighted" })
         {
             Assert.Contains(settings, s => s.StartsWith($"Sources__{source}__", StringComparison.Ordinal));
         }

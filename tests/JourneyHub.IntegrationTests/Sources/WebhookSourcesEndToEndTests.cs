@@ -32,8 +32,8 @@ public sealed class WebhookSourcesEndToEndTests(AzuriteFixture azurite) : IAsync
     [Fact]
     public async Task Salesforce_outbound_message_is_acknowledged_in_soap_and_lands_on_the_contacts_timelines()
     {
-        var body = Fixture.Bytes("sources/salesforce-outbound-message.xml");
-        using var response = await host.Client.SendAsync(SourceSigning.Plain(Url($"/api/webhooks/salesforce?code={FunctionKey}"), body, "text/xml"));
+        var body = Fixture.Bytes("salesforce/salesforce-outbound-message.xml");
+        using var response = await host.Client.SendAsync(SignedRequests.Plain(Url($"/api/webhooks/salesforce?code={FunctionKey}"), body, "text/xml"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/xml", response.Content.Headers.ContentType?.MediaType);
@@ -51,11 +51,11 @@ public sealed class WebhookSourcesEndToEndTests(AzuriteFixture azurite) : IAsync
     [Fact]
     public async Task Salesforce_from_another_organization_or_without_the_function_key_is_refused()
     {
-        var body = Encoding.UTF8.GetBytes(Fixture.Text("sources/salesforce-outbound-message.xml").Replace(OrganizationId, "00D000000000001AAA", StringComparison.Ordinal));
-        using var wrongOrg = await host.Client.SendAsync(SourceSigning.Plain(Url($"/api/webhooks/salesforce?code={FunctionKey}"), body, "text/xml"));
+        var body = Encoding.UTF8.GetBytes(Fixture.Text("salesforce/salesforce-outbound-message.xml").Replace(OrganizationId, "00D000000000001AAA", StringComparison.Ordinal));
+        using var wrongOrg = await host.Client.SendAsync(SignedRequests.Plain(Url($"/api/webhooks/salesforce?code={FunctionKey}"), body, "text/xml"));
         Assert.Equal(HttpStatusCode.Unauthorized, wrongOrg.StatusCode);
 
-        using var noKey = await host.Client.SendAsync(SourceSigning.Plain(Url("/api/webhooks/salesforce"), Fixture.Bytes("sources/salesforce-outbound-message.xml"), "text/xml"));
+        using var noKey = await host.Client.SendAsync(SignedRequests.Plain(Url("/api/webhooks/salesforce"), Fixture.Bytes("salesforce/salesforce-outbound-message.xml"), "text/xml"));
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
     }
 
@@ -74,8 +74,8 @@ public sealed class WebhookSourcesEndToEndTests(AzuriteFixture azurite) : IAsync
     [Fact]
     public async Task Meta_messenger_message_signed_over_raw_bytes_lands_on_the_senders_timeline()
     {
-        var body = Fixture.Bytes("sources/meta-page-messenger-message.json");
-        using var response = await host.Client.SendAsync(SourceSigning.Meta(Url("/api/webhooks/meta"), body, MetaSecret));
+        var body = Fixture.Bytes("meta/meta-page-messenger-message.json");
+        using var response = await host.Client.SendAsync(SignedRequests.Meta(Url("/api/webhooks/meta"), body, MetaSecret));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         var item = (await TimelineAsync("meta:7012345678901234", 1)).GetProperty("items")[0];
@@ -86,8 +86,8 @@ public sealed class WebhookSourcesEndToEndTests(AzuriteFixture azurite) : IAsync
     [Fact]
     public async Task Instagram_comment_lands_as_an_indirect_social_touchpoint()
     {
-        var body = Fixture.Bytes("sources/meta-instagram-comment.json");
-        using var response = await host.Client.SendAsync(SourceSigning.Meta(Url("/api/webhooks/meta"), body, MetaSecret));
+        var body = Fixture.Bytes("meta/meta-instagram-comment.json");
+        using var response = await host.Client.SendAsync(SignedRequests.Meta(Url("/api/webhooks/meta"), body, MetaSecret));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         using var document = JsonDocument.Parse(body);
@@ -101,8 +101,8 @@ public sealed class WebhookSourcesEndToEndTests(AzuriteFixture azurite) : IAsync
     [Fact]
     public async Task Meta_with_a_wrong_signature_gets_401()
     {
-        var body = Fixture.Bytes("sources/meta-page-messenger-message.json");
-        using var response = await host.Client.SendAsync(SourceSigning.Meta(Url("/api/webhooks/meta"), body, MetaSecret, "sha256=" + new string('0', 64)));
+        var body = Fixture.Bytes("meta/meta-page-messenger-message.json");
+        using var response = await host.Client.SendAsync(SignedRequests.Meta(Url("/api/webhooks/meta"), body, MetaSecret, "sha256=" + new string('0', 64)));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
@@ -110,8 +110,8 @@ public sealed class WebhookSourcesEndToEndTests(AzuriteFixture azurite) : IAsync
     [Fact]
     public async Task Trustpilot_review_carries_rating_and_exact_sentiment()
     {
-        var body = Fixture.Bytes("sources/trustpilot-webhook-service-review-created.json");
-        using var response = await host.Client.SendAsync(SourceSigning.Plain(Url($"/api/webhooks/trustpilot?code={FunctionKey}"), body, "application/json"));
+        var body = Fixture.Bytes("trustpilot/trustpilot-webhook-service-review-created.json");
+        using var response = await host.Client.SendAsync(SignedRequests.Plain(Url($"/api/webhooks/trustpilot?code={FunctionKey}"), body, "application/json"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         var item = (await TimelineAsync("trustpilot:5c1d2e3f4a5b6c7d8e9f0a1b", 1)).GetProperty("items")[0];
@@ -125,17 +125,17 @@ public sealed class WebhookSourcesEndToEndTests(AzuriteFixture azurite) : IAsync
     public async Task A_custom_source_purchase_and_survey_join_one_customer_by_email()
     {
         var email = $"shopper-{Guid.NewGuid():N}@example.com";
-        var purchase = Encoding.UTF8.GetBytes(Fixture.Text("sources/standard-webhooks-custom-source.json").Replace("maria.lindqvist@example.com", email, StringComparison.Ordinal).Replace("+46701234567", "+4670" + Random.Shared.Next(1000000, 9999999), StringComparison.Ordinal));
+        var purchase = Encoding.UTF8.GetBytes(Fixture.Text("custom/standard-webhooks-custom-source.json").Replace("maria.lindqvist@example.com", email, StringComparison.Ordinal).Replace("+46701234567", "+4670" + Random.Shared.Next(1000000, 9999999), StringComparison.Ordinal));
         var survey = Encoding.UTF8.GetBytes(
             """{"type":"touchpoint.created","timestamp":"2025-03-20T10:00:00Z","data":{"sourceSystem":"contoso-pos","externalId":"nps-1","channel":"survey","occurredAt":"2025-03-20T10:00:00Z","action":"survey.answered","person":{"email":"EMAIL"},"survey":{"type":"nps","score":9,"comment":"Great staff"}}}"""
                 .Replace("EMAIL", email, StringComparison.Ordinal));
 
-        using (var first = await host.Client.SendAsync(SourceSigning.StandardWebhooks(Url("/api/webhooks/custom/contoso-pos"), purchase, CustomSecret, "msg_" + Guid.NewGuid().ToString("N"))))
+        using (var first = await host.Client.SendAsync(SignedRequests.StandardWebhooks(Url("/api/webhooks/custom/contoso-pos"), purchase, CustomSecret, "msg_" + Guid.NewGuid().ToString("N"))))
         {
             Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
         }
 
-        using (var second = await host.Client.SendAsync(SourceSigning.StandardWebhooks(Url("/api/webhooks/custom/contoso-pos"), survey, CustomSecret, "msg_" + Guid.NewGuid().ToString("N"))))
+        using (var second = await host.Client.SendAsync(SignedRequests.StandardWebhooks(Url("/api/webhooks/custom/contoso-pos"), survey, CustomSecret, "msg_" + Guid.NewGuid().ToString("N"))))
         {
             Assert.Equal(HttpStatusCode.NoContent, second.StatusCode);
         }
@@ -157,14 +157,14 @@ public sealed class WebhookSourcesEndToEndTests(AzuriteFixture azurite) : IAsync
     [Fact]
     public async Task A_custom_source_with_an_unknown_name_or_a_bad_signature_is_refused()
     {
-        var body = Fixture.Bytes("sources/standard-webhooks-custom-source.json");
-        using var unknown = await host.Client.SendAsync(SourceSigning.StandardWebhooks(Url("/api/webhooks/custom/nobody"), body, CustomSecret, "msg_1"));
+        var body = Fixture.Bytes("custom/standard-webhooks-custom-source.json");
+        using var unknown = await host.Client.SendAsync(SignedRequests.StandardWebhooks(Url("/api/webhooks/custom/nobody"), body, CustomSecret, "msg_1"));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
-        using var stale = await host.Client.SendAsync(SourceSigning.StandardWebhooks(Url("/api/webhooks/custom/contoso-pos"), body, CustomSecret, "msg_2", DateTimeOffset.UtcNow.AddMinutes(-10)));
+        using var stale = await host.Client.SendAsync(SignedRequests.StandardWebhooks(Url("/api/webhooks/custom/contoso-pos"), body, CustomSecret, "msg_2", DateTimeOffset.UtcNow.AddMinutes(-10)));
         Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
 
-        using var wrongKey = await host.Client.SendAsync(SourceSigning.StandardWebhooks(Url("/api/webhooks/custom/contoso-pos"), body, "whsec_ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=", "msg_3"));
+        using var wrongKey = await host.Client.SendAsync(SignedRequests.StandardWebhooks(Url("/api/webhooks/custom/contoso-pos"), body, "whsec_ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=", "msg_3"));
         Assert.Equal(HttpStatusCode.Unauthorized, wrongKey.StatusCode);
     }
 

@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using JourneyHub.Core.Signatures;
 using JourneyHub.IntegrationTests.Infrastructure;
 
 namespace JourneyHub.UiTests.Infrastructure;
@@ -16,24 +14,15 @@ public sealed class UiSeeding(UiHostFixture fixture)
     /// <summary>A Standard Webhooks delivery to /api/webhooks/custom/{source}, as any custom system sends it.</summary>
     public async Task CustomAsync(string source, JsonObject data)
     {
-        var id = "msg_" + Guid.NewGuid().ToString("N");
-        var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["type"] = "touchpoint.created", ["timestamp"] = DateTimeOffset.UtcNow.ToString("O"), ["data"] = data });
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.Host.BaseAddress, $"/api/webhooks/custom/{source}"))
-        {
-            Content = new ByteArrayContent(body),
-        };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.Add(StandardWebhooksSignature.IdHeader, id);
-        request.Headers.Add(StandardWebhooksSignature.TimestampHeader, timestamp);
-        request.Headers.Add(StandardWebhooksSignature.SignatureHeader, StandardWebhooksSignature.Sign(UiHostFixture.CustomSecret, id, timestamp, body));
+        var body = StandardWebhooksEvents.TouchpointCreated(data);
+        using var request = SignedRequests.StandardWebhooks(new Uri(fixture.Host.BaseAddress, $"/api/webhooks/custom/{source}"), body, UiHostFixture.CustomSecret, StandardWebhooksEvents.NewWebhookId());
         using var response = await Client.SendAsync(request);
         Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"custom/{source} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     public async Task HubSpotAsync(params Dictionary<string, object?>[] events)
     {
-        using var request = Signing.HubSpot(new Uri(fixture.Host.BaseAddress, "/api/webhooks/hubspot"), HubSpotEvents.Batch(events), UiHostFixture.HubSpotSecret);
+        using var request = SignedRequests.HubSpot(new Uri(fixture.Host.BaseAddress, "/api/webhooks/hubspot"), HubSpotEvents.Batch(events), UiHostFixture.HubSpotSecret);
         using var response = await Client.SendAsync(request);
         Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"hubspot answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }

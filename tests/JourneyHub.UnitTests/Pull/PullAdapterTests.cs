@@ -16,7 +16,7 @@ public sealed class PullAdapterTests
     [Fact]
     public void A_pulled_Trustpilot_review_is_the_same_touchpoint_as_its_webhook_delivery()
     {
-        var pulled = new TrustpilotPullAdapter(TrustpilotWebhook).Normalize(SourceTestKit.RawFixture(PullSources.TrustpilotAdapter, "pull/trustpilot-private-reviews-response.json"));
+        var pulled = new TrustpilotPullAdapter(TrustpilotWebhook).Normalize(SourceTestKit.RawFixture(PullSources.TrustpilotAdapter, "trustpilot/trustpilot-private-reviews-response.json"));
         var delivered = TrustpilotWebhook.Normalize(SourceTestKit.RawFixture("trustpilot", "trustpilot/trustpilot-webhook-service-review-created.json"));
 
         var fromPull = Assert.Single(pulled.Touchpoints);
@@ -37,7 +37,7 @@ public sealed class PullAdapterTests
             .Replace("TIME", createdAt.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var metaWebhook = new MetaAdapter();
         var properties = new Dictionary<string, string> { ["pageId"] = "104328857712345", ["postId"] = "104328857712345_987650001234567" };
-        var page = Fixture.Text("pull/meta-graph-comments-page.json").Replace(
+        var page = Fixture.Text("meta/meta-graph-comments-page.json").Replace(
             "\"data\": [",
             "\"data\": [{\"id\":\"987650001234567_999\",\"message\":\"Thanks!\",\"from\":{\"id\":\"104328857712345\",\"name\":\"Contoso Café\"},\"created_time\":\"2025-03-14T15:00:00+0000\"},",
             StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public sealed class PullAdapterTests
     [Fact]
     public void Salesforce_query_records_become_one_creation_fact_per_record_with_offsets_parsed()
     {
-        var result = new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.SalesforceAdapter, "pull/salesforce-query-contacts-page1.json"));
+        var result = new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.SalesforceAdapter, "salesforce/salesforce-query-contacts-page1.json"));
 
         Assert.Equal(2, result.Touchpoints.Count);
         var maria = result.Touchpoints[0];
@@ -66,7 +66,7 @@ public sealed class PullAdapterTests
         Assert.Equal("salesforce:0035g00000XyZ12AAB email:maria.lindqvist@example.com", SourceTestKit.Ids(maria));
 
         // Pulled again (another page, another run): the same ids.
-        var again = new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.SalesforceAdapter, "pull/salesforce-query-contacts-page1.json"));
+        var again = new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.SalesforceAdapter, "salesforce/salesforce-query-contacts-page1.json"));
         Assert.Equal(result.Touchpoints.Select(t => t.TouchpointId), again.Touchpoints.Select(t => t.TouchpointId));
     }
 
@@ -90,7 +90,7 @@ public sealed class PullAdapterTests
     [Fact]
     public void An_edited_Google_review_adds_an_update_fact_and_the_star_enum_is_the_rating()
     {
-        var result = new GoogleReviewsAdapter().Normalize(SourceTestKit.RawFixture(PullSources.GoogleAdapter, "pull/google-reviews-page2.json"));
+        var result = new GoogleReviewsAdapter().Normalize(SourceTestKit.RawFixture(PullSources.GoogleAdapter, "google/google-reviews-page2.json"));
 
         Assert.Equal(new[] { "AbFvOqkW4s8Hn6Pc", "AbFvOqkW4s8Hn6Pc:updated:1741770000000" }, result.Touchpoints.Select(t => t.SourceEventId).ToArray());
         Assert.All(result.Touchpoints, t => Assert.Equal(new Core.Schema.Rating(5, 5), t.Rating));

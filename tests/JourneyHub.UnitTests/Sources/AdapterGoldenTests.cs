@@ -6,11 +6,15 @@ using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Pull;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources.Custom;
+using JourneyHub.Core.Sources.Delighted;
 using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.Core.Sources.Meta;
 using JourneyHub.Core.Sources.Pull;
 using JourneyHub.Core.Sources.Salesforce;
+using JourneyHub.Core.Sources.Surveys;
+using JourneyHub.Core.Sources.SurveyMonkey;
 using JourneyHub.Core.Sources.Trustpilot;
+using JourneyHub.Core.Sources.Typeform;
 
 namespace JourneyHub.UnitTests.Sources;
 
@@ -60,13 +64,18 @@ public sealed class AdapterGoldenTests
         ["custom-no-time"] = () => new CustomSourceAdapter().Normalize(SourceTestKit.Raw("custom:kiosk", """{"type":"touchpoint.created","data":{"externalId":"k-1","channel":"in_store","person":{"email":"A@Example.com","externalIds":{"shopify":"77","loyalty":"L-9"}},"attributes":{"amount":129.5,"paid":true,"basket":["a","b"]}}}"""u8.ToArray())),
         ["custom-rating"] = () => new CustomSourceAdapter().Normalize(SourceTestKit.Raw("custom:shop", """{"type":"touchpoint.created","timestamp":"2025-03-14T14:22:00Z","data":{"externalId":"r-1","rating":{"value":2},"person":{"externalIds":["p-1","p-2"]}}}"""u8.ToArray(), WebhookId("msg_r"))),
         ["custom-invalid"] = () => new CustomSourceAdapter().Normalize(SourceTestKit.Raw("custom:shop", """{"type":"touchpoint.created","data":{"externalId":"x","channel":"fax","person":{"email":"a@example.com"}}}"""u8.ToArray())),
+        ["typeform-form-response"] = () => new TypeformAdapter(SourceTestKit.Monitor(new TypeformOptions { SurveyTypes = new SurveyTypeRules().Add("lT4Z3j", "Ce5kT2wYh9Ua", "ces") })).Normalize(SourceTestKit.RawFixture("typeform", "typeform/typeform-form-response.json")),
+        ["surveymonkey-response-completed"] = () => new SurveyMonkeyAdapter().Normalize(SourceTestKit.RawFixture("surveymonkey", "surveymonkey/surveymonkey-response-completed.json")),
+        ["delighted-survey-response-updated"] = () => new DelightedAdapter(SourceTestKit.Monitor(new DelightedOptions())).Normalize(SourceTestKit.RawFixture("delighted", "delighted/delighted-survey-response-updated.json")),
+        ["delighted-survey-response-created-ces"] = () => new DelightedAdapter(SourceTestKit.Monitor(new DelightedOptions())).Normalize(SourceTestKit.RawFixture("delighted", "delighted/delighted-survey-response-created-ces.json")),
+        ["delighted-unsubscribe-created"] = () => new DelightedAdapter(SourceTestKit.Monitor(new DelightedOptions())).Normalize(SourceTestKit.RawFixture("delighted", "delighted/delighted-unsubscribe-created.json")),
         ["hubspot-pull-contacts"] = () => new HubSpotPullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.HubSpotAdapter, "hubspot/hubspot-crm-contacts-search-response.json", ObjectType("contacts"))),
         ["hubspot-pull-engagements"] = () => PullEngagements(),
-        ["salesforce-pull-contacts"] = () => new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.SalesforceAdapter, "pull/salesforce-query-contacts-page1.json")),
+        ["salesforce-pull-contacts"] = () => new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.SalesforceAdapter, "salesforce/salesforce-query-contacts-page1.json")),
         ["salesforce-pull-branches"] = () => new SalesforcePullAdapter().Normalize(SourceTestKit.Raw(PullSources.SalesforceAdapter, Encoding.UTF8.GetBytes(SalesforcePullBranches))),
-        ["google-reviews"] = () => new GoogleReviewsAdapter().Normalize(SourceTestKit.RawFixture(PullSources.GoogleAdapter, "pull/google-reviews-page2.json", new Dictionary<string, string> { [GoogleReviewsAdapter.LocationProperty] = "locations/1" })),
-        ["trustpilot-pull"] = () => new TrustpilotPullAdapter(Trustpilot).Normalize(SourceTestKit.RawFixture(PullSources.TrustpilotAdapter, "pull/trustpilot-private-reviews-response.json")),
-        ["meta-pull"] = () => new MetaPullAdapter(Meta).Normalize(SourceTestKit.RawFixture(PullSources.MetaAdapter, "pull/meta-graph-comments-page.json", new Dictionary<string, string> { ["pageId"] = "104328857712345", ["postId"] = "104328857712345_987650001234567" })),
+        ["google-reviews"] = () => new GoogleReviewsAdapter().Normalize(SourceTestKit.RawFixture(PullSources.GoogleAdapter, "google/google-reviews-page2.json", new Dictionary<string, string> { [GoogleReviewsAdapter.LocationProperty] = "locations/1" })),
+        ["trustpilot-pull"] = () => new TrustpilotPullAdapter(Trustpilot).Normalize(SourceTestKit.RawFixture(PullSources.TrustpilotAdapter, "trustpilot/trustpilot-private-reviews-response.json")),
+        ["meta-pull"] = () => new MetaPullAdapter(Meta).Normalize(SourceTestKit.RawFixture(PullSources.MetaAdapter, "meta/meta-graph-comments-page.json", new Dictionary<string, string> { ["pageId"] = "104328857712345", ["postId"] = "104328857712345_987650001234567" })),
     };
 
     [Theory]

@@ -28,6 +28,9 @@ public sealed class SourceRegistrationTests
     [InlineData("meta")]
     [InlineData("trustpilot")]
     [InlineData("custom")]
+    [InlineData("typeform")]
+    [InlineData("surveymonkey")]
+    [InlineData("delighted")]
     public void Each_source_has_a_keyed_adapter_under_its_name(string key)
     {
         using var provider = Build([]);
@@ -39,6 +42,9 @@ public sealed class SourceRegistrationTests
     [InlineData("meta")]
     [InlineData("trustpilot")]
     [InlineData("custom")]
+    [InlineData("typeform")]
+    [InlineData("surveymonkey")]
+    [InlineData("delighted")]
     public void Each_source_has_a_keyed_verifier_under_its_name(string key)
     {
         using var provider = Build([]);

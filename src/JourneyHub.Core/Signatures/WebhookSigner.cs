@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace JourneyHub.Core.Signatures;
+
+/// <summary>
+/// The headers each sender adds to sign one delivery: the inverse of the verifiers next to this class, in one place so
+/// that the local host's demo, the load harness and the tests all sign exactly as HubSpot, Meta and Standard Webhooks
+/// senders do (timestamp units and header names included). Salesforce and Trustpilot sign nothing: their routes are
+/// authenticated by the function key.
+/// </summary>
+public static class WebhookSigner
+{
+    public const string HubSpotSignatureHeader = "X-HubSpot-Signature-v3";
+    public const string HubSpotTimestampHeader = "X-HubSpot-Request-Timestamp";
+
+    /// <summary>HubSpot v3: milliseconds timestamp, signature over POST + the exact URL called + raw body + timestamp.</summary>
+    public static KeyValuePair<string, string>[] HubSpot(string clientSecret, Uri url, ReadOnlySpan<byte> body, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var timestamp = at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        return
+        [
+            new(HubSpotTimestampHeader, timestamp),
+            new(HubSpotSignatureHeader, HubSpotSignature.ComputeV3Base64(clientSecret, "POST", url.ToString(), body, timestamp)),
+        ];
+    }
+
+    /// <summary>Meta Graph webhooks: <c>X-Hub-Signature-256: sha256=&lt;hex&gt;</c> over the raw body.</summary>
+    public static KeyValuePair<string, string>[] Meta(string appSecret, ReadOnlySpan<byte> body) =>
+        [new(MetaSignature.HeaderName, MetaSignature.Compute(appSecret, body))];
+
+    /// <summary>
+    /// Standard Webhooks v1: id, seconds timestamp and <c>v1,&lt;base64&gt;</c>. A setting holding several secrets
+    /// (rotation) signs with the first, as a sender that has rotated would.
+    /// </summary>
+    public static KeyValuePair<string, string>[] StandardWebhooks(string secret, string webhookId, ReadOnlySpan<byte> body, DateTimeOffset at)
+    {
+        var timestamp = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var signingSecret = StandardWebhooksSignature.SplitSecrets(secret) is [var first, ..] ? first : secret;
+        return
+        [
+            new(StandardWebhooksSignature.IdHeader, webhookId),
+            new(StandardWebhooksSignature.TimestampHeader, timestamp),
+            new(StandardWebhooksSignature.SignatureHeader, StandardWebhooksSignature.Sign(signingSecret, webhookId, timestamp, body)),
+        ];
+    }
+}

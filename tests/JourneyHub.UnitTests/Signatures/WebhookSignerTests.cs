@@ -1,0 +1,106 @@
+using System.Globalization;
+using JourneyHub.Core.Signatures;
+using JourneyHub.UnitTests.Sources;
+using static JourneyHub.UnitTests.Sources.SourceTestKit;
+
+namespace JourneyHub.UnitTests.Signatures;
+
+/// <summary>
+/// The one signer the demo, the load harness and the tests use reproduces the recorded deliveries of each sender
+/// header for header, and the shared test requests carry exactly those headers.
+/// </summary>
+public sealed class WebhookSignerTests
+{
+    [Fact]
+    public void HubSpot_headers_are_the_recorded_deliverys_v3_headers()
+    {
+        var recorded = Headers("hubspot/hubspot-webhook-batch.headers.json");
+        var body = Fixture.Bytes("hubspot/hubspot-webhook-batch.json");
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(recorded.Headers["X-HubSpot-Request-Timestamp"], CultureInfo.InvariantCulture));
+
+        var headers = WebhookSigner.HubSpot(recorded.Strings["testClientSecret"], new Uri(recorded.Strings["url"]), body, at);
+
+        Assert.Equal(
+            [Recorded(recorded, "X-HubSpot-Request-Timestamp"), Recorded(recorded, "X-HubSpot-Signature-v3")],
+            headers);
+    }
+
+    [Theory]
+    [InlineData("meta/meta-page-messenger-message")]
+    [InlineData("meta/meta-instagram-comment")]
+    public void Meta_header_is_the_recorded_deliverys_header(string fixture)
+    {
+        var recorded = Headers(fixture + ".headers.json");
+
+        var headers = WebhookSigner.Meta(recorded.Strings["testAppSecret"], Fixture.Bytes(fixture + ".json"));
+
+        Assert.Equal([Recorded(recorded, "X-Hub-Signature-256")], headers);
+    }
+
+    [Fact]
+    public void Standard_Webhooks_headers_are_the_recorded_deliverys_headers_signed_with_the_first_secret_of_a_rotation()
+    {
+        var recorded = Headers("custom/standard-webhooks-custom-source.headers.json");
+        var body = Fixture.Bytes("custom/standard-webhooks-custom-source.json");
+        var at = DateTimeOffset.FromUnixTimeSeconds(long.Parse(recorded.Headers["webhook-timestamp"], CultureInfo.InvariantCulture));
+        var rotation = recorded.Strings["testSecret"] + " " + recorded.Strings["testPreviousSecret"];
+
+        var headers = WebhookSigner.StandardWebhooks(rotation, recorded.Headers["webhook-id"], body, at);
+
+        Assert.Equal(
+            [
+                Recorded(recorded, "webhook-id"),
+                Recorded(recorded, "webhook-timestamp"),
+                new("webhook-signature", recorded.Headers["webhook-signature"].Split(' ')[0]),
+            ],
+            headers);
+    }
+
+    [Fact]
+    public void Signed_HubSpot_request_carries_the_signature_of_its_own_url_and_body()
+    {
+        var recorded = Headers("hubspot/hubspot-webhook-batch.headers.json");
+        var body = Fixture.Bytes("hubspot/hubspot-webhook-batch.json");
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(recorded.Headers["X-HubSpot-Request-Timestamp"], CultureInfo.InvariantCulture));
+
+        using var request = SignedRequests.HubSpot(new Uri(recorded.Strings["url"]), body, recorded.Strings["testClientSecret"], at);
+
+        Assert.Equal(HttpMethod.Post, request.Method);
+        Assert.Equal("application/json", request.Content!.Headers.ContentType!.ToString());
+        Assert.Equal(recorded.Headers["X-HubSpot-Signature-v3"], Assert.Single(request.Headers.GetValues("X-HubSpot-Signature-v3")));
+        Assert.Equal(recorded.Headers["X-HubSpot-Request-Timestamp"], Assert.Single(request.Headers.GetValues("X-HubSpot-Request-Timestamp")));
+    }
+
+    [Fact]
+    public void Signed_Standard_Webhooks_request_verifies_now_and_is_stale_after_the_tolerance()
+    {
+        const string Secret = "whsec_BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY=";
+        var at = new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+        var body = Fixture.Bytes("custom/standard-webhooks-custom-source.json");
+
+        using var request = SignedRequests.StandardWebhooks(new Uri("http://127.0.0.1/api/webhooks/custom/contoso-pos"), body, Secret, "msg_1", at);
+        SignatureCheck CheckAt(DateTimeOffset now) => StandardWebhooksSignature.Verify(
+            [Secret],
+            Single(request, StandardWebhooksSignature.IdHeader),
+            Single(request, StandardWebhooksSignature.TimestampHeader),
+            Single(request, StandardWebhooksSignature.SignatureHeader),
+            body,
+            now);
+
+        Assert.Equal(SignatureCheck.Valid, CheckAt(at.AddSeconds(1)));
+        Assert.Equal(SignatureCheck.Stale, CheckAt(at + StandardWebhooksSignature.Tolerance + TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public void Plain_xml_request_is_declared_utf8_and_carries_no_signature()
+    {
+        using var request = SignedRequests.Plain(new Uri("http://127.0.0.1/api/webhooks/salesforce?code=k"), Fixture.Bytes("salesforce/salesforce-outbound-message.xml"), "text/xml");
+
+        Assert.Equal("text/xml; charset=utf-8", request.Content!.Headers.ContentType!.ToString());
+        Assert.Empty(request.Headers);
+    }
+
+    private static KeyValuePair<string, string> Recorded(HeadersFixture recorded, string name) => new(name, recorded.Headers[name]);
+
+    private static string Single(HttpRequestMessage request, string name) => Assert.Single(request.Headers.GetValues(name));
+}
