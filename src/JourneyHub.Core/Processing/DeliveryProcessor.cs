@@ -25,6 +25,8 @@ public sealed partial class DeliveryProcessor(
     IDeadLetterStore deadLetters,
     ITouchpointPublisher publisher,
     Journey.IJourneyAnalytics analytics,
+    Journey.Segments.ISegmentAggregates segments,
+    Journey.PersonaRules personas,
     TimeProvider clock,
     ILogger<DeliveryProcessor> logger)
 {
@@ -113,6 +115,12 @@ public sealed partial class DeliveryProcessor(
 
     /// <summary>Enrich: what the source's API adds; on the last attempt a failing API no longer holds the events back.</summary>
     private async Task<IReadOnlyList<Touchpoint>> EnrichAsync(IngestionMessage message, IReadOnlyList<Touchpoint> touchpoints, bool isLastAttempt, CancellationToken cancellationToken)
+    {
+        // The persona rules read what the payload and the source's API say (e.g. hs_persona), so they run on the result.
+        return [.. (await EnrichFromSourceAsync(message, touchpoints, isLastAttempt, cancellationToken)).Select(personas.Stamp)];
+    }
+
+    private async Task<IReadOnlyList<Touchpoint>> EnrichFromSourceAsync(IngestionMessage message, IReadOnlyList<Touchpoint> touchpoints, bool isLastAttempt, CancellationToken cancellationToken)
     {
         if (touchpoints.Count == 0 || services.GetKeyedService<ITouchpointEnricher>(AdapterKey(message.Source)) is not { } enricher)
         {
@@ -206,6 +214,7 @@ public sealed partial class DeliveryProcessor(
             if (stored.Count > 0)
             {
                 await analytics.SyncStagesAsync(result.CustomerId, isRetry ? null : result.Before, result.After, cancellationToken);
+                await segments.ApplyAsync(result.CustomerId, isRetry ? null : result.Before, result.After, cancellationToken);
                 await analytics.RecordSurveysAsync(result.CustomerId, stored, cancellationToken);
             }
 

@@ -1,4 +1,5 @@
 using JourneyHub.Azure.Customers;
+using JourneyHub.Azure.Segments;
 using JourneyHub.Azure.Storage;
 using JourneyHub.Core.Api;
 using JourneyHub.Core.Identities;
@@ -15,7 +16,7 @@ internal sealed class CustomerWorld
 {
     private static long next = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    public CustomerWorld(AzuriteFixture azurite, IdentityOptions? options = null)
+    public CustomerWorld(AzuriteFixture azurite, IdentityOptions? options = null, TimeProvider? clock = null)
     {
         var bootstrap = new StorageBootstrap(azurite.Clients);
         var summaries = new SummaryCache(Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()));
@@ -26,6 +27,7 @@ internal sealed class CustomerWorld
         Storage = new CustomerStorage(azurite.Clients, bootstrap);
         Conflicts = new TableIdentityConflictStore(Storage);
         Analytics = new TableJourneyAnalytics(Storage);
+        Segments = new TableSegmentAggregates(azurite.Clients, clock ?? TimeProvider.System, NullLogger<TableSegmentAggregates>.Instance);
         Guard = new IdentityGuard(options ?? new IdentityOptions());
     }
 
@@ -35,6 +37,7 @@ internal sealed class CustomerWorld
     public CustomerStorage Storage { get; }
     public IIdentityConflictStore Conflicts { get; }
     public IJourneyAnalytics Analytics { get; }
+    public TableSegmentAggregates Segments { get; }
     public IdentityGuard Guard { get; }
     public Core.Processing.ISuppressionList Suppressions { get; }
 
@@ -44,7 +47,7 @@ internal sealed class CustomerWorld
     public static string Unique(string prefix) => prefix + Interlocked.Increment(ref next).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public CustomerMerger Merger(ITimelineStore? timeline = null, ICustomerStore? customers = null, IIdentityStore? identities = null) =>
-        new(identities ?? Identities, customers ?? Customers, timeline ?? Timeline, Conflicts, Analytics, Guard, TimeProvider.System, NullLogger<CustomerMerger>.Instance);
+        new(identities ?? Identities, customers ?? Customers, timeline ?? Timeline, Conflicts, Analytics, Segments, Guard, TimeProvider.System, NullLogger<CustomerMerger>.Instance);
 
     public IdentityResolver Resolver(ITimelineStore? timeline = null, ICustomerStore? customers = null, IIdentityStore? identities = null)
     {
@@ -69,6 +72,7 @@ internal sealed class CustomerWorld
         }
 
         await Analytics.SyncStagesAsync(result.CustomerId, result.Before, result.After, CancellationToken.None);
+        await Segments.ApplyAsync(result.CustomerId, result.Before, result.After, CancellationToken.None);
         return result.CustomerId;
     }
 
