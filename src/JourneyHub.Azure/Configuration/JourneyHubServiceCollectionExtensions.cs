@@ -35,7 +35,7 @@ public static class JourneyHubServiceCollectionExtensions
         // Storage adapters.
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageBootstrap>();
-        services.AddSingleton<IRawArchive, BlobRawArchive>();
+        services.AddSingleton<IRawArchive, StorageRawArchive>();
         services.AddSingleton<IIngestionQueue, StorageIngestionQueue>();
         services.AddSingleton<ITimelineStore, TableTimelineStore>();
         services.AddOptions<StorageCacheOptions>().BindConfiguration(StorageCacheOptions.Section);
@@ -45,6 +45,7 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<ICustomerStore, TableCustomerStore>();
         services.AddSingleton<IDeadLetterStore, TableDeadLetterStore>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
+        services.AddOptions<SuppressionKeyOptions>().BindConfiguration(SuppressionKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IStorageHealth, StorageHealth>();
 
         // Pipeline logic (Core).
