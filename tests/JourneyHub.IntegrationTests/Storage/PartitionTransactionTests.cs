@@ -220,6 +220,7 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Privacy:SuppressionKey"] = "partition-transaction-tests-suppression-key-0123",
             ["Sources:Custom:race:Secret"] = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("race-secret-race-secret-race-sec")),
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
