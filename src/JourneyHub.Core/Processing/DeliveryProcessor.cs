@@ -89,7 +89,7 @@ public sealed partial class DeliveryProcessor(
     /// <summary>Normalize: the source adapter's touchpoints, stamped with receipt and payload; rejected entries become dead letters.</summary>
     private async Task<NormalizationResult> NormalizeAsync(IngestionMessage message, RawPayload raw, CancellationToken cancellationToken)
     {
-        var adapter = services.GetKeyedService<ISourceAdapter>(AdapterKey(message.Source))
+        var adapter = services.GetRequiredService<Sources.SourceRegistry>().Adapter(message.Source)
             ?? throw new PermanentIngestionException($"No source adapter for '{message.Source}'.");
 
         NormalizationResult normalized;
@@ -122,7 +122,7 @@ public sealed partial class DeliveryProcessor(
 
     private async Task<IReadOnlyList<Touchpoint>> EnrichFromSourceAsync(IngestionMessage message, IReadOnlyList<Touchpoint> touchpoints, bool isLastAttempt, CancellationToken cancellationToken)
     {
-        if (touchpoints.Count == 0 || services.GetKeyedService<ITouchpointEnricher>(AdapterKey(message.Source)) is not { } enricher)
+        if (touchpoints.Count == 0 || services.GetRequiredService<Sources.SourceRegistry>().Enricher(message.Source) is not { } enricher)
         {
             return touchpoints;
         }
@@ -279,13 +279,6 @@ public sealed partial class DeliveryProcessor(
 
     private static string IdentityKey(IReadOnlyList<Identity> identities) =>
         string.Join('\n', identities.Select(i => i.Type + ":" + i.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
-
-    /// <summary>"custom:contoso-pos" is served by the "custom" adapter.</summary>
-    public static string AdapterKey(string source)
-    {
-        var colon = source.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? source : source[..colon];
-    }
 
     private static Dictionary<string, string> WithCorrelation(IReadOnlyDictionary<string, string> attributes, string correlationId) =>
         new(attributes, StringComparer.Ordinal) { ["correlationId"] = correlationId };
