@@ -55,6 +55,7 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddJourneyHubSources();
         services.AddOptions<HubSpotOptions>().BindConfiguration(HubSpotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddKeyedSingleton<IWebhookVerifier, HubSpotWebhookVerifier>(HubSpotAdapter.SourceName);
+        services.AddSingleton<HubSpotObjectReader>();
         services.AddKeyedSingleton<ITouchpointEnricher, HubSpotContactEnricher>(HubSpotAdapter.SourceName);
         services.AddTransient<BearerTokenHandler<HubSpotOptions>>(sp => new(() => sp.GetRequiredService<IOptionsMonitor<HubSpotOptions>>().CurrentValue.AccessToken));
         services.AddRefitGeneratedClient<IHubSpotCrmApi>(HubSpotJsonContext.Default)
