@@ -31,6 +31,30 @@ public static class SignedRequests
     public static HttpRequestMessage StandardWebhooks(Uri url, byte[] body, string secret, string webhookId, DateTimeOffset? at = null) =>
         Plain(url, body, "application/json").SignedAsStandardWebhooks(secret, webhookId, body, at ?? DateTimeOffset.UtcNow);
 
+    /// <summary>A Shopify delivery of <paramref name="topic"/> signed with the webhook secret (or <paramref name="signature"/> as given, empty for none).</summary>
+    public static HttpRequestMessage Shopify(Uri url, byte[] body, string secret, string topic, string webhookId, string? signature = null)
+    {
+        var request = Plain(url, body, "application/json").With(WebhookSigner.Shopify(secret, topic, webhookId, body));
+        if (signature is not null)
+        {
+            request.Headers.Remove(ShopifySignature.HeaderName);
+            if (signature.Length > 0)
+            {
+                request.Headers.Add(ShopifySignature.HeaderName, signature);
+            }
+        }
+
+        return request;
+    }
+
+    /// <summary>A Zendesk delivery signed at <paramref name="at"/> (now by default).</summary>
+    public static HttpRequestMessage Zendesk(Uri url, byte[] body, string signingSecret, DateTimeOffset? at = null) =>
+        Plain(url, body, "application/json").With(WebhookSigner.Zendesk(signingSecret, body, at ?? DateTimeOffset.UtcNow));
+
+    /// <summary>An Intercom notification signed with the client secret, or carrying <paramref name="signature"/> as given.</summary>
+    public static HttpRequestMessage Intercom(Uri url, byte[] body, string clientSecret, string? signature = null) =>
+        Plain(url, body, "application/json").With(signature is null ? WebhookSigner.Intercom(clientSecret, body) : [new(IntercomSignature.HeaderName, signature)]);
+
     /// <summary>An unsigned POST of the raw bytes; XML is declared UTF-8 as Salesforce declares it.</summary>
     public static HttpRequestMessage Plain(Uri url, byte[] body, string mediaType)
     {

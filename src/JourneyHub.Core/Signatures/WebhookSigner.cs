@@ -4,8 +4,8 @@ namespace JourneyHub.Core.Signatures;
 
 /// <summary>
 /// The headers each sender adds to sign one delivery: the inverse of the verifiers next to this class, in one place so
-/// that the local host's demo, the load harness and the tests all sign exactly as HubSpot, Meta and Standard Webhooks
-/// senders do (timestamp units and header names included). Salesforce and Trustpilot sign nothing: their routes are
+/// that the local host's demo, the load harness and the tests all sign exactly as HubSpot, Meta, Standard Webhooks,
+/// Shopify, Zendesk and Intercom senders do (timestamp units and header names included). Salesforce and Trustpilot sign nothing: their routes are
 /// authenticated by the function key.
 /// </summary>
 public static class WebhookSigner
@@ -44,4 +44,30 @@ public static class WebhookSigner
             new(StandardWebhooksSignature.SignatureHeader, StandardWebhooksSignature.Sign(signingSecret, webhookId, timestamp, body)),
         ];
     }
+
+    /// <summary>
+    /// Shopify: <c>X-Shopify-Hmac-Sha256</c> (base64 HMAC-SHA256 of the raw body) with the topic and the delivery id that
+    /// travel beside it (the body alone does not say which resource it is).
+    /// </summary>
+    public static KeyValuePair<string, string>[] Shopify(string secret, string topic, string webhookId, ReadOnlySpan<byte> body) =>
+    [
+        new(Sources.Shopify.ShopifyWebhookVerifier.TopicHeader, topic),
+        new(Sources.Shopify.ShopifyWebhookVerifier.WebhookIdHeader, webhookId),
+        new(ShopifySignature.HeaderName, ShopifySignature.Compute(secret, body)),
+    ];
+
+    /// <summary>Zendesk: an ISO 8601 UTC timestamp (seconds) and base64 HMAC-SHA256 over that timestamp followed by the raw body.</summary>
+    public static KeyValuePair<string, string>[] Zendesk(string signingSecret, ReadOnlySpan<byte> body, DateTimeOffset at)
+    {
+        var timestamp = at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return
+        [
+            new(ZendeskSignature.TimestampHeader, timestamp),
+            new(ZendeskSignature.SignatureHeader, ZendeskSignature.ComputeBase64(signingSecret, timestamp, body)),
+        ];
+    }
+
+    /// <summary>Intercom: <c>X-Hub-Signature: sha1=&lt;hex&gt;</c> over the raw body.</summary>
+    public static KeyValuePair<string, string>[] Intercom(string clientSecret, ReadOnlySpan<byte> body) =>
+        [new(IntercomSignature.HeaderName, IntercomSignature.Compute(clientSecret, body))];
 }

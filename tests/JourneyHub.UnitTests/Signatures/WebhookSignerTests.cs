@@ -57,6 +57,37 @@ public sealed class WebhookSignerTests
     }
 
     [Fact]
+    public void Shopify_headers_are_the_recorded_deliverys_topic_id_and_hmac()
+    {
+        var recorded = Headers("shopify/shopify-orders-create.headers.json");
+
+        var headers = WebhookSigner.Shopify(recorded.Strings["testWebhookSecret"], "orders/create", recorded.Headers["X-Shopify-Webhook-Id"], Fixture.Bytes("shopify/shopify-orders-create.json"));
+
+        Assert.Equal([Recorded(recorded, "X-Shopify-Topic"), Recorded(recorded, "X-Shopify-Webhook-Id"), Recorded(recorded, "X-Shopify-Hmac-Sha256")], headers);
+    }
+
+    [Fact]
+    public void Zendesk_headers_are_the_recorded_deliverys_timestamp_and_signature()
+    {
+        var recorded = Headers("zendesk/zendesk-ticket-created.headers.json");
+        var at = DateTimeOffset.Parse(recorded.Headers["X-Zendesk-Webhook-Signature-Timestamp"], CultureInfo.InvariantCulture);
+
+        var headers = WebhookSigner.Zendesk(recorded.Strings["testSigningSecret"], Fixture.Bytes("zendesk/zendesk-ticket-created.json"), at);
+
+        Assert.Equal([Recorded(recorded, "X-Zendesk-Webhook-Signature-Timestamp"), Recorded(recorded, "X-Zendesk-Webhook-Signature")], headers);
+    }
+
+    [Fact]
+    public void Intercom_header_is_the_recorded_deliverys_header()
+    {
+        var recorded = Headers("intercom/intercom-conversation-rating-added.headers.json");
+
+        var headers = WebhookSigner.Intercom(recorded.Strings["testClientSecret"], Fixture.Bytes("intercom/intercom-conversation-rating-added.json"));
+
+        Assert.Equal([Recorded(recorded, "X-Hub-Signature")], headers);
+    }
+
+    [Fact]
     public void Signed_HubSpot_request_carries_the_signature_of_its_own_url_and_body()
     {
         var recorded = Headers("hubspot/hubspot-webhook-batch.headers.json");
