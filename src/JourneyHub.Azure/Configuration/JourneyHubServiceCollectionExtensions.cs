@@ -5,6 +5,7 @@ using JourneyHub.Azure.Customers;
 using JourneyHub.Azure.HubSpot;
 using JourneyHub.Azure.Publishing;
 using JourneyHub.Azure.Pull;
+using JourneyHub.Azure.Segments;
 using JourneyHub.Azure.Storage;
 using JourneyHub.Azure.SurveyMonkey;
 using JourneyHub.Core.Admin;
@@ -73,6 +74,7 @@ public static class JourneyHubServiceCollectionExtensions
 
         AddPublisher(services, configuration);
         services.AddJourneyHubCustomers();
+        services.AddJourneyHubSegments();
         services.AddJourneyHubPull(configuration);
         return services;
     }

@@ -26,6 +26,7 @@ public sealed partial class CustomerMerger(
     ITimelineStore timeline,
     IIdentityConflictStore conflicts,
     IJourneyAnalytics analytics,
+    Journey.Segments.ISegmentAggregates segments,
     IdentityGuard guard,
     TimeProvider clock,
     ILogger<CustomerMerger> logger) : ICustomerMerger
@@ -263,6 +264,8 @@ public sealed partial class CustomerMerger(
         // The funnel counts a person once: the survivor's first times move, the merged customer's rows go.
         await analytics.SyncStagesAsync(survivorId, null, committed.Journey, cancellationToken);
         await analytics.RemoveStagesAsync(loserId, cancellationToken);
+        await segments.ApplyAsync(survivorId, null, committed.Journey, cancellationToken);
+        await segments.ApplyAsync(loserId, null, null, cancellationToken);
 
         foreach (var identity in loserIdentities)
         {

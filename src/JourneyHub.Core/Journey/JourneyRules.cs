@@ -80,6 +80,21 @@ public static class JourneyRules
             [("*", "action:support.ticket")] = JourneyStage.Retention,
         };
 
+    /// <summary>
+    /// (source, action) pairs that open a new buying cycle for someone who has bought before: a new deal or
+    /// opportunity. After the first purchase everything is retention, except from such a touchpoint until the next
+    /// decision (see <see cref="JourneyPlacement"/>). "*" applies to every source without a row of its own.
+    /// </summary>
+    public static IReadOnlySet<(string Source, string Action)> CycleOpenerTable { get; } = new HashSet<(string, string)>
+    {
+        ("hubspot", "deal.created"),
+        ("*", "deal.created"),
+        ("*", "opportunity.created"),
+    };
+
+    public static bool OpensCycle(string source, string action) =>
+        CycleOpenerTable.Contains((source, action)) || CycleOpenerTable.Contains(("*", action));
+
     /// <summary>Channel → direct/indirect: the customer dealt with the brand, or spoke about it elsewhere.</summary>
     public static IReadOnlyDictionary<Channel, TouchpointKind> KindTable { get; } = new Dictionary<Channel, TouchpointKind>
     {

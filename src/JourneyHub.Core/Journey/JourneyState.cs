@@ -36,6 +36,15 @@ public sealed record JourneyState
     /// <summary>ISO 4217 "no currency", for amounts that name none.</summary>
     public const string NoCurrency = "XXX";
 
+    /// <summary>
+    /// Touch facts kept for placing touchpoints in journey stages (<see cref="JourneyPlacement"/>): the latest by
+    /// occurredAt. About 60 characters each, so the summary stays far below a table property's 64 KiB.
+    /// </summary>
+    public const int MaxTouches = 200;
+
+    /// <summary>The touchpoint attribute that names the customer's persona (set by sources, or by the persona rules from their own fields).</summary>
+    public const string PersonaAttribute = "persona";
+
     public int TouchpointCount { get; init; }
     public DateTimeOffset? FirstTouchAt { get; init; }
     public DateTimeOffset? LastTouchAt { get; init; }
@@ -60,6 +69,18 @@ public sealed record JourneyState
 
     /// <summary>The latest <see cref="MaxActiveDays"/> distinct UTC days with a touchpoint ("yyyy-MM-dd"), sorted.</summary>
     public List<string> ActiveDays { get; init; } = [];
+
+    /// <summary>The latest <see cref="MaxTouches"/> touch facts, sorted by <see cref="TouchFact.Order"/>.</summary>
+    public List<TouchFact> Touches { get; init; } = [];
+
+    /// <summary>Older touch facts, added up per journey stage as they were placed when they left <see cref="Touches"/>.</summary>
+    public Dictionary<JourneyStage, StageFacts> FoldedTouches { get; init; } = [];
+
+    /// <summary>The earliest touch fact (by <see cref="TouchFact.Order"/>): where the customer came from, for segments.</summary>
+    public TouchFact? FirstTouch { get; init; }
+
+    /// <summary>The latest persona named by any source (latest by occurredAt, then touchpoint id).</summary>
+    public PersonaPoint? Persona { get; init; }
 
     public JourneyState Apply(Touchpoint touchpoint)
     {
@@ -112,7 +133,13 @@ public sealed record JourneyState
             value[currency] = new ValueBucket(bucket.Count, bucket.Sum - refunded);
         }
 
-        return this with
+        var touches = new List<TouchFact>(Touches.Count + 1);
+        touches.AddRange(Touches);
+        var fact = TouchFact.From(touchpoint);
+        var index = touches.BinarySearch(fact, TouchFact.Order);
+        touches.Insert(index < 0 ? ~index : index, fact);
+
+        return (this with
         {
             TouchpointCount = TouchpointCount + 1,
             FirstTouchAt = Min(FirstTouchAt, at),
@@ -130,7 +157,10 @@ public sealed record JourneyState
             PurchaseCount = purchaseCount,
             ValueByCurrency = value,
             ActiveDays = LatestSorted(ActiveDays, [at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)], MaxActiveDays, StringComparer.Ordinal),
-        };
+            Touches = touches,
+            FirstTouch = Earliest(FirstTouch, fact),
+            Persona = LatestPersona(Persona, PersonaOf(touchpoint)),
+        }).FoldExcessTouches();
     }
 
     /// <summary>The state of both sets of touchpoints together (they must not overlap), as if each had been applied to one state.</summary>
@@ -163,6 +193,15 @@ public sealed record JourneyState
             value[currency] = new ValueBucket(mine.Count + bucket.Count, mine.Sum + bucket.Sum);
         }
 
+        var folded = new Dictionary<JourneyStage, StageFacts>(FoldedTouches);
+        foreach (var (stage, facts) in other.FoldedTouches)
+        {
+            folded[stage] = folded.TryGetValue(stage, out var mine) ? mine.Add(facts) : facts;
+        }
+
+        var touches = Touches.Concat(other.Touches).ToList();
+        touches.Sort(TouchFact.Order);
+
         return new JourneyState
         {
             TouchpointCount = TouchpointCount + other.TouchpointCount,
@@ -181,8 +220,48 @@ public sealed record JourneyState
             PurchaseCount = PurchaseCount + other.PurchaseCount,
             ValueByCurrency = value,
             ActiveDays = LatestSorted(ActiveDays, other.ActiveDays, MaxActiveDays, StringComparer.Ordinal),
-        };
+            Touches = touches,
+            FoldedTouches = folded,
+            FirstTouch = other.FirstTouch is { } otherFirst ? Earliest(FirstTouch, otherFirst) : FirstTouch,
+            Persona = LatestPersona(Persona, other.Persona),
+        }.FoldExcessTouches();
     }
+
+    /// <summary>Where each touchpoint sits in the journey, and what the customer did per journey stage.</summary>
+    public JourneyPlacement Placement() => JourneyPlacement.Of(this);
+
+    /// <summary>Keeps the latest <see cref="MaxTouches"/> facts; older ones are added to <see cref="FoldedTouches"/> in the stage they are in now.</summary>
+    private JourneyState FoldExcessTouches()
+    {
+        if (Touches.Count <= MaxTouches)
+        {
+            return this;
+        }
+
+        var placement = JourneyPlacement.Of(this);
+        var excess = Touches.Count - MaxTouches;
+        var folded = new Dictionary<JourneyStage, StageFacts>(FoldedTouches);
+        foreach (var touch in Touches.Take(excess))
+        {
+            var stage = placement.StageAt(touch.At);
+            folded[stage] = (folded.GetValueOrDefault(stage) ?? new StageFacts()).Add(touch);
+        }
+
+        return this with { Touches = Touches.GetRange(excess, MaxTouches), FoldedTouches = folded };
+    }
+
+    private static TouchFact Earliest(TouchFact? a, TouchFact b) => a is null || TouchFact.Order.Compare(b, a) < 0 ? b : a;
+
+    private static PersonaPoint? PersonaOf(Touchpoint touchpoint) =>
+        touchpoint.Attributes.TryGetValue(PersonaAttribute, out var value) && value.Trim() is { Length: > 0 } persona
+            ? new PersonaPoint(persona.Length > 100 ? persona[..100] : persona, touchpoint.OccurredAt, touchpoint.TouchpointId)
+            : null;
+
+    /// <summary>The later value wins; at the same instant the larger touchpoint id, so order never matters.</summary>
+    private static PersonaPoint? LatestPersona(PersonaPoint? a, PersonaPoint? b) =>
+        a is null ? b
+        : b is null ? a
+        : b.At > a.At || (b.At == a.At && string.CompareOrdinal(b.TouchpointId, a.TouchpointId) > 0) ? b : a;
 
     /// <summary>The amount of a purchase (or of a refund, paid back) from <c>amount</c>, <c>basketValue</c> or <c>value</c>, read with the invariant culture; never negative.</summary>
     public static double? Amount(Touchpoint touchpoint)

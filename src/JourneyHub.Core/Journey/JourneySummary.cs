@@ -12,12 +12,22 @@ public sealed record JourneySummary
 
     public required string CustomerId { get; init; }
     public string? MergedFrom { get; init; }
+    /// <summary>The journey stage the customer is in now: that of its latest touchpoint (see <see cref="JourneyPlacement"/>).</summary>
     public JourneyStage? CurrentStage { get; init; }
+
+    /// <summary>When the customer's latest touchpoint with a stage of its own happened.</summary>
     public DateTimeOffset? CurrentStageAt { get; init; }
+
+    /// <summary>The latest persona a source named, or null.</summary>
+    public string? Persona { get; init; }
     public int TouchpointCount { get; init; }
     public DateTimeOffset? FirstTouchAt { get; init; }
     public DateTimeOffset? LastTouchAt { get; init; }
+    /// <summary>First and last time and count per stage, as the touchpoints themselves say (their own <c>stage</c>).</summary>
     public required IReadOnlyDictionary<string, StageSummary> Stages { get; init; }
+
+    /// <summary>First and last time and count per stage the customer was in when its touchpoints happened.</summary>
+    public required IReadOnlyDictionary<string, StageSummary> JourneyStages { get; init; }
     public required IReadOnlyDictionary<string, int> ByChannel { get; init; }
     public required IReadOnlyDictionary<string, int> ByKind { get; init; }
     public required IReadOnlyList<SentimentTrendPoint> SentimentTrend { get; init; }
@@ -36,15 +46,18 @@ public sealed record JourneySummary
         ArgumentNullException.ThrowIfNull(customer);
         var state = customer.Journey;
         var convertedAt = state.Stages.TryGetValue(JourneyStage.Decision, out var decision) ? decision.First : (DateTimeOffset?)null;
+        var placement = state.Placement();
         return new JourneySummary
         {
             CustomerId = customer.CustomerId,
-            CurrentStage = state.CurrentStage,
+            CurrentStage = placement.Current,
+            Persona = state.Persona?.Value,
             CurrentStageAt = state.CurrentStageAt,
             TouchpointCount = state.TouchpointCount,
             FirstTouchAt = state.FirstTouchAt,
             LastTouchAt = state.LastTouchAt,
             Stages = state.Stages.OrderBy(s => s.Key).ToDictionary(s => JourneyJson.WireName(s.Key), s => new StageSummary(s.Value.First, s.Value.Last, s.Value.Count), StringComparer.Ordinal),
+            JourneyStages = placement.Stages.OrderBy(s => s.Key).ToDictionary(s => JourneyJson.WireName(s.Key), s => new StageSummary(s.Value.First!.Value, s.Value.Last!.Value, s.Value.Count), StringComparer.Ordinal),
             ByChannel = state.ByChannel.OrderByDescending(c => c.Value).ThenBy(c => c.Key).ToDictionary(c => JourneyJson.WireName(c.Key), c => c.Value, StringComparer.Ordinal),
             ByKind = state.ByKind.OrderBy(k => k.Key).ToDictionary(k => JourneyJson.WireName(k.Key), k => k.Value, StringComparer.Ordinal),
             SentimentTrend = state.SentimentByMonth

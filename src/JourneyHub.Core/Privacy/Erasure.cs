@@ -54,6 +54,7 @@ public sealed partial class ErasureService(
     ISuppressionList suppressions,
     IIdentityConflictStore conflicts,
     IJourneyAnalytics analytics,
+    Journey.Segments.ISegmentAggregates segments,
     IErasureLog log,
     IErasureQueue queue,
     IdentityGuard guard,
@@ -144,6 +145,7 @@ public sealed partial class ErasureService(
         foreach (var id in ids)
         {
             await analytics.RemoveStagesAsync(id, cancellationToken);
+            await segments.ApplyAsync(id, null, null, cancellationToken);
             rows += await timeline.DeleteCustomerAsync(id, cancellationToken);
             await conflicts.DeleteCustomerAsync(id, cancellationToken);
         }

@@ -24,6 +24,8 @@ public sealed partial class DeliveryProcessor(
     ITouchpointPublisher publisher,
     ISuppressionList suppressions,
     Journey.IJourneyAnalytics analytics,
+    Journey.Segments.ISegmentAggregates segments,
+    Journey.PersonaRules personas,
     TimeProvider clock,
     ILogger<DeliveryProcessor> logger)
 {
@@ -103,6 +105,7 @@ public sealed partial class DeliveryProcessor(
             }
         }
 
+        touchpoints = touchpoints.ConvertAll(personas.Stamp);
         var byCustomer = new Dictionary<string, List<Touchpoint>>(StringComparer.Ordinal);
         var suppressed = 0;
 
@@ -174,6 +177,7 @@ public sealed partial class DeliveryProcessor(
                 if (applied.Count > 0)
                 {
                     await analytics.SyncStagesAsync(customerId, before, updated.Journey, cancellationToken);
+                    await segments.ApplyAsync(customerId, before, updated.Journey, cancellationToken);
                     await analytics.RecordSurveysAsync(customerId, applied, cancellationToken);
                 }
             }

@@ -1,4 +1,5 @@
 using JourneyHub.Azure.Customers;
+using JourneyHub.Azure.Segments;
 using JourneyHub.Azure.Storage;
 using JourneyHub.Core.Api;
 using JourneyHub.Core.Identities;
@@ -15,7 +16,7 @@ internal sealed class CustomerWorld
 {
     private static long next = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    public CustomerWorld(AzuriteFixture azurite, IdentityOptions? options = null)
+    public CustomerWorld(AzuriteFixture azurite, IdentityOptions? options = null, TimeProvider? clock = null)
     {
         var bootstrap = new StorageBootstrap(azurite.Clients);
         Timeline = new TableTimelineStore(azurite.Clients, bootstrap);
@@ -24,6 +25,7 @@ internal sealed class CustomerWorld
         Storage = new CustomerStorage(azurite.Clients, bootstrap);
         Conflicts = new TableIdentityConflictStore(Storage);
         Analytics = new TableJourneyAnalytics(Storage);
+        Segments = new TableSegmentAggregates(azurite.Clients, clock ?? TimeProvider.System, NullLogger<TableSegmentAggregates>.Instance);
         Guard = new IdentityGuard(options ?? new IdentityOptions());
     }
 
@@ -33,6 +35,7 @@ internal sealed class CustomerWorld
     public CustomerStorage Storage { get; }
     public IIdentityConflictStore Conflicts { get; }
     public IJourneyAnalytics Analytics { get; }
+    public TableSegmentAggregates Segments { get; }
     public IdentityGuard Guard { get; }
 
     public CustomerReader Reader => new(Customers, Identities, Timeline, Conflicts);
@@ -42,7 +45,7 @@ internal sealed class CustomerWorld
 
     public IdentityResolver Resolver(ITimelineStore? timeline = null, ICustomerStore? customers = null, IIdentityStore? identities = null)
     {
-        var merger = new CustomerMerger(identities ?? Identities, customers ?? Customers, timeline ?? Timeline, Conflicts, Analytics, Guard, TimeProvider.System, NullLogger<CustomerMerger>.Instance);
+        var merger = new CustomerMerger(identities ?? Identities, customers ?? Customers, timeline ?? Timeline, Conflicts, Analytics, Segments, Guard, TimeProvider.System, NullLogger<CustomerMerger>.Instance);
         return new IdentityResolver(identities ?? Identities, customers ?? Customers, merger, Conflicts, Guard, TimeProvider.System, NullLogger<IdentityResolver>.Instance);
     }
 
@@ -66,6 +69,7 @@ internal sealed class CustomerWorld
             },
             CancellationToken.None);
         await Analytics.SyncStagesAsync(customerId, before, updated.Journey, CancellationToken.None);
+        await Segments.ApplyAsync(customerId, before, updated.Journey, CancellationToken.None);
         return customerId;
     }
 
