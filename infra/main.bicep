@@ -112,6 +112,10 @@ param googleAccessToken string = ''
 param googleLocations string = ''
 
 @secure()
+@description('HMAC key of the suppression list (Privacy__SuppressionKey), at least 32 characters, e.g. `openssl rand -base64 48`. Set it once (azd env set PRIVACY_SUPPRESSION_KEY ...) before the first provision and never change it: suppression entries made under one key are not found under another. Empty keeps the secret already in Key Vault; the app refuses to start while there is none.')
+param privacySuppressionKey string = ''
+
+@secure()
 @description('Typeform webhook secret (Typeform-Signature).')
 param typeformSecret string = ''
 
@@ -216,7 +220,13 @@ var customSecretSettings = [
   }
 ]
 
-var keyVaultSettings = filter(concat(sourceSecretSettings, customSecretSettings), s => s.provided)
+// Always referenced: the app cannot run without it (it fails at start while the secret is missing, rather than
+// suppressing under a key that nobody can look up later).
+var privacySecretSettings = [
+  { setting: 'Privacy__SuppressionKey', secretName: 'privacy-suppression-key', provided: true }
+]
+
+var keyVaultSettings = filter(concat(sourceSecretSettings, customSecretSettings, privacySecretSettings), s => s.provided)
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -289,6 +299,7 @@ module keyVault 'modules/keyvault.bicep' = {
         'trustpilot-business-unit-id': trustpilotBusinessUnitId
         'google-access-token': googleAccessToken
         'google-locations': googleLocations
+        'privacy-suppression-key': privacySuppressionKey
         'typeform-secret': typeformSecret
         'surveymonkey-client-id': surveyMonkeyClientId
         'surveymonkey-client-secret': surveyMonkeyClientSecret

@@ -36,6 +36,9 @@ public sealed partial class CountingProxy : IAsyncDisposable
 
     public void Reset() => counts.Clear();
 
+    /// <summary>While set, requests pass without being counted (the harness's read-back through the API).</summary>
+    public bool Paused { get; set; }
+
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AzuriteProcess.AccountName};AccountKey={AzuriteProcess.AccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AzuriteProcess.AccountName};" +
@@ -68,7 +71,10 @@ public sealed partial class CountingProxy : IAsyncDisposable
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body, context.RequestAborted);
         var bytes = body.ToArray();
-        Count(target.Service, request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", bytes);
+        if (!Paused)
+        {
+            Count(target.Service, request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", bytes);
+        }
 
         // The raw target, byte for byte: re-encoding a decoded path would change what the shared key signed.
         var rawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? $"{request.Path}{request.QueryString}";

@@ -29,6 +29,7 @@ public static class Harness
     {
         Scenario.Hostile => HostileInput.RunAsync(options, output, cancellationToken),
         Scenario.TimelineRead => TimelineReadBenchmark.RunAsync(options, output, cancellationToken),
+        Scenario.Batches => BatchScenario.RunAsync(options, output, cancellationToken),
         _ => LoadAsync(options, output, cancellationToken),
     };
 
@@ -158,7 +159,7 @@ public static class Harness
         TimelineCount count;
         try
         {
-            count = await TimelineCounter.CountAsync(api, workload, options.Senders, cancellationToken);
+            count = await ReadBackAsync(api, workload, options.Senders, proxy, cancellationToken);
         }
         catch (HttpRequestException ex)
         {
@@ -171,7 +172,7 @@ public static class Harness
             await Task.Delay(2000, cancellationToken);
             await WaitForEmptyQueueAsync(environment, drainDeadline, cancellationToken);
             processed = start.Elapsed;
-            count = await TimelineCounter.CountAsync(api, workload, options.Senders, cancellationToken);
+            count = await ReadBackAsync(api, workload, options.Senders, proxy, cancellationToken);
         }
 
         await sampling.CancelAsync();
@@ -190,6 +191,7 @@ public static class Harness
         figures["duplicatesSuppressed"] = accepted - count.Stored - count.DuplicateRows;
         figures["duplicateRows"] = count.DuplicateRows;
         figures["lost"] = count.Lost;
+        figures["summaryMismatches"] = count.SummaryMismatches;
         figures["outOfOrderSent"] = workload.OutOfOrder;
         figures["orderViolations"] = count.OrderViolations;
         figures["http5xx"] = fiveHundreds;
@@ -205,6 +207,7 @@ public static class Harness
         output.WriteLine($"  duplicates           {workload.Duplicates} sent, {figures["duplicatesSuppressed"]} suppressed, {count.DuplicateRows} duplicate rows");
         output.WriteLine($"  out of order         {workload.OutOfOrder} sent late, {count.OrderViolations} timelines out of order");
         output.WriteLine($"  lost                 {count.Lost}");
+        output.WriteLine($"  summaries            {count.SummariesChecked} customers' GET /journey compared with a rebuild from their rows (JourneyState.Apply): {count.SummaryMismatches} differ");
         output.WriteLine($"  stored unacknowledged {count.Unexpected}");
         output.WriteLine($"  webhook replies      {string.Join(", ", sender.StatusCounts.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))}; transport errors {sender.TransportErrors}; attempts {sender.Attempts}");
         output.WriteLine($"  accept rate          {figures["acceptedPerSecond"]:F0} deliveries/s");
@@ -219,6 +222,7 @@ public static class Harness
         Require(outcome, count.Lost == 0, $"{count.Lost} accepted events are not on any timeline");
         Require(outcome, count.DuplicateRows == 0, $"{count.DuplicateRows} events are on a timeline twice");
         Require(outcome, count.OrderViolations == 0, $"{count.OrderViolations} timelines are not newest first");
+        Require(outcome, count.SummaryMismatches == 0, $"{count.SummaryMismatches} customers' summaries differ from a rebuild from their rows");
         Require(outcome, environment.HostIsRunning, "the local host is not running at the end");
         if (!faulty)
         {
@@ -254,7 +258,7 @@ public static class Harness
                 await CheckPoisonAsync(api, poisonIds, outcome, output, cancellationToken);
                 break;
             case Scenario.Transactions:
-                ReportTransactions(proxy!, count.Stored, outcome, output);
+                ReportTransactions(proxy!.Counts.ToDictionary(), count.Stored, accepted, outcome, output);
                 break;
             default:
                 break;
@@ -266,6 +270,14 @@ public static class Harness
             figures["rawRowsPerSecond"] = raw;
             figures["pipelineToRaw"] = figures["storedPerSecond"] / raw;
             output.WriteLine($"  raw Table baseline   {raw:F0} rows/s (batch upserts of the same rows, same Azurite) → pipeline at {figures["pipelineToRaw"]:P1} of raw");
+
+            // The ack path's floor: one bare blob PUT per delivery body, as many at once as there were senders.
+            var put = await BlobPutBaseline.RunAsync(environment, workload.SendOrder.Select(Workload.Body).ToList(), options.Senders, cancellationToken);
+            figures["blobPutP50Ms"] = put.P50;
+            figures["blobPutP99Ms"] = put.P99;
+            figures["replyP99ToBlobPutP99"] = figures["latencyP99Ms"] / put.P99;
+            output.WriteLine($"  bare blob PUT        p50 {put.P50:F1} ms, p99 {put.P99:F1} ms ({put.Count} PUTs of the same bodies, {options.Senders} at once, same Azurite, after the load)");
+            output.WriteLine($"  webhook reply p99    {figures["latencyP99Ms"]:F1} ms = {figures["replyP99ToBlobPutP99"]:F2}x the bare blob PUT p99");
         }
 
         foreach (var line in outcome.Proved)
@@ -288,7 +300,7 @@ public static class Harness
         }
     }
 
-    private static async Task WaitForEmptyQueueAsync(HubEnvironment environment, DateTime deadline, CancellationToken cancellationToken)
+    internal static async Task WaitForEmptyQueueAsync(HubEnvironment environment, DateTime deadline, CancellationToken cancellationToken)
     {
         var queue = environment.IngestQueue;
         var emptyPolls = 0;
@@ -340,27 +352,57 @@ public static class Harness
         outcome.Proved.Add($"{found} poison payloads (one per source) archived, acknowledged and listed by GET /api/admin/dead-letters with a reason; the load around them lost nothing");
     }
 
-    private static void ReportTransactions(CountingProxy proxy, int stored, HarnessOutcome outcome, TextWriter output)
+    /// <summary>Counts while the pipeline works; the read-back through the API is not counted.</summary>
+    internal static async Task<TimelineCount> ReadBackAsync(HttpClient api, Workload workload, int concurrency, CountingProxy? proxy, CancellationToken cancellationToken)
     {
-        var counts = proxy.Counts.ToDictionary();
-        var table = counts.Where(c => c.Key.StartsWith("table ", StringComparison.Ordinal)).Sum(c => c.Value);
-        var blob = counts.Where(c => c.Key.StartsWith("blob ", StringComparison.Ordinal)).Sum(c => c.Value);
-        var queue = counts.Where(c => c.Key.StartsWith("queue ", StringComparison.Ordinal)).Sum(c => c.Value);
-        var perTouchpoint = (double)table / Math.Max(1, stored);
-        outcome.Figures["tableTransactionsPerTouchpoint"] = perTouchpoint;
-        outcome.Figures["blobTransactionsPerTouchpoint"] = (double)blob / Math.Max(1, stored);
-        outcome.Figures["queueTransactionsPerTouchpoint"] = (double)queue / Math.Max(1, stored);
-        output.WriteLine($"  storage requests     table {table}, blob {blob}, queue {queue} for {stored} stored touchpoints (includes the read-back through the API)");
-        output.WriteLine($"  per touchpoint       table {perTouchpoint:F2}, blob {(double)blob / Math.Max(1, stored):F2}, queue {(double)queue / Math.Max(1, stored):F2}");
-        foreach (var (key, value) in counts.OrderByDescending(c => c.Value).Take(20))
+        if (proxy is not null)
         {
-            output.WriteLine($"    {value,8}  {value / (double)Math.Max(1, stored),6:F2}/tp  {key}");
+            proxy.Paused = true;
+        }
+
+        try
+        {
+            return await TimelineCounter.CountAsync(api, workload, concurrency, cancellationToken);
+        }
+        finally
+        {
+            if (proxy is not null)
+            {
+                proxy.Paused = false;
+            }
+        }
+    }
+
+    internal static void ReportTransactions(Dictionary<string, int> counts, int stored, int deliveries, HarnessOutcome outcome, TextWriter output)
+    {
+        int Sum(string prefix) => counts.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(c => c.Value);
+        var table = Sum("table ");
+        var blob = Sum("blob ");
+        var blobWrites = Sum("blob PUT") + Sum("blob POST") + Sum("blob DELETE");
+        var queue = Sum("queue ");
+        var all = table + blob + queue;
+        double PerTouchpoint(int n) => (double)n / Math.Max(1, stored);
+        double PerDelivery(int n) => (double)n / Math.Max(1, deliveries);
+        var figures = outcome.Figures;
+        figures["tableRequestsPerTouchpoint"] = PerTouchpoint(table);
+        figures["blobRequestsPerTouchpoint"] = PerTouchpoint(blob);
+        figures["queueRequestsPerTouchpoint"] = PerTouchpoint(queue);
+        figures["storageRequestsPerDelivery"] = PerDelivery(all);
+        var cost = StoragePrices.PerMillion(PerDelivery(table), PerDelivery(blobWrites), PerDelivery(blob - blobWrites), PerDelivery(queue));
+        figures["storageCostPerMillionDeliveries"] = cost.Total;
+        output.WriteLine($"  storage requests     table {table}, blob {blob}, queue {queue} for {stored} stored touchpoints from {deliveries} accepted deliveries (read-back through the API not counted)");
+        output.WriteLine($"  per stored touchpoint table {PerTouchpoint(table):F2}, blob {PerTouchpoint(blob):F2}, queue {PerTouchpoint(queue):F2}");
+        output.WriteLine($"  per delivery         all storage {PerDelivery(all):F2} (table {PerDelivery(table):F2}, blob {PerDelivery(blob):F2}, queue {PerDelivery(queue):F2})");
+        output.WriteLine($"  cost per million deliveries (storage, {StoragePrices.Source}): table ${cost.Table:F3} + blob ${cost.Blob:F3} + queue ${cost.Queue:F3} = ${cost.Total:F2}");
+        foreach (var (key, value) in counts.OrderByDescending(c => c.Value).Take(24))
+        {
+            output.WriteLine($"    {value,8}  {PerTouchpoint(value),6:F3}/tp  {PerDelivery(value),6:F3}/delivery  {key}");
         }
     }
 
     private static string Shorten(string text) => text.Length > 110 ? text[..110] + "…" : text;
 
-    private static void Require(HarnessOutcome outcome, bool condition, string failure)
+    internal static void Require(HarnessOutcome outcome, bool condition, string failure)
     {
         if (!condition)
         {
@@ -381,9 +423,13 @@ public static class Harness
 /// <summary>The floor for the pipeline: the same timeline rows upserted straight into the same Azurite in batches.</summary>
 public static class RawTableBaseline
 {
-    public static async Task<double> RunAsync(HubEnvironment environment, int concurrency, CancellationToken cancellationToken)
+    public static Task<double> RunAsync(HubEnvironment environment, int concurrency, CancellationToken cancellationToken) =>
+        RunAsync(environment.Tables, concurrency, cancellationToken);
+
+    /// <param name="tables">The same Azurite, directly or through the counting proxy the pipeline used.</param>
+    public static async Task<double> RunAsync(TableServiceClient tables, int concurrency, CancellationToken cancellationToken)
     {
-        var source = environment.Tables.GetTableClient(StorageNames.TimelineTable);
+        var source = tables.GetTableClient(StorageNames.TimelineTable);
         var rows = new List<TableEntity>();
         await foreach (var entity in source.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
@@ -391,7 +437,7 @@ public static class RawTableBaseline
             rows.Add(entity);
         }
 
-        var target = environment.Tables.GetTableClient("RawBaseline" + Guid.NewGuid().ToString("N")[..8]);
+        var target = tables.GetTableClient("RawBaseline" + Guid.NewGuid().ToString("N")[..8]);
         await target.CreateIfNotExistsAsync(cancellationToken);
         var batches = rows.GroupBy(r => r.PartitionKey).SelectMany(g => g.Chunk(100)).ToList();
         var watch = Stopwatch.StartNew();

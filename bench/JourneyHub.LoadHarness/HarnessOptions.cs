@@ -12,6 +12,7 @@ public enum Scenario
     Hostile,
     TimelineRead,
     Transactions,
+    Batches,
 }
 
 /// <summary>What one harness run does; every count and wait is bounded.</summary>
@@ -38,6 +39,9 @@ public sealed record HarnessOptions
     public int TimelineSize { get; init; } = 10_000;
 
     public int TimelineReads { get; init; } = 400;
+
+    /// <summary>Events per delivery in the batches scenario (HubSpot, Salesforce, Meta and Trustpilot batch up to 100).</summary>
+    public int EventsPerDelivery { get; init; } = 100;
 
     /// <summary>How long to wait for the queue to drain and every accepted event to show up.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(6);
@@ -82,6 +86,7 @@ public sealed record HarnessOptions
                     "--timeline-size" => options with { TimelineSize = Math.Clamp(NextInt(), 100, 50_000) },
                     "--configuration" => options with { Configuration = Next() },
                     "--seed" => options with { Seed = NextInt() },
+                    "--events-per-delivery" => options with { EventsPerDelivery = Math.Clamp(NextInt(), 1, 100) },
                     // Where the emulator is the bottleneck a full run needs longer than the default cap; still bounded.
                     "--max-minutes" => Math.Clamp(NextInt(), 1, 60) is var minutes
                         ? options with { RunTimeout = TimeSpan.FromMinutes(minutes), DrainTimeout = TimeSpan.FromMinutes(minutes * 0.8) }
@@ -109,6 +114,7 @@ public sealed record HarnessOptions
         "hostile" => Scenario.Hostile,
         "timeline-read" => Scenario.TimelineRead,
         "transactions" => Scenario.Transactions,
-        _ => throw new ArgumentException($"unknown scenario '{text}' (load, kill-host, azurite-restart, enrichment-errors, poison, hostile, timeline-read, transactions)"),
+        "batches" => Scenario.Batches,
+        _ => throw new ArgumentException($"unknown scenario '{text}' (load, kill-host, azurite-restart, enrichment-errors, poison, hostile, timeline-read, transactions, batches)"),
     };
 }

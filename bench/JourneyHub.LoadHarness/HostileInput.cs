@@ -46,6 +46,9 @@ public static class HostileInput
         public int ValidlySignedNoReply;
         public int Accepted;
         public ConcurrentDictionary<int, int> NoReplyKinds { get; } = new();
+
+        /// <summary>SHA-256 of every acknowledged body: equal bytes are one archived payload (the archive key derives from the content).</summary>
+        public ConcurrentDictionary<string, byte> AcceptedBodies { get; } = new(StringComparer.Ordinal);
     }
 
     public static async Task<HarnessOutcome> RunAsync(HarnessOptions options, TextWriter output, CancellationToken cancellationToken)
@@ -79,6 +82,7 @@ public static class HostileInput
                 if (s is >= 200 and < 300 && route.Method == "POST")
                 {
                     Interlocked.Increment(ref tally.Accepted);
+                    tally.AcceptedBodies.TryAdd(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(request.Body)), 0);
                 }
             }
             else
@@ -111,19 +115,12 @@ public static class HostileInput
         var alive = environment.HostIsRunning;
         using var client = environment.CreateClient();
         var healthy = alive && (await client.GetAsync(new Uri("/api/health", UriKind.Relative), cancellationToken)).IsSuccessStatusCode;
-        var container = environment.RawContainer;
+        var archivedBySource = await ArchivedPayloadsAsync(environment, cancellationToken);
         var total500 = 0;
         foreach (var route in Routes)
         {
             var tally = tallies[route.Name];
-            var blobs = 0;
-            if (route.BlobPrefix.Length > 0 && await container.ExistsAsync(cancellationToken))
-            {
-                await foreach (var _ in container.GetBlobsAsync(global::Azure.Storage.Blobs.Models.BlobTraits.None, global::Azure.Storage.Blobs.Models.BlobStates.None, route.BlobPrefix, cancellationToken))
-                {
-                    blobs++;
-                }
-            }
+            var blobs = route.BlobPrefix.Length > 0 ? archivedBySource.Where(a => a.Key.StartsWith(route.BlobPrefix, StringComparison.Ordinal)).Sum(a => a.Value) : 0;
 
             var fiveHundreds = tally.Statuses.Where(s => s.Key >= 500).Sum(s => s.Value);
             total500 += fiveHundreds;
@@ -131,13 +128,13 @@ public static class HostileInput
             output.WriteLine($"  {route.Name,-36} sent {tally.Sent}: {string.Join(", ", tally.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} x{s.Value}"))}; no reply {tally.NoReply}{(noReplyKinds.Length > 0 ? $" ({noReplyKinds})" : "")}");
             if (route.Method == "POST")
             {
-                output.WriteLine($"  {"",-36} validly signed {tally.ValidlySigned}: acknowledged {tally.ValidlySignedAccepted}, no reply {tally.ValidlySignedNoReply}, refused {tally.ValidlySigned - tally.ValidlySignedAccepted - tally.ValidlySignedNoReply}; all acknowledged {tally.Accepted}; blobs archived {blobs}");
+                output.WriteLine($"  {"",-36} validly signed {tally.ValidlySigned}: acknowledged {tally.ValidlySignedAccepted}, no reply {tally.ValidlySignedNoReply}, refused {tally.ValidlySigned - tally.ValidlySignedAccepted - tally.ValidlySignedNoReply}; all acknowledged {tally.Accepted} ({tally.AcceptedBodies.Count} distinct bodies); payloads archived {blobs}");
 
-                // Every acknowledged request is archived; a request whose reply never reached the client may
-                // be archived too (the sender retries it; deterministic ids make that harmless).
-                if (blobs < tally.Accepted || blobs > tally.Accepted + tally.NoReply)
+                // Every acknowledged body is archived (equal bytes once); a request whose reply never reached the client
+                // may be archived too (the sender retries it; deterministic ids make that harmless).
+                if (blobs < tally.AcceptedBodies.Count || blobs > tally.Accepted + tally.NoReply)
                 {
-                    outcome.Failures.Add($"{route.Name}: {tally.Accepted} acknowledged (+{tally.NoReply} without reply) but {blobs} blobs archived");
+                    outcome.Failures.Add($"{route.Name}: {tally.Accepted} acknowledged ({tally.AcceptedBodies.Count} distinct bodies, +{tally.NoReply} without reply) but {blobs} payloads archived");
                 }
 
                 if (tally.ValidlySignedAccepted + tally.ValidlySignedNoReply != tally.ValidlySigned)
@@ -178,13 +175,44 @@ public static class HostileInput
         return outcome;
     }
 
-    private sealed record RawRequest(byte[] Bytes, bool ValidlySigned);
+    /// <param name="Body">The request body, empty for GET.</param>
+    private sealed record RawRequest(byte[] Bytes, bool ValidlySigned, byte[] Body);
+
+    /// <summary>Archived payloads by "source/" path (table entities by their Source, blobs by name prefix).</summary>
+    private static async Task<Dictionary<string, int>> ArchivedPayloadsAsync(HubEnvironment environment, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Add(string path) => counts[path] = counts.GetValueOrDefault(path) + 1;
+        var table = environment.Tables.GetTableClient(StorageNames.RawPayloadsTable);
+        try
+        {
+            await foreach (var entity in table.QueryAsync<global::Azure.Data.Tables.TableEntity>(select: ["Source"], cancellationToken: cancellationToken))
+            {
+                Add((entity.GetString("Source") ?? "").Replace(':', '/') + "/");
+            }
+        }
+        catch (global::Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Nothing was ever archived in the table.
+        }
+
+        var container = environment.RawContainer;
+        if (await container.ExistsAsync(cancellationToken))
+        {
+            await foreach (var blob in container.GetBlobsAsync(global::Azure.Storage.Blobs.Models.BlobTraits.None, global::Azure.Storage.Blobs.Models.BlobStates.None, null, cancellationToken))
+            {
+                Add(blob.Name);
+            }
+        }
+
+        return counts;
+    }
 
     private static RawRequest Build(HubEnvironment environment, Route route, int index, Random random)
     {
         if (route.Method == "GET")
         {
-            return new RawRequest(MetaVerification(environment, index, random), false);
+            return new RawRequest(MetaVerification(environment, index, random), false, []);
         }
 
         var baseEvent = new WorkloadEvent(index, new Person(index, route.Kind, route.Kind switch
@@ -340,7 +368,7 @@ public static class HostileInput
             bytes.AddRange(body);
         }
 
-        return new RawRequest([.. bytes], validlySigned);
+        return new RawRequest([.. bytes], validlySigned, body);
     }
 
     private const int WebhookLimit = 1024 * 1024;

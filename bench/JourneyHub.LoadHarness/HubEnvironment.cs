@@ -113,6 +113,7 @@ public sealed class HubEnvironment : IAsyncDisposable
             ["Sources__Meta__VerifyToken"] = "harness-verify-token",
             ["Sources__Salesforce__OrganizationId"] = SalesforceOrganizationId,
             [$"Sources__Custom__{CustomSourceName}__Secret"] = CustomSecret,
+            ["Privacy__SuppressionKey"] = "harness-suppression-key-0123456789abcdef",
         };
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using JourneyHub.Testing;
 
 namespace JourneyHub.LoadHarness;
@@ -18,6 +19,9 @@ public enum SourceKind
 
 /// <summary>One person of the workload: one source, one identity the read API can find them by.</summary>
 public sealed record Person(int Index, SourceKind Kind, string Identity);
+
+/// <summary>One webhook delivery carrying several events of one person (the <c>batches</c> scenario).</summary>
+public sealed record BatchDelivery(int Number, Person Person, IReadOnlyList<WorkloadEvent> Events);
 
 /// <summary>One unique event; sent once, or twice when it is one of the duplicates.</summary>
 public sealed record WorkloadEvent(long Number, Person Person, DateTimeOffset OccurredAt)
@@ -54,6 +58,91 @@ public sealed class Workload
     public int Duplicates { get; }
 
     public int OutOfOrder { get; }
+
+    /// <summary>Multi-event deliveries (the <c>batches</c> scenario); empty otherwise.</summary>
+    public IReadOnlyList<BatchDelivery> Batches { get; private init; } = [];
+
+    /// <summary>Sources whose webhooks carry many events per delivery; the batches scenario mixes them.</summary>
+    public static IReadOnlyList<SourceKind> BatchingSources { get; } = [.. Enum.GetValues<SourceKind>().Where(k => BatchArray(k) is not null || k == SourceKind.Salesforce)];
+
+    /// <summary>
+    /// <paramref name="deliveries"/> deliveries of <paramref name="eventsPerDelivery"/> events each, every delivery one person's,
+    /// two deliveries per person, sources of <see cref="BatchingSources"/> mixed. No duplicates, in order.
+    /// </summary>
+    public static Workload CreateBatches(int deliveries, int eventsPerDelivery, string runId)
+    {
+        var kinds = BatchingSources;
+        var people = Enumerable.Range(0, Math.Max(kinds.Count, deliveries / 2)).Select(i => NewPerson(i, kinds[i % kinds.Count], runId)).ToList();
+        var events = new List<WorkloadEvent>(deliveries * eventsPerDelivery);
+        var batches = new List<BatchDelivery>(deliveries);
+        var perPerson = new int[people.Count];
+        for (var d = 0; d < deliveries; d++)
+        {
+            var person = people[d % people.Count];
+            var batch = new List<WorkloadEvent>(eventsPerDelivery);
+            for (var k = 0; k < eventsPerDelivery; k++)
+            {
+                var e = new WorkloadEvent(events.Count, person, Epoch.AddMinutes(person.Index * 0.001).AddMinutes(perPerson[person.Index]++));
+                events.Add(e);
+                batch.Add(e);
+            }
+
+            batches.Add(new BatchDelivery(d, person, batch));
+        }
+
+        return new Workload(people, events, [], 0, 0) { Batches = batches };
+    }
+
+    /// <summary>The signed request for a multi-event delivery.</summary>
+    public static HttpRequestMessage Request(Uri baseAddress, BatchDelivery batch) =>
+        Signed(baseAddress, batch.Person.Kind, BatchBody(batch.Person.Kind, batch.Events), "batch" + batch.Number.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// One body holding every event: the single-event bodies of <see cref="Body"/> merged along the array the sender
+    /// batches in (HubSpot: the root array; Trustpilot: events; Meta: entry; Salesforce: Notification elements).
+    /// A new source with a batching wire shape needs one line in <see cref="BatchArray"/>.
+    /// </summary>
+    public static byte[] BatchBody(SourceKind kind, IReadOnlyList<WorkloadEvent> events)
+    {
+        if (kind == SourceKind.Salesforce)
+        {
+            const string open = "<Notification>", close = "</Notification>";
+            var first = Encoding.UTF8.GetString(Body(events[0]));
+            var notifications = string.Concat(events.Select(e =>
+            {
+                var xml = Encoding.UTF8.GetString(Body(e));
+                var start = xml.IndexOf(open, StringComparison.Ordinal);
+                return xml[start..(xml.IndexOf(close, StringComparison.Ordinal) + close.Length)];
+            }));
+            var from = first.IndexOf(open, StringComparison.Ordinal);
+            return Encoding.UTF8.GetBytes(first[..from] + notifications + first[(first.IndexOf(close, StringComparison.Ordinal) + close.Length)..]);
+        }
+
+        var path = BatchArray(kind) ?? throw new ArgumentException($"{kind} webhooks carry one event each", nameof(kind));
+        var merged = JsonNode.Parse(Body(events[0]))!;
+        var target = path.Length == 0 ? merged.AsArray() : merged[path]!.AsArray();
+        foreach (var e in events.Skip(1))
+        {
+            var next = JsonNode.Parse(Body(e))!;
+            var items = (path.Length == 0 ? next.AsArray() : next[path]!.AsArray()).ToList();
+            foreach (var item in items)
+            {
+                item!.Parent!.AsArray().Remove(item);
+                target.Add(item);
+            }
+        }
+
+        return Encoding.UTF8.GetBytes(merged.ToJsonString());
+    }
+
+    /// <summary>The JSON array a source's webhook batches events in ("" for a root array); null when it sends one event per delivery.</summary>
+    private static string? BatchArray(SourceKind kind) => kind switch
+    {
+        SourceKind.HubSpot => "",
+        SourceKind.Trustpilot => "events",
+        SourceKind.MetaPage or SourceKind.Instagram => "entry",
+        _ => null,
+    };
 
     public static Workload Create(HarnessOptions options, string runId)
     {

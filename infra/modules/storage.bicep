@@ -1,5 +1,6 @@
 // Storage account used both as the Functions host storage (AzureWebJobsStorage, identity-based) and
-// as the app's data store: raw payload archive (blob), ingest queue, timeline tables.
+// as the app's data store: raw payload archive (RawPayloads table for bodies up to 512 KiB, blob above),
+// ingest queue, timeline tables.
 // Shared keys are disabled: every client must authenticate with Entra ID.
 @description('Storage account name (3-24 lower-case letters and digits).')
 @minLength(3)
@@ -42,6 +43,7 @@ param tableNames array = [
   'StageReached'
   'SurveyAnswers'
   'Erasures'
+  'RawPayloads'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {

@@ -11,31 +11,34 @@ public static class FunctionCatalog
 {
     public static Assembly FunctionsAssembly => typeof(Functions.Functions.HubSpotWebhookFunction).Assembly;
 
-    public static IReadOnlyList<HttpFunction> HttpFunctions { get; } = Discover()
+    public static IReadOnlyList<HttpFunction> HttpFunctions { get; } = HttpFunctionsIn(FunctionsAssembly.GetTypes());
+
+    /// <summary>The HTTP triggers declared by these classes (the Functions app's, or a test's own).</summary>
+    public static IReadOnlyList<HttpFunction> HttpFunctionsIn(IEnumerable<Type> functionClasses) => Discover(functionClasses)
         .SelectMany(f => f.Method.GetParameters()
             .Select(p => p.GetCustomAttribute<HttpTriggerAttribute>())
             .OfType<HttpTriggerAttribute>()
             .Select(t => new HttpFunction(f.Name, "api/" + (t.Route ?? f.Name), t.Methods ?? ["get", "post"], t.AuthLevel, f.Method)))
         .ToList();
 
-    public static IReadOnlyList<QueueFunction> QueueFunctions { get; } = Discover()
+    public static IReadOnlyList<QueueFunction> QueueFunctions { get; } = Discover(FunctionsAssembly.GetTypes())
         .SelectMany(f => f.Method.GetParameters()
             .Select(p => p.GetCustomAttribute<QueueTriggerAttribute>())
             .OfType<QueueTriggerAttribute>()
             .Select(t => new QueueFunction(f.Name, t.QueueName, f.Method)))
         .ToList();
 
-    public static IReadOnlyList<TimerFunction> TimerFunctions { get; } = Discover()
+    public static IReadOnlyList<TimerFunction> TimerFunctions { get; } = Discover(FunctionsAssembly.GetTypes())
         .SelectMany(f => f.Method.GetParameters()
             .Select(p => p.GetCustomAttribute<TimerTriggerAttribute>())
             .OfType<TimerTriggerAttribute>()
             .Select(t => new TimerFunction(f.Name, t.Schedule, f.Method)))
         .ToList();
 
-    private static IEnumerable<(string Name, MethodInfo Method)> Discover() =>
-        FunctionsAssembly.GetTypes()
-            .Where(t => t.IsClass && !t.IsAbstract)
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance))
+    private static IEnumerable<(string Name, MethodInfo Method)> Discover(IEnumerable<Type> types) =>
+        types
+            .Where(t => t.IsClass && (!t.IsAbstract || t.IsSealed))
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
             .Select(m => (Attribute: m.GetCustomAttribute<FunctionAttribute>(), Method: m))
             .Where(x => x.Attribute is not null)
             .Select(x => (x.Attribute!.Name, x.Method));

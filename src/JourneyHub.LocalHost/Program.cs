@@ -8,6 +8,7 @@ builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
 {
     ["AzureWebJobsStorage"] = builder.Configuration["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true",
 });
+var defaulted = LocalHostDefaults.Apply(builder.Configuration);
 if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
 {
     builder.WebHost.UseUrls("http://127.0.0.1:7071");
@@ -26,6 +27,11 @@ if (DemoSeeder.IsRequested(args, builder.Configuration))
 }
 
 var app = builder.Build();
+foreach (var setting in defaulted)
+{
+    LocalHostDefaults.LogDefaultUsed(app.Logger, setting);
+}
+
 app.MapFunctions();
 app.Lifetime.ApplicationStopped.Register(() => azurite?.DisposeAsync().AsTask().GetAwaiter().GetResult());
 await app.RunAsync();

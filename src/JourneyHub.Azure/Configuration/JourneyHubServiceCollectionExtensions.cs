@@ -35,13 +35,14 @@ public static class JourneyHubServiceCollectionExtensions
         // Storage adapters.
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageBootstrap>();
-        services.AddSingleton<IRawArchive, BlobRawArchive>();
+        services.AddSingleton<IRawArchive, StorageRawArchive>();
         services.AddSingleton<IIngestionQueue, StorageIngestionQueue>();
         services.AddSingleton<ITimelineStore, TableTimelineStore>();
         services.AddSingleton<IIdentityStore, TableIdentityStore>();
         services.AddSingleton<ICustomerStore, TableCustomerStore>();
         services.AddSingleton<IDeadLetterStore, TableDeadLetterStore>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
+        services.AddOptions<SuppressionKeyOptions>().BindConfiguration(SuppressionKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IStorageHealth, StorageHealth>();
 
         // Pipeline logic (Core).

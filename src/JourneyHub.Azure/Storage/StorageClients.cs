@@ -16,6 +16,13 @@ public sealed class StorageClients
 {
     public const string ConnectionName = "AzureWebJobsStorage";
 
+    /// <summary>
+    /// Queue message text is sent as is, not base64: an ingestion message with inline bytes needs the room
+    /// (base64 of base64 would not fit 48 KB into a 64 KiB message). host.json's <c>extensions.queues.messageEncoding</c>
+    /// is <c>none</c> to match, so the Functions host reads what this client writes; the local host uses this client.
+    /// </summary>
+    public const QueueMessageEncoding MessageEncoding = QueueMessageEncoding.None;
+
     public StorageClients(IConfiguration configuration)
     {
         var connectionString = configuration[ConnectionName];
@@ -23,7 +30,7 @@ public sealed class StorageClients
         {
             Tables = new TableServiceClient(connectionString);
             Blobs = new BlobServiceClient(connectionString);
-            Queues = new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+            Queues = new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = MessageEncoding });
             return;
         }
 
@@ -43,7 +50,7 @@ public sealed class StorageClients
             : new DefaultAzureCredential();
         Tables = new TableServiceClient(tableUri, credential);
         Blobs = new BlobServiceClient(blobUri, credential);
-        Queues = new QueueServiceClient(queueUri, credential, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        Queues = new QueueServiceClient(queueUri, credential, new QueueClientOptions { MessageEncoding = MessageEncoding });
     }
 
     public TableServiceClient Tables { get; }

@@ -13,8 +13,11 @@ public static class StorageNames
     public const string SuppressionsTable = "Suppressions";
     public const string CheckpointsTable = "Checkpoints";
 
+    /// <summary>Raw payloads that fit one entity; larger ones are blobs in <see cref="RawContainer"/>.</summary>
+    public const string RawPayloadsTable = "RawPayloads";
+
     public static IReadOnlyList<string> Tables { get; } =
-        [IdentitiesTable, TimelineTable, CustomersTable, DeadLettersTable, SuppressionsTable, CheckpointsTable];
+        [IdentitiesTable, TimelineTable, CustomersTable, DeadLettersTable, SuppressionsTable, CheckpointsTable, RawPayloadsTable];
 }
 
 /// <summary>Table keys may not hold '/', '\\', '#', '?' or control characters; escape them (and '%') reversibly.</summary>

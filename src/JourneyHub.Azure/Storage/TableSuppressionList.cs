@@ -3,13 +3,20 @@ using System.Text;
 using Azure.Data.Tables;
 using JourneyHub.Core.Processing;
 using JourneyHub.Core.Schema;
+using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Azure.Storage;
 
-/// <summary>Erased people, kept only as SHA-256 hashes of their identities, so nothing personal survives erasure.</summary>
-public sealed class TableSuppressionList(StorageClients clients, StorageBootstrap bootstrap) : ISuppressionList
+/// <summary>
+/// Erased people, kept only as HMAC-SHA256 of their identities under a secret key, so nothing personal survives
+/// erasure: a plain or salted hash of a phone number could be found again by hashing every possible number, a keyed
+/// one cannot without the key (which lives in Key Vault, not in the table).
+/// </summary>
+public sealed class TableSuppressionList(StorageClients clients, StorageBootstrap bootstrap, IOptions<SuppressionKeyOptions> options) : ISuppressionList
 {
     private const string Partition = "suppressed";
+
+    private readonly byte[] key = Encoding.UTF8.GetBytes(options.Value.SuppressionKey);
 
     private TableClient Table => clients.Tables.GetTableClient(StorageNames.SuppressionsTable);
 
@@ -47,6 +54,7 @@ public sealed class TableSuppressionList(StorageClients clients, StorageBootstra
         }
     }
 
-    internal static string Hash(Identity identity) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity.Type + ":" + identity.Value)));
+    /// <summary>The row key of an identity: HMAC-SHA256 of its normalized "type:value" under the suppression key.</summary>
+    internal string Hash(Identity identity) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(identity.Type + ":" + identity.Value)));
 }

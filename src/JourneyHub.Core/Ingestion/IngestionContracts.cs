@@ -3,12 +3,22 @@ using JourneyHub.Core.Schema;
 namespace JourneyHub.Core.Ingestion;
 
 /// <summary>
-/// The small reference put on the ingestion queue after the raw payload is archived. This is the one
-/// queue-message contract: a ServiceBusTrigger could consume the same JSON without other changes.
+/// What the ingestion queue carries per archived payload: its archive reference and, for small payloads,
+/// the bytes themselves. This is the one queue-message contract: a ServiceBusTrigger could consume the same
+/// JSON without other changes.
 /// </summary>
 public sealed record IngestionMessage
 {
+    /// <summary>
+    /// Bodies up to this size travel inside the queue message, so the processor needs no archive read. 48,000
+    /// bytes are 64,000 characters of base64, which leaves room for the rest of the message within the 64 KiB
+    /// a Storage queue message may hold; <see cref="Ports.IIngestionQueue.CanCarry"/> has the last word.
+    /// </summary>
+    public const int MaxInlineBytes = 48_000;
+
     public required string Source { get; init; }
+
+    /// <summary>The archive reference (<c>rawRef</c>): a table key or a blob name, opaque outside the archive. The name is kept for the queue contract.</summary>
     public required string BlobName { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }
     public required string CorrelationId { get; init; }
@@ -16,9 +26,15 @@ public sealed record IngestionMessage
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
     /// <summary>Set when an operator replays a dead letter, so the processor can clear it on success.</summary>
     public string? ReplayOf { get; init; }
+
+    /// <summary>
+    /// The exact bytes archived under <see cref="BlobName"/>, when they are at most <see cref="MaxInlineBytes"/>
+    /// (base64 in the JSON). A copy for the processor's convenience, never the only one: the archive holds them too.
+    /// </summary>
+    public byte[]? InlineBody { get; init; }
 }
 
-/// <summary>An archived raw payload as the processor reads it back.</summary>
+/// <summary>An archived raw payload as the processor reads it back; <paramref name="BlobName"/> is its archive reference.</summary>
 public sealed record RawPayload(
     string Source,
     string BlobName,

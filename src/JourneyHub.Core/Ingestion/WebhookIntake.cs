@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace JourneyHub.Core.Ingestion;
 
-/// <summary>verify → archive raw → enqueue a reference. Nothing is acknowledged before it is archived.</summary>
+/// <summary>verify → archive raw and enqueue (with the bytes when small) → acknowledge. Nothing is acknowledged before it is archived.</summary>
 public sealed partial class WebhookIntake(
     IServiceProvider services,
     IRawArchive archive,
@@ -52,20 +52,10 @@ public sealed partial class WebhookIntake(
 
         try
         {
-            var blobName = await archive.ArchiveAsync(storedSource, webhook.Body, webhook.ContentType ?? "application/octet-stream", properties, now, cancellationToken);
-            await queue.EnqueueAsync(
-                new IngestionMessage
-                {
-                    Source = storedSource,
-                    BlobName = blobName,
-                    ReceivedAt = now,
-                    CorrelationId = correlationId,
-                    Properties = properties,
-                },
-                cancellationToken);
-            LogAccepted(storedSource, blobName, webhook.Body.Length, correlationId);
+            var rawRef = await ArchiveAndEnqueueAsync(storedSource, webhook, properties, correlationId, now, cancellationToken);
+            LogAccepted(storedSource, rawRef, webhook.Body.Length, correlationId);
             JourneyHubTelemetry.WebhooksAccepted.Add(1, new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, source));
-            return IntakeResult.Accept(blobName, correlationId);
+            return IntakeResult.Accept(rawRef, correlationId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -73,6 +63,41 @@ public sealed partial class WebhookIntake(
             LogStorageUnavailable(ex, storedSource);
             return IntakeResult.Reject(IntakeStatus.StorageUnavailable, "Storage unavailable", "The delivery could not be stored; retry later.");
         }
+    }
+
+    /// <summary>
+    /// Both writes finish before the acknowledgement. A small body travels inside the queue message, so the processor
+    /// never reads the archive for it and the two writes can run at the same time: the archive reference is derived
+    /// from the content and known up front. A large body is archived first, because the message only points at it.
+    /// If either write fails the sender is told to retry; its redelivery lands on the same archive entry, and the
+    /// rows a half-finished attempt may already have produced are recognised as duplicates.
+    /// </summary>
+    private async Task<string> ArchiveAndEnqueueAsync(string storedSource, InboundWebhook webhook, Dictionary<string, string> properties, string correlationId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var contentType = webhook.ContentType ?? "application/octet-stream";
+        var rawRef = archive.ReferenceFor(storedSource, webhook.Body, contentType, properties);
+        var message = new IngestionMessage
+        {
+            Source = storedSource,
+            BlobName = rawRef,
+            ReceivedAt = now,
+            CorrelationId = correlationId,
+            Properties = properties,
+        };
+
+        var archiving = archive.ArchiveAsync(storedSource, webhook.Body, contentType, properties, now, cancellationToken);
+        var inline = webhook.Body.Length <= IngestionMessage.MaxInlineBytes ? message with { InlineBody = webhook.Body.ToArray() } : null;
+        if (inline is not null && queue.CanCarry(inline))
+        {
+            await Task.WhenAll(archiving, queue.EnqueueAsync(inline, cancellationToken));
+        }
+        else
+        {
+            await archiving;
+            await queue.EnqueueAsync(message, cancellationToken);
+        }
+
+        return rawRef;
     }
 
     private static string TitleFor(SignatureCheck check) => check switch
@@ -90,8 +115,8 @@ public sealed partial class WebhookIntake(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook from {Source} rejected: {Check} ({Detail})")]
     private partial void LogRejected(string source, SignatureCheck check, string detail);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook from {Source} archived as {BlobName} ({Bytes} bytes, correlation {CorrelationId})")]
-    private partial void LogAccepted(string source, string blobName, int bytes, string correlationId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook from {Source} archived as {RawRef} ({Bytes} bytes, correlation {CorrelationId})")]
+    private partial void LogAccepted(string source, string rawRef, int bytes, string correlationId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhook from {Source} could not be archived or queued")]
     private partial void LogStorageUnavailable(Exception exception, string source);

@@ -6,16 +6,28 @@ namespace JourneyHub.Core.Ports;
 
 public interface IRawArchive
 {
-    /// <summary>Stores the exact bytes received; returns the blob name.</summary>
+    /// <summary>
+    /// The reference (<c>rawRef</c>) that <see cref="ArchiveAsync"/> stores these bytes under. It depends only on the
+    /// content (source, sender facts, bytes), so the queue message can be sent while the write is in flight, and a
+    /// redelivery of the same bytes lands on the same entry (erasure finds it through the rows' <c>rawRef</c>).
+    /// </summary>
+    string ReferenceFor(string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties);
+
+    /// <summary>Stores the exact bytes received, durably, before it returns; returns <see cref="ReferenceFor"/>. Storing the same content again is a no-op.</summary>
     Task<string> ArchiveAsync(string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken);
 
+    /// <summary>The payload of a queue message: its inline bytes without any I/O when it carries them, else the archived entry; null when erased.</summary>
     Task<RawPayload?> ReadAsync(IngestionMessage message, CancellationToken cancellationToken);
 
-    Task DeleteAsync(string blobName, CancellationToken cancellationToken);
+    /// <summary>Deletes an archived payload by its <c>rawRef</c>; a reference that no longer exists is not an error.</summary>
+    Task DeleteAsync(string rawRef, CancellationToken cancellationToken);
 }
 
 public interface IIngestionQueue
 {
+    /// <summary>Whether <paramref name="message"/>, inline bytes included, fits into one queue message.</summary>
+    bool CanCarry(IngestionMessage message);
+
     Task EnqueueAsync(IngestionMessage message, CancellationToken cancellationToken);
 }
 

@@ -80,7 +80,7 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
         var before = await DeadLettersWhenAsync(list => list.Any(d => IsOurs(d, body)), "source=trustpilot&limit=500");
         var deadLetter = before.Single(d => d.GetProperty("reason").GetString()!.Contains("product-review-created", StringComparison.Ordinal) && IsOurs(d, body));
         Assert.Equal("trustpilot", deadLetter.GetProperty("source").GetString());
-        Assert.StartsWith("trustpilot/", BlobOf(deadLetter), StringComparison.Ordinal);
+        Assert.StartsWith(JourneyHub.Azure.Storage.StorageRawArchive.TableReferencePrefix, BlobOf(deadLetter), StringComparison.Ordinal);
         Assert.Equal(1, deadLetter.GetProperty("entryIndex").GetInt32());
         var id = deadLetter.GetProperty("id").GetString()!;
 
@@ -134,7 +134,7 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
 
         // Stand-in for "the adapter was fixed": the archived payload now parses.
         var fixedBody = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, start.AddMinutes(-1)));
-        await azurite.RawContainer.GetBlobClient(blobName).UploadAsync(BinaryData.FromBytes(fixedBody), overwrite: true);
+        await azurite.ReplaceRawPayloadAsync(blobName, fixedBody);
 
         // Replay by source and a failedAt window that holds this dead letter.
         var result = await ReplayAsync(new { source = "hubspot", from = start.AddMinutes(-1), to = DateTimeOffset.UtcNow.AddMinutes(1) });
@@ -156,10 +156,11 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
     [Fact]
     public async Task The_list_pages_with_an_opaque_cursor()
     {
-        // Three unparseable Trustpilot payloads, each one dead letter.
+        // Three different unparseable Trustpilot payloads, each one dead letter (identical bytes would be one archived
+        // payload, hence one dead letter: a sender's retry is not a new failure).
         for (var i = 0; i < 3; i++)
         {
-            using var response = await host.Client.SendAsync(Plain("/api/webhooks/trustpilot", Encoding.UTF8.GetBytes("{\"events\": [")));
+            using var response = await host.Client.SendAsync(Plain("/api/webhooks/trustpilot", Encoding.UTF8.GetBytes("{\"events\": [" + new string(' ', i))));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
@@ -189,7 +190,7 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
     private bool IsOurs(JsonElement deadLetter, byte[] body)
     {
         var blob = BlobOf(deadLetter);
-        return blob.Length > 0 && azurite.RawContainer.GetBlobClient(blob).DownloadContent().Value.Content.ToArray().AsSpan().SequenceEqual(body);
+        return blob.Length > 0 && azurite.RawPayloadAsync(blob).GetAwaiter().GetResult() is { } archived && archived.AsSpan().SequenceEqual(body);
     }
 
     private static HttpRequestMessage Admin(HttpMethod method, string path, string? json = null)

@@ -44,11 +44,10 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
         Assert.Equal("consideration", lifecycle.GetProperty("stage").GetString());
         Assert.Equal("crm", lifecycle.GetProperty("channel").GetString());
         Assert.Equal("direct", lifecycle.GetProperty("kind").GetString());
-        Assert.StartsWith("hubspot/", lifecycle.GetProperty("rawRef").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(StorageRawArchive.TableReferencePrefix, lifecycle.GetProperty("rawRef").GetString(), StringComparison.Ordinal);
 
         // The raw payload is archived byte for byte.
-        var blob = await azurite.RawContainer.GetBlobClient(lifecycle.GetProperty("rawRef").GetString()).DownloadContentAsync();
-        Assert.Equal(body, blob.Value.Content.ToArray());
+        Assert.Equal(body, await azurite.RawPayloadAsync(lifecycle.GetProperty("rawRef").GetString()!));
     }
 
     [Fact]
@@ -174,8 +173,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
                 var rows = new List<TableEntity>();
                 await foreach (var row in deadLetters.QueryAsync<TableEntity>(e => e.PartitionKey == "deadletter"))
                 {
-                    var blob = await azurite.RawContainer.GetBlobClient(row.GetString("BlobName")).DownloadContentAsync();
-                    if (blob.Value.Content.ToArray().SequenceEqual(body))
+                    if ((await azurite.RawPayloadAsync(row.GetString("BlobName") ?? ""))?.SequenceEqual(body) == true)
                     {
                         rows.Add(row);
                     }
@@ -192,7 +190,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
     [Fact]
     public async Task A_wrong_signature_gets_401_problem_json_and_nothing_is_stored()
     {
-        var before = await CountBlobsAsync();
+        var before = await CountRawPayloadsAsync();
         var body = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), DateTimeOffset.UtcNow));
         using var request = SignedRequests.HubSpot(WebhookUrl, body, "not-the-secret");
         using var response = await host.Client.SendAsync(request);
@@ -201,7 +199,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Invalid signature", problem.GetProperty("title").GetString());
-        Assert.Equal(before, await CountBlobsAsync());
+        Assert.Equal(before, await CountRawPayloadsAsync());
     }
 
     [Fact]
@@ -300,15 +298,5 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
         return count;
     }
 
-    private async Task<int> CountBlobsAsync()
-    {
-        await azurite.RawContainer.CreateIfNotExistsAsync();
-        var count = 0;
-        await foreach (var _ in azurite.RawContainer.GetBlobsAsync(global::Azure.Storage.Blobs.Models.BlobTraits.None, global::Azure.Storage.Blobs.Models.BlobStates.None, null, default))
-        {
-            count++;
-        }
-
-        return count;
-    }
+    private Task<int> CountRawPayloadsAsync() => azurite.CountRawPayloadsAsync();
 }

@@ -25,6 +25,9 @@ public sealed class SettingsCoverageTests
         "TrustpilotPullSchedule",
         "MetaPullSchedule",
         "Sources__Meta__PageId",
+
+        // Required at start (ValidateOnStart); a Key Vault reference in Azure.
+        "Privacy__SuppressionKey",
     ];
 
     public static TheoryData<string> SettingsTheAppReads()
@@ -67,6 +70,26 @@ public sealed class SettingsCoverageTests
     {
         var storage = File.ReadAllText(Path.Combine(Fixture.RepositoryRoot(), "infra", "modules", "storage.bicep"));
         Assert.Contains($"'{resource}'", storage, StringComparison.Ordinal);
+    }
+
+    /// <summary>The settings the app refuses to start without are exactly the ones this test knows.</summary>
+    [Fact]
+    public void The_suppression_key_setting_is_the_one_its_options_bind()
+    {
+        var setting = JourneyHub.Azure.Storage.SuppressionKeyOptions.Section + "__" + nameof(JourneyHub.Azure.Storage.SuppressionKeyOptions.SuppressionKey);
+        Assert.Contains(setting, PlatformSettings);
+    }
+
+    /// <summary>
+    /// The Functions host decodes queue messages as host.json says; the app's clients (and the local host's queue worker,
+    /// which uses them) write and read with <see cref="JourneyHub.Azure.Storage.StorageClients.MessageEncoding"/>. They must agree.
+    /// </summary>
+    [Fact]
+    public void Host_json_queue_encoding_matches_the_clients()
+    {
+        using var hostJson = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixture.RepositoryRoot(), "host.json")));
+        var encoding = hostJson.RootElement.GetProperty("extensions").GetProperty("queues").GetProperty("messageEncoding").GetString();
+        Assert.Equal(JourneyHub.Azure.Storage.StorageClients.MessageEncoding.ToString(), encoding, ignoreCase: true);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Storage.Blobs.Models;
 using JourneyHub.Azure.Configuration;
 using JourneyHub.Azure.Storage;
 using JourneyHub.Core.Pull;
@@ -44,6 +43,7 @@ public sealed class PullHarness : IAsyncDisposable
         var settings = new Dictionary<string, string?>(ApiSettings(api.Urls[0]))
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Privacy:SuppressionKey"] = "pull-harness-tests-suppression-key-0123456789",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
@@ -105,28 +105,12 @@ public sealed class PullHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>The archived pages of one run, in page order, from the raw container (metadata carries run and page).</summary>
-    public async Task<List<(string BlobName, byte[] Body)>> ArchivedPagesAsync(string adapterKey, string runId)
-    {
-        var container = Azurite.RawContainer;
-        await container.CreateIfNotExistsAsync();
-        var found = new List<(int Page, string Name)>();
-        await foreach (var blob in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, adapterKey + "/", default))
-        {
-            if (blob.Metadata.TryGetValue("pullRun", out var run) && run == runId)
-            {
-                found.Add((int.Parse(blob.Metadata["pullPage"], System.Globalization.CultureInfo.InvariantCulture), blob.Name));
-            }
-        }
-
-        var pages = new List<(string, byte[])>();
-        foreach (var (_, name) in found.OrderBy(f => f.Page))
-        {
-            pages.Add((name, (await container.GetBlobClient(name).DownloadContentAsync()).Value.Content.ToArray()));
-        }
-
-        return pages;
-    }
+    /// <summary>The archived pages of one run, in page order, from the raw archive (the stored sender facts carry run and page).</summary>
+    public async Task<List<(string BlobName, byte[] Body)>> ArchivedPagesAsync(string adapterKey, string runId) =>
+        [.. (await Azurite.RawPayloadsAsync(adapterKey))
+            .Where(p => p.Properties.TryGetValue("pullRun", out var run) && run == runId)
+            .OrderBy(p => int.Parse(p.Properties["pullPage"], System.Globalization.CultureInfo.InvariantCulture))
+            .Select(p => (p.RawRef, p.Body))];
 
     /// <summary>Ingestion messages left by runs without a queue worker are removed, so no later local host processes them.</summary>
     public async Task ClearIngestQueueAsync()

@@ -86,7 +86,7 @@ public sealed class PipelineStorageTests(AzuriteFixture azurite)
         var deadLetter = Assert.Single(await services.GetRequiredService<IDeadLetterStore>().ListAsync("hubspot", null, null, 1000, default), d => d.BlobName == blobName);
         Assert.Contains("Failed after 5 attempts", deadLetter.Reason, StringComparison.Ordinal);
         Assert.Contains("disk on fire", deadLetter.Reason, StringComparison.Ordinal);
-        Assert.True((await azurite.RawContainer.GetBlobClient(blobName).ExistsAsync()).Value);
+        Assert.Equal(body, await azurite.RawPayloadAsync(blobName));
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class PipelineStorageTests(AzuriteFixture azurite)
 
     private ServiceProvider Build(Action<IServiceCollection>? configure = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["Privacy:SuppressionKey"] = "pipeline-storage-tests-suppression-key-0123" }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         services.AddJourneyHub(configuration);
         services.AddSingleton<JourneyHub.Core.Api.CustomerReader>();

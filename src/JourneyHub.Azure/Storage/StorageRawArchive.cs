@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Schema;
+using JourneyHub.Core.Telemetry;
+
+namespace JourneyHub.Azure.Storage;
+
+/// <summary>
+/// Raw payloads, byte for byte. A body that fits (up to <see cref="MaxTableBytes"/>) is one entity of the
+/// <c>RawPayloads</c> table, split over 64 KiB binary properties: one table transaction, priced ~180 times below
+/// a hot-tier blob write. Larger bodies are blobs in <c>raw-payloads</c>. The reference is derived from the content:
+/// <c>table:&lt;sha256&gt;</c> or <c>&lt;source path&gt;/&lt;sha256&gt;.&lt;ext&gt;</c>, so it is known before the write and a
+/// redelivery of the same bytes finds the entry already there.
+/// </summary>
+public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap bootstrap) : IRawArchive
+{
+    public const string TableReferencePrefix = "table:";
+
+    /// <summary>All raw payload entities share this row key; the partition key is the content hash, so writes spread over partitions.</summary>
+    public const string EntityRowKey = "raw";
+
+    /// <summary>The largest binary property a table entity may hold.</summary>
+    public const int ChunkBytes = 64 * 1024;
+
+    /// <summary>
+    /// 8 chunks = 512 KiB. An entity may hold 1 MiB, and its JSON on the wire carries binary as base64 (4/3), which
+    /// is what the emulator measures; 512 KiB leaves room for that and for the sender facts.
+    /// </summary>
+    public const int MaxTableChunks = 8;
+
+    public const int MaxTableBytes = ChunkBytes * MaxTableChunks;
+
+    /// <summary>Sender facts are one string property (at most 32 K characters); larger sets go to a blob's metadata path.</summary>
+    private const int MaxPropertiesChars = 16 * 1024;
+
+    private BlobContainerClient Container => clients.Blobs.GetBlobContainerClient(StorageNames.RawContainer);
+
+    private TableClient Table => clients.Tables.GetTableClient(StorageNames.RawPayloadsTable);
+
+    public string ReferenceFor(string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties)
+    {
+        var hash = ContentHash(source, body.Span, properties);
+        return FitsTable(body, properties)
+            ? TableReferencePrefix + hash
+            : $"{source.Replace(':', '/')}/{hash}.{(contentType.Contains("xml", StringComparison.OrdinalIgnoreCase) ? "xml" : "json")}";
+    }
+
+    public async Task<string> ArchiveAsync(string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        await bootstrap.EnsureAsync(cancellationToken);
+        var reference = ReferenceFor(source, body, contentType, properties);
+        if (TryTableKey(reference, out var partitionKey))
+        {
+            await ArchiveInTableAsync(partitionKey, source, body, contentType, properties, receivedAt, cancellationToken);
+        }
+        else
+        {
+            await ArchiveInBlobAsync(reference, source, body, contentType, properties, receivedAt, cancellationToken);
+        }
+
+        return reference;
+    }
+
+    public async Task<RawPayload?> ReadAsync(IngestionMessage message, CancellationToken cancellationToken)
+    {
+        if (message.InlineBody is { } inline)
+        {
+            return new RawPayload(message.Source, message.BlobName, inline, message.ReceivedAt, message.CorrelationId, message.Properties);
+        }
+
+        await bootstrap.EnsureAsync(cancellationToken);
+        var archived = TryTableKey(message.BlobName, out var partitionKey)
+            ? await ReadFromTableAsync(partitionKey, cancellationToken)
+            : await ReadFromBlobAsync(message.BlobName, cancellationToken);
+        if (archived is null)
+        {
+            return null;
+        }
+
+        // The message's own facts (this delivery's correlation id) win over those stored with the first copy.
+        var properties = new Dictionary<string, string>(message.Properties, StringComparer.Ordinal);
+        foreach (var (key, value) in archived.Value.Properties)
+        {
+            properties.TryAdd(key, value);
+        }
+
+        return new RawPayload(message.Source, message.BlobName, archived.Value.Body, message.ReceivedAt, message.CorrelationId, properties);
+    }
+
+    public async Task DeleteAsync(string rawRef, CancellationToken cancellationToken)
+    {
+        await bootstrap.EnsureAsync(cancellationToken);
+        if (TryTableKey(rawRef, out var partitionKey))
+        {
+            try
+            {
+                await Table.DeleteEntityAsync(partitionKey, EntityRowKey, ETag.All, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Already gone: erasure and replay clean-up may both get here.
+            }
+
+            return;
+        }
+
+        await Container.GetBlobClient(rawRef).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The body of an archived table entity, reassembled from its chunk properties; null when the entity is not a complete payload.</summary>
+    public static byte[]? BodyOf(TableEntity entity)
+    {
+        if (entity.GetInt32("Length") is not { } length || entity.GetInt32("Chunks") is not { } chunks)
+        {
+            return null;
+        }
+
+        var body = new byte[length];
+        var offset = 0;
+        for (var i = 0; i < chunks; i++)
+        {
+            var chunk = entity.GetBinary(ChunkProperty(i)) ?? [];
+            chunk.CopyTo(body.AsSpan(offset));
+            offset += chunk.Length;
+        }
+
+        return offset == length ? body : null;
+    }
+
+    public static string ChunkProperty(int index) => "Body" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>True for a <c>table:</c> reference, with the entity's partition key.</summary>
+    public static bool TryTableKey(string rawRef, out string partitionKey)
+    {
+        partitionKey = rawRef.StartsWith(TableReferencePrefix, StringComparison.Ordinal) ? rawRef[TableReferencePrefix.Length..] : "";
+        return partitionKey.Length > 0;
+    }
+
+    private async Task ArchiveInTableAsync(string partitionKey, string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var chunks = (body.Length + ChunkBytes - 1) / ChunkBytes;
+        var entity = new TableEntity(partitionKey, EntityRowKey)
+        {
+            ["Source"] = source,
+            ["ContentType"] = contentType.Length > 200 ? "application/octet-stream" : contentType,
+            ["ReceivedAt"] = receivedAt,
+            ["Length"] = body.Length,
+            ["Chunks"] = chunks,
+            ["Properties"] = JsonSerializer.Serialize(properties, JourneyJson.Options),
+        };
+        for (var i = 0; i < chunks; i++)
+        {
+            entity[ChunkProperty(i)] = body.Slice(i * ChunkBytes, Math.Min(ChunkBytes, body.Length - (i * ChunkBytes))).ToArray();
+        }
+
+        try
+        {
+            await Table.AddEntityAsync(entity, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // The same content is archived already (a redelivery, or the first attempt of a retried request).
+        }
+    }
+
+    private async Task ArchiveInBlobAsync(string blobName, string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var metadata = properties.ToDictionary(p => MetadataKey(p.Key), p => Uri.EscapeDataString(p.Value), StringComparer.Ordinal);
+        metadata["source"] = Uri.EscapeDataString(source);
+        metadata["receivedAt"] = receivedAt.ToString("O", CultureInfo.InvariantCulture);
+        try
+        {
+            await Container.GetBlobClient(blobName).UploadAsync(
+                BinaryData.FromBytes(body),
+                new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = contentType.Length > 200 ? "application/octet-stream" : contentType },
+                    Metadata = metadata,
+                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                },
+                cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Same content, same name: archived already.
+        }
+    }
+
+    private async Task<(byte[] Body, IReadOnlyDictionary<string, string> Properties)?> ReadFromTableAsync(string partitionKey, CancellationToken cancellationToken)
+    {
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(partitionKey, EntityRowKey, cancellationToken: cancellationToken);
+        if (!response.HasValue || response.Value is not { } entity || BodyOf(entity) is not { } body)
+        {
+            return null;
+        }
+
+        var properties = entity.GetString("Properties") is { Length: > 0 } json
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(json, JourneyJson.Options) ?? []
+            : [];
+        return (body, properties);
+    }
+
+    private async Task<(byte[] Body, IReadOnlyDictionary<string, string> Properties)?> ReadFromBlobAsync(string blobName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await Container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken);
+            var properties = result.Value.Details.Metadata.ToDictionary(m => m.Key, m => Uri.UnescapeDataString(m.Value), StringComparer.Ordinal);
+            return (result.Value.Content.ToArray(), properties);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private static bool FitsTable(ReadOnlyMemory<byte> body, IReadOnlyDictionary<string, string> properties) =>
+        body.Length <= MaxTableBytes && properties.Sum(p => p.Key.Length + p.Value.Length + 8) <= MaxPropertiesChars;
+
+    /// <summary>
+    /// SHA-256 over the source, the sender facts that identify the delivery (e.g. a Standard Webhooks id) and the
+    /// bytes. Facts that differ per attempt (correlation id, trace parent) are left out, so a retried request maps
+    /// to the same entry; two deliveries with equal bytes but different ids stay apart.
+    /// </summary>
+    private static string ContentHash(string source, ReadOnlySpan<byte> body, IReadOnlyDictionary<string, string> properties)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // JSON keeps the parts apart unambiguously, whatever characters the facts contain.
+        var facts = properties.Where(p => !IsPerAttempt(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new[] { p.Key, p.Value });
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(new object[] { source, facts.ToArray() }, JourneyJson.Options));
+        hash.AppendData(body);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static bool IsPerAttempt(string key) => key is "correlationId" or JourneyHubTelemetry.TraceParentProperty;
+
+    // Metadata names must be C# identifiers.
+    private static string MetadataKey(string key) => new(key.Where(char.IsAsciiLetterOrDigit).ToArray());
+}

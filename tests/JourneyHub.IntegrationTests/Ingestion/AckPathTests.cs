@@ -1,0 +1,419 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using JourneyHub.Azure.Configuration;
+using JourneyHub.Azure.Storage;
+using JourneyHub.Core.Admin;
+using JourneyHub.Core.Api;
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Privacy;
+using JourneyHub.Core.Processing;
+using JourneyHub.Core.Schema;
+using JourneyHub.Core.Timeline;
+using JourneyHub.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace JourneyHub.IntegrationTests.Ingestion;
+
+/// <summary>An Azurite of its own: these tests read and clear the ingestion queue, which no other test may consume meanwhile.</summary>
+[CollectionDefinition(Name)]
+public sealed class AckPathCollection : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "Ack path";
+}
+
+/// <summary>
+/// The acknowledgement path on a real Azurite: archive and enqueue (small bodies inline, archived in a table
+/// entity; large ones in a blob), crashes between them, replay and erasure of table-archived payloads.
+/// </summary>
+[Collection(AckPathCollection.Name)]
+public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private const string SuppressionKey = "ack-path-tests-suppression-key-0123456789";
+
+    public async Task InitializeAsync()
+    {
+        var queue = azurite.Queue(StorageNames.IngestQueue);
+        await queue.CreateIfNotExistsAsync();
+        await queue.ClearMessagesAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_small_payload_travels_inside_the_queue_message_and_its_table_archive_holds_the_same_bytes()
+    {
+        await using var services = Build();
+        var body = Review(Guid.NewGuid().ToString("N"), consumerId: "c-" + Guid.NewGuid().ToString("N"), padding: 2_000);
+
+        var result = await Intake(services).AcceptAsync("trustpilot", Webhook(body), default);
+
+        Assert.Equal(IntakeStatus.Accepted, result.Status);
+        Assert.StartsWith(StorageRawArchive.TableReferencePrefix, result.BlobName, StringComparison.Ordinal);
+        var (message, text) = Assert.Single(await QueuedAsync());
+        Assert.Equal(result.BlobName, message.BlobName);
+        Assert.Equal(body, message.InlineBody);
+
+        // Sent as is (no base64 around the JSON), as host.json's messageEncoding "none" expects.
+        Assert.StartsWith("{", text, StringComparison.Ordinal);
+
+        // The archive holds the exact bytes under the reference: one entity, one chunk.
+        Assert.True(StorageRawArchive.TryTableKey(result.BlobName!, out var partitionKey));
+        var entity = (await azurite.Table(StorageNames.RawPayloadsTable).GetEntityAsync<TableEntity>(partitionKey, StorageRawArchive.EntityRowKey)).Value;
+        Assert.Equal(body, StorageRawArchive.BodyOf(entity));
+        Assert.Equal("trustpilot", entity.GetString("Source"));
+        Assert.Equal(body, (await services.GetRequiredService<IRawArchive>().ReadAsync(message with { InlineBody = null }, default))!.Body.ToArray());
+    }
+
+    [Fact]
+    public async Task Reading_a_message_with_inline_bytes_does_no_storage_io()
+    {
+        // Storage that does not exist: any request would fail (and the bootstrap would try to create tables first).
+        var unreachable = new StorageClients(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:9/b;QueueEndpoint=http://127.0.0.1:9/q;TableEndpoint=http://127.0.0.1:9/t;",
+        }).Build());
+        using var bootstrap = new StorageBootstrap(unreachable);
+        var archive = new StorageRawArchive(unreachable, bootstrap);
+        var body = Review("r1", "c1", padding: 10);
+        var message = new IngestionMessage { Source = "trustpilot", BlobName = "table:" + new string('0', 64), ReceivedAt = DateTimeOffset.UtcNow, CorrelationId = "c", InlineBody = body };
+
+        var payload = await archive.ReadAsync(message, default).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(body, payload!.Body.ToArray());
+        Assert.Equal(message.BlobName, payload.BlobName);
+    }
+
+    [Fact]
+    public async Task A_payload_above_the_inline_limit_but_within_the_table_limit_is_archived_in_chunks_and_read_from_the_table()
+    {
+        await using var services = Build();
+        var body = Review(Guid.NewGuid().ToString("N"), "c-" + Guid.NewGuid().ToString("N"), padding: 200_000);
+
+        var result = await Intake(services).AcceptAsync("trustpilot", Webhook(body), default);
+
+        Assert.Equal(IntakeStatus.Accepted, result.Status);
+        Assert.StartsWith(StorageRawArchive.TableReferencePrefix, result.BlobName, StringComparison.Ordinal);
+        var (message, _) = Assert.Single(await QueuedAsync());
+        Assert.Null(message.InlineBody);
+        Assert.True(StorageRawArchive.TryTableKey(result.BlobName!, out var partitionKey));
+        var entity = (await azurite.Table(StorageNames.RawPayloadsTable).GetEntityAsync<TableEntity>(partitionKey, StorageRawArchive.EntityRowKey)).Value;
+        Assert.Equal(4, entity.GetInt32("Chunks"));
+        Assert.Equal(body, (await services.GetRequiredService<IRawArchive>().ReadAsync(message, default))!.Body.ToArray());
+    }
+
+    [Fact]
+    public async Task A_large_payload_goes_to_a_blob_and_the_message_only_points_at_it()
+    {
+        await using var services = Build();
+        var body = Review(Guid.NewGuid().ToString("N"), "c-" + Guid.NewGuid().ToString("N"), padding: StorageRawArchive.MaxTableBytes + 1_000);
+
+        var result = await Intake(services).AcceptAsync("trustpilot", Webhook(body), default);
+
+        Assert.Equal(IntakeStatus.Accepted, result.Status);
+        Assert.False(StorageRawArchive.TryTableKey(result.BlobName!, out _));
+        Assert.StartsWith("trustpilot/", result.BlobName, StringComparison.Ordinal);
+        var (message, _) = Assert.Single(await QueuedAsync());
+        Assert.Null(message.InlineBody);
+        Assert.Equal(body, (await azurite.RawContainer.GetBlobClient(result.BlobName).DownloadContentAsync()).Value.Content.ToArray());
+        Assert.Equal(body, (await services.GetRequiredService<IRawArchive>().ReadAsync(message, default))!.Body.ToArray());
+    }
+
+    [Fact]
+    public async Task A_redelivery_of_the_same_bytes_lands_on_the_same_archive_entry_and_other_bytes_do_not()
+    {
+        await using var services = Build();
+        var archive = services.GetRequiredService<IRawArchive>();
+        var body = Review(Guid.NewGuid().ToString("N"), "c1", padding: 10);
+        var first = new Dictionary<string, string> { ["webhook-id"] = "msg_1", ["correlationId"] = "a", ["traceparent"] = "00-1-2-01" };
+        var retry = new Dictionary<string, string> { ["webhook-id"] = "msg_1", ["correlationId"] = "b" };
+        var otherEvent = new Dictionary<string, string> { ["webhook-id"] = "msg_2", ["correlationId"] = "c" };
+
+        var a = await archive.ArchiveAsync("custom:shop", body, "application/json", first, DateTimeOffset.UtcNow, default);
+        var b = await archive.ArchiveAsync("custom:shop", body, "application/json", retry, DateTimeOffset.UtcNow, default);
+
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, archive.ReferenceFor("custom:shop", body, "application/json", otherEvent));
+        Assert.NotEqual(a, archive.ReferenceFor("custom:web", body, "application/json", first));
+        Assert.NotEqual(a, archive.ReferenceFor("custom:shop", body.Append((byte)' ').ToArray(), "application/json", first));
+    }
+
+    /// <summary>
+    /// The sender is told 503 when one of the two writes fails, and retries. "archive": the archive write failed while
+    /// the message (with the bytes) was queued and processed; "enqueue": archived, not queued; "reply": both done, the
+    /// reply lost. Every case ends with the row stored once, counted once, and pointing at the archived bytes.
+    /// </summary>
+    [Theory]
+    [InlineData("archive")]
+    [InlineData("enqueue")]
+    [InlineData("reply")]
+    public async Task A_crash_on_the_ack_path_and_the_senders_retry_store_every_row_once(string crashAfter)
+    {
+        var faults = new AckFaults(crashAfter);
+        await using var services = Build(s =>
+        {
+            s.AddSingleton<StorageRawArchive>();
+            s.AddSingleton<StorageIngestionQueue>();
+            s.AddSingleton<IRawArchive>(sp => new CrashingArchive(sp.GetRequiredService<StorageRawArchive>(), faults));
+            s.AddSingleton<IIngestionQueue>(sp => new CrashingQueue(sp.GetRequiredService<StorageIngestionQueue>(), faults));
+        });
+        var consumer = "c-" + Guid.NewGuid().ToString("N");
+        var body = Review(Guid.NewGuid().ToString("N"), consumer, padding: 10);
+
+        var first = await Intake(services).AcceptAsync("trustpilot", Webhook(body), default);
+        var firstQueued = await ProcessQueuedAsync(services);
+        var retried = await Intake(services).AcceptAsync("trustpilot", Webhook(body), default);
+        var retryQueued = await ProcessQueuedAsync(services);
+
+        Assert.Equal(crashAfter == "reply" ? IntakeStatus.Accepted : IntakeStatus.StorageUnavailable, first.Status);
+        Assert.Equal(crashAfter == "enqueue" ? 0 : 1, firstQueued);
+        Assert.Equal(IntakeStatus.Accepted, retried.Status);
+        Assert.Equal(1, retryQueued);
+        var reader = services.GetRequiredService<CustomerReader>();
+        var customer = await reader.LookupAsync(new Identity(IdentityTypes.Trustpilot, consumer), default);
+        var timeline = await reader.TimelineAsync(customer!.CustomerId, new TimelineQuery { Limit = 50 }, default);
+        var row = Assert.Single(timeline!.Items);
+        Assert.Equal(1, (await reader.JourneyAsync(customer.CustomerId, DateTimeOffset.UtcNow, default))!.TouchpointCount);
+        Assert.Equal(retried.BlobName, row.RawRef);
+        var archived = await services.GetRequiredService<IRawArchive>().ReadAsync(Reference(row.RawRef), default);
+        Assert.Equal(body, archived!.Body.ToArray());
+    }
+
+    [Fact]
+    public async Task Erasure_deletes_the_table_archived_payloads_of_the_person()
+    {
+        await using var services = Build();
+        var consumer = "c-" + Guid.NewGuid().ToString("N");
+        var bodies = new[] { Review(Guid.NewGuid().ToString("N"), consumer, 10), Review(Guid.NewGuid().ToString("N"), consumer, 100_000) };
+        foreach (var body in bodies)
+        {
+            Assert.Equal(IntakeStatus.Accepted, (await Intake(services).AcceptAsync("trustpilot", Webhook(body), default)).Status);
+        }
+
+        Assert.Equal(2, await ProcessQueuedAsync(services));
+        var reader = services.GetRequiredService<CustomerReader>();
+        var customerId = (await reader.LookupAsync(new Identity(IdentityTypes.Trustpilot, consumer), default))!.CustomerId;
+        var rawRefs = (await reader.TimelineAsync(customerId, new TimelineQuery { Limit = 50 }, default))!.Items.Select(t => t.RawRef).ToList();
+        Assert.Equal(2, rawRefs.Distinct().Count());
+        Assert.All(rawRefs, r => Assert.StartsWith(StorageRawArchive.TableReferencePrefix, r, StringComparison.Ordinal));
+        var archive = services.GetRequiredService<IRawArchive>();
+        Assert.All(await Task.WhenAll(rawRefs.Select(r => archive.ReadAsync(Reference(r), default))), Assert.NotNull);
+
+        await services.GetRequiredService<ErasureService>().EraseAsync(customerId, default);
+
+        Assert.All(await Task.WhenAll(rawRefs.Select(r => archive.ReadAsync(Reference(r), default))), Assert.Null);
+        foreach (var rawRef in rawRefs)
+        {
+            Assert.True(StorageRawArchive.TryTableKey(rawRef, out var partitionKey));
+            Assert.False((await azurite.Table(StorageNames.RawPayloadsTable).GetEntityIfExistsAsync<TableEntity>(partitionKey, StorageRawArchive.EntityRowKey)).HasValue);
+        }
+    }
+
+    [Fact]
+    public async Task A_dead_letter_of_a_table_archived_payload_replays_from_the_table()
+    {
+        var consumer = "c-" + Guid.NewGuid().ToString("N");
+        var body = Review(Guid.NewGuid().ToString("N"), consumer, padding: 10);
+        string rawRef;
+        await using (var failing = Build(s => s.AddSingleton<ITouchpointPublisher>(new UnavailablePublisher())))
+        {
+            rawRef = (await Intake(failing).AcceptAsync("trustpilot", Webhook(body), default)).BlobName!;
+            var handler = failing.GetRequiredService<QueueMessageHandler>();
+            var (_, text) = Assert.Single(await QueuedAsync());
+            var report = await handler.HandleAsync(text, dequeueCount: 5, default);
+            Assert.Equal(1, report.DeadLettered);
+            await azurite.Queue(StorageNames.IngestQueue).ClearMessagesAsync();
+        }
+
+        await using var services = Build();
+        var deadLetter = Assert.Single(await services.GetRequiredService<IDeadLetterStore>().ListAsync("trustpilot", null, null, 1000, default), d => d.BlobName == rawRef);
+        var replay = await services.GetRequiredService<DeadLetterAdmin>().ReplayAsync(new ReplayRequest { Ids = [deadLetter.Id] }, default);
+
+        Assert.Equal(1, replay.Queued);
+        var (replayed, _) = Assert.Single(await QueuedAsync());
+        Assert.Null(replayed.InlineBody);
+        Assert.Equal(rawRef, replayed.BlobName);
+        Assert.Equal(1, await ProcessQueuedAsync(services));
+        var reader = services.GetRequiredService<CustomerReader>();
+        var customer = await reader.LookupAsync(new Identity(IdentityTypes.Trustpilot, consumer), default);
+        var row = Assert.Single((await reader.TimelineAsync(customer!.CustomerId, new TimelineQuery { Limit = 50 }, default))!.Items);
+        Assert.Equal(rawRef, row.RawRef);
+        Assert.DoesNotContain(await services.GetRequiredService<IDeadLetterStore>().ListAsync("trustpilot", null, null, 1000, default), d => d.BlobName == rawRef);
+    }
+
+    [Fact]
+    public async Task Suppression_keys_are_hmacs_under_the_secret_so_the_table_gives_no_phone_number_away_and_the_person_stays_suppressed()
+    {
+        var phone = Identity.Create(IdentityTypes.Phone, "+4670" + RandomNumberGenerator.GetInt32(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture))!;
+        var email = Identity.Create(IdentityTypes.Email, $"erased-{Guid.NewGuid():N}@example.com")!;
+        await using (var services = Build())
+        {
+            await services.GetRequiredService<ISuppressionList>().SuppressAsync([phone, email], default);
+        }
+
+        // Nothing in the table is the identity, or a plain hash anyone could compute by trying every number.
+        var stored = new List<string>();
+        await foreach (var entity in azurite.Table(StorageNames.SuppressionsTable).QueryAsync<TableEntity>())
+        {
+            stored.Add(entity.RowKey);
+            stored.AddRange(entity.Select(p => Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+        }
+
+        foreach (var identity in new[] { phone, email })
+        {
+            var guessable = new[]
+            {
+                identity.Value,
+                identity.Type + ":" + identity.Value,
+                Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity.Type + ":" + identity.Value))),
+                Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity.Value))),
+            };
+            Assert.DoesNotContain(stored, value => guessable.Any(g => value.Contains(g, StringComparison.OrdinalIgnoreCase)));
+        }
+
+        Assert.Contains(Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(SuppressionKey), Encoding.UTF8.GetBytes(phone.Type + ":" + phone.Value))), stored);
+
+        // The same person is still recognised by a freshly started app with the same key, alone or among other identities.
+        await using (var restarted = Build())
+        {
+            var suppressions = restarted.GetRequiredService<ISuppressionList>();
+            Assert.True(await suppressions.IsSuppressedAsync([phone], default));
+            Assert.True(await suppressions.IsSuppressedAsync([Identity.Create(IdentityTypes.Email, $"new-{Guid.NewGuid():N}@example.com")!, phone], default));
+            Assert.False(await suppressions.IsSuppressedAsync([Identity.Create(IdentityTypes.Email, $"other-{Guid.NewGuid():N}@example.com")!], default));
+        }
+
+        // Under another key the rows mean nothing: the key, not the identity alone, makes the row key.
+        await using var otherKey = Build(suppressionKey: "a-different-suppression-key-0123456789abcdef");
+        Assert.False(await otherKey.GetRequiredService<ISuppressionList>().IsSuppressedAsync([phone], default));
+    }
+
+    [Fact]
+    public void The_suppression_key_is_required_and_an_unresolved_key_vault_reference_is_refused()
+    {
+        foreach (var (key, expected) in new[] { ((string?)null, "required"), ("too-short", "at least 32"), ("@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/privacy-suppression-key/)", "Key Vault") })
+        {
+            using var services = Build(suppressionKey: key);
+            var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<SuppressionKeyOptions>>().Value);
+            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    private ServiceProvider Build(Action<IServiceCollection>? configure = null, string? suppressionKey = SuppressionKey)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Privacy:SuppressionKey"] = suppressionKey,
+        }).Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
+        services.AddJourneyHub(configuration);
+        services.AddSingleton<CustomerReader>();
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+
+    private static WebhookIntake Intake(IServiceProvider services) => services.GetRequiredService<WebhookIntake>();
+
+    private static InboundWebhook Webhook(byte[] body) =>
+        new("POST", "https://hub.example.com/api/webhooks/trustpilot", new Dictionary<string, string>(), body, "application/json");
+
+    private static IngestionMessage Reference(string rawRef) =>
+        new() { Source = "trustpilot", BlobName = rawRef, ReceivedAt = DateTimeOffset.UtcNow, CorrelationId = "read" };
+
+    private async Task<List<(IngestionMessage Message, string Text)>> QueuedAsync()
+    {
+        var queue = azurite.Queue(StorageNames.IngestQueue);
+        var messages = (await queue.PeekMessagesAsync(32)).Value;
+        return [.. messages.Select(m => (JsonSerializer.Deserialize<IngestionMessage>(m.MessageText, JourneyJson.Options)!, m.MessageText))];
+    }
+
+    /// <summary>Plays the queue trigger for everything queued now: handle, then delete. Returns how many messages it processed.</summary>
+    private async Task<int> ProcessQueuedAsync(IServiceProvider services)
+    {
+        var queue = azurite.Queue(StorageNames.IngestQueue);
+        var handler = services.GetRequiredService<QueueMessageHandler>();
+        var processed = 0;
+        foreach (var message in (await queue.ReceiveMessagesAsync(32)).Value)
+        {
+            await handler.HandleAsync(message.MessageText, message.DequeueCount, default);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            processed++;
+        }
+
+        return processed;
+    }
+
+    private static byte[] Review(string reviewId, string consumerId, int padding) => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        events = new[]
+        {
+            new
+            {
+                eventName = "service-review-created",
+                version = "1",
+                eventData = new
+                {
+                    id = reviewId,
+                    title = "Review",
+                    text = new string('x', padding),
+                    stars = 4,
+                    createdAt = "2025-03-15T09:00:00.000Z",
+                    consumer = new { id = consumerId, name = "C" },
+                },
+            },
+        },
+    });
+
+    private sealed class AckFaults(string crashAfter)
+    {
+        private int fired;
+
+        /// <summary>True once, for the first call at the named point ("reply" names none: both writes succeed and only the reply is lost).</summary>
+        public bool Fire(string point) => point == crashAfter && Interlocked.Exchange(ref fired, 1) == 0;
+    }
+
+    private sealed class CrashingArchive(IRawArchive inner, AckFaults faults) : IRawArchive
+    {
+        public string ReferenceFor(string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties) =>
+            inner.ReferenceFor(source, body, contentType, properties);
+
+        public async Task<string> ArchiveAsync(string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+        {
+            if (faults.Fire("archive"))
+            {
+                throw new IOException("simulated archive failure");
+            }
+
+            return await inner.ArchiveAsync(source, body, contentType, properties, receivedAt, cancellationToken);
+        }
+
+        public Task<RawPayload?> ReadAsync(IngestionMessage message, CancellationToken cancellationToken) => inner.ReadAsync(message, cancellationToken);
+
+        public Task DeleteAsync(string rawRef, CancellationToken cancellationToken) => inner.DeleteAsync(rawRef, cancellationToken);
+    }
+
+    private sealed class CrashingQueue(IIngestionQueue inner, AckFaults faults) : IIngestionQueue
+    {
+        public bool CanCarry(IngestionMessage message) => inner.CanCarry(message);
+
+        public async Task EnqueueAsync(IngestionMessage message, CancellationToken cancellationToken)
+        {
+            if (faults.Fire("enqueue"))
+            {
+                throw new IOException("simulated queue failure");
+            }
+
+            await inner.EnqueueAsync(message, cancellationToken);
+        }
+    }
+
+    private sealed class UnavailablePublisher : ITouchpointPublisher
+    {
+        public Task PublishAsync(IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken) => throw new IOException("topic unavailable");
+    }
+}
