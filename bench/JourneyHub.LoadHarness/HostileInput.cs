@@ -34,6 +34,9 @@ public static class HostileInput
         new("GET /api/webhooks/meta", SourceKind.MetaPage, "GET", ""),
         new("POST /api/webhooks/trustpilot", SourceKind.Trustpilot, "POST", "trustpilot/"),
         new("POST /api/webhooks/custom/{name}", SourceKind.Custom, "POST", "custom/"),
+        new("POST /api/webhooks/shopify", SourceKind.Shopify, "POST", "shopify/"),
+        new("POST /api/webhooks/zendesk", SourceKind.Zendesk, "POST", "zendesk/"),
+        new("POST /api/webhooks/intercom", SourceKind.Intercom, "POST", "intercom/"),
     ];
 
     private sealed class RouteTally
@@ -221,6 +224,9 @@ public static class HostileInput
             SourceKind.Salesforce => "salesforce:003Lhostile000001AAB",
             SourceKind.MetaPage => "meta:6700000000001",
             SourceKind.Trustpilot => "trustpilot:tpc-hostile",
+            SourceKind.Shopify => "shopify:800000000001",
+            SourceKind.Zendesk => "zendesk:900000000001",
+            SourceKind.Intercom => "intercom:ic-hostile",
             _ => "email:hostile@load.example",
         }), DateTimeOffset.UtcNow);
         var valid = Workload.Body(baseEvent);
@@ -307,6 +313,7 @@ public static class HostileInput
                 {
                     "X-HubSpot-Request-Timestamp" => (x.Name, DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
                     "webhook-timestamp" => (x.Name, DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+                    "X-Zendesk-Webhook-Signature-Timestamp" => (x.Name, DateTimeOffset.UtcNow.AddMinutes(-30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
                     _ => x,
                 })]);
                 break;
@@ -374,7 +381,9 @@ public static class HostileInput
     private const int WebhookLimit = 1024 * 1024;
 
     private static bool IsAuthHeader(string name) =>
-        name.StartsWith("X-HubSpot", StringComparison.OrdinalIgnoreCase) || name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase) || name.Equals("X-Hub-Signature-256", StringComparison.OrdinalIgnoreCase);
+        name.StartsWith("X-HubSpot", StringComparison.OrdinalIgnoreCase) || name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("X-Hub-Signature-256", StringComparison.OrdinalIgnoreCase) || name.Equals("X-Hub-Signature", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("X-Shopify-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("X-Zendesk-Webhook-Signature", StringComparison.OrdinalIgnoreCase);
 
     private static byte[] MetaVerification(HubEnvironment environment, int index, Random random)
     {

@@ -22,6 +22,9 @@ public sealed class HubEnvironment : IAsyncDisposable
     public const string SalesforceOrganizationId = "00D5g000004ZkQ1EAK";
     public const string CustomSourceName = "loadtest";
     public const string CustomSecret = "whsec_BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY=";
+    public const string ShopifySecret = "harness-shopify-webhook-secret";
+    public const string ZendeskSecret = "harness-zendesk-signing-secret";
+    public const string IntercomSecret = "harness-intercom-client-secret";
 
     private readonly string? dataDirectory;
     private readonly Dictionary<string, string> settings;
@@ -113,6 +116,9 @@ public sealed class HubEnvironment : IAsyncDisposable
             ["Sources__Meta__VerifyToken"] = "harness-verify-token",
             ["Sources__Salesforce__OrganizationId"] = SalesforceOrganizationId,
             [$"Sources__Custom__{CustomSourceName}__Secret"] = CustomSecret,
+            ["Sources__Shopify__WebhookSecret"] = ShopifySecret,
+            ["Sources__Zendesk__SigningSecret"] = ZendeskSecret,
+            ["Sources__Intercom__ClientSecret"] = IntercomSecret,
             ["Privacy__SuppressionKey"] = "harness-suppression-key-0123456789abcdef",
         };
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())

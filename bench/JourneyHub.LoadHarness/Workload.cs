@@ -15,6 +15,9 @@ public enum SourceKind
     Instagram,
     Trustpilot,
     Custom,
+    Shopify,
+    Zendesk,
+    Intercom,
 }
 
 /// <summary>One person of the workload: one source, one identity the read API can find them by.</summary>
@@ -196,6 +199,9 @@ public sealed class Workload
             SourceKind.MetaPage => "meta:67" + runId[^6..] + i,
             SourceKind.Instagram => "instagram:1784" + runId[^6..] + i,
             SourceKind.Trustpilot => "trustpilot:tpc" + runId + i,
+            SourceKind.Shopify => "shopify:" + (800_000_000_000L + (long.Parse(runId, CultureInfo.InvariantCulture) % 1000 * 1_000_000) + index).ToString(CultureInfo.InvariantCulture),
+            SourceKind.Zendesk => "zendesk:" + (900_000_000_000L + (long.Parse(runId, CultureInfo.InvariantCulture) % 1000 * 1_000_000) + index).ToString(CultureInfo.InvariantCulture),
+            SourceKind.Intercom => "intercom:ic" + runId + i,
             _ => $"email:cu-{runId}-{i}@load.example",
         });
     }
@@ -206,6 +212,9 @@ public sealed class Workload
         SourceKind.Salesforce => "/api/webhooks/salesforce",
         SourceKind.MetaPage or SourceKind.Instagram => "/api/webhooks/meta",
         SourceKind.Trustpilot => "/api/webhooks/trustpilot",
+        SourceKind.Shopify => "/api/webhooks/shopify",
+        SourceKind.Zendesk => "/api/webhooks/zendesk",
+        SourceKind.Intercom => "/api/webhooks/intercom",
         _ => "/api/webhooks/custom/" + HubEnvironment.CustomSourceName,
     };
 
@@ -229,6 +238,9 @@ public sealed class Workload
             SourceKind.HubSpot => request.SignedAsHubSpot(HubEnvironment.HubSpotSecret, body, now),
             SourceKind.MetaPage or SourceKind.Instagram => request.SignedAsMeta(HubEnvironment.MetaAppSecret, body),
             SourceKind.Custom => request.SignedAsStandardWebhooks(HubEnvironment.CustomSecret, "msg_" + deliveryId, body, now),
+            SourceKind.Shopify => request.SignedAsShopify(HubEnvironment.ShopifySecret, "orders/create", "wh_" + deliveryId, body),
+            SourceKind.Zendesk => request.SignedAsZendesk(HubEnvironment.ZendeskSecret, body, now),
+            SourceKind.Intercom => request.SignedAsIntercom(HubEnvironment.IntercomSecret, body),
             // Salesforce and Trustpilot are authenticated by the function key in the URL.
             _ => request,
         };
@@ -360,6 +372,36 @@ public sealed class Workload
                     },
                 },
             }),
+            SourceKind.Shopify => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+            {
+                ["id"] = 3_000_000_000_000L + e.Number,
+                ["name"] = "#L" + n,
+                ["created_at"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["currency"] = "EUR",
+                ["total_price"] = "49.90",
+                ["financial_status"] = "paid",
+                ["source_name"] = "web",
+                ["customer"] = new Dictionary<string, object?> { ["id"] = long.Parse(value, CultureInfo.InvariantCulture) },
+                ["line_items"] = new[] { new Dictionary<string, object?> { ["quantity"] = 1, ["price"] = "49.90" } },
+            }),
+            SourceKind.Zendesk => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+            {
+                ["type"] = "zen:event-type:ticket.created",
+                ["account_id"] = 22129848,
+                ["id"] = "zd-load-" + n,
+                ["time"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                ["subject"] = "zen:ticket:" + n,
+                ["detail"] = new Dictionary<string, object?> { ["id"] = n, ["requester_id"] = value, ["subject"] = "Question " + n, ["status"] = "NEW", ["via"] = new { channel = "web" } },
+                ["event"] = new { },
+            }),
+            SourceKind.Intercom => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+            {
+                ["type"] = "notification_event",
+                ["id"] = "notif_load_" + n,
+                ["topic"] = "conversation.user.created",
+                ["created_at"] = at.ToUnixTimeSeconds(),
+                ["data"] = new { item = new Dictionary<string, object?> { ["type"] = "conversation", ["id"] = n, ["created_at"] = at.ToUnixTimeSeconds(), ["source"] = new { body = "<p>Hello " + n + "</p>", author = new { type = "user", id = value } } } },
+            }),
             _ => JsonSerializer.SerializeToUtf8Bytes(new
             {
                 type = "touchpoint.created",
@@ -387,5 +429,8 @@ public sealed class Workload
         yield return (SourceKind.Instagram, "{\"object\":\"instagram\",\"entry\":\"not an array\"}"u8.ToArray());
         yield return (SourceKind.Trustpilot, "{\"events\":[{\"eventName\":"u8.ToArray());
         yield return (SourceKind.Custom, "{\"type\":\"touchpoint.created\",\"data\":{\"channel\":42}}"u8.ToArray());
+        yield return (SourceKind.Shopify, "{\"id\":"u8.ToArray());
+        yield return (SourceKind.Zendesk, "{\"type\":\"zen:event-type:ticket.created\",\"id\":"u8.ToArray());
+        yield return (SourceKind.Intercom, "{\"type\":\"notification_event\",\"topic\":\"conversation.user.created\",\"data\":"u8.ToArray());
     }
 }

@@ -78,6 +78,18 @@ public static class SignedRequests
     public static HttpRequestMessage SignedAsStandardWebhooks(this HttpRequestMessage request, string secret, string webhookId, byte[] body, DateTimeOffset at) =>
         request.With(WebhookSigner.StandardWebhooks(secret, webhookId, body, at));
 
+    /// <summary>Adds Shopify's topic, delivery id and <c>X-Shopify-Hmac-Sha256</c>; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsShopify(this HttpRequestMessage request, string secret, string topic, string webhookId, byte[] body) =>
+        request.With(WebhookSigner.Shopify(secret, topic, webhookId, body));
+
+    /// <summary>Adds Zendesk's timestamp and signature; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsZendesk(this HttpRequestMessage request, string signingSecret, byte[] body, DateTimeOffset at) =>
+        request.With(WebhookSigner.Zendesk(signingSecret, body, at));
+
+    /// <summary>Adds Intercom's <c>X-Hub-Signature</c>; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsIntercom(this HttpRequestMessage request, string clientSecret, byte[] body) =>
+        request.With(WebhookSigner.Intercom(clientSecret, body));
+
     private static HttpRequestMessage With(this HttpRequestMessage request, KeyValuePair<string, string>[] headers)
     {
         ArgumentNullException.ThrowIfNull(request);
