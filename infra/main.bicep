@@ -157,6 +157,9 @@ param zendeskSigningSecret string = ''
 @description('Intercom app client secret (X-Hub-Signature).')
 param intercomClientSecret string = ''
 
+@description('HubSpot Target URL exactly as entered in HubSpot, when the app sits behind Front Door, API Management or a custom domain (empty: the function app URL). HubSpot signatures are checked against it.')
+param hubSpotWebhookUrl string = ''
+
 @description('Meta page whose post comments the pull connector reads (not a secret).')
 param metaPageId string = ''
 
@@ -377,6 +380,11 @@ var keyVaultReferenceSettings = toObject(
   s => '@Microsoft.KeyVault(SecretUri=${keyVaultSecretsBaseUri}${s.secretName}/)'
 )
 
+// Sources__HubSpot__WebhookUrl: the URL HubSpot signs. The app's own host name is known only once the site exists,
+// so by default the module builds it (siteUrlSettings); a proxy or custom domain URL is passed as it is.
+var hubSpotWebhookPath = '/api/webhooks/hubspot'
+var hubSpotWebhookUrlSettings = empty(hubSpotWebhookUrl) ? {} : { Sources__HubSpot__WebhookUrl: hubSpotWebhookUrl }
+
 module functionApp 'modules/function.bicep' = {
   name: 'function'
   scope: rg
@@ -393,7 +401,8 @@ module functionApp 'modules/function.bicep' = {
     applicationInsightsName: applicationInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: 2048
-    appSettings: union(serviceBusSettings, sourceSettings, timerScheduleSettings, keyVaultReferenceSettings)
+    appSettings: union(serviceBusSettings, sourceSettings, timerScheduleSettings, hubSpotWebhookUrlSettings, keyVaultReferenceSettings)
+    siteUrlSettings: empty(hubSpotWebhookUrl) ? { Sources__HubSpot__WebhookUrl: hubSpotWebhookPath } : {}
   }
   // Roles first: the host needs storage access at start-up and Key Vault references resolve on start.
   dependsOn: [
@@ -419,7 +428,7 @@ output STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_CLIENT_ID string = identity.outputs.clientId
 
 @description('HubSpot webhook target URL (signature-verified; no function key needed).')
-output WEBHOOK_URL_HUBSPOT string = '${functionUrl}/api/webhooks/hubspot'
+output WEBHOOK_URL_HUBSPOT string = empty(hubSpotWebhookUrl) ? '${functionUrl}${hubSpotWebhookPath}' : hubSpotWebhookUrl
 
 @description('Salesforce Outbound Message endpoint. Key-protected: append ?code=<function key> before pasting it into Salesforce.')
 output WEBHOOK_URL_SALESFORCE string = '${functionUrl}/api/webhooks/salesforce'

@@ -29,6 +29,9 @@ param applicationInsightsName string
 @description('Application settings (contract settings, Key Vault references); merged with the host settings below.')
 param appSettings object = {}
 
+@description('Settings whose value is this site\'s https URL followed by the given path, e.g. { Sources__HubSpot__WebhookUrl: \'/api/webhooks/hubspot\' } (the default host name exists only once the site does).')
+param siteUrlSettings object = {}
+
 @description('Flex Consumption scale-out limit.')
 @minValue(1)
 @maxValue(1000)
@@ -114,7 +117,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
 resource appSettingsConfig 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(appSettings, {
+  properties: union(appSettings, toObject(items(siteUrlSettings), setting => setting.key, setting => 'https://${site.properties.defaultHostName}${setting.value}'), {
     AzureWebJobsStorage__accountName: storage.name
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId

@@ -31,7 +31,8 @@ public sealed class JourneyMapScaleTests(UiHostFixture fixture, ITestOutputHelpe
         {
             var url = new Uri(route.Request.Url);
             var query = System.Web.HttpUtility.ParseQueryString(url.Query);
-            Assert.Equal(UiHostFixture.FunctionKey, query["code"]);
+            Assert.Null(query["code"]);
+            Assert.Equal(UiHostFixture.FunctionKey, await route.Request.HeaderValueAsync("x-functions-key"));
             if (url.AbsolutePath.EndsWith("/journey", StringComparison.Ordinal))
             {
                 await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = Journey(customerId, items) });
@@ -55,6 +56,7 @@ public sealed class JourneyMapScaleTests(UiHostFixture fixture, ITestOutputHelpe
 
         await page.GotoAsync(fixture.PageUrl("customer=" + customerId));
         await Assertions.Expect(page.Locator("#map-section")).ToHaveAttributeAsync("data-loaded", PageSize.ToString(CultureInfo.InvariantCulture));
+        Assert.EndsWith("?customer=" + customerId + "#code=" + UiHostFixture.FunctionKey, page.Url, StringComparison.Ordinal);
 
         var clock = Stopwatch.StartNew();
         await page.ClickAsync("#all");

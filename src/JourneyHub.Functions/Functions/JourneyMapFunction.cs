@@ -6,12 +6,12 @@ using Microsoft.Azure.Functions.Worker;
 namespace JourneyHub.Functions.Functions;
 
 /// <summary>
-/// The journey map page. Anonymous because it holds no data: the page reads the function key from its own
-/// URL (?code=) and passes it to the read API, which checks it.
+/// The journey map page. Anonymous because it holds no data: the page reads the function key from its URL fragment
+/// (#code=, never sent to the server) and sends it to the read API as x-functions-key; the API checks it.
 /// </summary>
 public sealed class JourneyMapFunction
 {
-    private readonly JourneyMapPage page = JourneyMapPage.Instance;
+    private readonly UiPage page = JourneyMapPage.Instance;
 
     [Function("JourneyMapUi")]
     public Task<IActionResult> Run(

@@ -2,6 +2,7 @@ using JourneyHub.Core.Ingestion;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Functions.Http;
 
@@ -9,7 +10,7 @@ namespace JourneyHub.Functions.Http;
 /// Reads a webhook request into an <see cref="InboundWebhook"/>: the body byte for byte (never re-encoded,
 /// since signatures cover the raw bytes), capped at 1 MiB, and the URL as the sender saw it.
 /// </summary>
-public sealed partial class WebhookRequestReader(ILogger<WebhookRequestReader> logger)
+public sealed partial class WebhookRequestReader(IOptions<WebhookUrlOptions> urlOptions, ILogger<WebhookRequestReader> logger)
 {
     public async Task<(InboundWebhook? Webhook, IActionResult? Problem)> ReadAsync(
         HttpRequest request,
@@ -42,14 +43,19 @@ public sealed partial class WebhookRequestReader(ILogger<WebhookRequestReader> l
             headers[name] = values.Count == 1 ? values[0] ?? "" : string.Join(",", values.ToArray());
         }
 
-        return (new InboundWebhook(request.Method, ExternalUrl(request), headers, body, request.ContentType, sourceName), null);
+        return (new InboundWebhook(request.Method, ExternalUrl(request, urlOptions.Value.TrustForwardedHeaders), headers, body, request.ContentType, sourceName), null);
     }
 
-    /// <summary>The URL the sender called: proxies and the Functions front end pass the original scheme and host along.</summary>
-    public static string ExternalUrl(HttpRequest request)
+    /// <summary>
+    /// The URL the sender called, as far as this host can tell. X-Forwarded-Proto/-Host are read only when
+    /// <paramref name="trustForwardedHeaders"/> is set (a proxy in front of the app that sets them): anyone can send
+    /// them, so by default they are ignored. Signature checks that need the public URL behind a proxy are better
+    /// served by a configured canonical URL (<c>Sources__HubSpot__WebhookUrl</c>).
+    /// </summary>
+    public static string ExternalUrl(HttpRequest request, bool trustForwardedHeaders)
     {
-        var scheme = FirstForwarded(request.Headers["X-Forwarded-Proto"]) ?? request.Scheme;
-        var host = FirstForwarded(request.Headers["X-Forwarded-Host"]) ?? request.Host.Value;
+        var scheme = (trustForwardedHeaders ? FirstForwarded(request.Headers["X-Forwarded-Proto"]) : null) ?? request.Scheme;
+        var host = (trustForwardedHeaders ? FirstForwarded(request.Headers["X-Forwarded-Host"]) : null) ?? request.Host.Value;
         return $"{scheme}://{host}{request.PathBase}{request.Path}{request.QueryString}";
     }
 
@@ -82,4 +88,16 @@ public sealed partial class WebhookRequestReader(ILogger<WebhookRequestReader> l
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for {Source} refused with {Status}: {Title}")]
     private partial void LogRejected(string source, int status, string title);
+}
+
+/// <summary>How webhook requests' URLs are read (section <c>Webhooks</c>).</summary>
+public sealed class WebhookUrlOptions
+{
+    public const string Section = "Webhooks";
+
+    /// <summary>
+    /// <c>Webhooks__TrustForwardedHeaders</c>: take scheme and host from X-Forwarded-Proto/-Host. Off by default;
+    /// turn it on only when a proxy you run sets (and overwrites) them.
+    /// </summary>
+    public bool TrustForwardedHeaders { get; set; }
 }

@@ -25,8 +25,8 @@
   var NEGATIVE = -0.2;      // the hub's negative label threshold
   var MAX_PAGES_FOR_ALL = 100;
 
+  // The key comes from the URL fragment and travels as x-functions-key (JourneyHubKey, Ui/hub-key.js).
   var params = new URLSearchParams(window.location.search);
-  var functionKey = params.get('code');
   var pageSize = clampInt(params.get('pageSize'), 1, 200, 200);
 
   var els = {};
@@ -68,10 +68,8 @@
   // ---- API ---------------------------------------------------------------------------------------------------
 
   function api(path, query) {
-    var search = new URLSearchParams(query || {});
-    if (functionKey) { search.set('code', functionKey); }
-    var qs = search.toString();
-    return fetch('/api/' + path + (qs ? '?' + qs : ''), { headers: { Accept: 'application/json' } }).then(function (response) {
+    var qs = new URLSearchParams(query || {}).toString();
+    return JourneyHubKey.fetch('/api/' + path + (qs ? '?' + qs : ''), { headers: { Accept: 'application/json' } }).then(function (response) {
       if (response.ok) { return response.json(); }
       return response.json().catch(function () { return {}; }).then(function (problem) {
         var error = new Error(problem.title || ('HTTP ' + response.status));
@@ -118,7 +116,7 @@
       els['map-section'].hidden = true;
       state = null;
       var message = error.status === 404 ? 'No customer found for "' + text.trim() + '".'
-        : error.status === 401 ? 'The hub refused the key: open this page with ?code=<function key>.'
+        : error.status === 401 ? 'The hub refused the key: open this page with #code=<function key> at the end of its address.'
         : (error.message || 'Something went wrong') + (error.detail ? ' — ' + error.detail : '');
       setStatus(message, true);
     });
@@ -172,7 +170,7 @@
     var next = new URLSearchParams(window.location.search);
     next.set('customer', customerId);
     next.delete('q');
-    window.history.replaceState(null, '', window.location.pathname + '?' + next.toString());
+    JourneyHubKey.replaceQuery(next);
     if (els.q.value.trim() === '') { els.q.value = text; }
   }
 

@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 namespace JourneyHub.UiTests.Infrastructure;
 
 /// <summary>
-/// One Azurite, one local host (with a function key, so the page must pass ?code= along) and one headless Chromium,
+/// One Azurite, one local host (with a function key, so the page must send it) and one headless Chromium,
 /// shared by the tests of the "Ui" collection.
 /// </summary>
 public sealed class UiHostFixture : IAsyncLifetime
@@ -58,8 +58,8 @@ public sealed class UiHostFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>The page URL with the function key, as a user would bookmark it.</summary>
-    public string PageUrl(string? query = null) => new Uri(Host.BaseAddress, $"/api/ui?code={FunctionKey}{(query is null ? "" : "&" + query)}").ToString();
+    /// <summary>The page URL with the function key in its fragment, as a user would bookmark it.</summary>
+    public string PageUrl(string? query = null) => new Uri(Host.BaseAddress, $"/api/ui{(query is null ? "" : "?" + query)}#code={FunctionKey}").ToString();
 
     /// <summary>A new page in its own browser context (cookies, viewport), closed with the context.</summary>
     public async Task<IPage> NewPageAsync(int width, int height, bool isMobile = false)

@@ -14,4 +14,12 @@ public sealed class HubSpotOptions
 
     [Url]
     public string BaseUrl { get; set; } = "https://api.hubapi.com";
+
+    /// <summary>
+    /// The Target URL exactly as entered in HubSpot (query string included). When set, X-HubSpot-Signature-v3 is
+    /// checked against it instead of the URL this host received: behind Front Door, API Management or a custom
+    /// domain the two differ, and HubSpot signs the one it called.
+    /// </summary>
+    [Url]
+    public string? WebhookUrl { get; set; }
 }
