@@ -25,6 +25,10 @@ public sealed class HubEnvironment : IAsyncDisposable
     public const string ShopifySecret = "harness-shopify-webhook-secret";
     public const string ZendeskSecret = "harness-zendesk-signing-secret";
     public const string IntercomSecret = "harness-intercom-client-secret";
+    public const string TypeformSecret = "harness-typeform-secret";
+    public const string SurveyMonkeyClientId = "harness-sm-client";
+    public const string SurveyMonkeyClientSecret = "harness-sm-secret";
+    public const string DelightedApiKey = "harness-delighted-key";
 
     private readonly string? dataDirectory;
     private readonly Dictionary<string, string> settings;
@@ -119,6 +123,10 @@ public sealed class HubEnvironment : IAsyncDisposable
             ["Sources__Shopify__WebhookSecret"] = ShopifySecret,
             ["Sources__Zendesk__SigningSecret"] = ZendeskSecret,
             ["Sources__Intercom__ClientSecret"] = IntercomSecret,
+            ["Sources__Typeform__Secret"] = TypeformSecret,
+            ["Sources__SurveyMonkey__ClientId"] = SurveyMonkeyClientId,
+            ["Sources__SurveyMonkey__ClientSecret"] = SurveyMonkeyClientSecret,
+            ["Sources__Delighted__ApiKey"] = DelightedApiKey,
             ["Privacy__SuppressionKey"] = "harness-suppression-key-0123456789abcdef",
         };
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())

@@ -18,6 +18,9 @@ public enum SourceKind
     Shopify,
     Zendesk,
     Intercom,
+    Typeform,
+    SurveyMonkey,
+    Delighted,
 }
 
 /// <summary>One person of the workload: one source, one identity the read API can find them by.</summary>
@@ -202,6 +205,9 @@ public sealed class Workload
             SourceKind.Shopify => "shopify:" + (800_000_000_000L + (long.Parse(runId, CultureInfo.InvariantCulture) % 1000 * 1_000_000) + index).ToString(CultureInfo.InvariantCulture),
             SourceKind.Zendesk => "zendesk:" + (900_000_000_000L + (long.Parse(runId, CultureInfo.InvariantCulture) % 1000 * 1_000_000) + index).ToString(CultureInfo.InvariantCulture),
             SourceKind.Intercom => "intercom:ic" + runId + i,
+            SourceKind.Typeform => $"typeform:tfu-{runId}-{i}",
+            SourceKind.SurveyMonkey => "surveymonkey:sm" + runId + i,
+            SourceKind.Delighted => "delighted:dl" + runId + i,
             _ => $"email:cu-{runId}-{i}@load.example",
         });
     }
@@ -215,6 +221,9 @@ public sealed class Workload
         SourceKind.Shopify => "/api/webhooks/shopify",
         SourceKind.Zendesk => "/api/webhooks/zendesk",
         SourceKind.Intercom => "/api/webhooks/intercom",
+        SourceKind.Typeform => "/api/webhooks/typeform",
+        SourceKind.SurveyMonkey => "/api/webhooks/surveymonkey",
+        SourceKind.Delighted => "/api/webhooks/delighted",
         _ => "/api/webhooks/custom/" + HubEnvironment.CustomSourceName,
     };
 
@@ -241,6 +250,9 @@ public sealed class Workload
             SourceKind.Shopify => request.SignedAsShopify(HubEnvironment.ShopifySecret, "orders/create", "wh_" + deliveryId, body),
             SourceKind.Zendesk => request.SignedAsZendesk(HubEnvironment.ZendeskSecret, body, now),
             SourceKind.Intercom => request.SignedAsIntercom(HubEnvironment.IntercomSecret, body),
+            SourceKind.Typeform => request.SignedAsTypeform(HubEnvironment.TypeformSecret, body),
+            SourceKind.SurveyMonkey => request.SignedAsSurveyMonkey(HubEnvironment.SurveyMonkeyClientId, HubEnvironment.SurveyMonkeyClientSecret, body),
+            SourceKind.Delighted => request.SignedAsDelighted(HubEnvironment.DelightedApiKey, body),
             // Salesforce and Trustpilot are authenticated by the function key in the URL.
             _ => request,
         };
@@ -401,6 +413,48 @@ public sealed class Workload
                 ["topic"] = "conversation.user.created",
                 ["created_at"] = at.ToUnixTimeSeconds(),
                 ["data"] = new { item = new Dictionary<string, object?> { ["type"] = "conversation", ["id"] = n, ["created_at"] = at.ToUnixTimeSeconds(), ["source"] = new { body = "<p>Hello " + n + "</p>", author = new { type = "user", id = value } } } },
+            // One NPS answer per event, so that one delivery is one touchpoint (tests/Fixtures/typeform shapes).
+            SourceKind.Typeform => JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                event_id = "ev" + n,
+                event_type = "form_response",
+                form_response = new
+                {
+                    form_id = "LoadF1",
+                    token = "tok" + n,
+                    submitted_at = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                    hidden = new { user_id = value },
+                    definition = new { id = "LoadF1", title = "Load survey", fields = new[] { new { id = "npsField0001", type = "nps", @ref = "recommend" } } },
+                    answers = new[] { new { type = "number", number = e.Number % 11, field = new { id = "npsField0001", type = "nps", @ref = "recommend" } } },
+                },
+            }),
+            SourceKind.SurveyMonkey => JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                name = "load",
+                filter_type = "survey",
+                filter_id = "900000001",
+                event_type = "response_completed",
+                event_id = "ev" + n,
+                object_type = "response",
+                object_id = (300_000_000_000L + e.Number).ToString(CultureInfo.InvariantCulture),
+                event_datetime = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                resources = new { respondent_id = value, collector_id = "77", survey_id = "900000001" },
+            }),
+            // survey_response.created without a comment: one touchpoint per response.
+            SourceKind.Delighted => JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                event_type = "survey_response.created",
+                event_id = "ev" + n,
+                event_data = new
+                {
+                    id = "r" + n,
+                    person = new { id = value, name = "Load " + e.Person.Index },
+                    survey_type = "nps",
+                    score = e.Number % 11,
+                    comment = (string?)null,
+                    created_at = at.ToUnixTimeSeconds(),
+                    updated_at = at.ToUnixTimeSeconds(),
+                },
             }),
             _ => JsonSerializer.SerializeToUtf8Bytes(new
             {
@@ -432,5 +486,8 @@ public sealed class Workload
         yield return (SourceKind.Shopify, "{\"id\":"u8.ToArray());
         yield return (SourceKind.Zendesk, "{\"type\":\"zen:event-type:ticket.created\",\"id\":"u8.ToArray());
         yield return (SourceKind.Intercom, "{\"type\":\"notification_event\",\"topic\":\"conversation.user.created\",\"data\":"u8.ToArray());
+        yield return (SourceKind.Typeform, "{\"event_type\":\"form_response\",\"form_response\":"u8.ToArray());
+        yield return (SourceKind.SurveyMonkey, "{\"event_type\":\"response_completed\",\"object_id\":[]}"u8.ToArray());
+        yield return (SourceKind.Delighted, "{\"event_type\":\"survey_response.created\",\"event_data\":{\"id\":"u8.ToArray());
     }
 }
