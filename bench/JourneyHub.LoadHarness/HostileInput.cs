@@ -326,10 +326,12 @@ public static class HostileInput
                     "X-HubSpot-Request-Timestamp" => (x.Name, DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
                     "webhook-timestamp" => (x.Name, DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
                     "X-Zendesk-Webhook-Signature-Timestamp" => (x.Name, DateTimeOffset.UtcNow.AddMinutes(-30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
-                    // The survey tools sign no timestamp: forge the key instead.
+                    // Shopify, Intercom and the survey tools sign no timestamp: forge the key instead.
                     "Typeform-Signature" => (x.Name, JourneyHub.Core.Signatures.TypeformSignature.Compute("forged-key", body)),
                     "Sm-Signature" => (x.Name, JourneyHub.Core.Signatures.SurveyMonkeySignature.Compute(HubEnvironment.SurveyMonkeyClientId, "forged-key", body)),
                     "X-Delighted-Webhook-Signature" => (x.Name, JourneyHub.Core.Signatures.DelightedSignature.Compute("forged-key", body)),
+                    "X-Shopify-Hmac-Sha256" => (x.Name, JourneyHub.Core.Signatures.ShopifySignature.Compute("forged-key", body)),
+                    "X-Hub-Signature" => (x.Name, JourneyHub.Core.Signatures.IntercomSignature.Compute("forged-key", body)),
                     _ => x,
                 })]);
                 break;

@@ -413,6 +413,7 @@ public sealed class Workload
                 ["topic"] = "conversation.user.created",
                 ["created_at"] = at.ToUnixTimeSeconds(),
                 ["data"] = new { item = new Dictionary<string, object?> { ["type"] = "conversation", ["id"] = n, ["created_at"] = at.ToUnixTimeSeconds(), ["source"] = new { body = "<p>Hello " + n + "</p>", author = new { type = "user", id = value } } } },
+            }),
             // One NPS answer per event, so that one delivery is one touchpoint (tests/Fixtures/typeform shapes).
             SourceKind.Typeform => JsonSerializer.SerializeToUtf8Bytes(new
             {
