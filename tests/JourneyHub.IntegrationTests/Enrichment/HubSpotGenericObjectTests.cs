@@ -6,6 +6,7 @@ using JourneyHub.Azure.Configuration;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -154,7 +155,7 @@ public sealed class HubSpotGenericObjectTests(AzuriteFixture azurite) : IDisposa
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         services.AddJourneyHub(configuration);
         await using var provider = services.BuildServiceProvider();
-        var enricher = provider.GetRequiredKeyedService<ITouchpointEnricher>(HubSpotAdapter.SourceName);
+        var enricher = provider.GetRequiredService<SourceRegistry>().Enricher(SourceId.HubSpot)!;
         return await enricher.EnrichAsync(touchpoints, CancellationToken.None);
     }
 }

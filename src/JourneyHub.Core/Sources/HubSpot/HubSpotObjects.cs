@@ -44,7 +44,7 @@ public static class HubSpotObjects
         ["17b47fee-58de-441e-a44c-c6300d46f273"] = "wrong number",
     };
 
-    private static readonly TouchpointFactory Touchpoints = new(HubSpotAdapter.SourceName);
+    private static readonly TouchpointFactory Touchpoints = new(SourceId.HubSpot);
 
     public static ObjectKind? ByPath(string? path) => Kinds.Values.FirstOrDefault(k => k.Path == path);
 
@@ -105,7 +105,7 @@ public static class HubSpotObjects
     public static bool IsPending(Touchpoint touchpoint)
     {
         ArgumentNullException.ThrowIfNull(touchpoint);
-        return touchpoint.Source == HubSpotAdapter.SourceName && touchpoint.Attributes.ContainsKey(PendingAttribute) && touchpoint.Identities.Count == 0;
+        return touchpoint.Source == SourceId.HubSpot.Name && touchpoint.Attributes.ContainsKey(PendingAttribute) && touchpoint.Identities.Count == 0;
     }
 
     /// <summary>
