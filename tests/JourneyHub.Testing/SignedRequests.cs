@@ -5,7 +5,8 @@ namespace JourneyHub.Testing;
 
 /// <summary>
 /// Webhook deliveries signed the way each sender signs them (the signatures themselves come from
-/// <see cref="WebhookSigner"/> in the Core, which the local host's demo uses too). Salesforce and Trustpilot sign
+/// <see cref="WebhookSigner"/> in the Core, which the local host's demo uses too), as <c>application/json</c> unless
+/// said otherwise. Salesforce and Trustpilot sign
 /// nothing: send them with <see cref="Plain"/> and the function key in the URL.
 /// </summary>
 public static class SignedRequests
@@ -31,19 +32,26 @@ public static class SignedRequests
     public static HttpRequestMessage StandardWebhooks(Uri url, byte[] body, string secret, string webhookId, DateTimeOffset? at = null) =>
         Plain(url, body, "application/json").SignedAsStandardWebhooks(secret, webhookId, body, at ?? DateTimeOffset.UtcNow);
 
-    /// <summary>A Shopify delivery of <paramref name="topic"/> signed with the webhook secret (or <paramref name="signature"/> as given, empty for none).</summary>
-    public static HttpRequestMessage Shopify(Uri url, byte[] body, string secret, string topic, string webhookId, string? signature = null)
+    /// <summary>
+    /// A Shopify delivery with its topic and webhook id headers, signed with the client secret, or carrying
+    /// <paramref name="signature"/> as given (an empty one sends no signature header).
+    /// </summary>
+    public static HttpRequestMessage Shopify(Uri url, byte[] body, string clientSecret, string topic, string webhookId, string? signature = null, string shopDomain = "nordic-outdoor-demo.myshopify.com")
     {
-        var request = Plain(url, body, "application/json").With(WebhookSigner.Shopify(secret, topic, webhookId, body));
-        if (signature is not null)
+        var request = Plain(url, body, "application/json");
+        if (signature is null)
         {
-            request.Headers.Remove(ShopifySignature.HeaderName);
-            if (signature.Length > 0)
-            {
-                request.Headers.Add(ShopifySignature.HeaderName, signature);
-            }
+            request.With(WebhookSigner.Shopify(clientSecret, body));
+        }
+        else if (signature.Length > 0)
+        {
+            request.Headers.Add(ShopifySignature.HeaderName, signature);
         }
 
+        request.Headers.Add("X-Shopify-Topic", topic);
+        request.Headers.Add("X-Shopify-Webhook-Id", webhookId);
+        request.Headers.Add("X-Shopify-Shop-Domain", shopDomain);
+        request.Headers.Add("X-Shopify-API-Version", "2025-01");
         return request;
     }
 
@@ -51,9 +59,21 @@ public static class SignedRequests
     public static HttpRequestMessage Zendesk(Uri url, byte[] body, string signingSecret, DateTimeOffset? at = null) =>
         Plain(url, body, "application/json").With(WebhookSigner.Zendesk(signingSecret, body, at ?? DateTimeOffset.UtcNow));
 
-    /// <summary>An Intercom notification signed with the client secret, or carrying <paramref name="signature"/> as given.</summary>
+    /// <summary>An Intercom delivery signed with the client secret, or carrying <paramref name="signature"/> as given.</summary>
     public static HttpRequestMessage Intercom(Uri url, byte[] body, string clientSecret, string? signature = null) =>
         Plain(url, body, "application/json").With(signature is null ? WebhookSigner.Intercom(clientSecret, body) : [new(IntercomSignature.HeaderName, signature)]);
+
+    /// <summary>A Typeform delivery signed with the webhook's secret.</summary>
+    public static HttpRequestMessage Typeform(Uri url, byte[] body, string secret) =>
+        Plain(url, body, "application/json").SignedAsTypeform(secret, body);
+
+    /// <summary>A Delighted delivery signed with the project's API key.</summary>
+    public static HttpRequestMessage Delighted(Uri url, byte[] body, string apiKey) =>
+        Plain(url, body, "application/json").SignedAsDelighted(apiKey, body);
+
+    /// <summary>A SurveyMonkey callback signed with the app's client id and secret.</summary>
+    public static HttpRequestMessage SurveyMonkey(Uri url, byte[] body, string clientId, string clientSecret) =>
+        Plain(url, body, "application/json").SignedAsSurveyMonkey(clientId, clientSecret, body);
 
     /// <summary>An unsigned POST of the raw bytes; XML is declared UTF-8 as Salesforce declares it.</summary>
     public static HttpRequestMessage Plain(Uri url, byte[] body, string mediaType)
@@ -78,18 +98,6 @@ public static class SignedRequests
     public static HttpRequestMessage SignedAsStandardWebhooks(this HttpRequestMessage request, string secret, string webhookId, byte[] body, DateTimeOffset at) =>
         request.With(WebhookSigner.StandardWebhooks(secret, webhookId, body, at));
 
-    /// <summary>Adds Shopify's topic, delivery id and <c>X-Shopify-Hmac-Sha256</c>; <paramref name="body"/> must be the bytes it sends.</summary>
-    public static HttpRequestMessage SignedAsShopify(this HttpRequestMessage request, string secret, string topic, string webhookId, byte[] body) =>
-        request.With(WebhookSigner.Shopify(secret, topic, webhookId, body));
-
-    /// <summary>Adds Zendesk's timestamp and signature; <paramref name="body"/> must be the bytes it sends.</summary>
-    public static HttpRequestMessage SignedAsZendesk(this HttpRequestMessage request, string signingSecret, byte[] body, DateTimeOffset at) =>
-        request.With(WebhookSigner.Zendesk(signingSecret, body, at));
-
-    /// <summary>Adds Intercom's <c>X-Hub-Signature</c>; <paramref name="body"/> must be the bytes it sends.</summary>
-    public static HttpRequestMessage SignedAsIntercom(this HttpRequestMessage request, string clientSecret, byte[] body) =>
-        request.With(WebhookSigner.Intercom(clientSecret, body));
-
     /// <summary>Adds Typeform's <c>Typeform-Signature</c> header; <paramref name="body"/> must be the bytes it sends.</summary>
     public static HttpRequestMessage SignedAsTypeform(this HttpRequestMessage request, string secret, byte[] body) =>
         request.With(WebhookSigner.Typeform(secret, body));
@@ -101,6 +109,23 @@ public static class SignedRequests
     /// <summary>Adds Delighted's <c>X-Delighted-Webhook-Signature</c>; <paramref name="body"/> must be the bytes it sends.</summary>
     public static HttpRequestMessage SignedAsDelighted(this HttpRequestMessage request, string apiKey, byte[] body) =>
         request.With(WebhookSigner.Delighted(apiKey, body));
+
+    /// <summary>Adds Shopify's topic, delivery id and <c>X-Shopify-Hmac-Sha256</c>; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsShopify(this HttpRequestMessage request, string clientSecret, string topic, string webhookId, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Headers.Add("X-Shopify-Topic", topic);
+        request.Headers.Add("X-Shopify-Webhook-Id", webhookId);
+        return request.With(WebhookSigner.Shopify(clientSecret, body));
+    }
+
+    /// <summary>Adds Zendesk's timestamp and signature; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsZendesk(this HttpRequestMessage request, string signingSecret, byte[] body, DateTimeOffset at) =>
+        request.With(WebhookSigner.Zendesk(signingSecret, body, at));
+
+    /// <summary>Adds Intercom's <c>X-Hub-Signature</c>; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsIntercom(this HttpRequestMessage request, string clientSecret, byte[] body) =>
+        request.With(WebhookSigner.Intercom(clientSecret, body));
 
     private static HttpRequestMessage With(this HttpRequestMessage request, KeyValuePair<string, string>[] headers)
     {

@@ -57,22 +57,22 @@ public sealed class WebhookSignerTests
     }
 
     [Fact]
-    public void Shopify_headers_are_the_recorded_deliverys_topic_id_and_hmac()
+    public void Shopify_header_is_the_recorded_deliverys_header()
     {
         var recorded = Headers("shopify/shopify-orders-create.headers.json");
 
-        var headers = WebhookSigner.Shopify(recorded.Strings["testWebhookSecret"], "orders/create", recorded.Headers["X-Shopify-Webhook-Id"], Fixture.Bytes("shopify/shopify-orders-create.json"));
+        var headers = WebhookSigner.Shopify(recorded.Strings["testWebhookSecret"], Fixture.Bytes("shopify/shopify-orders-create.json"));
 
-        Assert.Equal([Recorded(recorded, "X-Shopify-Topic"), Recorded(recorded, "X-Shopify-Webhook-Id"), Recorded(recorded, "X-Shopify-Hmac-Sha256")], headers);
+        Assert.Equal([Recorded(recorded, "X-Shopify-Hmac-Sha256")], headers);
     }
 
     [Fact]
     public void Zendesk_headers_are_the_recorded_deliverys_timestamp_and_signature()
     {
-        var recorded = Headers("zendesk/zendesk-ticket-created.headers.json");
+        var recorded = Headers("zendesk/zendesk-satisfaction-rated-bad.headers.json");
         var at = DateTimeOffset.Parse(recorded.Headers["X-Zendesk-Webhook-Signature-Timestamp"], CultureInfo.InvariantCulture);
 
-        var headers = WebhookSigner.Zendesk(recorded.Strings["testSigningSecret"], Fixture.Bytes("zendesk/zendesk-ticket-created.json"), at);
+        var headers = WebhookSigner.Zendesk(recorded.Strings["testSigningSecret"], Fixture.Bytes("zendesk/zendesk-satisfaction-rated-bad.json"), at);
 
         Assert.Equal([Recorded(recorded, "X-Zendesk-Webhook-Signature-Timestamp"), Recorded(recorded, "X-Zendesk-Webhook-Signature")], headers);
     }
@@ -80,11 +80,23 @@ public sealed class WebhookSignerTests
     [Fact]
     public void Intercom_header_is_the_recorded_deliverys_header()
     {
-        var recorded = Headers("intercom/intercom-conversation-rating-added.headers.json");
+        var recorded = Headers("intercom/intercom-conversation-user-created.headers.json");
 
-        var headers = WebhookSigner.Intercom(recorded.Strings["testClientSecret"], Fixture.Bytes("intercom/intercom-conversation-rating-added.json"));
+        var headers = WebhookSigner.Intercom(recorded.Strings["testClientSecret"], Fixture.Bytes("intercom/intercom-conversation-user-created.json"));
 
         Assert.Equal([Recorded(recorded, "X-Hub-Signature")], headers);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("sha256=forged")]
+    public void Signed_Shopify_request_carries_a_given_signature_or_none_when_it_is_empty(string signature)
+    {
+        using var request = SignedRequests.Shopify(new Uri("http://127.0.0.1/api/webhooks/shopify"), [1, 2, 3], "secret", "orders/create", "wh-1", signature);
+
+        Assert.Equal(signature.Length > 0, request.Headers.Contains("X-Shopify-Hmac-Sha256"));
+        Assert.Equal("orders/create", Single(request, "X-Shopify-Topic"));
+        Assert.Equal("wh-1", Single(request, "X-Shopify-Webhook-Id"));
     }
 
     [Fact]
