@@ -34,6 +34,9 @@ public static class HostileInput
         new("GET /api/webhooks/meta", SourceKind.MetaPage, "GET", ""),
         new("POST /api/webhooks/trustpilot", SourceKind.Trustpilot, "POST", "trustpilot/"),
         new("POST /api/webhooks/custom/{name}", SourceKind.Custom, "POST", "custom/"),
+        new("POST /api/webhooks/shopify", SourceKind.Shopify, "POST", "shopify/"),
+        new("POST /api/webhooks/zendesk", SourceKind.Zendesk, "POST", "zendesk/"),
+        new("POST /api/webhooks/intercom", SourceKind.Intercom, "POST", "intercom/"),
         new("POST /api/webhooks/typeform", SourceKind.Typeform, "POST", "typeform/"),
         new("POST /api/webhooks/surveymonkey", SourceKind.SurveyMonkey, "POST", "surveymonkey/"),
         new("HEAD /api/webhooks/surveymonkey", SourceKind.SurveyMonkey, "HEAD", ""),
@@ -230,6 +233,9 @@ public static class HostileInput
             SourceKind.Salesforce => "salesforce:003Lhostile000001AAB",
             SourceKind.MetaPage => "meta:6700000000001",
             SourceKind.Trustpilot => "trustpilot:tpc-hostile",
+            SourceKind.Shopify => "shopify:800000000001",
+            SourceKind.Zendesk => "zendesk:900000000001",
+            SourceKind.Intercom => "intercom:ic-hostile",
             SourceKind.Typeform => "typeform:tfu-hostile",
             SourceKind.SurveyMonkey => "surveymonkey:sm-hostile",
             SourceKind.Delighted => "delighted:dl-hostile",
@@ -319,10 +325,13 @@ public static class HostileInput
                 {
                     "X-HubSpot-Request-Timestamp" => (x.Name, DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
                     "webhook-timestamp" => (x.Name, DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-                    // The survey tools sign no timestamp: forge the key instead.
+                    "X-Zendesk-Webhook-Signature-Timestamp" => (x.Name, DateTimeOffset.UtcNow.AddMinutes(-30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
+                    // Shopify, Intercom and the survey tools sign no timestamp: forge the key instead.
                     "Typeform-Signature" => (x.Name, JourneyHub.Core.Signatures.TypeformSignature.Compute("forged-key", body)),
                     "Sm-Signature" => (x.Name, JourneyHub.Core.Signatures.SurveyMonkeySignature.Compute(HubEnvironment.SurveyMonkeyClientId, "forged-key", body)),
                     "X-Delighted-Webhook-Signature" => (x.Name, JourneyHub.Core.Signatures.DelightedSignature.Compute("forged-key", body)),
+                    "X-Shopify-Hmac-Sha256" => (x.Name, JourneyHub.Core.Signatures.ShopifySignature.Compute("forged-key", body)),
+                    "X-Hub-Signature" => (x.Name, JourneyHub.Core.Signatures.IntercomSignature.Compute("forged-key", body)),
                     _ => x,
                 })]);
                 break;
@@ -390,7 +399,9 @@ public static class HostileInput
     private const int WebhookLimit = 1024 * 1024;
 
     private static bool IsAuthHeader(string name) =>
-        name.StartsWith("X-HubSpot", StringComparison.OrdinalIgnoreCase) || name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase) || name.Equals("X-Hub-Signature-256", StringComparison.OrdinalIgnoreCase)
+        name.StartsWith("X-HubSpot", StringComparison.OrdinalIgnoreCase) || name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("X-Hub-Signature-256", StringComparison.OrdinalIgnoreCase) || name.Equals("X-Hub-Signature", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("X-Shopify-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("X-Zendesk-Webhook-Signature", StringComparison.OrdinalIgnoreCase)
         || name.Equals("Typeform-Signature", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Sm-", StringComparison.OrdinalIgnoreCase)
         || name.Equals("X-Delighted-Webhook-Signature", StringComparison.OrdinalIgnoreCase);
 

@@ -22,6 +22,9 @@ public sealed class HubEnvironment : IAsyncDisposable
     public const string SalesforceOrganizationId = "00D5g000004ZkQ1EAK";
     public const string CustomSourceName = "loadtest";
     public const string CustomSecret = "whsec_BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY=";
+    public const string ShopifySecret = "harness-shopify-webhook-secret";
+    public const string ZendeskSecret = "harness-zendesk-signing-secret";
+    public const string IntercomSecret = "harness-intercom-client-secret";
     public const string TypeformSecret = "harness-typeform-secret";
     public const string SurveyMonkeyClientId = "harness-sm-client";
     public const string SurveyMonkeyClientSecret = "harness-sm-secret";
@@ -117,6 +120,9 @@ public sealed class HubEnvironment : IAsyncDisposable
             ["Sources__Meta__VerifyToken"] = "harness-verify-token",
             ["Sources__Salesforce__OrganizationId"] = SalesforceOrganizationId,
             [$"Sources__Custom__{CustomSourceName}__Secret"] = CustomSecret,
+            ["Sources__Shopify__WebhookSecret"] = ShopifySecret,
+            ["Sources__Zendesk__SigningSecret"] = ZendeskSecret,
+            ["Sources__Intercom__ClientSecret"] = IntercomSecret,
             ["Sources__Typeform__Secret"] = TypeformSecret,
             ["Sources__SurveyMonkey__ClientId"] = SurveyMonkeyClientId,
             ["Sources__SurveyMonkey__ClientSecret"] = SurveyMonkeyClientSecret,

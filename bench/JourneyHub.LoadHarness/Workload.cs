@@ -23,6 +23,9 @@ public enum SourceKind
     Instagram,
     Trustpilot,
     Custom,
+    Shopify,
+    Zendesk,
+    Intercom,
     Typeform,
     SurveyMonkey,
     Delighted,
@@ -208,6 +211,9 @@ public sealed class Workload
             SourceKind.MetaPage => "meta:67" + runId[^6..] + i,
             SourceKind.Instagram => "instagram:1784" + runId[^6..] + i,
             SourceKind.Trustpilot => "trustpilot:tpc" + runId + i,
+            SourceKind.Shopify => "shopify:" + (800_000_000_000L + (long.Parse(runId, CultureInfo.InvariantCulture) % 1000 * 1_000_000) + index).ToString(CultureInfo.InvariantCulture),
+            SourceKind.Zendesk => "zendesk:" + (900_000_000_000L + (long.Parse(runId, CultureInfo.InvariantCulture) % 1000 * 1_000_000) + index).ToString(CultureInfo.InvariantCulture),
+            SourceKind.Intercom => "intercom:ic" + runId + i,
             SourceKind.Typeform => $"typeform:tfu-{runId}-{i}",
             SourceKind.SurveyMonkey => "surveymonkey:sm" + runId + i,
             SourceKind.Delighted => "delighted:dl" + runId + i,
@@ -222,6 +228,9 @@ public sealed class Workload
         SourceKind.Salesforce => "/api/webhooks/salesforce",
         SourceKind.MetaPage or SourceKind.Instagram => "/api/webhooks/meta",
         SourceKind.Trustpilot => "/api/webhooks/trustpilot",
+        SourceKind.Shopify => "/api/webhooks/shopify",
+        SourceKind.Zendesk => "/api/webhooks/zendesk",
+        SourceKind.Intercom => "/api/webhooks/intercom",
         SourceKind.Typeform => "/api/webhooks/typeform",
         SourceKind.SurveyMonkey => "/api/webhooks/surveymonkey",
         SourceKind.Delighted => "/api/webhooks/delighted",
@@ -249,6 +258,9 @@ public sealed class Workload
             SourceKind.HubSpot => request.SignedAsHubSpot(HubEnvironment.HubSpotSecret, body, now),
             SourceKind.MetaPage or SourceKind.Instagram => request.SignedAsMeta(HubEnvironment.MetaAppSecret, body),
             SourceKind.Custom => request.SignedAsStandardWebhooks(HubEnvironment.CustomSecret, "msg_" + deliveryId, body, now),
+            SourceKind.Shopify => request.SignedAsShopify(HubEnvironment.ShopifySecret, "orders/create", "wh_" + deliveryId, body),
+            SourceKind.Zendesk => request.SignedAsZendesk(HubEnvironment.ZendeskSecret, body, now),
+            SourceKind.Intercom => request.SignedAsIntercom(HubEnvironment.IntercomSecret, body),
             SourceKind.Typeform => request.SignedAsTypeform(HubEnvironment.TypeformSecret, body),
             SourceKind.SurveyMonkey => request.SignedAsSurveyMonkey(HubEnvironment.SurveyMonkeyClientId, HubEnvironment.SurveyMonkeyClientSecret, body),
             SourceKind.Delighted => request.SignedAsDelighted(HubEnvironment.DelightedApiKey, body),
@@ -384,6 +396,36 @@ public sealed class Workload
                     },
                 },
             }),
+            SourceKind.Shopify => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+            {
+                ["id"] = 3_000_000_000_000L + e.Number,
+                ["name"] = "#L" + n,
+                ["created_at"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["currency"] = "EUR",
+                ["total_price"] = "49.90",
+                ["financial_status"] = "paid",
+                ["source_name"] = "web",
+                ["customer"] = new Dictionary<string, object?> { ["id"] = long.Parse(value, CultureInfo.InvariantCulture) },
+                ["line_items"] = new[] { new Dictionary<string, object?> { ["quantity"] = 1, ["price"] = "49.90" } },
+            }),
+            SourceKind.Zendesk => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+            {
+                ["type"] = "zen:event-type:ticket.created",
+                ["account_id"] = 22129848,
+                ["id"] = "zd-load-" + n,
+                ["time"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                ["subject"] = "zen:ticket:" + n,
+                ["detail"] = new Dictionary<string, object?> { ["id"] = n, ["requester_id"] = value, ["subject"] = "Question " + n, ["status"] = "NEW", ["via"] = new { channel = "web" } },
+                ["event"] = new { },
+            }),
+            SourceKind.Intercom => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+            {
+                ["type"] = "notification_event",
+                ["id"] = "notif_load_" + n,
+                ["topic"] = "conversation.user.created",
+                ["created_at"] = at.ToUnixTimeSeconds(),
+                ["data"] = new { item = new Dictionary<string, object?> { ["type"] = "conversation", ["id"] = n, ["created_at"] = at.ToUnixTimeSeconds(), ["source"] = new { body = "<p>Hello " + n + "</p>", author = new { type = "user", id = value } } } },
+            }),
             // One NPS answer per event, so that one delivery is one touchpoint (tests/Fixtures/typeform shapes).
             SourceKind.Typeform => JsonSerializer.SerializeToUtf8Bytes(new
             {
@@ -455,6 +497,9 @@ public sealed class Workload
         yield return (SourceKind.Instagram, "{\"object\":\"instagram\",\"entry\":\"not an array\"}"u8.ToArray());
         yield return (SourceKind.Trustpilot, "{\"events\":[{\"eventName\":"u8.ToArray());
         yield return (SourceKind.Custom, "{\"type\":\"touchpoint.created\",\"data\":{\"channel\":42}}"u8.ToArray());
+        yield return (SourceKind.Shopify, "{\"id\":"u8.ToArray());
+        yield return (SourceKind.Zendesk, "{\"type\":\"zen:event-type:ticket.created\",\"id\":"u8.ToArray());
+        yield return (SourceKind.Intercom, "{\"type\":\"notification_event\",\"topic\":\"conversation.user.created\",\"data\":"u8.ToArray());
         yield return (SourceKind.Typeform, "{\"event_type\":\"form_response\",\"form_response\":"u8.ToArray());
         yield return (SourceKind.SurveyMonkey, "{\"event_type\":\"response_completed\",\"object_id\":[]}"u8.ToArray());
         yield return (SourceKind.Delighted, "{\"event_type\":\"survey_response.created\",\"event_data\":{\"id\":"u8.ToArray());

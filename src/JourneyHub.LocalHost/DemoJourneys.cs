@@ -11,10 +11,14 @@ public enum DemoSigner
     Meta,
     FunctionKey,
     StandardWebhooks,
+    Shopify,
+    Zendesk,
+    Intercom,
 }
 
 /// <summary>One webhook delivery as its sender would make it; <see cref="Touchpoints"/> is how many touchpoints it carries.</summary>
-public sealed record DemoDelivery(string Route, string ContentType, byte[] Body, DemoSigner Signer, int Touchpoints, string? CustomSource = null, string? WebhookId = null);
+/// <remarks><see cref="Topic"/> is the Shopify topic header; a delivery that repeats a fact already sent carries 0 touchpoints.</remarks>
+public sealed record DemoDelivery(string Route, string ContentType, byte[] Body, DemoSigner Signer, int Touchpoints, string? CustomSource = null, string? WebhookId = null, string? Topic = null);
 
 /// <summary>A demo customer: the link delivery names all of its identities; the rest is its journey.</summary>
 public sealed record DemoCustomer(string Email, string Story, DemoDelivery Link, IReadOnlyList<DemoDelivery> Deliveries)
@@ -26,8 +30,8 @@ public sealed record DemoPlan(IReadOnlyList<DemoCustomer> Customers);
 
 /// <summary>
 /// Realistic journeys of an outdoor-gear shop's customers, in the wire shapes of HubSpot, Salesforce Outbound Messages,
-/// Meta (Facebook page and Instagram), Trustpilot and Standard Webhooks custom sources (web sign-up, point of sale, NPS/CSAT
-/// survey). Times are relative to today (UTC), so the maps look current; ids are fixed, so a second run on the same day
+/// Meta (Facebook page and Instagram), Trustpilot, Shopify, Zendesk, Intercom and Standard Webhooks custom sources (web
+/// sign-up, point of sale, NPS/CSAT survey). Times are relative to today (UTC), so the maps look current; ids are fixed, so a second run on the same day
 /// adds nothing (every touchpoint id derives from source and event id).
 /// </summary>
 public static class DemoJourneys
@@ -35,6 +39,9 @@ public static class DemoJourneys
     public const string HubSpotSecretKey = "Sources:HubSpot:ClientSecret";
     public const string MetaSecretKey = "Sources:Meta:AppSecret";
     public const string SalesforceOrgKey = "Sources:Salesforce:OrganizationId";
+    public const string ShopifySecretKey = "Sources:Shopify:WebhookSecret";
+    public const string ZendeskSecretKey = "Sources:Zendesk:SigningSecret";
+    public const string IntercomSecretKey = "Sources:Intercom:ClientSecret";
     public const string SalesforceOrganizationId = "00D5g000004ZkQ1EAK";
     public const string PageId = "104328857712345";
     public const string InstagramAccountId = "17841401234567890";
@@ -49,6 +56,9 @@ public static class DemoJourneys
         [MetaSecretKey] = "demo-meta-app-secret",
         ["Sources:Meta:VerifyToken"] = "demo-verify-token",
         [SalesforceOrgKey] = SalesforceOrganizationId,
+        [ShopifySecretKey] = "demo-shopify-webhook-secret",
+        [ZendeskSecretKey] = "demo-zendesk-signing-secret",
+        [IntercomSecretKey] = "demo-intercom-client-secret",
         [CustomSecretKey("web")] = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("journeyhub-demo-web-signing-key!")),
         [CustomSecretKey("pos")] = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("journeyhub-demo-pos-signing-key!")),
         [CustomSecretKey("nps-survey")] = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("journeyhub-demo-nps-signing-key!")),
@@ -76,7 +86,10 @@ public static class DemoJourneys
         const string instagram = "17841455566677788";
         const string meta = "7012345678901234";
         const string trustpilot = "5c1d2e3f4a5b6c7d8e9f0a1b";
-        var link = j.WebSignup(j.At(118, 19, 12), email, "+46 70 123 45 67", new() { ["hubspot"] = hubspot.ToString(CultureInfo.InvariantCulture), ["salesforce"] = salesforce, ["instagram"] = instagram, ["meta"] = meta, ["trustpilot"] = trustpilot });
+        const string shopify = "706405506930370084";
+        const string zendesk = "8447388090494";
+        const string intercom = "65f1c2d3e4a5b6c7d8e9f0a1";
+        var link = j.WebSignup(j.At(118, 19, 12), email, "+46 70 123 45 67", new() { ["hubspot"] = hubspot.ToString(CultureInfo.InvariantCulture), ["salesforce"] = salesforce, ["instagram"] = instagram, ["meta"] = meta, ["trustpilot"] = trustpilot, ["shopify"] = shopify, ["zendesk"] = zendesk, ["intercom"] = intercom });
         j.InstagramComment(j.At(121, 20, 4), instagram, "maria.outdoors", "Love these tents! Do you ship to Sweden?");
         j.HubSpot(HubSpotContact(j, hubspot, j.At(118, 19, 13), "FORM"), HubSpotLifecycle(j, hubspot, j.At(118, 19, 14), "lead"));
         j.SalesforceContact(j.At(117, 9, 30), salesforce, "Maria", "Lindqvist", email);
@@ -84,6 +97,7 @@ public static class DemoJourneys
         j.PageView(j.At(110, 7, 55), email, "/pricing", "consideration");
         j.HubSpot(HubSpotLifecycle(j, hubspot, j.At(104, 10, 0), "marketingqualifiedlead"));
         j.Messenger(j.At(98, 18, 22), meta, "Hi! Which of your tents is best for winter camping up north?");
+        j.IntercomChat(j.At(97, 20, 10), intercom, email, "Do you ship the Arctic Dome 4 to Umeå? Love the colour!");
         j.SalesforceTask(j.At(95, 14, 5), salesforce, "Call", "Discovery call: winter range and delivery to Umeå");
         j.SalesforceEvent(j.At(90, 11, 0), salesforce, "Showroom visit: Arctic Dome 4");
         j.HubSpot(HubSpotLifecycle(j, hubspot, j.At(88, 9, 0), "opportunity"));
@@ -92,11 +106,16 @@ public static class DemoJourneys
         j.Purchase(j.At(80, 13, 2), email, "Arctic Dome 4 + footprint", 1290.00m, "store-stockholm");
         j.Messenger(j.At(71, 8, 47), meta, "My order still hasn't arrived and nobody answers. This is really frustrating and disappointing.");
         j.SalesforceCase(j.At(70, 9, 15), salesforce, email, "Email", "00001042", "Delivery delayed: order A-10442");
+        j.ZendeskTicket(j.At(70, 9, 40), zendesk, "5158", "Where is my order?", "Ordered three weeks ago and still nothing. Very disappointed.");
+        j.ZendeskReopened(j.At(68, 8, 5), zendesk, "5158", "Where is my order?");
+        j.ZendeskRating(j.At(64, 18, 30), zendesk, email, "5158", "bad", "Took a week and two tickets to get an answer.");
         j.Survey(j.At(66, 12, 0), email, "csat", 2, "Support took days to reply");
         j.TrustpilotReview(j.At(63, 20, 31), trustpilot, "Maria L.", email, "tp-rev-maria-1", 3, "Great tent, slow delivery", "The tent is excellent but it arrived two weeks late.");
         j.InstagramComment(j.At(45, 7, 12), instagram, "maria.outdoors", "Finally out camping with my new tent, it's amazing! 😍");
         j.Survey(j.At(31, 10, 5), email, "nps", 9, "Great tents, delivery could be faster");
-        j.Purchase(j.At(20, 15, 44), email, "2× Polar sleeping bag", 398.00m, "store-stockholm");
+        j.ShopifyOrder(j.At(20, 15, 44), shopify, email, 820982911946154508, "#1042", 398.00m, "2× Polar sleeping bag");
+        j.ShopifyRefund(j.At(12, 11, 5), 820982911946154508, 509562969, 49.00m, "One bag's zip was faulty");
+        j.IntercomRating(j.At(11, 9, 30), intercom, email, 5, "Quick refund, thank you!");
         j.TrustpilotUpdate(j.At(10, 19, 2), trustpilot, "Maria L.", email, "tp-rev-maria-1", j.At(63, 20, 31), 5, "Great tent, support made it right", "Arrived late, but support sent a free footprint as an apology. Love it.");
         j.HubSpot(HubSpotLifecycle(j, hubspot, j.At(5, 9, 0), "evangelist"));
         return j.Customer(email, "full funnel: Instagram → HubSpot → Salesforce deal → store purchase → delivery complaint → 5★", link);
@@ -319,6 +338,121 @@ public static class DemoJourneys
                 ["survey"] = survey,
                 ["attributes"] = new JsonObject { ["campaign"] = type == "nps" ? "quarterly-nps" : "post-support-csat" },
             }));
+        }
+
+        /// <summary>orders/create, and the orders/paid of the same order that the hub counts once (0 touchpoints).</summary>
+        public void ShopifyOrder(DateTimeOffset at, string customerId, string email, long orderId, string name, decimal amount, string items)
+        {
+            var order = new JsonObject
+            {
+                ["id"] = orderId,
+                ["name"] = name,
+                ["email"] = email,
+                ["created_at"] = Iso(at),
+                ["processed_at"] = Iso(at),
+                ["currency"] = "EUR",
+                ["total_price"] = amount.ToString("0.00", CultureInfo.InvariantCulture),
+                ["financial_status"] = "paid",
+                ["source_name"] = "web",
+                ["note"] = items,
+                ["customer"] = new JsonObject { ["id"] = long.Parse(customerId, CultureInfo.InvariantCulture), ["email"] = email },
+                ["line_items"] = new JsonArray(new JsonObject { ["title"] = items, ["quantity"] = 2, ["price"] = (amount / 2).ToString("0.00", CultureInfo.InvariantCulture) }),
+            };
+            var body = JsonSerializer.SerializeToUtf8Bytes(order);
+            deliveries.Add(new DemoDelivery("api/webhooks/shopify", "application/json", body, DemoSigner.Shopify, 1, WebhookId: NextId("shopify"), Topic: "orders/create"));
+            deliveries.Add(new DemoDelivery("api/webhooks/shopify", "application/json", body, DemoSigner.Shopify, 0, WebhookId: NextId("shopify"), Topic: "orders/paid"));
+        }
+
+        public void ShopifyRefund(DateTimeOffset at, long orderId, long refundId, decimal amount, string note) =>
+            deliveries.Add(new DemoDelivery("api/webhooks/shopify", "application/json", JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+            {
+                ["id"] = refundId,
+                ["order_id"] = orderId,
+                ["created_at"] = Iso(at),
+                ["processed_at"] = Iso(at),
+                ["note"] = note,
+                ["transactions"] = new JsonArray(new JsonObject { ["id"] = refundId + 1, ["kind"] = "refund", ["status"] = "success", ["amount"] = amount.ToString("0.00", CultureInfo.InvariantCulture), ["currency"] = "EUR" }),
+            }), DemoSigner.Shopify, 1, WebhookId: NextId("shopify"), Topic: "refunds/create"));
+
+        public void ZendeskTicket(DateTimeOffset at, string requesterId, string ticketId, string subject, string description) =>
+            Zendesk("zen:event-type:ticket.created", at, Ticket(ticketId, requesterId, subject, "NEW", description, null), new JsonObject());
+
+        public void ZendeskReopened(DateTimeOffset at, string requesterId, string ticketId, string subject) =>
+            Zendesk("zen:event-type:ticket.status_changed", at, Ticket(ticketId, requesterId, subject, "OPEN", null, null), new JsonObject { ["current"] = "OPEN", ["previous"] = "SOLVED" });
+
+        /// <summary>The body of the satisfaction trigger the README gives, as Zendesk fills it in.</summary>
+        public void ZendeskRating(DateTimeOffset at, string requesterId, string email, string ticketId, string score, string comment) =>
+            Zendesk("ticket.satisfaction_rated", at, Ticket(ticketId, requesterId, null, "solved", null, email), new JsonObject { ["score"] = score, ["comment"] = comment });
+
+        public void IntercomChat(DateTimeOffset at, string contactId, string email, string text) =>
+            Intercom("conversation.user.created", at, contactId, email, new JsonObject { ["body"] = $"<p>{System.Net.WebUtility.HtmlEncode(text)}</p>" }, null);
+
+        public void IntercomRating(DateTimeOffset at, string contactId, string email, int rating, string remark) =>
+            Intercom("conversation.rating.added", at, contactId, email, null, new JsonObject
+            {
+                ["rating"] = rating,
+                ["remark"] = remark,
+                ["created_at"] = at.ToUnixTimeSeconds(),
+                ["contact"] = new JsonObject { ["type"] = "contact", ["id"] = contactId },
+            });
+
+        private static JsonObject Ticket(string ticketId, string requesterId, string? subject, string status, string? description, string? email)
+        {
+            var ticket = new JsonObject { ["id"] = ticketId, ["requester_id"] = requesterId, ["status"] = status, ["via"] = new JsonObject { ["channel"] = "email" } };
+            if (subject is not null)
+            {
+                ticket["subject"] = subject;
+            }
+
+            if (description is not null)
+            {
+                ticket["description"] = description;
+            }
+
+            if (email is not null)
+            {
+                ticket["requester_email"] = email;
+            }
+
+            return ticket;
+        }
+
+        private void Zendesk(string type, DateTimeOffset at, JsonObject ticket, JsonObject change) =>
+            deliveries.Add(new DemoDelivery("api/webhooks/zendesk", "application/json", JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+            {
+                ["type"] = type,
+                ["account_id"] = 22129848,
+                ["id"] = NextId("zd"),
+                ["time"] = Iso(at),
+                ["subject"] = $"zen:ticket:{ticket["id"]}",
+                ["detail"] = ticket,
+                ["event"] = change,
+            }), DemoSigner.Zendesk, 1));
+
+        private void Intercom(string topic, DateTimeOffset at, string contactId, string email, JsonObject? source, JsonObject? rating)
+        {
+            var conversation = new JsonObject
+            {
+                ["type"] = "conversation",
+                ["id"] = StableDigits(15),
+                ["created_at"] = at.ToUnixTimeSeconds(),
+                ["contacts"] = new JsonObject { ["contacts"] = new JsonArray(new JsonObject { ["type"] = "contact", ["id"] = contactId }) },
+                ["source"] = source ?? new JsonObject(),
+            };
+            ((JsonObject)conversation["source"]!)["author"] = new JsonObject { ["type"] = "user", ["id"] = contactId, ["email"] = email };
+            if (rating is not null)
+            {
+                conversation["conversation_rating"] = rating;
+            }
+
+            deliveries.Add(new DemoDelivery("api/webhooks/intercom", "application/json", JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+            {
+                ["type"] = "notification_event",
+                ["id"] = NextId("notif"),
+                ["topic"] = topic,
+                ["created_at"] = at.ToUnixTimeSeconds(),
+                ["data"] = new JsonObject { ["type"] = "notification_event_data", ["item"] = conversation },
+            }), DemoSigner.Intercom, 1));
         }
 
         public void HubSpot(params JsonObject[] events)

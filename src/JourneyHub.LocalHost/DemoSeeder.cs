@@ -172,6 +172,9 @@ public sealed partial class DemoSeeder(
         DemoSigner.HubSpot => WebhookSigner.HubSpot(Secret(DemoJourneys.HubSpotSecretKey), url, delivery.Body, now),
         DemoSigner.Meta => WebhookSigner.Meta(Secret(DemoJourneys.MetaSecretKey), delivery.Body),
         DemoSigner.StandardWebhooks => WebhookSigner.StandardWebhooks(Secret(DemoJourneys.CustomSecretKey(delivery.CustomSource!)), delivery.WebhookId!, delivery.Body, now),
+        DemoSigner.Shopify => [.. WebhookSigner.Shopify(Secret(DemoJourneys.ShopifySecretKey), delivery.Body), new("X-Shopify-Topic", delivery.Topic!), new("X-Shopify-Webhook-Id", delivery.WebhookId!)],
+        DemoSigner.Zendesk => WebhookSigner.Zendesk(Secret(DemoJourneys.ZendeskSecretKey), delivery.Body, now),
+        DemoSigner.Intercom => WebhookSigner.Intercom(Secret(DemoJourneys.IntercomSecretKey), delivery.Body),
         DemoSigner.FunctionKey => [],
         _ => throw new ArgumentOutOfRangeException(nameof(delivery), delivery.Signer, "Unknown demo signer."),
     };

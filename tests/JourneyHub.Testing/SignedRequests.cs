@@ -110,6 +110,23 @@ public static class SignedRequests
     public static HttpRequestMessage SignedAsDelighted(this HttpRequestMessage request, string apiKey, byte[] body) =>
         request.With(WebhookSigner.Delighted(apiKey, body));
 
+    /// <summary>Adds Shopify's topic, delivery id and <c>X-Shopify-Hmac-Sha256</c>; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsShopify(this HttpRequestMessage request, string clientSecret, string topic, string webhookId, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Headers.Add("X-Shopify-Topic", topic);
+        request.Headers.Add("X-Shopify-Webhook-Id", webhookId);
+        return request.With(WebhookSigner.Shopify(clientSecret, body));
+    }
+
+    /// <summary>Adds Zendesk's timestamp and signature; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsZendesk(this HttpRequestMessage request, string signingSecret, byte[] body, DateTimeOffset at) =>
+        request.With(WebhookSigner.Zendesk(signingSecret, body, at));
+
+    /// <summary>Adds Intercom's <c>X-Hub-Signature</c>; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsIntercom(this HttpRequestMessage request, string clientSecret, byte[] body) =>
+        request.With(WebhookSigner.Intercom(clientSecret, body));
+
     private static HttpRequestMessage With(this HttpRequestMessage request, KeyValuePair<string, string>[] headers)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -46,7 +46,9 @@ public sealed class DemoModeTests(UiHostFixture fixture)
         await page.GotoAsync(new Uri(demo.BaseAddress, "/api/ui?q=" + Uri.EscapeDataString(maria.Email)).ToString());
         await Assertions.Expect(page.Locator("#map-section")).ToHaveAttributeAsync("data-loaded", maria.Touchpoints.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var sources = await page.Locator("#map .tp[data-source]").EvaluateAllAsync<string[]>("els => [...new Set(els.map(e => e.dataset.source))].sort()");
-        Assert.Equal(["custom:nps-survey", "custom:pos", "custom:web", "hubspot", "instagram", "meta", "salesforce", "trustpilot"], sources);
+        Assert.Equal(["custom:nps-survey", "custom:pos", "custom:web", "hubspot", "instagram", "intercom", "meta", "salesforce", "shopify", "trustpilot", "zendesk"], sources);
+        var legend = await page.Locator("#legend .legend-sources").GetAttributeAsync("data-sources");
+        Assert.Equal("Facebook,HubSpot,Instagram,Intercom,Salesforce,Shopify,Trustpilot,Zendesk,nps-survey,pos,web", legend);
         Assert.True(await page.Locator("#sentiment [data-pain='true']").CountAsync() >= 1, "Maria's delivery complaint is a pain point");
         Assert.Equal("Converted", (await page.TextContentAsync("#conversion"))?.Trim());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifacts.PathFor("journey-map-demo"), FullPage = true });

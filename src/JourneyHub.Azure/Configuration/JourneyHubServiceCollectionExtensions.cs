@@ -60,6 +60,7 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddJourneyHubSources();
         services.AddOptions<HubSpotOptions>().BindConfiguration(HubSpotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IWebhookVerifier, HubSpotWebhookVerifier>();
+        services.AddSingleton<HubSpotObjectReader>();
         services.AddSingleton<ITouchpointEnricher, HubSpotContactEnricher>();
         services.AddTransient<BearerTokenHandler<HubSpotOptions>>(sp => new(() => sp.GetRequiredService<IOptionsMonitor<HubSpotOptions>>().CurrentValue.AccessToken));
         services.AddRefitGeneratedClient<IHubSpotCrmApi>(HubSpotJsonContext.Default)

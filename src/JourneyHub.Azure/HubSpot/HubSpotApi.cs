@@ -9,6 +9,15 @@ public interface IHubSpotCrmApi
 {
     [Get("/crm/v3/objects/contacts/{contactId}")]
     Task<HubSpotContact> GetContactAsync(string contactId, [Query(CollectionFormat.Csv)] IEnumerable<string> properties, CancellationToken cancellationToken);
+
+    /// <summary>One CRM object (a call, meeting, ticket, feedback submission…) with the ids of its associated contacts.</summary>
+    [Get("/crm/v3/objects/{objectType}/{objectId}")]
+    Task<Stream> GetObjectAsync(
+        string objectType,
+        string objectId,
+        [Query(CollectionFormat.Csv)] IEnumerable<string> properties,
+        [Query(CollectionFormat.Csv)] IEnumerable<string> associations,
+        CancellationToken cancellationToken);
 }
 
 public sealed record HubSpotContact

@@ -12,10 +12,12 @@ namespace JourneyHub.Azure.HubSpot;
 
 /// <summary>
 /// Adds what HubSpot knows about a contact (e-mail, phone, name, lifecycle stage) to contact touchpoints,
-/// so they meet the same person's e-mails, reviews and purchases. Skipped without an access token.
+/// so they meet the same person's e-mails, reviews and purchases, after reading the objects that generic webhooks
+/// announce by id (<see cref="HubSpotObjectReader"/>). Skipped without an access token.
 /// </summary>
 public sealed partial class HubSpotContactEnricher(
     IHubSpotCrmApi api,
+    HubSpotObjectReader objects,
     IOptionsMonitor<HubSpotOptions> options,
     ILogger<HubSpotContactEnricher> logger) : ITouchpointEnricher
 {
@@ -30,6 +32,8 @@ public sealed partial class HubSpotContactEnricher(
             return touchpoints;
         }
 
+        // Generic object events (calls, meetings, tickets, feedback…) first become their contacts' touchpoints.
+        touchpoints = await objects.ExpandAsync(touchpoints, cancellationToken);
         var contacts = new Dictionary<string, HubSpotContact?>(StringComparer.Ordinal);
         var result = new List<Touchpoint>(touchpoints.Count);
         foreach (var touchpoint in touchpoints)

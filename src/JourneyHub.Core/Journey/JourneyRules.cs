@@ -26,6 +26,9 @@ public static class JourneyRules
             [("hubspot", "action:deal.stage_changed")] = JourneyStage.Consideration,
             [("hubspot", "action:deal.won")] = JourneyStage.Decision,
             [("hubspot", "action:meeting.booked")] = JourneyStage.Consideration,
+            [("hubspot", "action:meeting.completed")] = JourneyStage.Consideration,
+            [("hubspot", "action:ticket.created")] = JourneyStage.Retention,
+            [("hubspot", "action:ticket.status_changed")] = JourneyStage.Retention,
             // Salesforce records.
             [("salesforce", "action:lead.created")] = JourneyStage.Awareness,
             [("salesforce", "action:lead.updated")] = JourneyStage.Awareness,

@@ -13,6 +13,11 @@
     chat: '#7c3aed', meeting: '#0f766e', survey: '#a21caf', ads: '#c2410c', in_store: '#15803d', other: '#475569'
   };
   var CHANNEL_LABELS = { in_store: 'in store' };
+  var SOURCE_LABELS = {
+    hubspot: 'HubSpot', salesforce: 'Salesforce', meta: 'Facebook', instagram: 'Instagram', trustpilot: 'Trustpilot',
+    google: 'Google reviews', shopify: 'Shopify', zendesk: 'Zendesk', intercom: 'Intercom', typeform: 'Typeform',
+    surveymonkey: 'SurveyMonkey', delighted: 'Delighted'
+  };
   var COLUMN = 16;          // px per time bucket: one marker's width plus a gap
   var STACK = 3;            // up to this many touchpoints per bucket are drawn one by one, more become a counted cluster
   var LANE_HEIGHT = 58;
@@ -49,6 +54,9 @@
 
   function channelColor(channel) { return CHANNEL_COLORS[channel] || CHANNEL_COLORS.other; }
   function channelLabel(channel) { return CHANNEL_LABELS[channel] || channel || 'other'; }
+  function sourceLabel(source) {
+    return SOURCE_LABELS[source] || (source && source.indexOf('custom:') === 0 ? source.slice(7) : source) || 'unknown';
+  }
   function laneOf(tp) { return STAGES.indexOf(tp.stage) >= 0 ? tp.stage : UNSTAGED; }
   function time(tp) { return Date.parse(tp.occurredAt); }
 
@@ -438,6 +446,12 @@
     html.push('<span><svg width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="5" fill="#475569"/></svg>direct (filled)</span>');
     html.push('<span><svg width="14" height="14" aria-hidden="true"><circle cx="7" cy="7" r="5" fill="#fff" stroke="#475569" stroke-width="2" stroke-dasharray="3 2"/></svg>indirect (hollow, dashed)</span>');
     html.push('<span><svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="8" fill="#475569"/><text x="9" y="12.5" text-anchor="middle" class="badge">n</text></svg>n touchpoints close together</span>');
+    var sources = {};
+    state.items.forEach(function (tp) { sources[sourceLabel(tp.source)] = true; });
+    var names = Object.keys(sources).sort();
+    if (names.length) {
+      html.push('<span class="legend-sources" data-sources="' + esc(names.join(',')) + '">from ' + esc(names.join(', ')) + '</span>');
+    }
     els.legend.innerHTML = html.join('');
   }
 

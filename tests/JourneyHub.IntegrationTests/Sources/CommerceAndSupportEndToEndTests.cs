@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -17,6 +16,8 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
     private const string ShopifySecret = "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";
     private const string ZendeskSecret = "dGhpcy1pcy1hbi1pbnZlbnRlZC16ZW5kZXNrLXNlY3JldA";
     private const string IntercomSecret = "c1f0e8d6b4a2f0e8d6b4a2c1f0e8d6b4a2f0e8d6";
+    /// <summary>The machine that runs the suite may be busy: wait longer than the default before calling a delivery lost.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
     private LocalHostProcess host = null!;
 
     public async Task InitializeAsync() =>
@@ -166,12 +167,14 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
     {
         var lookup = await LocalHostProcess.EventuallyAsync(
             () => host.Client.GetAsync(new Uri(host.BaseAddress, $"/api/customers?identity={Uri.EscapeDataString(identity)}&code={FunctionKey}")),
-            r => r.StatusCode == HttpStatusCode.OK);
+            r => r.StatusCode == HttpStatusCode.OK,
+            Patience);
         Assert.True(lookup.StatusCode == HttpStatusCode.OK, $"{identity} not found; host output:\n{host.Output}");
         var customerId = (await lookup.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("customerId").GetString();
         var timeline = await LocalHostProcess.EventuallyAsync(
             () => host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/timeline?code={FunctionKey}"),
-            t => t.GetProperty("items").GetArrayLength() >= count);
+            t => t.GetProperty("items").GetArrayLength() >= count,
+            Patience);
 
         // Redeliveries are processed too: give them the time to (not) add a row, then expect exactly the count.
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -184,8 +187,9 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
     {
         var journey = await LocalHostProcess.EventuallyAsync(
             () => host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{timeline.GetProperty("customerId").GetString()}/journey?code={FunctionKey}"),
-            until);
-        Assert.True(until(journey), $"journey never matched: {journey}");
+            until,
+            Patience);
+        Assert.True(until(journey), $"journey never matched: {journey}\nhost output:\n{host.Output}");
         return journey;
     }
 }

@@ -47,6 +47,17 @@ public sealed class HubSpotAdapter : ISourceAdapter
             return AdapterOutcome.Fail("eventId, occurredAt and subscriptionType are required");
         }
 
+        if (e.SubscriptionType.StartsWith("object.", StringComparison.Ordinal))
+        {
+            // Generic subscriptions: contacts and deals mean what their legacy events mean; engagements wait for their object.
+            if (HubSpotObjects.LegacySubscriptionType(e) is not { } legacy)
+            {
+                return HubSpotObjects.Pending(e);
+            }
+
+            e = e with { SubscriptionType = legacy };
+        }
+
         var objectId = e.ObjectId ?? e.FromObjectId;
         var identities = new List<Identity>(2);
         var attributes = new AttributeDictionary()

@@ -11,6 +11,9 @@ public sealed record HubSpotEvent
     public long? AppId { get; init; }
     public long? OccurredAt { get; init; }
     public string? SubscriptionType { get; init; }
+
+    /// <summary>Generic (<c>object.*</c>) subscriptions name the object type here: <c>0-1</c> contacts, <c>0-48</c> calls, …</summary>
+    public string? ObjectTypeId { get; init; }
     public int? AttemptNumber { get; init; }
     public long? ObjectId { get; init; }
     public string? ChangeFlag { get; init; }

@@ -91,101 +91,12 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
             stage: JourneyRules.StageFor(SourceId.HubSpot.Name, "lifecycle:" + stage)));
     }
 
+    /// <summary>One engagement of a search page: the same facts a generic webhook makes of it (<see cref="HubSpotObjects.FromObject"/>).</summary>
     private static IEnumerable<AdapterOutcome> MapEngagement(string objectType, JsonElement engagement, Dictionary<string, List<string>> associations)
     {
-        if (engagement.Str("id") is not { Length: > 0 } id)
-        {
-            yield return AdapterOutcome.Fail("the object has no id");
-            yield break;
-        }
-
-        List<string> contacts = associations.TryGetValue(id, out var list) ? [.. list] : [];
-        foreach (var embedded in engagement.Obj("associations").Obj("contacts").Arr("results"))
-        {
-            if (embedded.Str("id") is { Length: > 0 } contactId && !contacts.Contains(contactId))
-            {
-                contacts.Add(contactId);
-            }
-        }
-
-        if (contacts.Count == 0)
-        {
-            yield return AdapterOutcome.Fail("no associated contact: the person cannot be identified");
-            yield break;
-        }
-
-        var p = engagement.Obj("properties");
-        var at = PullJson.Time(p.Str("hs_timestamp")) ?? PullJson.Time(p.Str("hs_createdate")) ?? PullJson.Time(engagement.Str("createdAt"));
-        if (at is null)
-        {
-            yield return AdapterOutcome.Fail("no hs_timestamp or creation date");
-            yield break;
-        }
-
-        var attributes = new AttributeDictionary().Set("objectType", objectType).Set("objectId", id);
-        Channel channel;
-        string action;
-        string summary;
-        SurveyAnswer? survey = null;
-        Schema.Sentiment? sentiment = null;
-        switch (objectType)
-        {
-            case "emails":
-                channel = Channel.Email;
-                action = p.Str("hs_email_direction") == "INCOMING_EMAIL" ? "email.received" : "email.sent";
-                summary = $"E-mail {(action == "email.received" ? "from" : "to")} contact: {AdapterText.Clip(p.Str("hs_email_subject") ?? "(no subject)")}";
-                attributes.AddIfPresent("subject", p.Str("hs_email_subject"));
-                attributes.AddIfPresent("direction", p.Str("hs_email_direction"));
-                attributes.AddIfPresent("status", p.Str("hs_email_status"));
-                break;
-            case "calls":
-                channel = Channel.Phone;
-                action = "call.logged";
-                summary = $"Call logged in HubSpot: {AdapterText.Clip(p.Str("hs_call_title") ?? "(no title)")}";
-                attributes.AddIfPresent("title", p.Str("hs_call_title"));
-                attributes.AddIfPresent("direction", p.Str("hs_call_direction"));
-                attributes.AddIfPresent("durationMs", p.Str("hs_call_duration"));
-                attributes.AddIfPresent("status", p.Str("hs_call_status"));
-                break;
-            case "meetings":
-                channel = Channel.Meeting;
-                action = "meeting.booked";
-                at = PullJson.Time(p.Str("hs_meeting_start_time")) ?? at;
-                summary = $"Meeting: {AdapterText.Clip(p.Str("hs_meeting_title") ?? "(no title)")}";
-                attributes.AddIfPresent("title", p.Str("hs_meeting_title"));
-                attributes.AddIfPresent("outcome", p.Str("hs_meeting_outcome"));
-                attributes.AddIfPresent("location", p.Str("hs_meeting_location"));
-                break;
-            case "feedback_submissions":
-                var typeText = p.Str("hs_survey_type")?.ToUpperInvariant();
-                SurveyType? type = typeText switch { "NPS" => SurveyType.Nps, "CSAT" => SurveyType.Csat, "CES" => SurveyType.Ces, _ => null };
-                if (type is null || !double.TryParse(p.Str("hs_value"), NumberStyles.Float, CultureInfo.InvariantCulture, out var score)
-                    || SentimentRules.FromSurvey(type.Value, score) is not { } surveySentiment)
-                {
-                    yield return AdapterOutcome.Fail($"survey type '{typeText}' with value '{p.Str("hs_value")}' is not a valid NPS, CSAT or CES answer");
-                    yield break;
-                }
-
-                channel = Channel.Survey;
-                action = "survey.answered";
-                var comment = p.Str("hs_content");
-                survey = new SurveyAnswer(type.Value, score, string.IsNullOrWhiteSpace(comment) ? null : comment);
-                sentiment = surveySentiment;
-                summary = $"{typeText} {score.ToString(CultureInfo.InvariantCulture)} in HubSpot feedback{(survey.Comment is null ? "" : $": \"{AdapterText.Clip(survey.Comment)}\"")}";
-                attributes.AddIfPresent("surveyName", p.Str("hs_submission_name"));
-                break;
-            default:
-                yield return AdapterOutcome.Fail($"object type '{objectType}' is not pulled");
-                yield break;
-        }
-
-        foreach (var contactId in contacts)
-        {
-            var identities = new List<Identity>(1);
-            identities.AddIfPresent(IdentityTypes.HubSpot, contactId);
-            var perContact = attributes.Copy().Set("contactId", contactId);
-            yield return AdapterOutcome.Ok(Touchpoints.Create($"{objectType}:{id}:{contactId}", at.Value, channel, action, summary, identities, perContact, sentiment: sentiment, survey: survey));
-        }
+        var id = engagement.Str("id");
+        var contacts = HubSpotObjects.Contacts(engagement, id is not null && associations.TryGetValue(id, out var list) ? list : null);
+        return HubSpotObjects.FromObject(objectType, engagement, contacts);
     }
 
     /// <summary>v4 batch read: <c>{"results":[{"from":{"id"},"to":[{"toObjectId"}]}]}</c> → object id → contact ids.</summary>
