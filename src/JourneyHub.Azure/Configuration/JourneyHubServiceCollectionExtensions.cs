@@ -41,7 +41,9 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddOptions<StorageCacheOptions>().BindConfiguration(StorageCacheOptions.Section);
         services.AddSingleton<SummaryCache>();
         services.AddSingleton<TableIdentityStore>();
-        services.AddSingleton<IIdentityStore>(sp => new CachedIdentityStore(sp.GetRequiredService<TableIdentityStore>(), sp.GetRequiredService<IOptions<StorageCacheOptions>>().Value.IdentityLinks));
+        services.AddSingleton(sp => new CachedIdentityStore(sp.GetRequiredService<TableIdentityStore>(), sp.GetRequiredService<IOptions<StorageCacheOptions>>().Value.IdentityLinks));
+        services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<CachedIdentityStore>());
+        services.AddSingleton<IIdentityLinkCache>(sp => sp.GetRequiredService<CachedIdentityStore>());
         services.AddSingleton<ICustomerStore, TableCustomerStore>();
         services.AddSingleton<IDeadLetterStore, TableDeadLetterStore>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();

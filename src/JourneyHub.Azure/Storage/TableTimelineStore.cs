@@ -20,7 +20,7 @@ namespace JourneyHub.Azure.Storage;
 /// <item>more rows than one transaction holds are split, each part carrying its own summary update.</item>
 /// </list>
 /// </summary>
-public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap bootstrap, SummaryCache cache, TimeProvider clock) : ITimelineStore
+public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap bootstrap, SummaryCache cache, ICustomerStore customers, TimeProvider clock) : ITimelineStore
 {
     /// <summary>Azure's limit of operations per entity-group transaction.</summary>
     public const int MaxOperations = 100;
@@ -48,7 +48,7 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
 
         var target = customerId;
         string? followedFrom = null;
-        var record = cache.Get(target) ?? await ReadAsync(target, cancellationToken);
+        var record = cache.Get(target) ?? await customers.GetAsync(target, cancellationToken);
         var inserted = new List<Touchpoint>();
         var erased = new List<Touchpoint>();
         var identities = options.Identities;
@@ -66,7 +66,7 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
 
                 followedFrom ??= customerId;
                 target = survivor;
-                record = cache.Get(target) ?? await ReadAsync(target, cancellationToken);
+                record = cache.Get(target) ?? await customers.GetAsync(target, cancellationToken);
                 lookedUpExisting = false;
                 continue;
             }
@@ -122,7 +122,7 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404 && ++retries < MaxConcurrencyRetries)
             {
                 // The summary moved under us (another writer, a new tombstone, a concurrent first write): read it again.
-                record = await ReadAsync(target, cancellationToken);
+                record = await customers.GetAsync(target, cancellationToken);
             }
         }
 
@@ -344,17 +344,4 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
         return existing;
     }
 
-    private async Task<CustomerRecord?> ReadAsync(string customerId, CancellationToken cancellationToken)
-    {
-        var found = await Table.GetEntityIfExistsAsync<TableEntity>(customerId, PartitionRows.Summary, cancellationToken: cancellationToken);
-        if (!found.HasValue)
-        {
-            cache.Forget(customerId);
-            return null;
-        }
-
-        var record = SummaryEntity.To(found.Value!);
-        cache.Set(record);
-        return record;
-    }
 }

@@ -4,13 +4,19 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace JourneyHub.Core.Identities;
 
+/// <summary>Forgets cached identity links, e.g. after a write met a tombstone: the next lookup asks the table.</summary>
+public interface IIdentityLinkCache
+{
+    void Forget(IEnumerable<Identity> identities);
+}
+
 /// <summary>
 /// Identity → customer links kept in process, bounded. Safe because the customer partition is authoritative: a link
 /// that went stale (the customer was merged away or erased by another instance) leads to a partition whose summary row
 /// carries a tombstone, which the write follows or stops at; the processor then forgets the link. Only links that exist
 /// are cached: an unknown identity is always asked again, so a link made elsewhere is found at once.
 /// </summary>
-public sealed class CachedIdentityStore : IIdentityStore, IDisposable
+public sealed class CachedIdentityStore : IIdentityStore, IIdentityLinkCache, IDisposable
 {
     private static readonly TimeSpan Idle = TimeSpan.FromMinutes(30);
 
@@ -71,7 +77,6 @@ public sealed class CachedIdentityStore : IIdentityStore, IDisposable
         await inner.DeleteAsync(identity, cancellationToken);
     }
 
-    /// <summary>Drops cached links, e.g. after a write met a tombstone: the next lookup asks the table.</summary>
     public void Forget(IEnumerable<Identity> identities)
     {
         ArgumentNullException.ThrowIfNull(identities);

@@ -23,18 +23,6 @@ public sealed partial class IdentityResolver(
     TimeProvider clock,
     ILogger<IdentityResolver> logger)
 {
-    /// <summary>Resolves and lists the newly linked identities on the customer's summary (for callers that write no rows).</summary>
-    public async Task<string?> ResolveAsync(IReadOnlyList<Identity> touchpointIdentities, string cause, CancellationToken cancellationToken)
-    {
-        var assignment = await AssignAsync(touchpointIdentities, cause, cancellationToken);
-        if (assignment.CustomerId is { } customerId && assignment.Linked.Count > 0)
-        {
-            await customers.UpdateAsync(customerId, c => c with { Identities = Union(c.Identities, assignment.Linked) }, cancellationToken);
-        }
-
-        return assignment.CustomerId;
-    }
-
     /// <summary>
     /// The customer a touchpoint with these identities belongs to. The identities it links are returned, not written:
     /// the caller lists them on the summary in the same transaction as the rows.

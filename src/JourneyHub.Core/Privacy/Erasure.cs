@@ -100,7 +100,7 @@ public sealed partial class ErasureService(
         }
 
         // Remember every id before deleting the records that link them, so a retry after a crash still finds them all.
-        var (ids, _) = await ConnectedCustomersAsync(status.CustomerIds.Prepend(customerId), cancellationToken);
+        var ids = await ConnectedCustomersAsync(status.CustomerIds.Prepend(customerId), cancellationToken);
         status = status with { CustomerIds = ids };
         await log.SaveAsync(status, cancellationToken);
 
@@ -200,10 +200,9 @@ public sealed partial class ErasureService(
     }
 
     /// <summary>The customer, its survivor and everything merged into either, following links both ways.</summary>
-    private async Task<(List<string> Ids, List<CustomerRecord> Records)> ConnectedCustomersAsync(IEnumerable<string> start, CancellationToken cancellationToken)
+    private async Task<List<string>> ConnectedCustomersAsync(IEnumerable<string> start, CancellationToken cancellationToken)
     {
         var ids = new List<string>();
-        var records = new List<CustomerRecord>();
         var pending = new Queue<string>(start);
         while (pending.Count > 0 && ids.Count < MaxCustomers)
         {
@@ -219,7 +218,6 @@ public sealed partial class ErasureService(
                 continue;
             }
 
-            records.Add(record);
             if (record.MergedInto is { } into)
             {
                 pending.Enqueue(into);
@@ -235,7 +233,7 @@ public sealed partial class ErasureService(
             }
         }
 
-        return (ids, records);
+        return ids;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Erasure of {CustomerId} requested")]

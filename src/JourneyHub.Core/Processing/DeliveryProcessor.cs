@@ -20,7 +20,7 @@ public sealed partial class DeliveryProcessor(
     IRawArchive archive,
     IdentityResolver resolver,
     ICustomerMerger merger,
-    IIdentityStore identities,
+    IIdentityLinkCache links,
     ITimelineStore timeline,
     IDeadLetterStore deadLetters,
     ITouchpointPublisher publisher,
@@ -177,7 +177,6 @@ public sealed partial class DeliveryProcessor(
 
             batch.Touchpoints.Add(touchpoint with { CustomerId = customerId });
             batch.Linked.UnionWith(assignment.Linked);
-            batch.Identities.UnionWith(touchpoint.Identities);
         }
 
         return new Assigned(byCustomer, suppressed);
@@ -197,7 +196,7 @@ public sealed partial class DeliveryProcessor(
             if (result.FollowedFrom is not null || result.Erased.Count > 0)
             {
                 // A cached link led to a tombstone: ask the table next time, and finish the merge if it is still pending.
-                (identities as CachedIdentityStore)?.Forget(batch.Identities);
+                links.Forget(batch.Touchpoints.SelectMany(t => t.Identities));
             }
 
             if (result.FollowedFrom is { } mergedAway)
@@ -244,7 +243,6 @@ public sealed partial class DeliveryProcessor(
     {
         public List<Touchpoint> Touchpoints { get; } = [];
         public HashSet<Identity> Linked { get; } = [];
-        public HashSet<Identity> Identities { get; } = [];
     }
 
     private sealed record Assigned(Dictionary<string, CustomerBatch> ByCustomer, int Suppressed);

@@ -12,39 +12,14 @@ namespace JourneyHub.Core.Signatures;
 public static class DelightedSignature
 {
     public const string HeaderName = "X-Delighted-Webhook-Signature";
-    private const string Prefix = "sha256=";
-    private const int HashBytes = 32;
 
-    public static SignatureCheck Verify(string? apiKey, ReadOnlySpan<byte> body, string? signatureHeader)
-    {
-        if (string.IsNullOrEmpty(apiKey))
-        {
-            return SignatureCheck.NotConfigured;
-        }
+    private static readonly BodyHmac Scheme = BodyHmac.Hex(HashAlgorithmName.SHA256, "sha256=");
 
-        if (string.IsNullOrWhiteSpace(signatureHeader))
-        {
-            return SignatureCheck.Missing;
-        }
-
-        var value = signatureHeader.Trim();
-        if (!value.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) || value.Length != Prefix.Length + (2 * HashBytes))
-        {
-            return SignatureCheck.Malformed;
-        }
-
-        Span<byte> given = stackalloc byte[HashBytes];
-        if (Convert.FromHexString(value.AsSpan(Prefix.Length), given, out _, out var written) != System.Buffers.OperationStatus.Done || written != HashBytes)
-        {
-            return SignatureCheck.Malformed;
-        }
-
-        Span<byte> expected = stackalloc byte[HashBytes];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(apiKey), body, expected);
-        return CryptographicOperations.FixedTimeEquals(expected, given) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
-    }
+    public static SignatureCheck Verify(string? apiKey, ReadOnlySpan<byte> body, string? signatureHeader) =>
+        Scheme.Verify(Key(apiKey), body, signatureHeader);
 
     /// <summary>The header value Delighted would send for these bytes (tests, fixtures and the load harness use it).</summary>
-    public static string Compute(string apiKey, ReadOnlySpan<byte> body) =>
-        Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(apiKey), body));
+    public static string Compute(string apiKey, ReadOnlySpan<byte> body) => Scheme.Sign(Key(apiKey)!, body);
+
+    private static byte[]? Key(string? apiKey) => string.IsNullOrEmpty(apiKey) ? null : Encoding.UTF8.GetBytes(apiKey);
 }

@@ -11,36 +11,13 @@ public static class ShopifySignature
 {
     public const string HeaderName = "X-Shopify-Hmac-Sha256";
 
-    /// <summary>Base64 of a 32-byte digest is 44 characters; anything longer is not a Shopify signature.</summary>
-    private const int Base64Length = 44;
+    private static readonly BodyHmac Scheme = BodyHmac.Base64(HashAlgorithmName.SHA256);
 
-    public static SignatureCheck Verify(string? secret, ReadOnlySpan<byte> body, string? signatureHeader)
-    {
-        if (string.IsNullOrEmpty(secret))
-        {
-            return SignatureCheck.NotConfigured;
-        }
-
-        if (string.IsNullOrWhiteSpace(signatureHeader))
-        {
-            return SignatureCheck.Missing;
-        }
-
-        var value = signatureHeader.Trim();
-        Span<byte> given = stackalloc byte[32];
-        if (value.Length != Base64Length
-            || Convert.TryFromBase64String(value, given, out var written) is false
-            || written != 32)
-        {
-            return SignatureCheck.Malformed;
-        }
-
-        Span<byte> expected = stackalloc byte[32];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
-        return CryptographicOperations.FixedTimeEquals(expected, given) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
-    }
+    public static SignatureCheck Verify(string? secret, ReadOnlySpan<byte> body, string? signatureHeader) =>
+        Scheme.Verify(Key(secret), body, signatureHeader);
 
     /// <summary>The header value Shopify would send for these bytes (tests and local tooling).</summary>
-    public static string Compute(string secret, ReadOnlySpan<byte> body) =>
-        Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+    public static string Compute(string secret, ReadOnlySpan<byte> body) => Scheme.Sign(Key(secret)!, body);
+
+    private static byte[]? Key(string? secret) => string.IsNullOrEmpty(secret) ? null : Encoding.UTF8.GetBytes(secret);
 }

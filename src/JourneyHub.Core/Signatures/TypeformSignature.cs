@@ -12,36 +12,14 @@ namespace JourneyHub.Core.Signatures;
 public static class TypeformSignature
 {
     public const string HeaderName = "Typeform-Signature";
-    private const string Prefix = "sha256=";
-    private const int HashBytes = 32;
 
-    public static SignatureCheck Verify(string? secret, ReadOnlySpan<byte> body, string? signatureHeader)
-    {
-        if (string.IsNullOrEmpty(secret))
-        {
-            return SignatureCheck.NotConfigured;
-        }
+    private static readonly BodyHmac Scheme = BodyHmac.Base64(HashAlgorithmName.SHA256, "sha256=");
 
-        if (string.IsNullOrWhiteSpace(signatureHeader))
-        {
-            return SignatureCheck.Missing;
-        }
-
-        var value = signatureHeader.Trim();
-        Span<byte> given = stackalloc byte[48];
-        if (!value.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)
-            || !Convert.TryFromBase64Chars(value.AsSpan(Prefix.Length), given, out var written)
-            || written != HashBytes)
-        {
-            return SignatureCheck.Malformed;
-        }
-
-        Span<byte> expected = stackalloc byte[HashBytes];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
-        return CryptographicOperations.FixedTimeEquals(expected, given[..written]) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
-    }
+    public static SignatureCheck Verify(string? secret, ReadOnlySpan<byte> body, string? signatureHeader) =>
+        Scheme.Verify(Key(secret), body, signatureHeader);
 
     /// <summary>The header value Typeform would send for these bytes (tests, fixtures and the load harness use it).</summary>
-    public static string Compute(string secret, ReadOnlySpan<byte> body) =>
-        Prefix + Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+    public static string Compute(string secret, ReadOnlySpan<byte> body) => Scheme.Sign(Key(secret)!, body);
+
+    private static byte[]? Key(string? secret) => string.IsNullOrEmpty(secret) ? null : Encoding.UTF8.GetBytes(secret);
 }

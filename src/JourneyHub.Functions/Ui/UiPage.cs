@@ -39,11 +39,14 @@ public sealed class UiPage
         ["Cache-Control"] = "no-cache",
     };
 
+    /// <summary>Colours, type, focus ring and skip link shared by every page.</summary>
+    private const string BaseStyle = "page-base.css";
+
     /// <summary>Composes Ui/<paramref name="name"/>.html/.css/.js; call once and keep the result (the page never changes).</summary>
     public static UiPage Load(string name)
     {
         var html = Resource(name + ".html");
-        var css = Resource(name + ".css");
+        var css = Resource(BaseStyle) + "\n" + Resource(name + ".css");
         var js = Resource(KeyScript) + "\n" + Resource(name + ".js");
         if (!html.Contains(StylePlaceholder, StringComparison.Ordinal) || !html.Contains(ScriptPlaceholder, StringComparison.Ordinal))
         {

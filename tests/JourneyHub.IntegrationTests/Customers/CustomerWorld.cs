@@ -20,9 +20,9 @@ internal sealed class CustomerWorld
     {
         var bootstrap = new StorageBootstrap(azurite.Clients);
         var summaries = new SummaryCache(Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()));
-        Timeline = new TableTimelineStore(azurite.Clients, bootstrap, summaries, TimeProvider.System);
-        Identities = new TableIdentityStore(azurite.Clients, bootstrap);
         Customers = new TableCustomerStore(azurite.Clients, bootstrap, summaries, TimeProvider.System);
+        Timeline = new TableTimelineStore(azurite.Clients, bootstrap, summaries, Customers, TimeProvider.System);
+        Identities = new TableIdentityStore(azurite.Clients, bootstrap);
         Suppressions = new TableSuppressionList(azurite.Clients, bootstrap, Microsoft.Extensions.Options.Options.Create(new SuppressionKeyOptions { SuppressionKey = "customer-world-suppression-key-for-tests-0123456789" }));
         Storage = new CustomerStorage(azurite.Clients, bootstrap);
         Conflicts = new TableIdentityConflictStore(Storage);

@@ -51,7 +51,13 @@ public sealed class PipelineStorageTests(AzuriteFixture azurite)
         var hubspot = Identity.Create("hubspot", Random.Shared.NextInt64(1, long.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture))!;
         IReadOnlyList<Identity>[] sets = [[email], [email, phone], [phone, hubspot], [hubspot, email], [email, phone, hubspot]];
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => resolver.ResolveAsync(sets[i % sets.Length], "race", CancellationToken.None))));
+        var timeline = services.GetRequiredService<ITimelineStore>();
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        {
+            // As the processor does: assign, then list the linked identities on the summary in the partition write.
+            var assignment = await resolver.AssignAsync(sets[i % sets.Length], "race", CancellationToken.None);
+            return (await timeline.AppendAsync(assignment.CustomerId!, [], new AppendOptions { Identities = assignment.Linked }, CancellationToken.None)).CustomerId;
+        })));
 
         var identities = services.GetRequiredService<IIdentityStore>();
         var owners = new[] { await identities.FindCustomerAsync(email, default), await identities.FindCustomerAsync(phone, default), await identities.FindCustomerAsync(hubspot, default) };

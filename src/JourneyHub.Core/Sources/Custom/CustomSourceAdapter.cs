@@ -57,14 +57,9 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
             return NormalizationResult.Failed($"Custom payload source '{payload.Source}' does not name the sending system (custom:<name>).");
         }
 
-        CustomEvent? body;
-        try
+        if (!WirePayload.TryRead(payload, CustomJsonContext.Default.CustomEvent, "Custom payload is not a canonical event object", out var body, out var failure))
         {
-            body = JsonSerializer.Deserialize(payload.Body.Span, CustomJsonContext.Default.CustomEvent);
-        }
-        catch (JsonException ex)
-        {
-            return NormalizationResult.Failed($"Custom payload is not a canonical event object: {ex.Message}");
+            return failure;
         }
 
         var outcome = body is null ? AdapterOutcome.Fail("the body is JSON null") : Map(source, name, body, payload);

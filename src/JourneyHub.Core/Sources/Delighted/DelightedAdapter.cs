@@ -31,14 +31,9 @@ public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) 
     public NormalizationResult Normalize(RawPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        DelightedWebhook? webhook;
-        try
+        if (!WirePayload.TryRead(payload, DelightedJsonContext.Default.DelightedWebhook, "Delighted payload is not a webhook object", out var webhook, out var failure))
         {
-            webhook = JsonSerializer.Deserialize(payload.Body.Span, DelightedJsonContext.Default.DelightedWebhook);
-        }
-        catch (JsonException ex)
-        {
-            return NormalizationResult.Failed($"Delighted payload is not a webhook object: {ex.Message}");
+            return failure;
         }
 
         if (webhook is null || webhook.EventData.ValueKind != JsonValueKind.Object)

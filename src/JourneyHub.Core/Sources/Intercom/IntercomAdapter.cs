@@ -33,14 +33,9 @@ public sealed class IntercomAdapter : ISourceAdapter
     public NormalizationResult Normalize(RawPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        IntercomNotification? notification;
-        try
+        if (!WirePayload.TryRead(payload, IntercomJsonContext.Default.IntercomNotification, "Intercom payload is not a notification object", out var notification, out var failure))
         {
-            notification = JsonSerializer.Deserialize(payload.Body.Span, IntercomJsonContext.Default.IntercomNotification);
-        }
-        catch (JsonException ex)
-        {
-            return NormalizationResult.Failed($"Intercom payload is not a notification object: {ex.Message}");
+            return failure;
         }
 
         if (notification is null)

@@ -28,14 +28,9 @@ public sealed class MetaAdapter : ISourceAdapter
     public NormalizationResult Normalize(RawPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        MetaNotification? notification;
-        try
+        if (!WirePayload.TryRead(payload, MetaJsonContext.Default.MetaNotification, "Meta payload is not a webhook notification object", out var notification, out var failure))
         {
-            notification = JsonSerializer.Deserialize(payload.Body.Span, MetaJsonContext.Default.MetaNotification);
-        }
-        catch (JsonException ex)
-        {
-            return NormalizationResult.Failed($"Meta payload is not a webhook notification object: {ex.Message}");
+            return failure;
         }
 
         var source = notification?.ObjectType switch

@@ -26,14 +26,9 @@ public sealed class SurveyMonkeyAdapter : ISourceAdapter
     public NormalizationResult Normalize(RawPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        SurveyMonkeyCallback? callback;
-        try
+        if (!WirePayload.TryRead(payload, SurveyMonkeyJsonContext.Default.SurveyMonkeyCallback, "SurveyMonkey payload is not a webhook callback object", out var callback, out var failure))
         {
-            callback = JsonSerializer.Deserialize(payload.Body.Span, SurveyMonkeyJsonContext.Default.SurveyMonkeyCallback);
-        }
-        catch (JsonException ex)
-        {
-            return NormalizationResult.Failed($"SurveyMonkey payload is not a webhook callback object: {ex.Message}");
+            return failure;
         }
 
         if (callback?.EventType != ResponseCompleted)

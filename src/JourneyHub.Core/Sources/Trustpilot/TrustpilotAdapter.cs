@@ -28,14 +28,9 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
     public NormalizationResult Normalize(RawPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        TrustpilotWebhook? webhook;
-        try
+        if (!WirePayload.TryRead(payload, TrustpilotJsonContext.Default.TrustpilotWebhook, "Trustpilot payload is not an {\"events\":[…]} object", out var webhook, out var failure))
         {
-            webhook = JsonSerializer.Deserialize(payload.Body.Span, TrustpilotJsonContext.Default.TrustpilotWebhook);
-        }
-        catch (JsonException ex)
-        {
-            return NormalizationResult.Failed($"Trustpilot payload is not an {{\"events\":[…]}} object: {ex.Message}");
+            return failure;
         }
 
         if (webhook?.Events is not { Length: > 0 } events)

@@ -29,14 +29,9 @@ public sealed class TypeformAdapter(IOptionsMonitor<TypeformOptions> options) : 
     public NormalizationResult Normalize(RawPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        TypeformWebhook? webhook;
-        try
+        if (!WirePayload.TryRead(payload, TypeformJsonContext.Default.TypeformWebhook, "Typeform payload is not a webhook object", out var webhook, out var failure))
         {
-            webhook = JsonSerializer.Deserialize(payload.Body.Span, TypeformJsonContext.Default.TypeformWebhook);
-        }
-        catch (JsonException ex)
-        {
-            return NormalizationResult.Failed($"Typeform payload is not a webhook object: {ex.Message}");
+            return failure;
         }
 
         if (webhook?.EventType != FormResponse)

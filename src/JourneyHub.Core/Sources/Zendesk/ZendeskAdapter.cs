@@ -34,14 +34,9 @@ public sealed class ZendeskAdapter : ISourceAdapter
     public NormalizationResult Normalize(RawPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        ZendeskEvent? e;
-        try
+        if (!WirePayload.TryRead(payload, ZendeskJsonContext.Default.ZendeskEvent, "Zendesk payload is not a webhook event object", out var e, out var failure))
         {
-            e = JsonSerializer.Deserialize(payload.Body.Span, ZendeskJsonContext.Default.ZendeskEvent);
-        }
-        catch (JsonException ex)
-        {
-            return NormalizationResult.Failed($"Zendesk payload is not a webhook event object: {ex.Message}");
+            return failure;
         }
 
         if (e is null)
