@@ -155,7 +155,8 @@ public sealed class Workload
         SourceKind.HubSpot => "",
         SourceKind.Trustpilot => "events",
         SourceKind.MetaPage or SourceKind.Instagram => "entry",
-        SourceKind.Salesforce or SourceKind.Custom or SourceKind.Typeform or SourceKind.SurveyMonkey or SourceKind.Delighted => null,
+        SourceKind.Salesforce or SourceKind.Custom or SourceKind.Shopify or SourceKind.Zendesk or SourceKind.Intercom
+            or SourceKind.Typeform or SourceKind.SurveyMonkey or SourceKind.Delighted => null,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "say whether this source batches"),
     };
 
