@@ -52,6 +52,7 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<DeliveryProcessor>();
         services.AddSingleton<QueueMessageHandler>();
         services.AddJourneyHubAdmin();
+        services.AddSingleton<IWorkQueueSender, StorageWorkQueueSender>();
 
         // Sources: every adapter and verifier is a keyed service; HubSpot's verifier and enricher need the options here.
         services.AddJourneyHubSources();
