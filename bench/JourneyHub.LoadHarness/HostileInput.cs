@@ -34,6 +34,10 @@ public static class HostileInput
         new("GET /api/webhooks/meta", SourceKind.MetaPage, "GET", ""),
         new("POST /api/webhooks/trustpilot", SourceKind.Trustpilot, "POST", "trustpilot/"),
         new("POST /api/webhooks/custom/{name}", SourceKind.Custom, "POST", "custom/"),
+        new("POST /api/webhooks/typeform", SourceKind.Typeform, "POST", "typeform/"),
+        new("POST /api/webhooks/surveymonkey", SourceKind.SurveyMonkey, "POST", "surveymonkey/"),
+        new("HEAD /api/webhooks/surveymonkey", SourceKind.SurveyMonkey, "HEAD", ""),
+        new("POST /api/webhooks/delighted", SourceKind.Delighted, "POST", "delighted/"),
     ];
 
     private sealed class RouteTally
@@ -215,12 +219,20 @@ public static class HostileInput
             return new RawRequest(MetaVerification(environment, index, random), false, []);
         }
 
+        if (route.Method == "HEAD")
+        {
+            return new RawRequest(SurveyMonkeyCheck(environment, index, random), false, []);
+        }
+
         var baseEvent = new WorkloadEvent(index, new Person(index, route.Kind, route.Kind switch
         {
             SourceKind.HubSpot => "hubspot:555000111",
             SourceKind.Salesforce => "salesforce:003Lhostile000001AAB",
             SourceKind.MetaPage => "meta:6700000000001",
             SourceKind.Trustpilot => "trustpilot:tpc-hostile",
+            SourceKind.Typeform => "typeform:tfu-hostile",
+            SourceKind.SurveyMonkey => "surveymonkey:sm-hostile",
+            SourceKind.Delighted => "delighted:dl-hostile",
             _ => "email:hostile@load.example",
         }), DateTimeOffset.UtcNow);
         var valid = Workload.Body(baseEvent);
@@ -307,6 +319,10 @@ public static class HostileInput
                 {
                     "X-HubSpot-Request-Timestamp" => (x.Name, DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
                     "webhook-timestamp" => (x.Name, DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+                    // The survey tools sign no timestamp: forge the key instead.
+                    "Typeform-Signature" => (x.Name, JourneyHub.Core.Signatures.TypeformSignature.Compute("forged-key", body)),
+                    "Sm-Signature" => (x.Name, JourneyHub.Core.Signatures.SurveyMonkeySignature.Compute(HubEnvironment.SurveyMonkeyClientId, "forged-key", body)),
+                    "X-Delighted-Webhook-Signature" => (x.Name, JourneyHub.Core.Signatures.DelightedSignature.Compute("forged-key", body)),
                     _ => x,
                 })]);
                 break;
@@ -374,7 +390,28 @@ public static class HostileInput
     private const int WebhookLimit = 1024 * 1024;
 
     private static bool IsAuthHeader(string name) =>
-        name.StartsWith("X-HubSpot", StringComparison.OrdinalIgnoreCase) || name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase) || name.Equals("X-Hub-Signature-256", StringComparison.OrdinalIgnoreCase);
+        name.StartsWith("X-HubSpot", StringComparison.OrdinalIgnoreCase) || name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase) || name.Equals("X-Hub-Signature-256", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Typeform-Signature", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Sm-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("X-Delighted-Webhook-Signature", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// SurveyMonkey's subscription check, and abuse of it: junk query strings, a body smuggled onto a HEAD (with a
+    /// Content-Length or chunked), oversized and duplicated headers. It must answer without a 5xx and store nothing.
+    /// </summary>
+    private static byte[] SurveyMonkeyCheck(HubEnvironment environment, int index, Random random)
+    {
+        var host = $"Host: 127.0.0.1:{environment.Port}\r\nConnection: close\r\n";
+        var junk = new string('A', 1 + random.Next(20_000));
+        return Encoding.Latin1.GetBytes((index % 6) switch
+        {
+            0 => $"HEAD /api/webhooks/surveymonkey HTTP/1.1\r\n{host}\r\n",
+            1 => $"HEAD /api/webhooks/surveymonkey?{junk}=%ZZ&x=<script> HTTP/1.1\r\n{host}\r\n",
+            2 => $"HEAD /api/webhooks/surveymonkey HTTP/1.1\r\n{host}Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{{}}",
+            3 => $"HEAD /api/webhooks/surveymonkey HTTP/1.1\r\n{host}Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            4 => $"HEAD /api/webhooks/surveymonkey HTTP/1.1\r\n{host}X-Big: {junk}\r\nSm-Signature: a\r\nSm-Signature: b\r\n\r\n",
+            _ => $"HEAD /api/webhooks/surveymonkey/{junk[..Math.Min(junk.Length, 200)]} HTTP/1.1\r\n{host}\r\n",
+        });
+    }
 
     private static byte[] MetaVerification(HubEnvironment environment, int index, Random random)
     {

@@ -22,6 +22,10 @@ public sealed class HubEnvironment : IAsyncDisposable
     public const string SalesforceOrganizationId = "00D5g000004ZkQ1EAK";
     public const string CustomSourceName = "loadtest";
     public const string CustomSecret = "whsec_BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY=";
+    public const string TypeformSecret = "harness-typeform-secret";
+    public const string SurveyMonkeyClientId = "harness-sm-client";
+    public const string SurveyMonkeyClientSecret = "harness-sm-secret";
+    public const string DelightedApiKey = "harness-delighted-key";
 
     private readonly string? dataDirectory;
     private readonly Dictionary<string, string> settings;
@@ -113,6 +117,10 @@ public sealed class HubEnvironment : IAsyncDisposable
             ["Sources__Meta__VerifyToken"] = "harness-verify-token",
             ["Sources__Salesforce__OrganizationId"] = SalesforceOrganizationId,
             [$"Sources__Custom__{CustomSourceName}__Secret"] = CustomSecret,
+            ["Sources__Typeform__Secret"] = TypeformSecret,
+            ["Sources__SurveyMonkey__ClientId"] = SurveyMonkeyClientId,
+            ["Sources__SurveyMonkey__ClientSecret"] = SurveyMonkeyClientSecret,
+            ["Sources__Delighted__ApiKey"] = DelightedApiKey,
             ["Privacy__SuppressionKey"] = "harness-suppression-key-0123456789abcdef",
         };
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())

@@ -15,6 +15,9 @@ public enum SourceKind
     Instagram,
     Trustpilot,
     Custom,
+    Typeform,
+    SurveyMonkey,
+    Delighted,
 }
 
 /// <summary>One person of the workload: one source, one identity the read API can find them by.</summary>
@@ -196,6 +199,9 @@ public sealed class Workload
             SourceKind.MetaPage => "meta:67" + runId[^6..] + i,
             SourceKind.Instagram => "instagram:1784" + runId[^6..] + i,
             SourceKind.Trustpilot => "trustpilot:tpc" + runId + i,
+            SourceKind.Typeform => $"typeform:tfu-{runId}-{i}",
+            SourceKind.SurveyMonkey => "surveymonkey:sm" + runId + i,
+            SourceKind.Delighted => "delighted:dl" + runId + i,
             _ => $"email:cu-{runId}-{i}@load.example",
         });
     }
@@ -206,6 +212,9 @@ public sealed class Workload
         SourceKind.Salesforce => "/api/webhooks/salesforce",
         SourceKind.MetaPage or SourceKind.Instagram => "/api/webhooks/meta",
         SourceKind.Trustpilot => "/api/webhooks/trustpilot",
+        SourceKind.Typeform => "/api/webhooks/typeform",
+        SourceKind.SurveyMonkey => "/api/webhooks/surveymonkey",
+        SourceKind.Delighted => "/api/webhooks/delighted",
         _ => "/api/webhooks/custom/" + HubEnvironment.CustomSourceName,
     };
 
@@ -229,6 +238,9 @@ public sealed class Workload
             SourceKind.HubSpot => request.SignedAsHubSpot(HubEnvironment.HubSpotSecret, body, now),
             SourceKind.MetaPage or SourceKind.Instagram => request.SignedAsMeta(HubEnvironment.MetaAppSecret, body),
             SourceKind.Custom => request.SignedAsStandardWebhooks(HubEnvironment.CustomSecret, "msg_" + deliveryId, body, now),
+            SourceKind.Typeform => request.SignedAsTypeform(HubEnvironment.TypeformSecret, body),
+            SourceKind.SurveyMonkey => request.SignedAsSurveyMonkey(HubEnvironment.SurveyMonkeyClientId, HubEnvironment.SurveyMonkeyClientSecret, body),
+            SourceKind.Delighted => request.SignedAsDelighted(HubEnvironment.DelightedApiKey, body),
             // Salesforce and Trustpilot are authenticated by the function key in the URL.
             _ => request,
         };
@@ -360,6 +372,49 @@ public sealed class Workload
                     },
                 },
             }),
+            // One NPS answer per event, so that one delivery is one touchpoint (tests/Fixtures/typeform shapes).
+            SourceKind.Typeform => JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                event_id = "ev" + n,
+                event_type = "form_response",
+                form_response = new
+                {
+                    form_id = "LoadF1",
+                    token = "tok" + n,
+                    submitted_at = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                    hidden = new { user_id = value },
+                    definition = new { id = "LoadF1", title = "Load survey", fields = new[] { new { id = "npsField0001", type = "nps", @ref = "recommend" } } },
+                    answers = new[] { new { type = "number", number = e.Number % 11, field = new { id = "npsField0001", type = "nps", @ref = "recommend" } } },
+                },
+            }),
+            SourceKind.SurveyMonkey => JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                name = "load",
+                filter_type = "survey",
+                filter_id = "900000001",
+                event_type = "response_completed",
+                event_id = "ev" + n,
+                object_type = "response",
+                object_id = (300_000_000_000L + e.Number).ToString(CultureInfo.InvariantCulture),
+                event_datetime = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                resources = new { respondent_id = value, collector_id = "77", survey_id = "900000001" },
+            }),
+            // survey_response.created without a comment: one touchpoint per response.
+            SourceKind.Delighted => JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                event_type = "survey_response.created",
+                event_id = "ev" + n,
+                event_data = new
+                {
+                    id = "r" + n,
+                    person = new { id = value, name = "Load " + e.Person.Index },
+                    survey_type = "nps",
+                    score = e.Number % 11,
+                    comment = (string?)null,
+                    created_at = at.ToUnixTimeSeconds(),
+                    updated_at = at.ToUnixTimeSeconds(),
+                },
+            }),
             _ => JsonSerializer.SerializeToUtf8Bytes(new
             {
                 type = "touchpoint.created",
@@ -387,5 +442,8 @@ public sealed class Workload
         yield return (SourceKind.Instagram, "{\"object\":\"instagram\",\"entry\":\"not an array\"}"u8.ToArray());
         yield return (SourceKind.Trustpilot, "{\"events\":[{\"eventName\":"u8.ToArray());
         yield return (SourceKind.Custom, "{\"type\":\"touchpoint.created\",\"data\":{\"channel\":42}}"u8.ToArray());
+        yield return (SourceKind.Typeform, "{\"event_type\":\"form_response\",\"form_response\":"u8.ToArray());
+        yield return (SourceKind.SurveyMonkey, "{\"event_type\":\"response_completed\",\"object_id\":[]}"u8.ToArray());
+        yield return (SourceKind.Delighted, "{\"event_type\":\"survey_response.created\",\"event_data\":{\"id\":"u8.ToArray());
     }
 }

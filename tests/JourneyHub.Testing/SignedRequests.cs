@@ -54,6 +54,18 @@ public static class SignedRequests
     public static HttpRequestMessage SignedAsStandardWebhooks(this HttpRequestMessage request, string secret, string webhookId, byte[] body, DateTimeOffset at) =>
         request.With(WebhookSigner.StandardWebhooks(secret, webhookId, body, at));
 
+    /// <summary>Adds Typeform's <c>Typeform-Signature</c> header; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsTypeform(this HttpRequestMessage request, string secret, byte[] body) =>
+        request.With(WebhookSigner.Typeform(secret, body));
+
+    /// <summary>Adds SurveyMonkey's <c>Sm-Apikey</c> and <c>Sm-Signature</c>; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsSurveyMonkey(this HttpRequestMessage request, string clientId, string clientSecret, byte[] body) =>
+        request.With(WebhookSigner.SurveyMonkey(clientId, clientSecret, body));
+
+    /// <summary>Adds Delighted's <c>X-Delighted-Webhook-Signature</c>; <paramref name="body"/> must be the bytes it sends.</summary>
+    public static HttpRequestMessage SignedAsDelighted(this HttpRequestMessage request, string apiKey, byte[] body) =>
+        request.With(WebhookSigner.Delighted(apiKey, body));
+
     private static HttpRequestMessage With(this HttpRequestMessage request, KeyValuePair<string, string>[] headers)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -44,4 +44,19 @@ public static class WebhookSigner
             new(StandardWebhooksSignature.SignatureHeader, StandardWebhooksSignature.Sign(signingSecret, webhookId, timestamp, body)),
         ];
     }
+
+    /// <summary>Typeform: <c>Typeform-Signature: sha256=&lt;base64&gt;</c> over the raw body; no timestamp.</summary>
+    public static KeyValuePair<string, string>[] Typeform(string secret, ReadOnlySpan<byte> body) =>
+        [new(TypeformSignature.HeaderName, TypeformSignature.Compute(secret, body))];
+
+    /// <summary>SurveyMonkey: <c>Sm-Apikey</c> (the client id) and <c>Sm-Signature</c>, base64 HMAC-SHA1 keyed "id&amp;secret".</summary>
+    public static KeyValuePair<string, string>[] SurveyMonkey(string clientId, string clientSecret, ReadOnlySpan<byte> body) =>
+    [
+        new(SurveyMonkeySignature.ApiKeyHeaderName, clientId),
+        new(SurveyMonkeySignature.HeaderName, SurveyMonkeySignature.Compute(clientId, clientSecret, body)),
+    ];
+
+    /// <summary>Delighted: <c>X-Delighted-Webhook-Signature: sha256=&lt;hex&gt;</c> keyed with the API key; no timestamp.</summary>
+    public static KeyValuePair<string, string>[] Delighted(string apiKey, ReadOnlySpan<byte> body) =>
+        [new(DelightedSignature.HeaderName, DelightedSignature.Compute(apiKey, body))];
 }

@@ -100,6 +100,37 @@ public sealed class WebhookSignerTests
         Assert.Empty(request.Headers);
     }
 
+    [Fact]
+    public void Survey_tool_headers_are_the_recorded_deliveries_headers()
+    {
+        var typeform = Headers("typeform/typeform-form-response.headers.json");
+        var monkey = Headers("surveymonkey/surveymonkey-response-completed.headers.json");
+        var delighted = Headers("delighted/delighted-survey-response-updated.headers.json");
+
+        Assert.Equal(
+            [Recorded(typeform, "Typeform-Signature")],
+            WebhookSigner.Typeform(typeform.Strings["testSecret"], Fixture.Bytes("typeform/typeform-form-response.json")));
+        Assert.Equal(
+            [Recorded(monkey, "Sm-Apikey"), Recorded(monkey, "Sm-Signature")],
+            WebhookSigner.SurveyMonkey(monkey.Strings["testClientId"], monkey.Strings["testClientSecret"], Fixture.Bytes("surveymonkey/surveymonkey-response-completed.json")));
+        Assert.Equal(
+            [Recorded(delighted, "X-Delighted-Webhook-Signature")],
+            WebhookSigner.Delighted(delighted.Strings["testApiKey"], Fixture.Bytes("delighted/delighted-survey-response-updated.json")));
+    }
+
+    [Fact]
+    public void Signed_survey_tool_requests_carry_the_signature_of_their_own_body()
+    {
+        var body = "{\"event_type\":\"form_response\"}"u8.ToArray();
+        using var typeform = SignedRequests.Plain(new Uri("http://127.0.0.1/api/webhooks/typeform"), body, "application/json").SignedAsTypeform("s", body);
+        using var monkey = SignedRequests.Plain(new Uri("http://127.0.0.1/api/webhooks/surveymonkey"), body, "application/json").SignedAsSurveyMonkey("id", "s", body);
+        using var delighted = SignedRequests.Plain(new Uri("http://127.0.0.1/api/webhooks/delighted"), body, "application/json").SignedAsDelighted("k", body);
+
+        Assert.Equal(SignatureCheck.Valid, TypeformSignature.Verify("s", body, Single(typeform, "Typeform-Signature")));
+        Assert.Equal(SignatureCheck.Valid, SurveyMonkeySignature.Verify(Single(monkey, "Sm-Apikey"), "s", body, Single(monkey, "Sm-Signature")));
+        Assert.Equal(SignatureCheck.Valid, DelightedSignature.Verify("k", body, Single(delighted, "X-Delighted-Webhook-Signature")));
+    }
+
     private static KeyValuePair<string, string> Recorded(HeadersFixture recorded, string name) => new(name, recorded.Headers[name]);
 
     private static string Single(HttpRequestMessage request, string name) => Assert.Single(request.Headers.GetValues(name));
