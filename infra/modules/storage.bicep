@@ -42,7 +42,6 @@ param publicNetworkAccess bool = true
 param tableNames array = [
   'Identities'
   'Timeline'
-  'Customers'
   'DeadLetters'
   'Checkpoints'
   'Suppressions'
