@@ -172,6 +172,9 @@ public sealed partial class DemoSeeder(
         DemoSigner.HubSpot => WebhookSigner.HubSpot(Secret(DemoJourneys.HubSpotSecretKey), url, delivery.Body, now),
         DemoSigner.Meta => WebhookSigner.Meta(Secret(DemoJourneys.MetaSecretKey), delivery.Body),
         DemoSigner.StandardWebhooks => WebhookSigner.StandardWebhooks(Secret(DemoJourneys.CustomSecretKey(delivery.CustomSource!)), delivery.WebhookId!, delivery.Body, now),
+        DemoSigner.Typeform => WebhookSigner.Typeform(Secret(DemoJourneys.TypeformSecretKey), delivery.Body),
+        DemoSigner.SurveyMonkey => WebhookSigner.SurveyMonkey(Secret(DemoJourneys.SurveyMonkeyClientIdKey), Secret(DemoJourneys.SurveyMonkeyClientSecretKey), delivery.Body),
+        DemoSigner.Delighted => WebhookSigner.Delighted(Secret(DemoJourneys.DelightedApiKeyKey), delivery.Body),
         DemoSigner.FunctionKey => [],
         _ => throw new ArgumentOutOfRangeException(nameof(delivery), delivery.Signer, "Unknown demo signer."),
     };
