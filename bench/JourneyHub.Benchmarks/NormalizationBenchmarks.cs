@@ -49,11 +49,11 @@ public class NormalizationBenchmarks
         collection.AddSingleton(TimeProvider.System);
         collection.AddJourneyHubSources();
         services = collection.BuildServiceProvider();
-        hubSpot = services.GetRequiredKeyedService<ISourceAdapter>(HubSpotAdapter.SourceName);
-        salesforce = services.GetRequiredKeyedService<ISourceAdapter>(SalesforceAdapter.SourceName);
-        meta = services.GetRequiredKeyedService<ISourceAdapter>(MetaAdapter.SourceName);
-        trustpilot = services.GetRequiredKeyedService<ISourceAdapter>(TrustpilotAdapter.SourceName);
-        custom = services.GetRequiredKeyedService<ISourceAdapter>(CustomSourceAdapter.SourceName);
+        hubSpot = services.GetRequiredService<SourceRegistry>().Adapter(SourceId.HubSpot)!;
+        salesforce = services.GetRequiredService<SourceRegistry>().Adapter(SourceId.Salesforce)!;
+        meta = services.GetRequiredService<SourceRegistry>().Adapter(SourceId.Meta)!;
+        trustpilot = services.GetRequiredService<SourceRegistry>().Adapter(SourceId.Trustpilot)!;
+        custom = services.GetRequiredService<SourceRegistry>().Adapter(SourceId.Custom)!;
         hubSpotPayload = Raw("hubspot", Payloads.HubSpot());
         salesforcePayload = Raw("salesforce", Payloads.Salesforce());
         metaPayload = Raw("meta", Payloads.MetaPage());

@@ -53,11 +53,11 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<QueueMessageHandler>();
         services.AddJourneyHubAdmin();
 
-        // Sources: every adapter and verifier is a keyed service; HubSpot's verifier and enricher need the options here.
+        // Sources: adapters, verifiers and enrichers are found through SourceRegistry; HubSpot's verifier and enricher need the options here.
         services.AddJourneyHubSources();
         services.AddOptions<HubSpotOptions>().BindConfiguration(HubSpotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddKeyedSingleton<IWebhookVerifier, HubSpotWebhookVerifier>(HubSpotAdapter.SourceName);
-        services.AddKeyedSingleton<ITouchpointEnricher, HubSpotContactEnricher>(HubSpotAdapter.SourceName);
+        services.AddSingleton<IWebhookVerifier, HubSpotWebhookVerifier>();
+        services.AddSingleton<ITouchpointEnricher, HubSpotContactEnricher>();
         services.AddTransient<BearerTokenHandler<HubSpotOptions>>(sp => new(() => sp.GetRequiredService<IOptionsMonitor<HubSpotOptions>>().CurrentValue.AccessToken));
         services.AddRefitGeneratedClient<IHubSpotCrmApi>(HubSpotJsonContext.Default)
             .ConfigureHttpClient((sp, client) => client.BaseAddress = new Uri(sp.GetRequiredService<IOptionsMonitor<HubSpotOptions>>().CurrentValue.BaseUrl))
@@ -65,7 +65,7 @@ public static class JourneyHubServiceCollectionExtensions
             .AddJourneyHubResilience(configuration);
 
         // SurveyMonkey callbacks carry ids only: the enricher fetches the answers.
-        services.AddKeyedSingleton<ITouchpointEnricher, SurveyMonkeyResponseEnricher>(SurveyMonkeyAdapter.SourceName);
+        services.AddSingleton<ITouchpointEnricher, SurveyMonkeyResponseEnricher>();
         services.AddTransient<BearerTokenHandler<SurveyMonkeyOptions>>(sp => new(() => sp.GetRequiredService<IOptionsMonitor<SurveyMonkeyOptions>>().CurrentValue.AccessToken));
         services.AddRefitGeneratedClient<ISurveyMonkeyApi>(SurveyMonkeyJsonContext.Default)
             .ConfigureHttpClient((sp, client) => client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<SurveyMonkeyOptions>>().CurrentValue.BaseUrl)

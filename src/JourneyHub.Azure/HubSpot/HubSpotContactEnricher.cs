@@ -2,6 +2,7 @@ using JourneyHub.Core.Identities;
 using JourneyHub.Core.Journey;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.HubSpot;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ public sealed partial class HubSpotContactEnricher(
 {
     private static readonly string[] Properties = ["email", "firstname", "lastname", "phone", "lifecyclestage"];
 
-    public string Source => HubSpotAdapter.SourceName;
+    public SourceId Source => SourceId.HubSpot;
 
     public async Task<IReadOnlyList<Touchpoint>> EnrichAsync(IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken)
     {
@@ -76,7 +77,7 @@ public sealed partial class HubSpotContactEnricher(
         var stage = touchpoint.Stage;
         if (touchpoint.Action == "contact.created" && contact.Properties.GetValueOrDefault("lifecyclestage") is { Length: > 0 } lifecycle)
         {
-            stage = JourneyRules.StageFor(HubSpotAdapter.SourceName, "lifecycle:" + lifecycle) ?? stage;
+            stage = JourneyRules.StageFor(SourceId.HubSpot.Name, "lifecycle:" + lifecycle) ?? stage;
         }
 
         return touchpoint with { Identities = identities, Attributes = attributes, Stage = stage };

@@ -1,4 +1,5 @@
 using JourneyHub.Core.Pull;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Pull;
 using Microsoft.Extensions.Options;
 
@@ -12,11 +13,11 @@ public sealed class GooglePullConnector(IGoogleReviewsApi api, IOptionsMonitor<P
 {
     public const int PageSize = 50;
 
-    public string Source => PullSources.Google;
+    public SourceId Source => SourceId.Google;
 
-    public string AdapterKey => PullSources.GoogleAdapter;
+    public SourceId Adapter => SourceId.Google;
 
-    public string? MissingConfiguration => settings.Get(Source) switch
+    public string? MissingConfiguration => settings.Get(Source.Name) switch
     {
         { PullEnabled: false } => "Sources__Google__PullEnabled is false.",
         { AccessToken: null or "" } => "Sources__Google__AccessToken is not set.",
@@ -30,7 +31,7 @@ public sealed class GooglePullConnector(IGoogleReviewsApi api, IOptionsMonitor<P
     public async Task<PulledPage> FetchAsync(string cursor, CancellationToken cancellationToken)
     {
         var c = PullCalls.ReadCursor(cursor, PullCursorJsonContext.Default.GoogleCursor);
-        var locations = settings.Get(Source).LocationList;
+        var locations = settings.Get(Source.Name).LocationList;
         if (c.Location >= locations.Count)
         {
             return new PulledPage(default, 0, new Dictionary<string, string>(), null);

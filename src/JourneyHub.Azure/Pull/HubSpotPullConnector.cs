@@ -1,5 +1,6 @@
 using System.Globalization;
 using JourneyHub.Core.Pull;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Pull;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,11 +31,11 @@ public sealed partial class HubSpotPullConnector(IHubSpotPullApi api, IOptionsMo
         ["feedback_submissions"] = ["hs_survey_type", "hs_value", "hs_content", "hs_submission_name", "hs_createdate", "hs_lastmodifieddate"],
     };
 
-    public string Source => PullSources.HubSpot;
+    public SourceId Source => SourceId.HubSpot;
 
-    public string AdapterKey => PullSources.HubSpotAdapter;
+    public SourceId Adapter => SourceId.HubSpotPull;
 
-    public string? MissingConfiguration => settings.Get(Source) switch
+    public string? MissingConfiguration => settings.Get(Source.Name) switch
     {
         { PullEnabled: false } => "Sources__HubSpot__PullEnabled is false.",
         { AccessToken: null or "" } => "Sources__HubSpot__AccessToken is not set.",

@@ -1,4 +1,5 @@
 using JourneyHub.Core.Pull;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Pull;
 using Microsoft.Extensions.Options;
 
@@ -14,11 +15,11 @@ public sealed class MetaPullConnector(IMetaGraphPullApi api, IOptionsMonitor<Pul
     public const string DefaultApiVersion = "v21.0";
     public const string CommentFields = "id,message,from,created_time,parent";
 
-    public string Source => PullSources.Meta;
+    public SourceId Source => SourceId.Meta;
 
-    public string AdapterKey => PullSources.MetaAdapter;
+    public SourceId Adapter => SourceId.MetaPull;
 
-    public string? MissingConfiguration => settings.Get(Source) switch
+    public string? MissingConfiguration => settings.Get(Source.Name) switch
     {
         { PullEnabled: false } => "Sources__Meta__PullEnabled is false.",
         { AccessToken: null or "" } => "Sources__Meta__AccessToken is not set.",
@@ -28,14 +29,14 @@ public sealed class MetaPullConnector(IMetaGraphPullApi api, IOptionsMonitor<Pul
 
     public string Start(DateTimeOffset from, DateTimeOffset? to, DateTimeOffset now)
     {
-        var since = to is null ? Min(from, now.AddDays(-Math.Max(1, settings.Get(Source).PostsLookbackDays))) : from;
+        var since = to is null ? Min(from, now.AddDays(-Math.Max(1, settings.Get(Source.Name).PostsLookbackDays))) : from;
         return PullCalls.Cursor(new MetaCursor(since.ToUnixTimeSeconds(), to?.ToUnixTimeSeconds(), null, null, 0, null, false), PullCursorJsonContext.Default.MetaCursor);
     }
 
     public async Task<PulledPage> FetchAsync(string cursor, CancellationToken cancellationToken)
     {
         var c = PullCalls.ReadCursor(cursor, PullCursorJsonContext.Default.MetaCursor);
-        var current = settings.Get(Source);
+        var current = settings.Get(Source.Name);
         var version = current.ApiVersion is { Length: > 0 } v ? v : DefaultApiVersion;
         var pageId = current.PageId!;
 

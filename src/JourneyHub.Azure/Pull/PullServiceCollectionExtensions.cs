@@ -1,5 +1,6 @@
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Pull;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Pull;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,8 +13,8 @@ public static class PullServiceCollectionExtensions
 {
     /// <summary>
     /// Pull connectors: one Refit client per API (base URL and credentials from <c>Sources:&lt;X&gt;</c>, the pull resilience
-    /// pipeline, the throttle gate), one <see cref="IPullConnector"/> keyed by source name, one pull adapter keyed by its
-    /// adapter key, the checkpoint store and the backfill queue.
+    /// pipeline, the throttle gate), one <see cref="IPullConnector"/> and one pull adapter per source (found through
+    /// <see cref="SourceRegistry"/>), the checkpoint store and the backfill queue.
     /// </summary>
     public static IServiceCollection AddJourneyHubPull(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,17 +24,17 @@ public static class PullServiceCollectionExtensions
         services.AddSingleton<IBackfillQueue, StorageBackfillQueue>();
         services.AddSingleton<PullRunner>();
 
-        AddClient<IHubSpotPullApi, HubSpotPullConnector>(services, configuration, PullSources.HubSpot, "HubSpot", "https://api.hubapi.com");
-        AddClient<ISalesforcePullApi, SalesforcePullConnector>(services, configuration, PullSources.Salesforce, "Salesforce", "https://login.salesforce.com");
-        AddClient<IGoogleReviewsApi, GooglePullConnector>(services, configuration, PullSources.Google, "Google", "https://mybusiness.googleapis.com");
-        AddClient<ITrustpilotPullApi, TrustpilotPullConnector>(services, configuration, PullSources.Trustpilot, "Trustpilot", "https://api.trustpilot.com");
-        AddClient<IMetaGraphPullApi, MetaPullConnector>(services, configuration, PullSources.Meta, "Meta", "https://graph.facebook.com");
+        AddClient<IHubSpotPullApi, HubSpotPullConnector>(services, configuration, SourceId.HubSpot.Name, "HubSpot", "https://api.hubapi.com");
+        AddClient<ISalesforcePullApi, SalesforcePullConnector>(services, configuration, SourceId.Salesforce.Name, "Salesforce", "https://login.salesforce.com");
+        AddClient<IGoogleReviewsApi, GooglePullConnector>(services, configuration, SourceId.Google.Name, "Google", "https://mybusiness.googleapis.com");
+        AddClient<ITrustpilotPullApi, TrustpilotPullConnector>(services, configuration, SourceId.Trustpilot.Name, "Trustpilot", "https://api.trustpilot.com");
+        AddClient<IMetaGraphPullApi, MetaPullConnector>(services, configuration, SourceId.Meta.Name, "Meta", "https://graph.facebook.com");
 
-        services.AddKeyedSingleton<ISourceAdapter, HubSpotPullAdapter>(PullSources.HubSpotAdapter);
-        services.AddKeyedSingleton<ISourceAdapter, SalesforcePullAdapter>(PullSources.SalesforceAdapter);
-        services.AddKeyedSingleton<ISourceAdapter, GoogleReviewsAdapter>(PullSources.GoogleAdapter);
-        services.AddKeyedSingleton<ISourceAdapter, TrustpilotPullAdapter>(PullSources.TrustpilotAdapter);
-        services.AddKeyedSingleton<ISourceAdapter, MetaPullAdapter>(PullSources.MetaAdapter);
+        services.AddSingleton<ISourceAdapter, HubSpotPullAdapter>();
+        services.AddSingleton<ISourceAdapter, SalesforcePullAdapter>();
+        services.AddSingleton<ISourceAdapter, GoogleReviewsAdapter>();
+        services.AddSingleton<ISourceAdapter, TrustpilotPullAdapter>();
+        services.AddSingleton<ISourceAdapter, MetaPullAdapter>();
         return services;
     }
 
@@ -42,7 +43,7 @@ public static class PullServiceCollectionExtensions
         where TConnector : class, IPullConnector
     {
         services.AddOptions<PullSourceSettings>(source).BindConfiguration("Sources:" + section);
-        services.AddKeyedSingleton<IPullConnector, TConnector>(source);
+        services.AddSingleton<IPullConnector, TConnector>();
         services.AddRefitGeneratedClient<TApi>(PullJsonContext.Default)
             .ConfigureHttpClient((sp, client) =>
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using JourneyHub.Core.Pull;
+using JourneyHub.Core.Sources;
 using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Azure.Pull;
@@ -21,11 +22,11 @@ public sealed class SalesforcePullConnector(ISalesforcePullApi api, IOptionsMoni
         ("Event", "Id, Subject, EventSubtype, WhoId, StartDateTime, CreatedDate, LastModifiedDate, SystemModstamp"),
     ];
 
-    public string Source => PullSources.Salesforce;
+    public SourceId Source => SourceId.Salesforce;
 
-    public string AdapterKey => PullSources.SalesforceAdapter;
+    public SourceId Adapter => SourceId.SalesforcePull;
 
-    public string? MissingConfiguration => settings.Get(Source) switch
+    public string? MissingConfiguration => settings.Get(Source.Name) switch
     {
         { PullEnabled: false } => "Sources__Salesforce__PullEnabled is false.",
         { AccessToken: null or "" } => "Sources__Salesforce__AccessToken is not set.",
@@ -46,7 +47,7 @@ public sealed class SalesforcePullConnector(ISalesforcePullApi api, IOptionsMoni
     public async Task<PulledPage> FetchAsync(string cursor, CancellationToken cancellationToken)
     {
         var c = PullCalls.ReadCursor(cursor, PullCursorJsonContext.Default.SalesforceCursor);
-        var version = settings.Get(Source).ApiVersion is { Length: > 0 } v ? v : DefaultApiVersion;
+        var version = settings.Get(Source.Name).ApiVersion is { Length: > 0 } v ? v : DefaultApiVersion;
         var body = await PullCalls.ReadAsync("Salesforce", "Sources__Salesforce__", () => c.Next is { } next
             ? api.NextAsync(next.TrimStart('/'), cancellationToken)
             : api.QueryAsync(version, Soql(c.SObject, c.Since, c.Until), cancellationToken));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using JourneyHub.Core.Pull;
+using JourneyHub.Core.Sources;
 using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Azure.Pull;
@@ -9,11 +10,11 @@ public sealed class TrustpilotPullConnector(ITrustpilotPullApi api, IOptionsMoni
 {
     public const int PageSize = 100;
 
-    public string Source => PullSources.Trustpilot;
+    public SourceId Source => SourceId.Trustpilot;
 
-    public string AdapterKey => PullSources.TrustpilotAdapter;
+    public SourceId Adapter => SourceId.TrustpilotPull;
 
-    public string? MissingConfiguration => settings.Get(Source) switch
+    public string? MissingConfiguration => settings.Get(Source.Name) switch
     {
         { PullEnabled: false } => "Sources__Trustpilot__PullEnabled is false.",
         { ApiKey: null or "" } => "Sources__Trustpilot__ApiKey is not set.",
@@ -27,7 +28,7 @@ public sealed class TrustpilotPullConnector(ITrustpilotPullApi api, IOptionsMoni
     public async Task<PulledPage> FetchAsync(string cursor, CancellationToken cancellationToken)
     {
         var c = PullCalls.ReadCursor(cursor, PullCursorJsonContext.Default.TrustpilotCursor);
-        var businessUnit = settings.Get(Source).BusinessUnitId!;
+        var businessUnit = settings.Get(Source.Name).BusinessUnitId!;
         var body = await PullCalls.ReadAsync("Trustpilot", "Sources__Trustpilot__", () => api.ListReviewsAsync(
             businessUnit, PageSize, c.Page, "createdat.asc", Literal(c.Since), c.Until is { } u ? Literal(u) : null, cancellationToken));
         int items;

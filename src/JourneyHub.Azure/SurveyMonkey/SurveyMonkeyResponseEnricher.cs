@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources.Surveys;
@@ -28,7 +29,7 @@ public sealed partial class SurveyMonkeyResponseEnricher(
 
     private readonly ConcurrentDictionary<string, (SurveyMonkeySurveyDetails Survey, DateTimeOffset FetchedAt)> surveys = new(StringComparer.Ordinal);
 
-    public string Source => SurveyMonkeyAdapter.SourceName;
+    public SourceId Source => SourceId.SurveyMonkey;
 
     public async Task<IReadOnlyList<Touchpoint>> EnrichAsync(IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken)
     {

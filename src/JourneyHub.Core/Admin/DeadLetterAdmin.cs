@@ -185,8 +185,7 @@ public sealed partial class DeadLetterAdmin(IDeadLetterStore deadLetters, IInges
             : null;
     }
 
-    private static bool IsSourceName(string source) =>
-        source.Length is > 0 and <= 100 && source.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '-');
+    private static bool IsSourceName(string source) => Sources.SourceId.TryParse(source, out _);
 
     private static string EncodeOffset(int offset) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes("o:" + offset.ToString(CultureInfo.InvariantCulture))).TrimEnd('=').Replace('+', '-').Replace('/', '_');

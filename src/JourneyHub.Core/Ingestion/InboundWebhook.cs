@@ -14,10 +14,10 @@ public sealed record InboundWebhook(
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }
 
-/// <summary>Checks that a delivery really comes from its sender. One per source, keyed by source name.</summary>
+/// <summary>Checks that a delivery really comes from its sender. One per source, found by <see cref="Sources.SourceRegistry"/>.</summary>
 public interface IWebhookVerifier
 {
-    string Source { get; }
+    Sources.SourceId Source { get; }
 
     WebhookVerification Verify(InboundWebhook webhook, DateTimeOffset now);
 }

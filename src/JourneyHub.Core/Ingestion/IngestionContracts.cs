@@ -52,10 +52,10 @@ public sealed record NormalizationResult(IReadOnlyList<Touchpoint> Touchpoints, 
 /// <summary>A part of a payload that could not be normalized, with the reason an operator will read.</summary>
 public sealed record RejectedEntry(int? EntryIndex, string Reason);
 
-/// <summary>One adapter per sender, registered as a keyed service under its source name.</summary>
+/// <summary>One adapter per sender, found by <see cref="Sources.SourceRegistry"/> under the source it states.</summary>
 public interface ISourceAdapter
 {
-    string Source { get; }
+    Sources.SourceId Source { get; }
 
     NormalizationResult Normalize(RawPayload payload);
 }

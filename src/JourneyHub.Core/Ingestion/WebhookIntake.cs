@@ -2,6 +2,7 @@ using System.Diagnostics;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Telemetry;
 using JourneyHub.Core.Signatures;
+using JourneyHub.Core.Sources;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -17,12 +18,13 @@ public sealed partial class WebhookIntake(
 {
     public const int MaxBodyBytes = 1024 * 1024;
 
-    public async Task<IntakeResult> AcceptAsync(string source, InboundWebhook webhook, CancellationToken cancellationToken)
+    /// <param name="source">The sender; for a custom source, <c>custom:&lt;name&gt;</c> (<see cref="SourceId.TryCustom"/>).</param>
+    public async Task<IntakeResult> AcceptAsync(SourceId source, InboundWebhook webhook, CancellationToken cancellationToken)
     {
-        var verifier = services.GetKeyedService<IWebhookVerifier>(source);
+        var verifier = services.GetRequiredService<SourceRegistry>().Verifier(source);
         if (verifier is null)
         {
-            LogUnknownSource(source);
+            LogUnknownSource(source.Name);
             return IntakeResult.Reject(IntakeStatus.UnknownSource, "Unknown webhook source", $"No webhook source named '{source}' is served here.");
         }
 
@@ -30,13 +32,13 @@ public sealed partial class WebhookIntake(
         var verification = verifier.Verify(webhook, now);
         if (!verification.IsValid)
         {
-            LogRejected(source, verification.Check, verification.Detail);
-            JourneyHubTelemetry.WebhooksRejected.Add(1, new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, source));
+            LogRejected(source.Name, verification.Check, verification.Detail);
+            JourneyHubTelemetry.WebhooksRejected.Add(1, new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, source.Adapter.Name));
             var status = verification.Check == SignatureCheck.NotConfigured ? IntakeStatus.NotConfigured : IntakeStatus.Unauthorized;
             return IntakeResult.Reject(status, TitleFor(verification.Check), verification.Detail);
         }
 
-        var storedSource = webhook.SourceName is null ? source : $"{source}:{webhook.SourceName}";
+        var storedSource = source.Name;
         var correlationId = webhook.Header("x-correlation-id") is { Length: > 0 and <= 128 } given && given.All(char.IsAsciiLetterOrDigit) ? given : Guid.NewGuid().ToString("N");
         using var activity = JourneyHubTelemetry.ActivitySource.StartActivity("journeyhub.webhook.accept");
         activity?.SetTag(JourneyHubTelemetry.SourceTag, storedSource);
@@ -54,7 +56,7 @@ public sealed partial class WebhookIntake(
         {
             var rawRef = await ArchiveAndEnqueueAsync(storedSource, webhook, properties, correlationId, now, cancellationToken);
             LogAccepted(storedSource, rawRef, webhook.Body.Length, correlationId);
-            JourneyHubTelemetry.WebhooksAccepted.Add(1, new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, source));
+            JourneyHubTelemetry.WebhooksAccepted.Add(1, new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, source.Adapter.Name));
             return IntakeResult.Accept(rawRef, correlationId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -132,7 +132,7 @@ public interface ITouchpointPublisher
 /// <summary>Adds what a source's API knows about a touchpoint (e-mail of a CRM contact, lifecycle stage…).</summary>
 public interface ITouchpointEnricher
 {
-    string Source { get; }
+    Sources.SourceId Source { get; }
 
     Task<IReadOnlyList<Touchpoint>> EnrichAsync(IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken);
 }

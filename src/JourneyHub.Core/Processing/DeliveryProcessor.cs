@@ -69,7 +69,7 @@ public sealed partial class DeliveryProcessor(
         var raw = await archive.ReadAsync(message, cancellationToken)
             ?? throw new PermanentIngestionException($"Archived payload '{message.BlobName}' no longer exists (erased or deleted).");
 
-        var adapter = services.GetKeyedService<ISourceAdapter>(AdapterKey(message.Source))
+        var adapter = services.GetRequiredService<Sources.SourceRegistry>().Adapter(message.Source)
             ?? throw new PermanentIngestionException($"No source adapter for '{message.Source}'.");
 
         NormalizationResult normalized;
@@ -92,7 +92,7 @@ public sealed partial class DeliveryProcessor(
             .Select(t => t with { ReceivedAt = receivedAt, RawRef = message.BlobName, Attributes = WithCorrelation(t.Attributes, message.CorrelationId) })
             .ToList();
 
-        if (touchpoints.Count > 0 && services.GetKeyedService<ITouchpointEnricher>(AdapterKey(message.Source)) is { } enricher)
+        if (touchpoints.Count > 0 && services.GetRequiredService<Sources.SourceRegistry>().Enricher(message.Source) is { } enricher)
         {
             try
             {
@@ -252,13 +252,6 @@ public sealed partial class DeliveryProcessor(
 
     private static string IdentityKey(IReadOnlyList<Identity> identities) =>
         string.Join('\n', identities.Select(i => i.Type + ":" + i.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
-
-    /// <summary>"custom:contoso-pos" is served by the "custom" adapter.</summary>
-    public static string AdapterKey(string source)
-    {
-        var colon = source.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? source : source[..colon];
-    }
 
     private static Dictionary<string, string> WithCorrelation(IReadOnlyDictionary<string, string> attributes, string correlationId) =>
         new(attributes, StringComparer.Ordinal) { ["correlationId"] = correlationId };

@@ -1,38 +1,27 @@
 using System.Text.Json.Serialization;
+using JourneyHub.Core.Sources;
 
 namespace JourneyHub.Core.Pull;
 
 /// <summary>
-/// The pulled sources: the name used in routes, settings and checkpoints, and the keyed <see cref="Ingestion.ISourceAdapter"/>
-/// that normalizes their pages. The adapter key goes into <see cref="Ingestion.IngestionMessage.Source"/>; the touchpoints
-/// it produces carry the webhook source name (<c>trustpilot</c>, <c>meta</c>, …), so a pulled copy and a webhook copy of
-/// the same event hash to the same touchpoint id.
+/// The pulled sources, by the name used in routes, settings and checkpoints. Each connector's pages are archived and queued
+/// under its <see cref="IPullConnector.Adapter"/>; the touchpoints carry the webhook source name (<c>trustpilot</c>,
+/// <c>meta</c>, …), so a pulled copy and a webhook copy of the same event hash to the same touchpoint id.
 /// </summary>
 public static class PullSources
 {
-    public const string HubSpot = "hubspot";
-    public const string Salesforce = "salesforce";
-    public const string Google = "google";
-    public const string Trustpilot = "trustpilot";
-    public const string Meta = "meta";
+    public static IReadOnlyList<SourceId> All { get; } = [SourceId.HubSpot, SourceId.Salesforce, SourceId.Google, SourceId.Trustpilot, SourceId.Meta];
 
-    public const string HubSpotAdapter = "hubspot-pull";
-    public const string SalesforceAdapter = "salesforce-pull";
-    public const string GoogleAdapter = "google";
-    public const string TrustpilotAdapter = "trustpilot-pull";
-    public const string MetaAdapter = "meta-pull";
-
-    public static IReadOnlyList<string> All { get; } = [HubSpot, Salesforce, Google, Trustpilot, Meta];
-
-    public static bool IsKnown(string? source) => source is not null && All.Contains(source, StringComparer.Ordinal);
+    public static bool IsKnown(string? source) => SourceId.TryParse(source, out var id) && All.Contains(id);
 }
 
 /// <summary>One API of a pulled source. Cursors are opaque to the runner and serialized by the connector itself.</summary>
 public interface IPullConnector
 {
-    string Source { get; }
+    SourceId Source { get; }
 
-    string AdapterKey { get; }
+    /// <summary>The adapter that normalizes this connector's pages; the name the pages are archived and queued under.</summary>
+    SourceId Adapter { get; }
 
     /// <summary>Why the source cannot pull (missing token, location, business unit…), or null when it can.</summary>
     string? MissingConfiguration { get; }

@@ -168,11 +168,11 @@ public sealed partial class PullRunner(
                 // The resilience pipeline already retried what is worth retrying; stop and keep the checkpoint here.
                 if (ex is PullFetchException { IsAuthFailure: true })
                 {
-                    LogAuthFailure(connector.Source, ex.Message);
+                    LogAuthFailure(connector.Source.Name, ex.Message);
                 }
                 else
                 {
-                    LogFetchFailed(ex, connector.Source, state.Kind);
+                    LogFetchFailed(ex, connector.Source.Name, state.Kind);
                 }
 
                 state = state with
@@ -203,17 +203,17 @@ public sealed partial class PullRunner(
                 State = page.Next is null ? PullRunState.Completed : PullRunState.Running,
             };
             await states.SaveAsync(state, cancellationToken);
-            LogPage(connector.Source, state.Kind, state.Pages, page.Items);
+            LogPage(connector.Source.Name, state.Kind, state.Pages, page.Items);
             if (page.Next is null)
             {
-                LogRunCompleted(connector.Source, state.Kind, state.Pages, state.Items);
+                LogRunCompleted(connector.Source.Name, state.Kind, state.Pages, state.Items);
                 return state;
             }
 
             cursor = page.Next;
         }
 
-        LogPageBudgetReached(connector.Source, state.Kind, options.Value.MaxPagesPerRun);
+        LogPageBudgetReached(connector.Source.Name, state.Kind, options.Value.MaxPagesPerRun);
         return state;
     }
 
@@ -228,11 +228,11 @@ public sealed partial class PullRunner(
             ["pullKind"] = state.Kind == PullRunKind.Backfill ? "backfill" : "incremental",
             ["pullPage"] = (state.Pages + 1).ToString(CultureInfo.InvariantCulture),
         };
-        var blobName = await archive.ArchiveAsync(connector.AdapterKey, page.Body, page.ContentType, properties, now, cancellationToken);
+        var blobName = await archive.ArchiveAsync(connector.Adapter.Name, page.Body, page.ContentType, properties, now, cancellationToken);
         await queue.EnqueueAsync(
             new IngestionMessage
             {
-                Source = connector.AdapterKey,
+                Source = connector.Adapter.Name,
                 BlobName = blobName,
                 ReceivedAt = now,
                 CorrelationId = correlationId,
@@ -242,7 +242,7 @@ public sealed partial class PullRunner(
     }
 
     private IPullConnector Connector(string source) =>
-        services.GetKeyedService<IPullConnector>(source) ?? throw new InvalidOperationException($"No pull connector is registered for '{source}'.");
+        services.GetRequiredService<Sources.SourceRegistry>().PullConnector(source) ?? throw new InvalidOperationException($"No pull connector is registered for '{source}'.");
 
     private static string Clip(string text) => text.Length > 1000 ? text[..1000] : text;
 

@@ -20,7 +20,7 @@ namespace JourneyHub.Core.Sources;
 public static class SourceRegistration
 {
     /// <summary>
-    /// Registers every source adapter and webhook verifier as keyed singletons under its source name and binds the
+    /// Registers every source adapter and webhook verifier (found through <see cref="SourceRegistry"/>) and binds the
     /// <c>Sources:&lt;X&gt;</c> options. Secrets are not required at start: a source without its secret answers
     /// "not configured" (contract §3: a source whose settings are absent must not stop the others).
     /// The HubSpot verifier is registered by the Azure layer.
@@ -44,28 +44,32 @@ public static class SourceRegistration
         services.AddSingleton<IValidateOptions<SurveyMonkeyOptions>>(new SurveyTypesValidator<SurveyMonkeyOptions>(o => o.SurveyTypes));
         services.AddOptions<DelightedOptions>().BindConfiguration(DelightedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddKeyedSingleton<ISourceAdapter, HubSpotAdapter>(HubSpotAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, SalesforceAdapter>(SalesforceAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, MetaAdapter>(MetaAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, TrustpilotAdapter>(TrustpilotAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, CustomSourceAdapter>(CustomSourceAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, ShopifyAdapter>(ShopifyAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, ZendeskAdapter>(ZendeskAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, IntercomAdapter>(IntercomAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, TypeformAdapter>(TypeformAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, SurveyMonkeyAdapter>(SurveyMonkeyAdapter.SourceName);
-        services.AddKeyedSingleton<ISourceAdapter, DelightedAdapter>(DelightedAdapter.SourceName);
+        services.AddSingleton<ISourceAdapter, HubSpotAdapter>();
+        services.AddSingleton<ISourceAdapter, SalesforceAdapter>();
+        // The pull adapters of Meta and Trustpilot rewrite a page as a webhook delivery and hand it to these two.
+        services.AddSingleton<MetaAdapter>();
+        services.AddSingleton<ISourceAdapter>(sp => sp.GetRequiredService<MetaAdapter>());
+        services.AddSingleton<TrustpilotAdapter>();
+        services.AddSingleton<ISourceAdapter>(sp => sp.GetRequiredService<TrustpilotAdapter>());
+        services.AddSingleton<ISourceAdapter, CustomSourceAdapter>();
+        services.AddSingleton<ISourceAdapter, ShopifyAdapter>();
+        services.AddSingleton<ISourceAdapter, ZendeskAdapter>();
+        services.AddSingleton<ISourceAdapter, IntercomAdapter>();
+        services.AddSingleton<ISourceAdapter, TypeformAdapter>();
+        services.AddSingleton<ISourceAdapter, SurveyMonkeyAdapter>();
+        services.AddSingleton<ISourceAdapter, DelightedAdapter>();
 
-        services.AddKeyedSingleton<IWebhookVerifier, SalesforceWebhookVerifier>(SalesforceAdapter.SourceName);
-        services.AddKeyedSingleton<IWebhookVerifier, MetaWebhookVerifier>(MetaAdapter.SourceName);
-        services.AddKeyedSingleton<IWebhookVerifier, TrustpilotWebhookVerifier>(TrustpilotAdapter.SourceName);
-        services.AddKeyedSingleton<IWebhookVerifier, CustomWebhookVerifier>(CustomSourceAdapter.SourceName);
-        services.AddKeyedSingleton<IWebhookVerifier, ShopifyWebhookVerifier>(ShopifyAdapter.SourceName);
-        services.AddKeyedSingleton<IWebhookVerifier, ZendeskWebhookVerifier>(ZendeskAdapter.SourceName);
-        services.AddKeyedSingleton<IWebhookVerifier, IntercomWebhookVerifier>(IntercomAdapter.SourceName);
-        services.AddKeyedSingleton<IWebhookVerifier, TypeformWebhookVerifier>(TypeformAdapter.SourceName);
-        services.AddKeyedSingleton<IWebhookVerifier, SurveyMonkeyWebhookVerifier>(SurveyMonkeyAdapter.SourceName);
-        services.AddKeyedSingleton<IWebhookVerifier, DelightedWebhookVerifier>(DelightedAdapter.SourceName);
+        services.AddSingleton<IWebhookVerifier, SalesforceWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, MetaWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, TrustpilotWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, CustomWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, ShopifyWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, ZendeskWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, IntercomWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, TypeformWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, SurveyMonkeyWebhookVerifier>();
+        services.AddSingleton<IWebhookVerifier, DelightedWebhookVerifier>();
+        services.AddSingleton(sp => new SourceRegistry(sp));
         return services;
     }
 

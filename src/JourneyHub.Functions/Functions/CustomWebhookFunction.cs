@@ -1,6 +1,5 @@
-using System.Text.RegularExpressions;
 using JourneyHub.Core.Ingestion;
-using JourneyHub.Core.Sources.Custom;
+using JourneyHub.Core.Sources;
 using JourneyHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace JourneyHub.Functions.Functions;
 
 /// <summary>Any system that speaks Standard Webhooks v1: point of sale, web analytics, support desks, survey tools.</summary>
-public sealed partial class CustomWebhookFunction(WebhookRequestReader reader, WebhookIntake intake)
+public sealed class CustomWebhookFunction(WebhookRequestReader reader, WebhookIntake intake)
 {
     private static readonly string[] MediaTypes = ["application/json"];
 
@@ -19,23 +18,20 @@ public sealed partial class CustomWebhookFunction(WebhookRequestReader reader, W
         string name,
         CancellationToken cancellationToken)
     {
-        if (!SourceName().IsMatch(name))
+        if (!SourceId.TryCustom(name, out var source))
         {
             return HubResults.Problem(StatusCodes.Status400BadRequest, "Invalid source name", "Custom source names are 1–50 lower-case letters, digits and dashes.");
         }
 
-        var (webhook, problem) = await reader.ReadAsync(request, CustomSourceAdapter.SourceName, MediaTypes, name, cancellationToken);
+        var (webhook, problem) = await reader.ReadAsync(request, SourceId.Custom.Name, MediaTypes, name, cancellationToken);
         if (webhook is null)
         {
             return problem!;
         }
 
-        var result = await intake.AcceptAsync(CustomSourceAdapter.SourceName, webhook, cancellationToken);
+        var result = await intake.AcceptAsync(source, webhook, cancellationToken);
         return result.Status == IntakeStatus.NotConfigured
             ? HubResults.Problem(StatusCodes.Status404NotFound, "Unknown custom source", $"No custom source '{name}' is configured: set Sources__Custom__{name}__Secret.")
             : IntakeResults.Map(result, () => HubResults.Status(StatusCodes.Status204NoContent));
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,49}$")]
-    private static partial Regex SourceName();
 }

@@ -1,4 +1,5 @@
 using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -17,14 +18,14 @@ public sealed class HubSpotWebhookFunction(WebhookRequestReader reader, WebhookI
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/hubspot")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var (webhook, problem) = await reader.ReadAsync(request, HubSpotAdapter.SourceName, MediaTypes, null, cancellationToken);
+        var (webhook, problem) = await reader.ReadAsync(request, SourceId.HubSpot.Name, MediaTypes, null, cancellationToken);
         if (webhook is null)
         {
             return problem!;
         }
 
         // A signed payload is kept even when it cannot be understood: HubSpot retries every 4xx for a day.
-        var result = await intake.AcceptAsync(HubSpotAdapter.SourceName, webhook, cancellationToken);
+        var result = await intake.AcceptAsync(SourceId.HubSpot, webhook, cancellationToken);
         return IntakeResults.Map(result, () => HubResults.Status(StatusCodes.Status204NoContent));
     }
 }

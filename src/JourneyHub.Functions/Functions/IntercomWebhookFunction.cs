@@ -1,3 +1,4 @@
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Sources.Intercom;
 using JourneyHub.Functions.Http;
@@ -17,13 +18,13 @@ public sealed class IntercomWebhookFunction(WebhookRequestReader reader, Webhook
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/intercom")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var (webhook, problem) = await reader.ReadAsync(request, IntercomAdapter.SourceName, MediaTypes, null, cancellationToken);
+        var (webhook, problem) = await reader.ReadAsync(request, SourceId.Intercom.Name, MediaTypes, null, cancellationToken);
         if (webhook is null)
         {
             return problem!;
         }
 
-        var result = await intake.AcceptAsync(IntercomAdapter.SourceName, webhook, cancellationToken);
+        var result = await intake.AcceptAsync(SourceId.Intercom, webhook, cancellationToken);
         return IntakeResults.Map(result, () => HubResults.Status(StatusCodes.Status200OK));
     }
 }

@@ -1,4 +1,5 @@
 using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Meta;
 using JourneyHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -32,13 +33,13 @@ public sealed class MetaWebhookFunctions(WebhookRequestReader reader, WebhookInt
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/meta")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var (webhook, problem) = await reader.ReadAsync(request, MetaAdapter.SourceName, MediaTypes, null, cancellationToken);
+        var (webhook, problem) = await reader.ReadAsync(request, SourceId.Meta.Name, MediaTypes, null, cancellationToken);
         if (webhook is null)
         {
             return problem!;
         }
 
-        var result = await intake.AcceptAsync(MetaAdapter.SourceName, webhook, cancellationToken);
+        var result = await intake.AcceptAsync(SourceId.Meta, webhook, cancellationToken);
         return IntakeResults.Map(result, () => HubResults.Text(StatusCodes.Status200OK, "EVENT_RECEIVED", "text/plain"));
     }
 }

@@ -1,4 +1,5 @@
 using JourneyHub.Core.Pull;
+using JourneyHub.Core.Sources;
 using Microsoft.Azure.Functions.Worker;
 
 namespace JourneyHub.Functions.Functions;
@@ -14,21 +15,21 @@ public sealed class PullFunctions(PullRunner runner)
 {
     [Function("PullHubSpot")]
     public Task PullHubSpot([TimerTrigger("%HubSpotPullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        runner.RunIncrementalAsync(PullSources.HubSpot, cancellationToken);
+        runner.RunIncrementalAsync(SourceId.HubSpot.Name, cancellationToken);
 
     [Function("PullSalesforce")]
     public Task PullSalesforce([TimerTrigger("%SalesforcePullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        runner.RunIncrementalAsync(PullSources.Salesforce, cancellationToken);
+        runner.RunIncrementalAsync(SourceId.Salesforce.Name, cancellationToken);
 
     [Function("PullGoogle")]
     public Task PullGoogle([TimerTrigger("%GooglePullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        runner.RunIncrementalAsync(PullSources.Google, cancellationToken);
+        runner.RunIncrementalAsync(SourceId.Google.Name, cancellationToken);
 
     [Function("PullTrustpilot")]
     public Task PullTrustpilot([TimerTrigger("%TrustpilotPullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        runner.RunIncrementalAsync(PullSources.Trustpilot, cancellationToken);
+        runner.RunIncrementalAsync(SourceId.Trustpilot.Name, cancellationToken);
 
     [Function("PullMeta")]
     public Task PullMeta([TimerTrigger("%MetaPullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        runner.RunIncrementalAsync(PullSources.Meta, cancellationToken);
+        runner.RunIncrementalAsync(SourceId.Meta.Name, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Salesforce;
 using JourneyHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -20,13 +21,13 @@ public sealed class SalesforceWebhookFunction(WebhookRequestReader reader, Webho
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "webhooks/salesforce")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var (webhook, problem) = await reader.ReadAsync(request, SalesforceAdapter.SourceName, MediaTypes, null, cancellationToken);
+        var (webhook, problem) = await reader.ReadAsync(request, SourceId.Salesforce.Name, MediaTypes, null, cancellationToken);
         if (webhook is null)
         {
             return problem!;
         }
 
-        var result = await intake.AcceptAsync(SalesforceAdapter.SourceName, webhook, cancellationToken);
+        var result = await intake.AcceptAsync(SourceId.Salesforce, webhook, cancellationToken);
         return IntakeResults.Map(result, () => HubResults.Text(StatusCodes.Status200OK, SalesforceAck.Xml, SalesforceAck.ContentType));
     }
 }

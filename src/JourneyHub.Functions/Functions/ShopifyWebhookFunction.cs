@@ -1,3 +1,4 @@
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Sources.Shopify;
 using JourneyHub.Functions.Http;
@@ -17,13 +18,13 @@ public sealed class ShopifyWebhookFunction(WebhookRequestReader reader, WebhookI
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/shopify")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var (webhook, problem) = await reader.ReadAsync(request, ShopifyAdapter.SourceName, MediaTypes, null, cancellationToken);
+        var (webhook, problem) = await reader.ReadAsync(request, SourceId.Shopify.Name, MediaTypes, null, cancellationToken);
         if (webhook is null)
         {
             return problem!;
         }
 
-        var result = await intake.AcceptAsync(ShopifyAdapter.SourceName, webhook, cancellationToken);
+        var result = await intake.AcceptAsync(SourceId.Shopify, webhook, cancellationToken);
         return IntakeResults.Map(result, () => HubResults.Status(StatusCodes.Status200OK));
     }
 }

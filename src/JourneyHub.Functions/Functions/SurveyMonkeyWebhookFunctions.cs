@@ -1,3 +1,4 @@
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Sources.SurveyMonkey;
 using JourneyHub.Functions.Http;
@@ -38,13 +39,13 @@ public sealed partial class SurveyMonkeyWebhookFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/surveymonkey")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var (webhook, problem) = await reader.ReadAsync(request, SurveyMonkeyAdapter.SourceName, MediaTypes, null, cancellationToken);
+        var (webhook, problem) = await reader.ReadAsync(request, SourceId.SurveyMonkey.Name, MediaTypes, null, cancellationToken);
         if (webhook is null)
         {
             return problem!;
         }
 
-        var result = await intake.AcceptAsync(SurveyMonkeyAdapter.SourceName, webhook, cancellationToken);
+        var result = await intake.AcceptAsync(SourceId.SurveyMonkey, webhook, cancellationToken);
         return IntakeResults.Map(result, () => HubResults.Status(StatusCodes.Status200OK));
     }
 

@@ -1,4 +1,5 @@
 using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Trustpilot;
 using JourneyHub.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -17,13 +18,13 @@ public sealed class TrustpilotWebhookFunction(WebhookRequestReader reader, Webho
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "webhooks/trustpilot")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var (webhook, problem) = await reader.ReadAsync(request, TrustpilotAdapter.SourceName, MediaTypes, null, cancellationToken);
+        var (webhook, problem) = await reader.ReadAsync(request, SourceId.Trustpilot.Name, MediaTypes, null, cancellationToken);
         if (webhook is null)
         {
             return problem!;
         }
 
-        var result = await intake.AcceptAsync(TrustpilotAdapter.SourceName, webhook, cancellationToken);
+        var result = await intake.AcceptAsync(SourceId.Trustpilot, webhook, cancellationToken);
         return IntakeResults.Map(result, () => HubResults.Status(StatusCodes.Status200OK));
     }
 }

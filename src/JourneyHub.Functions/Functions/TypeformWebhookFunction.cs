@@ -1,3 +1,4 @@
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Sources.Typeform;
 using JourneyHub.Functions.Http;
@@ -17,13 +18,13 @@ public sealed class TypeformWebhookFunction(WebhookRequestReader reader, Webhook
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/typeform")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var (webhook, problem) = await reader.ReadAsync(request, TypeformAdapter.SourceName, MediaTypes, null, cancellationToken);
+        var (webhook, problem) = await reader.ReadAsync(request, SourceId.Typeform.Name, MediaTypes, null, cancellationToken);
         if (webhook is null)
         {
             return problem!;
         }
 
-        var result = await intake.AcceptAsync(TypeformAdapter.SourceName, webhook, cancellationToken);
+        var result = await intake.AcceptAsync(SourceId.Typeform, webhook, cancellationToken);
         return IntakeResults.Map(result, () => HubResults.Status(StatusCodes.Status200OK));
     }
 }

@@ -1,3 +1,4 @@
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Sources.Zendesk;
 using JourneyHub.Functions.Http;
@@ -17,13 +18,13 @@ public sealed class ZendeskWebhookFunction(WebhookRequestReader reader, WebhookI
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/zendesk")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var (webhook, problem) = await reader.ReadAsync(request, ZendeskAdapter.SourceName, MediaTypes, null, cancellationToken);
+        var (webhook, problem) = await reader.ReadAsync(request, SourceId.Zendesk.Name, MediaTypes, null, cancellationToken);
         if (webhook is null)
         {
             return problem!;
         }
 
-        var result = await intake.AcceptAsync(ZendeskAdapter.SourceName, webhook, cancellationToken);
+        var result = await intake.AcceptAsync(SourceId.Zendesk, webhook, cancellationToken);
         return IntakeResults.Map(result, () => HubResults.Status(StatusCodes.Status200OK));
     }
 }

@@ -1,5 +1,6 @@
 using JourneyHub.Azure.Configuration;
 using JourneyHub.Core.Identities;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources.HubSpot;
@@ -140,7 +141,7 @@ public sealed class HubSpotEnrichmentTests : IDisposable
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         services.AddJourneyHub(configuration);
         await using var provider = services.BuildServiceProvider();
-        var enricher = provider.GetRequiredKeyedService<ITouchpointEnricher>(HubSpotAdapter.SourceName);
+        var enricher = provider.GetRequiredService<SourceRegistry>().Enricher(SourceId.HubSpot)!;
         return await enricher.EnrichAsync([touchpoint], CancellationToken.None);
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using JourneyHub.Azure.Configuration;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
@@ -125,7 +126,7 @@ public sealed class SurveyMonkeyEnrichmentTests : IDisposable
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         services.AddJourneyHub(configuration);
         await using var provider = services.BuildServiceProvider();
-        var enricher = provider.GetRequiredKeyedService<ITouchpointEnricher>(SurveyMonkeyAdapter.SourceName);
+        var enricher = provider.GetRequiredService<SourceRegistry>().Enricher(SourceId.SurveyMonkey)!;
         return await enricher.EnrichAsync(touchpoints, CancellationToken.None);
     }
 

@@ -12,6 +12,7 @@ using JourneyHub.Core.Ports;
 using JourneyHub.Core.Privacy;
 using JourneyHub.Core.Processing;
 using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Timeline;
 using JourneyHub.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -51,7 +52,7 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         await using var services = Build();
         var body = Review(Guid.NewGuid().ToString("N"), consumerId: "c-" + Guid.NewGuid().ToString("N"), padding: 2_000);
 
-        var result = await Intake(services).AcceptAsync("trustpilot", Webhook(body), default);
+        var result = await Intake(services).AcceptAsync(SourceId.Trustpilot, Webhook(body), default);
 
         Assert.Equal(IntakeStatus.Accepted, result.Status);
         Assert.StartsWith(StorageRawArchive.TableReferencePrefix, result.BlobName, StringComparison.Ordinal);
@@ -95,7 +96,7 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         await using var services = Build();
         var body = Review(Guid.NewGuid().ToString("N"), "c-" + Guid.NewGuid().ToString("N"), padding: 200_000);
 
-        var result = await Intake(services).AcceptAsync("trustpilot", Webhook(body), default);
+        var result = await Intake(services).AcceptAsync(SourceId.Trustpilot, Webhook(body), default);
 
         Assert.Equal(IntakeStatus.Accepted, result.Status);
         Assert.StartsWith(StorageRawArchive.TableReferencePrefix, result.BlobName, StringComparison.Ordinal);
@@ -113,7 +114,7 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         await using var services = Build();
         var body = Review(Guid.NewGuid().ToString("N"), "c-" + Guid.NewGuid().ToString("N"), padding: StorageRawArchive.MaxTableBytes + 1_000);
 
-        var result = await Intake(services).AcceptAsync("trustpilot", Webhook(body), default);
+        var result = await Intake(services).AcceptAsync(SourceId.Trustpilot, Webhook(body), default);
 
         Assert.Equal(IntakeStatus.Accepted, result.Status);
         Assert.False(StorageRawArchive.TryTableKey(result.BlobName!, out _));
@@ -165,9 +166,9 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         var consumer = "c-" + Guid.NewGuid().ToString("N");
         var body = Review(Guid.NewGuid().ToString("N"), consumer, padding: 10);
 
-        var first = await Intake(services).AcceptAsync("trustpilot", Webhook(body), default);
+        var first = await Intake(services).AcceptAsync(SourceId.Trustpilot, Webhook(body), default);
         var firstQueued = await ProcessQueuedAsync(services);
-        var retried = await Intake(services).AcceptAsync("trustpilot", Webhook(body), default);
+        var retried = await Intake(services).AcceptAsync(SourceId.Trustpilot, Webhook(body), default);
         var retryQueued = await ProcessQueuedAsync(services);
 
         Assert.Equal(crashAfter == "reply" ? IntakeStatus.Accepted : IntakeStatus.StorageUnavailable, first.Status);
@@ -192,7 +193,7 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         var bodies = new[] { Review(Guid.NewGuid().ToString("N"), consumer, 10), Review(Guid.NewGuid().ToString("N"), consumer, 100_000) };
         foreach (var body in bodies)
         {
-            Assert.Equal(IntakeStatus.Accepted, (await Intake(services).AcceptAsync("trustpilot", Webhook(body), default)).Status);
+            Assert.Equal(IntakeStatus.Accepted, (await Intake(services).AcceptAsync(SourceId.Trustpilot, Webhook(body), default)).Status);
         }
 
         Assert.Equal(2, await ProcessQueuedAsync(services));
@@ -222,7 +223,7 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         string rawRef;
         await using (var failing = Build(s => s.AddSingleton<ITouchpointPublisher>(new UnavailablePublisher())))
         {
-            rawRef = (await Intake(failing).AcceptAsync("trustpilot", Webhook(body), default)).BlobName!;
+            rawRef = (await Intake(failing).AcceptAsync(SourceId.Trustpilot, Webhook(body), default)).BlobName!;
             var handler = failing.GetRequiredService<QueueMessageHandler>();
             var (_, text) = Assert.Single(await QueuedAsync());
             var report = await handler.HandleAsync(text, dequeueCount: 5, default);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using JourneyHub.Azure.Pull;
 using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Pull;
 using JourneyHub.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,13 +27,13 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
     [Fact]
     public async Task Trustpilot_pages_to_the_end_with_the_apikey_and_checkpoints_after_each_page()
     {
-        await using var h = await PullHarness.StartAsync(azurite, PullSources.Trustpilot);
+        await using var h = await PullHarness.StartAsync(azurite, SourceId.Trustpilot.Name);
         h.Api.Given(Request.Create().WithPath(TrustpilotReviews).WithParam("page", "1").UsingGet())
             .RespondWith(Json(PullHarness.Body("trustpilot/trustpilot-private-reviews-response.json")));
         h.Api.Given(Request.Create().WithPath(TrustpilotReviews).WithParam("page", "2").UsingGet())
             .RespondWith(Json(TrustpilotPage("77aa00000000000000000002", "5c1d2e3f4a5b6c7d8e9f0a99", "2025-03-15T09:00:00Z", next: false)));
 
-        var state = await h.Runner.RunIncrementalAsync(PullSources.Trustpilot, default);
+        var state = await h.Runner.RunIncrementalAsync(SourceId.Trustpilot.Name, default);
 
         Assert.NotNull(state);
         Assert.Equal(PullRunState.Completed, state.State);
@@ -44,7 +45,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
         var first = h.Api.LogEntries[0].RequestMessage;
         Assert.Equal("tp-test-key", first.Headers!["apikey"].Single());
         Assert.Equal("createdat.asc", first.Query!["orderBy"].Single());
-        var pages = await h.ArchivedPagesAsync(PullSources.TrustpilotAdapter, state.RunId!);
+        var pages = await h.ArchivedPagesAsync(SourceId.TrustpilotPull.Name, state.RunId!);
         Assert.Equal(2, pages.Count);
         Assert.Equal(Encoding.UTF8.GetBytes(PullHarness.Body("trustpilot/trustpilot-private-reviews-response.json")), pages[0].Body);
     }
@@ -52,7 +53,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
     [Fact]
     public async Task HubSpot_429_is_waited_out_for_the_rate_limit_interval_then_paging_and_engagements_complete()
     {
-        await using var h = await PullHarness.StartAsync(azurite, PullSources.HubSpot);
+        await using var h = await PullHarness.StartAsync(azurite, SourceId.HubSpot.Name);
         var contacts = Request.Create().WithPath("/crm/v3/objects/contacts/search").UsingPost();
         h.Api.Given(contacts.WithBody((string? b) => b is not null && !b.Contains("\"after\"", StringComparison.Ordinal)))
             .InScenario("hubspot-429").WillSetStateTo("throttled-once")
@@ -75,7 +76,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
         h.Api.Given(Request.Create().WithPath("/crm/v3/objects/feedback_submissions/search").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json").WithBody("""{"status":"error","message":"This app hasn't been granted all required scopes","category":"MISSING_SCOPES"}"""));
 
-        var state = await h.Runner.RunIncrementalAsync(PullSources.HubSpot, default);
+        var state = await h.Runner.RunIncrementalAsync(SourceId.HubSpot.Name, default);
 
         Assert.True(state?.State == PullRunState.Completed, state?.LastError);
         var firstTwo = h.Api.LogEntries.Where(e => e.RequestMessage.AbsolutePath == "/crm/v3/objects/contacts/search").OrderBy(e => e.RequestMessage.DateTime).Take(2).ToList();
@@ -86,10 +87,10 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
         Assert.Equal("Bearer pat-na1-test-token", firstTwo[0].RequestMessage.Headers!["Authorization"].Single());
 
         // The calls page is archived with its associations and normalizes to a call on the contact's timeline.
-        var pages = await h.ArchivedPagesAsync(PullSources.HubSpotAdapter, state!.RunId!);
+        var pages = await h.ArchivedPagesAsync(SourceId.HubSpotPull.Name, state!.RunId!);
         Assert.Equal(2, pages.Count);
-        var adapter = h.Services.GetRequiredKeyedService<ISourceAdapter>(PullSources.HubSpotAdapter);
-        var calls = adapter.Normalize(new RawPayload(PullSources.HubSpotAdapter, pages[1].BlobName, pages[1].Body, DateTimeOffset.UtcNow, "c", new Dictionary<string, string> { ["objectType"] = "calls" }));
+        var adapter = h.Services.GetRequiredService<SourceRegistry>().Adapter(SourceId.HubSpotPull)!;
+        var calls = adapter.Normalize(new RawPayload(SourceId.HubSpotPull.Name, pages[1].BlobName, pages[1].Body, DateTimeOffset.UtcNow, "c", new Dictionary<string, string> { ["objectType"] = "calls" }));
         var call = Assert.Single(calls.Touchpoints);
         Assert.Equal("call.logged", call.Action);
         Assert.Equal("hubspot", call.Source);
@@ -100,7 +101,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
     [Fact]
     public async Task Salesforce_403_request_limit_is_throttling_and_nextRecordsUrl_is_followed()
     {
-        await using var h = await PullHarness.StartAsync(azurite, PullSources.Salesforce);
+        await using var h = await PullHarness.StartAsync(azurite, SourceId.Salesforce.Name);
         var limit = JsonDocument.Parse(Fixture.Text("salesforce/salesforce-error-request-limit.json")).RootElement.GetProperty("body").GetRawText();
         h.Api.Given(ContactQuery()).InScenario("sf-limit").WillSetStateTo("limited-once")
             .RespondWith(Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json").WithBody(limit));
@@ -113,7 +114,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
         h.Api.Given(Request.Create().WithPath("/services/data/v62.0/query").UsingGet().WithParam("q", new WireMock.Matchers.RegexMatcher("FROM (Opportunity|Task|Event) ")))
             .RespondWith(Json(EmptySoql));
 
-        var state = await h.Runner.RunIncrementalAsync(PullSources.Salesforce, default);
+        var state = await h.Runner.RunIncrementalAsync(SourceId.Salesforce.Name, default);
 
         Assert.True(state?.State == PullRunState.Completed, state?.LastError);
         Assert.Equal(2, h.Requests("/services/data/v62.0/query", "q", q => q.Contains("FROM Contact ", StringComparison.Ordinal)));
@@ -124,9 +125,9 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
         Assert.Matches(@"^SELECT Id, .* FROM Contact WHERE SystemModstamp >= \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ORDER BY SystemModstamp ASC$", soql);
         Assert.Equal("Bearer 00D5g000004ZkQ1!test", h.Api.LogEntries[0].RequestMessage.Headers!["Authorization"].Single());
 
-        var pages = await h.ArchivedPagesAsync(PullSources.SalesforceAdapter, state.RunId!);
-        var adapter = h.Services.GetRequiredKeyedService<ISourceAdapter>(PullSources.SalesforceAdapter);
-        var touchpoints = pages.SelectMany(p => adapter.Normalize(new RawPayload(PullSources.SalesforceAdapter, p.BlobName, p.Body, DateTimeOffset.UtcNow, "c", new Dictionary<string, string>())).Touchpoints).ToList();
+        var pages = await h.ArchivedPagesAsync(SourceId.SalesforcePull.Name, state.RunId!);
+        var adapter = h.Services.GetRequiredService<SourceRegistry>().Adapter(SourceId.SalesforcePull)!;
+        var touchpoints = pages.SelectMany(p => adapter.Normalize(new RawPayload(SourceId.SalesforcePull.Name, p.BlobName, p.Body, DateTimeOffset.UtcNow, "c", new Dictionary<string, string>())).Touchpoints).ToList();
         Assert.Equal(3, touchpoints.Count);
         Assert.All(touchpoints, t => Assert.Equal("contact.created", t.Action));
     }
@@ -134,7 +135,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
     [Fact]
     public async Task Google_500_is_retried_with_backoff_and_pages_follow_nextPageToken_with_stars_as_rating()
     {
-        await using var h = await PullHarness.StartAsync(azurite, PullSources.Google, new Dictionary<string, string?>
+        await using var h = await PullHarness.StartAsync(azurite, SourceId.Google.Name, new Dictionary<string, string?>
         {
             // The fixtures are from March 2025: read from before them.
             ["Pull:InitialLookback"] = "3650.00:00:00",
@@ -148,15 +149,15 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
         h.Api.Given(Request.Create().WithPath(GoogleReviews).UsingGet().WithParam("pageToken", "CiUKEwiQ_example_token_page2"))
             .RespondWith(Json(PullHarness.Body("google/google-reviews-page2.json")));
 
-        var state = await h.Runner.RunIncrementalAsync(PullSources.Google, default);
+        var state = await h.Runner.RunIncrementalAsync(SourceId.Google.Name, default);
 
         Assert.True(state?.State == PullRunState.Completed, state?.LastError);
         Assert.Equal(2, state!.Pages);
         Assert.Equal(3, state.Items);
         Assert.True(h.Api.LogEntries.Count == 3, h.Describe());
-        var pages = await h.ArchivedPagesAsync(PullSources.GoogleAdapter, state.RunId!);
-        var adapter = h.Services.GetRequiredKeyedService<ISourceAdapter>(PullSources.GoogleAdapter);
-        var results = pages.Select(p => adapter.Normalize(new RawPayload(PullSources.GoogleAdapter, p.BlobName, p.Body, DateTimeOffset.UtcNow, "c", new Dictionary<string, string> { ["location"] = "accounts/108421983526617/locations/4712398562219" }))).ToList();
+        var pages = await h.ArchivedPagesAsync(SourceId.Google.Name, state.RunId!);
+        var adapter = h.Services.GetRequiredService<SourceRegistry>().Adapter(SourceId.Google)!;
+        var results = pages.Select(p => adapter.Normalize(new RawPayload(SourceId.Google.Name, p.BlobName, p.Body, DateTimeOffset.UtcNow, "c", new Dictionary<string, string> { ["location"] = "accounts/108421983526617/locations/4712398562219" }))).ToList();
         var touchpoints = results.SelectMany(r => r.Touchpoints).ToList();
         Assert.Equal(new[] { "review.posted", "review.posted", "review.updated" }, touchpoints.Select(t => t.Action).ToArray());
         Assert.Equal(new[] { 4, 5, 5 }, touchpoints.Select(t => t.Rating!.Value).ToArray());
@@ -167,7 +168,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
     [Fact]
     public async Task Meta_comment_page_that_times_out_is_retried_and_cursor_paging_reaches_the_end()
     {
-        await using var h = await PullHarness.StartAsync(azurite, PullSources.Meta);
+        await using var h = await PullHarness.StartAsync(azurite, SourceId.Meta.Name);
         const string post = "104328857712345_987650001234567";
         h.Api.Given(Request.Create().WithPath("/v21.0/104328857712345/posts").UsingGet())
             .RespondWith(Json("{\"data\":[{\"id\":\"" + post + "\",\"created_time\":\"2025-03-14T09:00:00+0000\"}],\"paging\":{\"cursors\":{\"before\":\"QVFI\",\"after\":\"QVFI\"}}}"));
@@ -187,16 +188,16 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
         h.Api.Given(Request.Create().WithPath($"/v21.0/{post}/comments").UsingGet().WithParam("after", "NDMyNzQyODI3OTQw"))
             .RespondWith(Json("""{"data":[],"paging":{"cursors":{"before":"x","after":"y"}}}"""));
 
-        var state = await h.Runner.RunIncrementalAsync(PullSources.Meta, default);
+        var state = await h.Runner.RunIncrementalAsync(SourceId.Meta.Name, default);
 
         Assert.True(state?.State == PullRunState.Completed, state?.LastError);
         // The answer that came too late is not in WireMock's log (the client had gone): count the calls instead.
         Assert.Equal(2, calls);
         Assert.True(h.Requests($"/v21.0/{post}/comments", "after") == 1, h.Describe());
         Assert.Equal(1, state!.Items);
-        var archived = Assert.Single(await h.ArchivedPagesAsync(PullSources.MetaAdapter, state.RunId!));
-        var adapter = h.Services.GetRequiredKeyedService<ISourceAdapter>(PullSources.MetaAdapter);
-        var comment = Assert.Single(adapter.Normalize(new RawPayload(PullSources.MetaAdapter, archived.BlobName, archived.Body, DateTimeOffset.UtcNow, "c", new Dictionary<string, string> { ["pageId"] = "104328857712345", ["postId"] = post })).Touchpoints);
+        var archived = Assert.Single(await h.ArchivedPagesAsync(SourceId.MetaPull.Name, state.RunId!));
+        var adapter = h.Services.GetRequiredService<SourceRegistry>().Adapter(SourceId.MetaPull)!;
+        var comment = Assert.Single(adapter.Normalize(new RawPayload(SourceId.MetaPull.Name, archived.BlobName, archived.Body, DateTimeOffset.UtcNow, "c", new Dictionary<string, string> { ["pageId"] = "104328857712345", ["postId"] = post })).Touchpoints);
         Assert.Equal("meta", comment.Source);
         Assert.Equal("987650001234567_1122334455667788", comment.SourceEventId);
         Assert.Equal(new DateTimeOffset(2025, 3, 14, 14, 22, 8, TimeSpan.Zero), comment.OccurredAt);
@@ -205,7 +206,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
     [Fact]
     public async Task Meta_business_use_case_throttling_longer_than_allowed_is_not_hammered_and_stops_the_run()
     {
-        await using var h = await PullHarness.StartAsync(azurite, PullSources.Meta);
+        await using var h = await PullHarness.StartAsync(azurite, SourceId.Meta.Name);
         var error = JsonDocument.Parse(Fixture.Text("meta/meta-graph-error-rate-limit.json")).RootElement;
         h.Api.Given(Request.Create().WithPath("/v21.0/104328857712345/posts").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(400)
@@ -213,8 +214,8 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
                 .WithHeader("Content-Type", "application/json")
                 .WithBody(JsonSerializer.Serialize(new { error = error.GetProperty("error") })));
 
-        var state = await h.Runner.RunIncrementalAsync(PullSources.Meta, default);
-        var again = await h.Runner.RunIncrementalAsync(PullSources.Meta, default);
+        var state = await h.Runner.RunIncrementalAsync(SourceId.Meta.Name, default);
+        var again = await h.Runner.RunIncrementalAsync(SourceId.Meta.Name, default);
 
         Assert.Equal(PullRunState.Failed, state!.State);
         Assert.Contains("throttling", state.LastError, StringComparison.Ordinal);
@@ -228,7 +229,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_401_stops_the_backfill_with_a_clear_log_entry_and_the_error_in_its_status()
     {
-        await using var h = await PullHarness.StartAsync(azurite, PullSources.Google);
+        await using var h = await PullHarness.StartAsync(azurite, SourceId.Google.Name);
         h.Api.Given(Request.Create().WithPath(GoogleReviews).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"error":{"code":401,"message":"Request had invalid authentication credentials.","status":"UNAUTHENTICATED"}}"""));
@@ -236,7 +237,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
         await backfillQueue.CreateIfNotExistsAsync();
         await backfillQueue.ClearMessagesAsync();
 
-        var (queued, error) = await h.Runner.StartBackfillAsync(PullSources.Google, "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", default);
+        var (queued, error) = await h.Runner.StartBackfillAsync(SourceId.Google.Name, "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z", default);
         Assert.Null(error);
         Assert.Equal(PullRunState.Queued, queued!.State);
         var message = Assert.Single((await backfillQueue.ReceiveMessagesAsync(10)).Value);
@@ -244,7 +245,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
         Assert.Equal(queued.RunId, request.RunId);
 
         await h.Runner.RunBackfillAsync(request, default);
-        var status = await h.Runner.GetBackfillAsync(PullSources.Google, default);
+        var status = await h.Runner.GetBackfillAsync(SourceId.Google.Name, default);
 
         Assert.Equal(PullRunState.Failed, status!.State);
         Assert.Contains("authentication failed (401", status.LastError, StringComparison.Ordinal);
@@ -258,7 +259,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_crash_between_pages_resumes_from_the_checkpoint_without_gaps_or_duplicates()
     {
-        await using var h = await PullHarness.StartAsync(azurite, PullSources.Trustpilot);
+        await using var h = await PullHarness.StartAsync(azurite, SourceId.Trustpilot.Name);
         using var crash = new CancellationTokenSource();
         h.Api.Given(Request.Create().WithPath(TrustpilotReviews).WithParam("page", "1").UsingGet())
             .RespondWith(Json(TrustpilotPage("77aa00000000000000000001", "5c1d2e3f4a5b6c7d8e9f0a01", "2025-03-15T09:00:00Z", next: true)));
@@ -279,18 +280,18 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
         h.Api.Given(Request.Create().WithPath(TrustpilotReviews).WithParam("page", "3").UsingGet())
             .RespondWith(Json(TrustpilotPage("77aa00000000000000000003", "5c1d2e3f4a5b6c7d8e9f0a03", "2025-03-15T11:00:00Z", next: false)));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.Runner.RunIncrementalAsync(PullSources.Trustpilot, crash.Token));
-        var interrupted = await h.Services.GetRequiredService<IPullStateStore>().GetAsync(PullSources.Trustpilot, PullRunKind.Incremental, default);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.Runner.RunIncrementalAsync(SourceId.Trustpilot.Name, crash.Token));
+        var interrupted = await h.Services.GetRequiredService<IPullStateStore>().GetAsync(SourceId.Trustpilot.Name, PullRunKind.Incremental, default);
         Assert.Equal(1, interrupted!.Pages);
         Assert.Contains("\"page\":2", interrupted.Cursor, StringComparison.Ordinal);
 
-        var resumed = await h.Runner.RunIncrementalAsync(PullSources.Trustpilot, default);
+        var resumed = await h.Runner.RunIncrementalAsync(SourceId.Trustpilot.Name, default);
 
         Assert.Equal(PullRunState.Completed, resumed!.State);
         Assert.Equal(interrupted.RunId, resumed.RunId);
         Assert.Equal(3, resumed.Pages);
         Assert.True(h.Requests(TrustpilotReviews, "page", p => p == "1") == 1, h.Describe());
-        var pages = await h.ArchivedPagesAsync(PullSources.TrustpilotAdapter, resumed.RunId!);
+        var pages = await h.ArchivedPagesAsync(SourceId.TrustpilotPull.Name, resumed.RunId!);
         var reviewIds = pages.Select(p => JsonDocument.Parse(p.Body).RootElement.GetProperty("reviews")[0].GetProperty("id").GetString()).ToList();
         Assert.Equal(new[] { "77aa00000000000000000001", "77aa00000000000000000002", "77aa00000000000000000003" }, reviewIds);
     }
@@ -298,10 +299,10 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_source_without_credentials_does_not_pull_and_says_so_once()
     {
-        await using var h = await PullHarness.StartAsync(azurite, PullSources.Trustpilot, new Dictionary<string, string?> { ["Sources:Trustpilot:ApiKey"] = "" });
+        await using var h = await PullHarness.StartAsync(azurite, SourceId.Trustpilot.Name, new Dictionary<string, string?> { ["Sources:Trustpilot:ApiKey"] = "" });
 
-        Assert.Null(await h.Runner.RunIncrementalAsync(PullSources.Trustpilot, default));
-        Assert.Null(await h.Runner.RunIncrementalAsync(PullSources.Trustpilot, default));
+        Assert.Null(await h.Runner.RunIncrementalAsync(SourceId.Trustpilot.Name, default));
+        Assert.Null(await h.Runner.RunIncrementalAsync(SourceId.Trustpilot.Name, default));
 
         Assert.Empty(h.Api.LogEntries);
         Assert.Single(h.Logs.GetSnapshot(), r => r.Message.Contains("Sources__Trustpilot__ApiKey is not set", StringComparison.Ordinal));

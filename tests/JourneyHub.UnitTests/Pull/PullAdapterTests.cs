@@ -1,5 +1,6 @@
 using System.Text;
 using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Pull;
 using JourneyHub.Core.Sources.Meta;
 using JourneyHub.Core.Sources.Pull;
@@ -16,7 +17,7 @@ public sealed class PullAdapterTests
     [Fact]
     public void A_pulled_Trustpilot_review_is_the_same_touchpoint_as_its_webhook_delivery()
     {
-        var pulled = new TrustpilotPullAdapter(TrustpilotWebhook).Normalize(SourceTestKit.RawFixture(PullSources.TrustpilotAdapter, "trustpilot/trustpilot-private-reviews-response.json"));
+        var pulled = new TrustpilotPullAdapter(TrustpilotWebhook).Normalize(SourceTestKit.RawFixture(SourceId.TrustpilotPull.Name, "trustpilot/trustpilot-private-reviews-response.json"));
         var delivered = TrustpilotWebhook.Normalize(SourceTestKit.RawFixture("trustpilot", "trustpilot/trustpilot-webhook-service-review-created.json"));
 
         var fromPull = Assert.Single(pulled.Touchpoints);
@@ -42,7 +43,7 @@ public sealed class PullAdapterTests
             "\"data\": [{\"id\":\"987650001234567_999\",\"message\":\"Thanks!\",\"from\":{\"id\":\"104328857712345\",\"name\":\"Contoso Café\"},\"created_time\":\"2025-03-14T15:00:00+0000\"},",
             StringComparison.Ordinal);
 
-        var pulled = new MetaPullAdapter(metaWebhook).Normalize(SourceTestKit.Raw(PullSources.MetaAdapter, Encoding.UTF8.GetBytes(page), properties));
+        var pulled = new MetaPullAdapter(metaWebhook).Normalize(SourceTestKit.Raw(SourceId.MetaPull.Name, Encoding.UTF8.GetBytes(page), properties));
         var delivered = metaWebhook.Normalize(SourceTestKit.Raw("meta", Encoding.UTF8.GetBytes(webhook)));
 
         var fromPull = Assert.Single(pulled.Touchpoints);
@@ -56,7 +57,7 @@ public sealed class PullAdapterTests
     [Fact]
     public void Salesforce_query_records_become_one_creation_fact_per_record_with_offsets_parsed()
     {
-        var result = new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.SalesforceAdapter, "salesforce/salesforce-query-contacts-page1.json"));
+        var result = new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(SourceId.SalesforcePull.Name, "salesforce/salesforce-query-contacts-page1.json"));
 
         Assert.Equal(2, result.Touchpoints.Count);
         var maria = result.Touchpoints[0];
@@ -66,14 +67,14 @@ public sealed class PullAdapterTests
         Assert.Equal("salesforce:0035g00000XyZ12AAB email:maria.lindqvist@example.com", SourceTestKit.Ids(maria));
 
         // Pulled again (another page, another run): the same ids.
-        var again = new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.SalesforceAdapter, "salesforce/salesforce-query-contacts-page1.json"));
+        var again = new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(SourceId.SalesforcePull.Name, "salesforce/salesforce-query-contacts-page1.json"));
         Assert.Equal(result.Touchpoints.Select(t => t.TouchpointId), again.Touchpoints.Select(t => t.TouchpointId));
     }
 
     [Fact]
     public void HubSpot_contacts_give_a_creation_and_a_lifecycle_fact_and_engagements_one_touchpoint_per_contact()
     {
-        var contacts = new HubSpotPullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.HubSpotAdapter, "hubspot/hubspot-crm-contacts-search-response.json", new Dictionary<string, string> { ["objectType"] = "contacts" }));
+        var contacts = new HubSpotPullAdapter().Normalize(SourceTestKit.RawFixture(SourceId.HubSpotPull.Name, "hubspot/hubspot-crm-contacts-search-response.json", new Dictionary<string, string> { ["objectType"] = "contacts" }));
         Assert.Equal(
             new[] { "contact.created", "lifecycle.changed", "contact.created", "lifecycle.changed" },
             contacts.Touchpoints.Select(t => t.Action).ToArray());
@@ -82,7 +83,7 @@ public sealed class PullAdapterTests
         Assert.Equal(Core.Schema.JourneyStage.Consideration, lifecycle.Stage);
 
         var meeting = """{"search":{"results":[{"id":"69021460112","properties":{"hs_timestamp":"2025-03-14T15:00:00Z","hs_meeting_start_time":"2025-03-14T15:00:00Z","hs_meeting_title":"Demo"}}]},"associations":{"results":[{"from":{"id":"69021460112"},"to":[{"toObjectId":81273645012},{"toObjectId":80455566677}]}]}}""";
-        var meetings = new HubSpotPullAdapter().Normalize(SourceTestKit.Raw(PullSources.HubSpotAdapter, Encoding.UTF8.GetBytes(meeting), new Dictionary<string, string> { ["objectType"] = "meetings" }));
+        var meetings = new HubSpotPullAdapter().Normalize(SourceTestKit.Raw(SourceId.HubSpotPull.Name, Encoding.UTF8.GetBytes(meeting), new Dictionary<string, string> { ["objectType"] = "meetings" }));
         Assert.Equal(new[] { "meetings:69021460112:81273645012", "meetings:69021460112:80455566677" }, meetings.Touchpoints.Select(t => t.SourceEventId).ToArray());
         Assert.All(meetings.Touchpoints, t => Assert.Single(t.Identities));
     }
@@ -90,7 +91,7 @@ public sealed class PullAdapterTests
     [Fact]
     public void An_edited_Google_review_adds_an_update_fact_and_the_star_enum_is_the_rating()
     {
-        var result = new GoogleReviewsAdapter().Normalize(SourceTestKit.RawFixture(PullSources.GoogleAdapter, "google/google-reviews-page2.json"));
+        var result = new GoogleReviewsAdapter().Normalize(SourceTestKit.RawFixture(SourceId.Google.Name, "google/google-reviews-page2.json"));
 
         Assert.Equal(new[] { "AbFvOqkW4s8Hn6Pc", "AbFvOqkW4s8Hn6Pc:updated:1741770000000" }, result.Touchpoints.Select(t => t.SourceEventId).ToArray());
         Assert.All(result.Touchpoints, t => Assert.Equal(new Core.Schema.Rating(5, 5), t.Rating));

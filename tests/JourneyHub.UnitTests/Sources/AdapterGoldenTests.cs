@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Pull;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources.Custom;
@@ -69,13 +70,13 @@ public sealed class AdapterGoldenTests
         ["delighted-survey-response-updated"] = () => new DelightedAdapter(SourceTestKit.Monitor(new DelightedOptions())).Normalize(SourceTestKit.RawFixture("delighted", "delighted/delighted-survey-response-updated.json")),
         ["delighted-survey-response-created-ces"] = () => new DelightedAdapter(SourceTestKit.Monitor(new DelightedOptions())).Normalize(SourceTestKit.RawFixture("delighted", "delighted/delighted-survey-response-created-ces.json")),
         ["delighted-unsubscribe-created"] = () => new DelightedAdapter(SourceTestKit.Monitor(new DelightedOptions())).Normalize(SourceTestKit.RawFixture("delighted", "delighted/delighted-unsubscribe-created.json")),
-        ["hubspot-pull-contacts"] = () => new HubSpotPullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.HubSpotAdapter, "hubspot/hubspot-crm-contacts-search-response.json", ObjectType("contacts"))),
+        ["hubspot-pull-contacts"] = () => new HubSpotPullAdapter().Normalize(SourceTestKit.RawFixture(SourceId.HubSpotPull.Name, "hubspot/hubspot-crm-contacts-search-response.json", ObjectType("contacts"))),
         ["hubspot-pull-engagements"] = () => PullEngagements(),
-        ["salesforce-pull-contacts"] = () => new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(PullSources.SalesforceAdapter, "salesforce/salesforce-query-contacts-page1.json")),
-        ["salesforce-pull-branches"] = () => new SalesforcePullAdapter().Normalize(SourceTestKit.Raw(PullSources.SalesforceAdapter, Encoding.UTF8.GetBytes(SalesforcePullBranches))),
-        ["google-reviews"] = () => new GoogleReviewsAdapter().Normalize(SourceTestKit.RawFixture(PullSources.GoogleAdapter, "google/google-reviews-page2.json", new Dictionary<string, string> { [GoogleReviewsAdapter.LocationProperty] = "locations/1" })),
-        ["trustpilot-pull"] = () => new TrustpilotPullAdapter(Trustpilot).Normalize(SourceTestKit.RawFixture(PullSources.TrustpilotAdapter, "trustpilot/trustpilot-private-reviews-response.json")),
-        ["meta-pull"] = () => new MetaPullAdapter(Meta).Normalize(SourceTestKit.RawFixture(PullSources.MetaAdapter, "meta/meta-graph-comments-page.json", new Dictionary<string, string> { ["pageId"] = "104328857712345", ["postId"] = "104328857712345_987650001234567" })),
+        ["salesforce-pull-contacts"] = () => new SalesforcePullAdapter().Normalize(SourceTestKit.RawFixture(SourceId.SalesforcePull.Name, "salesforce/salesforce-query-contacts-page1.json")),
+        ["salesforce-pull-branches"] = () => new SalesforcePullAdapter().Normalize(SourceTestKit.Raw(SourceId.SalesforcePull.Name, Encoding.UTF8.GetBytes(SalesforcePullBranches))),
+        ["google-reviews"] = () => new GoogleReviewsAdapter().Normalize(SourceTestKit.RawFixture(SourceId.Google.Name, "google/google-reviews-page2.json", new Dictionary<string, string> { [GoogleReviewsAdapter.LocationProperty] = "locations/1" })),
+        ["trustpilot-pull"] = () => new TrustpilotPullAdapter(Trustpilot).Normalize(SourceTestKit.RawFixture(SourceId.TrustpilotPull.Name, "trustpilot/trustpilot-private-reviews-response.json")),
+        ["meta-pull"] = () => new MetaPullAdapter(Meta).Normalize(SourceTestKit.RawFixture(SourceId.MetaPull.Name, "meta/meta-graph-comments-page.json", new Dictionary<string, string> { ["pageId"] = "104328857712345", ["postId"] = "104328857712345_987650001234567" })),
     };
 
     [Theory]
@@ -120,7 +121,7 @@ public sealed class AdapterGoldenTests
             ("meetings", """{"results":[{"id":"m1","properties":{"hs_timestamp":"2025-03-14T15:02:11.220Z","hs_meeting_start_time":"2025-03-20T09:00:00Z","hs_meeting_title":"Kickoff","hs_meeting_outcome":"SCHEDULED"},"associations":{"contacts":{"results":[{"id":"81273645012"}]}}}]}"""),
             ("feedback_submissions", """{"results":[{"id":"f1","properties":{"hs_createdate":"2025-03-14T15:02:11.220Z","hs_survey_type":"nps","hs_value":"9","hs_content":"Great support","hs_submission_name":"Q1"},"associations":{"contacts":{"results":[{"id":"81273645012"}]}}},{"id":"f2","properties":{"hs_createdate":"2025-03-14T15:02:11.220Z","hs_survey_type":"nps","hs_value":"11"},"associations":{"contacts":{"results":[{"id":"81273645012"}]}}}]}"""),
             ("tickets", """{"results":[{"id":"t1","properties":{"hs_createdate":"2025-03-14T15:02:11.220Z"},"associations":{"contacts":{"results":[{"id":"81273645012"}]}}}]}"""),
-        }.Select(c => adapter.Normalize(SourceTestKit.Raw(PullSources.HubSpotAdapter, Encoding.UTF8.GetBytes(c.Item2), ObjectType(c.Item1)))).ToList();
+        }.Select(c => adapter.Normalize(SourceTestKit.Raw(SourceId.HubSpotPull.Name, Encoding.UTF8.GetBytes(c.Item2), ObjectType(c.Item1)))).ToList();
         return new NormalizationResult([.. results.SelectMany(r => r.Touchpoints)], [.. results.SelectMany(r => r.Rejected)]);
     }
 

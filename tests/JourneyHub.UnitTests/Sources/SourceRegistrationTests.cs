@@ -2,9 +2,16 @@ using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Signatures;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Custom;
+using JourneyHub.Core.Sources.Delighted;
+using JourneyHub.Core.Sources.HubSpot;
+using JourneyHub.Core.Sources.Intercom;
 using JourneyHub.Core.Sources.Meta;
 using JourneyHub.Core.Sources.Salesforce;
+using JourneyHub.Core.Sources.Shopify;
+using JourneyHub.Core.Sources.SurveyMonkey;
 using JourneyHub.Core.Sources.Trustpilot;
+using JourneyHub.Core.Sources.Typeform;
+using JourneyHub.Core.Sources.Zendesk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,32 +30,58 @@ public sealed class SourceRegistrationTests
     }
 
     [Theory]
-    [InlineData("hubspot")]
-    [InlineData("salesforce")]
-    [InlineData("meta")]
-    [InlineData("trustpilot")]
-    [InlineData("custom")]
-    [InlineData("typeform")]
-    [InlineData("surveymonkey")]
-    [InlineData("delighted")]
-    public void Each_source_has_a_keyed_adapter_under_its_name(string key)
+    [InlineData("hubspot", typeof(HubSpotAdapter))]
+    [InlineData("salesforce", typeof(SalesforceAdapter))]
+    [InlineData("meta", typeof(MetaAdapter))]
+    [InlineData("trustpilot", typeof(TrustpilotAdapter))]
+    [InlineData("custom:contoso-pos", typeof(CustomSourceAdapter))]
+    [InlineData("typeform", typeof(TypeformAdapter))]
+    [InlineData("surveymonkey", typeof(SurveyMonkeyAdapter))]
+    [InlineData("delighted", typeof(DelightedAdapter))]
+    [InlineData("shopify", typeof(ShopifyAdapter))]
+    [InlineData("zendesk", typeof(ZendeskAdapter))]
+    [InlineData("intercom", typeof(IntercomAdapter))]
+    public void The_registry_finds_each_sources_adapter_by_the_name_messages_carry(string source, Type adapter)
     {
         using var provider = Build([]);
-        Assert.Equal(key, provider.GetRequiredKeyedService<ISourceAdapter>(key).Source);
+        Assert.IsType(adapter, provider.GetRequiredService<SourceRegistry>().Adapter(source));
     }
 
     [Theory]
-    [InlineData("salesforce")]
-    [InlineData("meta")]
-    [InlineData("trustpilot")]
-    [InlineData("custom")]
-    [InlineData("typeform")]
-    [InlineData("surveymonkey")]
-    [InlineData("delighted")]
-    public void Each_source_has_a_keyed_verifier_under_its_name(string key)
+    [InlineData("salesforce", typeof(SalesforceWebhookVerifier))]
+    [InlineData("meta", typeof(MetaWebhookVerifier))]
+    [InlineData("trustpilot", typeof(TrustpilotWebhookVerifier))]
+    [InlineData("custom:contoso-pos", typeof(CustomWebhookVerifier))]
+    [InlineData("typeform", typeof(TypeformWebhookVerifier))]
+    [InlineData("surveymonkey", typeof(SurveyMonkeyWebhookVerifier))]
+    [InlineData("delighted", typeof(DelightedWebhookVerifier))]
+    [InlineData("shopify", typeof(ShopifyWebhookVerifier))]
+    [InlineData("zendesk", typeof(ZendeskWebhookVerifier))]
+    [InlineData("intercom", typeof(IntercomWebhookVerifier))]
+    public void The_registry_finds_each_sources_verifier(string source, Type verifier)
     {
         using var provider = Build([]);
-        Assert.Equal(key, provider.GetRequiredKeyedService<IWebhookVerifier>(key).Source);
+        Assert.IsType(verifier, provider.GetRequiredService<SourceRegistry>().Verifier(SourceId.Parse(source)));
+    }
+
+    [Fact]
+    public void An_unknown_or_malformed_source_has_no_adapter()
+    {
+        using var provider = Build([]);
+        var registry = provider.GetRequiredService<SourceRegistry>();
+
+        Assert.Null(registry.Adapter("mailchimp"));
+        Assert.Null(registry.Adapter("HubSpot"));
+        Assert.Null(registry.Adapter("custom:"));
+        Assert.Null(registry.Verifier(SourceId.HubSpot));
+    }
+
+    [Fact]
+    public void Two_parts_claiming_one_source_fail_the_lookup()
+    {
+        var adapter = new HubSpotAdapter();
+        var error = Assert.Throws<InvalidOperationException>(() => new SourceRegistry([adapter, new HubSpotAdapter()], [], [], []).Adapter(SourceId.HubSpot));
+        Assert.Contains("'hubspot'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,9 +114,10 @@ public sealed class SourceRegistrationTests
         using var provider = Build([]);
         var webhook = new InboundWebhook("POST", "https://hub.example/api/webhooks/meta", new Dictionary<string, string>(), "{}"u8.ToArray(), "application/json");
 
-        Assert.Equal(SignatureCheck.NotConfigured, provider.GetRequiredKeyedService<IWebhookVerifier>("meta").Verify(webhook, DateTimeOffset.UtcNow).Check);
-        Assert.Equal(SignatureCheck.NotConfigured, provider.GetRequiredKeyedService<IWebhookVerifier>("salesforce").Verify(webhook, DateTimeOffset.UtcNow).Check);
-        Assert.Equal(SignatureCheck.NotConfigured, provider.GetRequiredKeyedService<IWebhookVerifier>("custom").Verify(webhook with { SourceName = "x" }, DateTimeOffset.UtcNow).Check);
+        var registry = provider.GetRequiredService<SourceRegistry>();
+        Assert.Equal(SignatureCheck.NotConfigured, registry.Verifier(SourceId.Meta)!.Verify(webhook, DateTimeOffset.UtcNow).Check);
+        Assert.Equal(SignatureCheck.NotConfigured, registry.Verifier(SourceId.Salesforce)!.Verify(webhook, DateTimeOffset.UtcNow).Check);
+        Assert.Equal(SignatureCheck.NotConfigured, registry.Verifier(SourceId.Custom)!.Verify(webhook with { SourceName = "x" }, DateTimeOffset.UtcNow).Check);
         Assert.Equal("https://graph.facebook.com/", provider.GetRequiredService<IOptions<MetaOptions>>().Value.BaseUrl.ToString());
     }
 }

@@ -19,7 +19,6 @@ namespace JourneyHub.Core.Sources.Custom;
 /// </summary>
 public sealed partial class CustomSourceAdapter : ISourceAdapter
 {
-    public const string SourceName = "custom";
     public const string EventType = "touchpoint.created";
 
     /// <summary>What happened when the sender names only the channel.</summary>
@@ -48,14 +47,12 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
     private static readonly Dictionary<string, SurveyType> SurveyTypes = Enum.GetValues<SurveyType>()
         .ToDictionary(s => JsonSerializer.Serialize(s, CustomJsonContext.Default.SurveyType).Trim('"'), s => s, StringComparer.OrdinalIgnoreCase);
 
-    public string Source => SourceName;
+    public SourceId Source => SourceId.Custom;
 
     public NormalizationResult Normalize(RawPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        var colon = payload.Source.IndexOf(':', StringComparison.Ordinal);
-        var name = colon < 0 ? "" : payload.Source[(colon + 1)..].Trim().ToLowerInvariant();
-        if (name.Length == 0)
+        if (!SourceId.TryParse(payload.Source, out var source) || source.CustomName is not { } name)
         {
             return NormalizationResult.Failed($"Custom payload source '{payload.Source}' does not name the sending system (custom:<name>).");
         }
@@ -70,11 +67,11 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
             return NormalizationResult.Failed($"Custom payload is not a canonical event object: {ex.Message}");
         }
 
-        var outcome = body is null ? AdapterOutcome.Fail("the body is JSON null") : Map(name, body, payload);
-        return EntryCollector.One(outcome, $"custom:{name} event");
+        var outcome = body is null ? AdapterOutcome.Fail("the body is JSON null") : Map(source, name, body, payload);
+        return EntryCollector.One(outcome, $"{source} event");
     }
 
-    private static AdapterOutcome Map(string name, CustomEvent body, RawPayload payload)
+    private static AdapterOutcome Map(SourceId source, string name, CustomEvent body, RawPayload payload)
     {
         if (body.Type != EventType)
         {
@@ -86,7 +83,6 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
             return AdapterOutcome.Fail("data is missing");
         }
 
-        var source = IdentityTypes.CustomPrefix + name;
         var sourceEventId = payload.Properties.TryGetValue(CustomWebhookVerifier.WebhookIdProperty, out var webhookId) && webhookId.Length > 0
             ? webhookId
             : data.ExternalId;
@@ -169,8 +165,8 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
         {
             identities.AddIfPresent(IdentityTypes.Email, person.Email);
             identities.AddIfPresent(IdentityTypes.Phone, person.Phone);
-            identities.AddIfPresent(source, person.Id);
-            AddExternalIds(identities, source, person.ExternalIds);
+            identities.AddIfPresent(source.Name, person.Id);
+            AddExternalIds(identities, source.Name, person.ExternalIds);
         }
 
         if (identities.Count == 0)

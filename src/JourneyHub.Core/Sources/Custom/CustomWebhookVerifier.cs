@@ -10,7 +10,7 @@ public sealed class CustomWebhookVerifier(IOptionsMonitor<CustomSourceOptions> o
     /// <summary>The key under which the <c>webhook-id</c> travels to the processor (<see cref="RawPayload.Properties"/>).</summary>
     public const string WebhookIdProperty = "webhookId";
 
-    public string Source => CustomSourceAdapter.SourceName;
+    public SourceId Source => SourceId.Custom;
 
     public WebhookVerification Verify(InboundWebhook webhook, DateTimeOffset now)
     {

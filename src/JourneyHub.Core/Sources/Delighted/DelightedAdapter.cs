@@ -20,14 +20,13 @@ namespace JourneyHub.Core.Sources.Delighted;
 /// </summary>
 public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) : ISourceAdapter
 {
-    public const string SourceName = "delighted";
     public const string ResponseCreated = "survey_response.created";
     public const string ResponseUpdated = "survey_response.updated";
     public const string UnsubscribeCreated = "unsubscribe.created";
 
-    private static readonly TouchpointFactory Touchpoints = new(SourceName);
+    private static readonly TouchpointFactory Touchpoints = new(SourceId.Delighted);
 
-    public string Source => SourceName;
+    public SourceId Source => SourceId.Delighted;
 
     public NormalizationResult Normalize(RawPayload payload)
     {

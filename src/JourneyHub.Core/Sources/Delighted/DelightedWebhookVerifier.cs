@@ -7,7 +7,7 @@ namespace JourneyHub.Core.Sources.Delighted;
 /// <summary>Delighted signs each delivery with the project's API key over the raw body.</summary>
 public sealed class DelightedWebhookVerifier(IOptionsMonitor<DelightedOptions> options) : IWebhookVerifier
 {
-    public string Source => DelightedAdapter.SourceName;
+    public SourceId Source => SourceId.Delighted;
 
     public WebhookVerification Verify(InboundWebhook webhook, DateTimeOffset now)
     {

@@ -11,11 +11,10 @@ namespace JourneyHub.Core.Sources.HubSpot;
 /// <summary>HubSpot Webhooks API: a JSON array of up to 100 events. Unknown events are rejected one by one, never the batch.</summary>
 public sealed class HubSpotAdapter : ISourceAdapter
 {
-    public const string SourceName = "hubspot";
 
-    private static readonly TouchpointFactory Touchpoints = new(SourceName);
+    private static readonly TouchpointFactory Touchpoints = new(SourceId.HubSpot);
 
-    public string Source => SourceName;
+    public SourceId Source => SourceId.HubSpot;
 
     public NormalizationResult Normalize(RawPayload payload)
     {
@@ -70,7 +69,7 @@ public sealed class HubSpotAdapter : ISourceAdapter
             case "contact.propertyChange" when e.PropertyName == "lifecyclestage":
                 AddContact(identities, e.ObjectId);
                 action = "lifecycle.changed";
-                stage = JourneyRules.StageFor(SourceName, "lifecycle:" + e.PropertyValue);
+                stage = JourneyRules.StageFor(SourceId.HubSpot.Name, "lifecycle:" + e.PropertyValue);
                 summary = $"Lifecycle stage changed to {e.PropertyValue}";
                 attributes["lifecyclestage"] = e.PropertyValue ?? "";
                 break;

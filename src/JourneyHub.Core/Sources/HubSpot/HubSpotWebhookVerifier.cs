@@ -10,7 +10,7 @@ namespace JourneyHub.Core.Sources.HubSpot;
 /// </summary>
 public sealed class HubSpotWebhookVerifier(IOptionsMonitor<HubSpotOptions> options) : IWebhookVerifier
 {
-    public string Source => HubSpotAdapter.SourceName;
+    public SourceId Source => SourceId.HubSpot;
 
     public WebhookVerification Verify(InboundWebhook webhook, DateTimeOffset now)
     {

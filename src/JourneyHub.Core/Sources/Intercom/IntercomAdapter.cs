@@ -17,7 +17,6 @@ namespace JourneyHub.Core.Sources.Intercom;
 /// </summary>
 public sealed class IntercomAdapter : ISourceAdapter
 {
-    public const string SourceName = "intercom";
     public const string Ping = "ping";
     public const string UserCreated = "conversation.user.created";
     public const string UserReplied = "conversation.user.replied";
@@ -27,9 +26,9 @@ public sealed class IntercomAdapter : ISourceAdapter
 
     public static IReadOnlyList<string> Topics { get; } = [UserCreated, UserReplied, AdminReplied, AdminClosed, RatingAdded];
 
-    private static readonly TouchpointFactory Factory = new(SourceName);
+    private static readonly TouchpointFactory Factory = new(SourceId.Intercom);
 
-    public string Source => SourceName;
+    public SourceId Source => SourceId.Intercom;
 
     public NormalizationResult Normalize(RawPayload payload)
     {

@@ -7,7 +7,7 @@ namespace JourneyHub.Core.Sources.Intercom;
 /// <summary><c>X-Hub-Signature: sha1=&lt;hex&gt;</c>, HMAC-SHA1 of the raw body with the app's client secret.</summary>
 public sealed class IntercomWebhookVerifier(IOptionsMonitor<IntercomOptions> options) : IWebhookVerifier
 {
-    public string Source => IntercomAdapter.SourceName;
+    public SourceId Source => SourceId.Intercom;
 
     public WebhookVerification Verify(InboundWebhook webhook, DateTimeOffset now)
     {

@@ -26,9 +26,9 @@ namespace JourneyHub.Core.Sources.Kit;
 /// <item>Register the adapter (and its webhook verifier) in <c>SourceRegistration</c>, and add golden payloads and a test.</item>
 /// </list>
 /// </summary>
-public sealed class TouchpointFactory(string source)
+public sealed class TouchpointFactory(SourceId source)
 {
-    public string Source { get; } = string.IsNullOrEmpty(source) ? throw new ArgumentException("A source name is required.", nameof(source)) : source;
+    public SourceId Source { get; } = source == default ? throw new ArgumentException("A source is required.", nameof(source)) : source;
 
     /// <param name="sourceEventId">The vendor's id of this fact; hashed with the source into the touchpoint id.</param>
     /// <param name="occurredAt">When it happened according to the vendor.</param>
@@ -55,14 +55,14 @@ public sealed class TouchpointFactory(string source)
         SurveyAnswer? survey = null,
         bool occurredAtIsReceiptTime = false) => new()
         {
-            TouchpointId = TouchpointIds.For(Source, sourceEventId),
-            Source = Source,
+            TouchpointId = TouchpointIds.For(Source.Name, sourceEventId),
+            Source = Source.Name,
             SourceEventId = sourceEventId,
             OccurredAt = occurredAt,
             OccurredAtIsReceiptTime = occurredAtIsReceiptTime,
             Channel = channel,
             Kind = kind ?? JourneyRules.KindFor(channel),
-            Stage = stage ?? JourneyRules.StageForAction(Source, action),
+            Stage = stage ?? JourneyRules.StageForAction(Source.Name, action),
             Action = action,
             Summary = summary,
             Sentiment = sentiment,

@@ -18,15 +18,12 @@ namespace JourneyHub.Core.Sources.Meta;
 /// </summary>
 public sealed class MetaAdapter : ISourceAdapter
 {
-    public const string SourceName = "meta";
-    public const string InstagramSource = "instagram";
-
-    private static readonly TouchpointFactory Page = new(SourceName);
-    private static readonly TouchpointFactory Instagram = new(InstagramSource);
+    private static readonly TouchpointFactory Page = new(SourceId.Meta);
+    private static readonly TouchpointFactory Instagram = new(SourceId.Instagram);
 
     private static readonly HashSet<string> PostItems = new(StringComparer.Ordinal) { "post", "status", "photo", "video", "share" };
 
-    public string Source => SourceName;
+    public SourceId Source => SourceId.Meta;
 
     public NormalizationResult Normalize(RawPayload payload)
     {
@@ -43,11 +40,11 @@ public sealed class MetaAdapter : ISourceAdapter
 
         var source = notification?.ObjectType switch
         {
-            "page" => SourceName,
-            "instagram" => InstagramSource,
-            _ => null,
+            "page" => SourceId.Meta,
+            "instagram" => SourceId.Instagram,
+            _ => default,
         };
-        if (notification is null || source is null)
+        if (notification is null || source == default)
         {
             return NormalizationResult.Failed($"Meta payload object '{notification?.ObjectType}' is not supported (page, instagram).");
         }
@@ -90,7 +87,7 @@ public sealed class MetaAdapter : ISourceAdapter
             (i, item) => $"Meta {objectType} item {i} ({(item.IsChange ? $"change '{item.Change?.Field}'" : "messaging")})");
     }
 
-    private static AdapterOutcome MapChange(string source, MetaEntry entry, MetaChange change)
+    private static AdapterOutcome MapChange(SourceId source, MetaEntry entry, MetaChange change)
     {
         if (change.Value.ValueKind != JsonValueKind.Object)
         {
@@ -107,13 +104,13 @@ public sealed class MetaAdapter : ISourceAdapter
         }
     }
 
-    private static AdapterOutcome MapKnownChange(string source, MetaEntry entry, MetaChange change)
+    private static AdapterOutcome MapKnownChange(SourceId source, MetaEntry entry, MetaChange change)
     {
-        return (source, change.Field) switch
+        return change.Field switch
         {
-            (SourceName, "feed") => MapFeed(entry, change.Value.Deserialize(MetaJsonContext.Default.MetaFeedValue)!),
-            (InstagramSource, "comments" or "live_comments") => MapInstagramComment(entry, change.Field, change.Value.Deserialize(MetaJsonContext.Default.InstagramCommentValue)!),
-            (InstagramSource, "mentions") => MapInstagramMention(entry, change.Value.Deserialize(MetaJsonContext.Default.InstagramMentionValue)!),
+            "feed" when source == SourceId.Meta => MapFeed(entry, change.Value.Deserialize(MetaJsonContext.Default.MetaFeedValue)!),
+            "comments" or "live_comments" when source == SourceId.Instagram => MapInstagramComment(entry, change.Field, change.Value.Deserialize(MetaJsonContext.Default.InstagramCommentValue)!),
+            "mentions" when source == SourceId.Instagram => MapInstagramMention(entry, change.Value.Deserialize(MetaJsonContext.Default.InstagramMentionValue)!),
             _ => AdapterOutcome.Fail($"field '{change.Field}' is not supported for {source}"),
         };
     }
@@ -233,7 +230,7 @@ public sealed class MetaAdapter : ISourceAdapter
         return Build(Instagram, sourceEventId, EntryTime(entry), Channel.Social, "mention.posted", $"Mentioned on Instagram in {where}", null, null, null, attributes);
     }
 
-    private static AdapterOutcome MapMessaging(string source, MetaEntry entry, MetaMessaging item)
+    private static AdapterOutcome MapMessaging(SourceId source, MetaEntry entry, MetaMessaging item)
     {
         if (item.Message is null)
         {
@@ -257,7 +254,7 @@ public sealed class MetaAdapter : ISourceAdapter
         }
 
         var attributes = new AttributeDictionary()
-            .Set(source == SourceName ? "pageId" : "accountId", entry.Id ?? "")
+            .Set(source == SourceId.Meta ? "pageId" : "accountId", entry.Id ?? "")
             .AddIfPresent("recipientId", item.Recipient?.Id);
         if (item.Message.Attachments is { ValueKind: JsonValueKind.Array } attachments)
         {
@@ -265,10 +262,10 @@ public sealed class MetaAdapter : ISourceAdapter
         }
 
         var occurredAt = item.Timestamp is { } ts ? FromUnix(ts) : EntryTime(entry);
-        var network = source == SourceName ? "Messenger" : "Instagram";
+        var network = source == SourceId.Meta ? "Messenger" : "Instagram";
         var summary = item.Message.Text is { Length: > 0 } text ? $"{network} message: \"{AdapterText.Clip(text)}\"" : $"{network} message (attachment)";
-        var identityType = source == SourceName ? IdentityTypes.Meta : IdentityTypes.Instagram;
-        return Build(source == SourceName ? Page : Instagram, item.Message.Mid, occurredAt, Channel.Chat, "message.received", summary, item.Message.Text, identityType, senderId, attributes);
+        var identityType = source == SourceId.Meta ? IdentityTypes.Meta : IdentityTypes.Instagram;
+        return Build(source == SourceId.Meta ? Page : Instagram, item.Message.Mid, occurredAt, Channel.Chat, "message.received", summary, item.Message.Text, identityType, senderId, attributes);
     }
 
     private static AdapterOutcome Build(

@@ -9,7 +9,7 @@ namespace JourneyHub.Core.Sources.Meta;
 /// <summary>Meta Graph webhooks (page and instagram objects) are signed with the app secret over the raw body.</summary>
 public sealed class MetaWebhookVerifier(IOptionsMonitor<MetaOptions> options) : IWebhookVerifier
 {
-    public string Source => MetaAdapter.SourceName;
+    public SourceId Source => SourceId.Meta;
 
     public WebhookVerification Verify(InboundWebhook webhook, DateTimeOffset now)
     {

@@ -18,7 +18,6 @@ namespace JourneyHub.Core.Sources.Pull;
 /// </summary>
 public sealed class GoogleReviewsAdapter : ISourceAdapter
 {
-    public const string SourceName = PullSources.Google;
     public const string LocationProperty = "location";
 
     private static readonly Dictionary<string, int> Stars = new(StringComparer.Ordinal)
@@ -30,9 +29,9 @@ public sealed class GoogleReviewsAdapter : ISourceAdapter
         ["FIVE"] = 5,
     };
 
-    private static readonly TouchpointFactory Touchpoints = new(SourceName);
+    private static readonly TouchpointFactory Touchpoints = new(SourceId.Google);
 
-    public string Source => PullSources.GoogleAdapter;
+    public SourceId Source => SourceId.Google;
 
     public NormalizationResult Normalize(RawPayload payload)
     {

@@ -27,9 +27,9 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
     public static IReadOnlyList<string> LifecycleStages { get; } =
         ["subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "evangelist"];
 
-    private static readonly TouchpointFactory Touchpoints = new(HubSpotAdapter.SourceName);
+    private static readonly TouchpointFactory Touchpoints = new(SourceId.HubSpot);
 
-    public string Source => PullSources.HubSpotAdapter;
+    public SourceId Source => SourceId.HubSpotPull;
 
     public NormalizationResult Normalize(RawPayload payload)
     {
@@ -88,7 +88,7 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
             $"Lifecycle stage changed to {stage}",
             ContactIdentities(id, properties),
             attributes,
-            stage: JourneyRules.StageFor(HubSpotAdapter.SourceName, "lifecycle:" + stage)));
+            stage: JourneyRules.StageFor(SourceId.HubSpot.Name, "lifecycle:" + stage)));
     }
 
     private static IEnumerable<AdapterOutcome> MapEngagement(string objectType, JsonElement engagement, Dictionary<string, List<string>> associations)

@@ -2,7 +2,6 @@ using System.Text.Json;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Pull;
 using JourneyHub.Core.Sources.Meta;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace JourneyHub.Core.Sources.Pull;
 
@@ -12,12 +11,12 @@ namespace JourneyHub.Core.Sources.Pull;
 /// adapter: same source <c>meta</c>, same <c>sourceEventId</c> (the comment id), same occurredAt (created_time), so a
 /// comment seen by both paths is one touchpoint. The page's own replies are not customers and are left out here.
 /// </summary>
-public sealed class MetaPullAdapter([FromKeyedServices(MetaAdapter.SourceName)] ISourceAdapter webhookAdapter) : ISourceAdapter
+public sealed class MetaPullAdapter(MetaAdapter webhookAdapter) : ISourceAdapter
 {
     public const string PageIdProperty = "pageId";
     public const string PostIdProperty = "postId";
 
-    public string Source => PullSources.MetaAdapter;
+    public SourceId Source => SourceId.MetaPull;
 
     public NormalizationResult Normalize(RawPayload payload)
     {

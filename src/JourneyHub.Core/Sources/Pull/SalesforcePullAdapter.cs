@@ -17,9 +17,9 @@ namespace JourneyHub.Core.Sources.Pull;
 /// </summary>
 public sealed class SalesforcePullAdapter : ISourceAdapter
 {
-    private static readonly TouchpointFactory Touchpoints = new(SalesforceAdapter.SourceName);
+    private static readonly TouchpointFactory Touchpoints = new(SourceId.Salesforce);
 
-    public string Source => PullSources.SalesforceAdapter;
+    public SourceId Source => SourceId.SalesforcePull;
 
     public NormalizationResult Normalize(RawPayload payload)
     {

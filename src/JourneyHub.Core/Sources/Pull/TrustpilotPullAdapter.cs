@@ -2,7 +2,6 @@ using System.Text.Json;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Pull;
 using JourneyHub.Core.Sources.Trustpilot;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace JourneyHub.Core.Sources.Pull;
 
@@ -12,9 +11,9 @@ namespace JourneyHub.Core.Sources.Pull;
 /// adapter, so a pulled review and a delivered one are the same touchpoint: same source, same
 /// <c>&lt;reviewId&gt;:service-review-created</c>, same occurredAt.
 /// </summary>
-public sealed class TrustpilotPullAdapter([FromKeyedServices(TrustpilotAdapter.SourceName)] ISourceAdapter webhookAdapter) : ISourceAdapter
+public sealed class TrustpilotPullAdapter(TrustpilotAdapter webhookAdapter) : ISourceAdapter
 {
-    public string Source => PullSources.TrustpilotAdapter;
+    public SourceId Source => SourceId.TrustpilotPull;
 
     public NormalizationResult Normalize(RawPayload payload)
     {

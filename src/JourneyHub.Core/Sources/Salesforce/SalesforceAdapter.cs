@@ -21,11 +21,10 @@ namespace JourneyHub.Core.Sources.Salesforce;
 /// </summary>
 public sealed class SalesforceAdapter : ISourceAdapter
 {
-    public const string SourceName = "salesforce";
 
-    private static readonly TouchpointFactory Touchpoints = new(SourceName);
+    private static readonly TouchpointFactory Touchpoints = new(SourceId.Salesforce);
 
-    public string Source => SourceName;
+    public SourceId Source => SourceId.Salesforce;
 
     public NormalizationResult Normalize(RawPayload payload)
     {

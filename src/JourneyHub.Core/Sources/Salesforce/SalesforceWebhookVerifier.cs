@@ -16,7 +16,7 @@ public sealed class SalesforceWebhookVerifier(IOptionsMonitor<SalesforceOptions>
 {
     public const string MalformedProperty = "malformed";
 
-    public string Source => SalesforceAdapter.SourceName;
+    public SourceId Source => SourceId.Salesforce;
 
     public WebhookVerification Verify(InboundWebhook webhook, DateTimeOffset now)
     {

@@ -22,8 +22,6 @@ namespace JourneyHub.Core.Sources.Shopify;
 /// </summary>
 public sealed class ShopifyAdapter : ISourceAdapter
 {
-    public const string SourceName = "shopify";
-
     public const string OrdersCreate = "orders/create";
     public const string OrdersPaid = "orders/paid";
     public const string OrdersFulfilled = "orders/fulfilled";
@@ -33,9 +31,9 @@ public sealed class ShopifyAdapter : ISourceAdapter
 
     public static IReadOnlyList<string> Topics { get; } = [OrdersCreate, OrdersPaid, OrdersFulfilled, RefundsCreate, CustomersCreate, CheckoutsCreate];
 
-    private static readonly TouchpointFactory Factory = new(SourceName);
+    private static readonly TouchpointFactory Factory = new(SourceId.Shopify);
 
-    public string Source => SourceName;
+    public SourceId Source => SourceId.Shopify;
 
     public NormalizationResult Normalize(RawPayload payload)
     {

@@ -34,7 +34,7 @@ public sealed class ShopifyWebhookVerifier(IOptionsMonitor<ShopifyOptions> optio
         (ApiVersionHeader, ApiVersionProperty),
     ];
 
-    public string Source => ShopifyAdapter.SourceName;
+    public SourceId Source => SourceId.Shopify;
 
     public WebhookVerification Verify(InboundWebhook webhook, DateTimeOffset now)
     {

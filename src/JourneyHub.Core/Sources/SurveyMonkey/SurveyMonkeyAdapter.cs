@@ -15,14 +15,13 @@ namespace JourneyHub.Core.Sources.SurveyMonkey;
 /// </summary>
 public sealed class SurveyMonkeyAdapter : ISourceAdapter
 {
-    public const string SourceName = "surveymonkey";
     public const string ResponseCompleted = "response_completed";
     public const string SurveyIdAttribute = "surveyId";
     public const string ResponseIdAttribute = "responseId";
 
-    private static readonly TouchpointFactory Touchpoints = new(SourceName);
+    private static readonly TouchpointFactory Touchpoints = new(SourceId.SurveyMonkey);
 
-    public string Source => SourceName;
+    public SourceId Source => SourceId.SurveyMonkey;
 
     public NormalizationResult Normalize(RawPayload payload)
     {

@@ -7,7 +7,7 @@ namespace JourneyHub.Core.Sources.SurveyMonkey;
 /// <summary>SurveyMonkey signs each callback with "client id &amp; client secret" over the raw body (HMAC-SHA1, base64).</summary>
 public sealed class SurveyMonkeyWebhookVerifier(IOptionsMonitor<SurveyMonkeyOptions> options) : IWebhookVerifier
 {
-    public string Source => SurveyMonkeyAdapter.SourceName;
+    public SourceId Source => SourceId.SurveyMonkey;
 
     public WebhookVerification Verify(InboundWebhook webhook, DateTimeOffset now)
     {

@@ -17,14 +17,13 @@ namespace JourneyHub.Core.Sources.Trustpilot;
 /// </summary>
 public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options) : ISourceAdapter
 {
-    public const string SourceName = "trustpilot";
     public const string Created = "service-review-created";
     public const string Updated = "service-review-updated";
     public const string Deleted = "service-review-deleted";
 
-    private static readonly TouchpointFactory Touchpoints = new(SourceName);
+    private static readonly TouchpointFactory Touchpoints = new(SourceId.Trustpilot);
 
-    public string Source => SourceName;
+    public SourceId Source => SourceId.Trustpilot;
 
     public NormalizationResult Normalize(RawPayload payload)
     {

@@ -8,7 +8,7 @@ namespace JourneyHub.Core.Sources.Trustpilot;
 /// </summary>
 public sealed class TrustpilotWebhookVerifier : IWebhookVerifier
 {
-    public string Source => TrustpilotAdapter.SourceName;
+    public SourceId Source => SourceId.Trustpilot;
 
     public WebhookVerification Verify(InboundWebhook webhook, DateTimeOffset now) => WebhookVerification.Valid();
 }

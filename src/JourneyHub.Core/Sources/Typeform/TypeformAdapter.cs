@@ -20,12 +20,11 @@ namespace JourneyHub.Core.Sources.Typeform;
 /// </summary>
 public sealed class TypeformAdapter(IOptionsMonitor<TypeformOptions> options) : ISourceAdapter
 {
-    public const string SourceName = "typeform";
     public const string FormResponse = "form_response";
 
-    private static readonly TouchpointFactory Touchpoints = new(SourceName);
+    private static readonly TouchpointFactory Touchpoints = new(SourceId.Typeform);
 
-    public string Source => SourceName;
+    public SourceId Source => SourceId.Typeform;
 
     public NormalizationResult Normalize(RawPayload payload)
     {

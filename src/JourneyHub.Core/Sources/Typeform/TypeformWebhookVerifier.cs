@@ -7,7 +7,7 @@ namespace JourneyHub.Core.Sources.Typeform;
 /// <summary>Typeform signs each delivery with the webhook's secret over the raw body.</summary>
 public sealed class TypeformWebhookVerifier(IOptionsMonitor<TypeformOptions> options) : IWebhookVerifier
 {
-    public string Source => TypeformAdapter.SourceName;
+    public SourceId Source => SourceId.Typeform;
 
     public WebhookVerification Verify(InboundWebhook webhook, DateTimeOffset now)
     {

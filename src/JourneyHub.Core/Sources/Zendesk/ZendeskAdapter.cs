@@ -19,7 +19,6 @@ namespace JourneyHub.Core.Sources.Zendesk;
 /// </summary>
 public sealed class ZendeskAdapter : ISourceAdapter
 {
-    public const string SourceName = "zendesk";
     public const string TicketCreated = "zen:event-type:ticket.created";
     public const string CommentAdded = "zen:event-type:ticket.comment_added";
     public const string StatusChanged = "zen:event-type:ticket.status_changed";
@@ -28,9 +27,9 @@ public sealed class ZendeskAdapter : ISourceAdapter
     /// <summary>A ticket that comes back after it was solved: the customer's problem was not solved after all.</summary>
     public static readonly Schema.Sentiment ReopenedSentiment = new(-0.6, SentimentLabel.Negative);
 
-    private static readonly TouchpointFactory Factory = new(SourceName);
+    private static readonly TouchpointFactory Factory = new(SourceId.Zendesk);
 
-    public string Source => SourceName;
+    public SourceId Source => SourceId.Zendesk;
 
     public NormalizationResult Normalize(RawPayload payload)
     {

@@ -7,7 +7,7 @@ namespace JourneyHub.Core.Sources.Zendesk;
 /// <summary><c>X-Zendesk-Webhook-Signature</c> over <c>X-Zendesk-Webhook-Signature-Timestamp</c> + the raw body.</summary>
 public sealed class ZendeskWebhookVerifier(IOptionsMonitor<ZendeskOptions> options) : IWebhookVerifier
 {
-    public string Source => ZendeskAdapter.SourceName;
+    public SourceId Source => SourceId.Zendesk;
 
     public WebhookVerification Verify(InboundWebhook webhook, DateTimeOffset now)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Kit;
 
 namespace JourneyHub.UnitTests.Sources.Kit;
@@ -12,7 +13,7 @@ public sealed class AdapterKitTests
     [Fact]
     public void The_factory_derives_id_kind_and_stage_from_the_rules_tables()
     {
-        var touchpoint = new TouchpointFactory("trustpilot").Create("r1:service-review-created", At, Channel.Review, "review.posted", "5★", [new Identity("email", "a@example.com")]);
+        var touchpoint = new TouchpointFactory(SourceId.Parse("trustpilot")).Create("r1:service-review-created", At, Channel.Review, "review.posted", "5★", [new Identity("email", "a@example.com")]);
 
         Assert.Equal(TouchpointIds.For("trustpilot", "r1:service-review-created"), touchpoint.TouchpointId);
         Assert.Equal(TouchpointKind.Indirect, touchpoint.Kind);
@@ -24,7 +25,7 @@ public sealed class AdapterKitTests
     [Fact]
     public void Stage_and_kind_given_by_the_adapter_override_the_tables_and_the_receipt_time_mark_is_kept_out_of_the_json()
     {
-        var touchpoint = new TouchpointFactory("custom:pos").Create("e1", At, Channel.Review, "review.posted", "s", [], stage: JourneyStage.Decision, kind: TouchpointKind.Direct, occurredAtIsReceiptTime: true);
+        var touchpoint = new TouchpointFactory(SourceId.Parse("custom:pos")).Create("e1", At, Channel.Review, "review.posted", "s", [], stage: JourneyStage.Decision, kind: TouchpointKind.Direct, occurredAtIsReceiptTime: true);
 
         Assert.Equal(JourneyStage.Decision, touchpoint.Stage);
         Assert.Equal(TouchpointKind.Direct, touchpoint.Kind);
@@ -35,13 +36,13 @@ public sealed class AdapterKitTests
     [Fact]
     public void An_action_without_a_rule_has_no_stage()
     {
-        Assert.Null(new TouchpointFactory("hubspot").Create("1-2", At, Channel.Crm, "contact.deleted", "s", []).Stage);
+        Assert.Null(new TouchpointFactory(SourceId.Parse("hubspot")).Create("1-2", At, Channel.Crm, "contact.deleted", "s", []).Stage);
     }
 
     [Fact]
     public void Collect_keeps_good_entries_and_turns_each_bad_one_into_a_rejection_with_its_index()
     {
-        var factory = new TouchpointFactory("test");
+        var factory = new TouchpointFactory(SourceId.Parse("test"));
         string?[] entries = ["a", null, "b", "bad"];
         var described = new List<int>();
 
@@ -62,7 +63,7 @@ public sealed class AdapterKitTests
     [Fact]
     public void CollectMany_gives_every_outcome_of_an_entry_that_entrys_index()
     {
-        var factory = new TouchpointFactory("test");
+        var factory = new TouchpointFactory(SourceId.Parse("test"));
         var result = EntryCollector.CollectMany(
             ["x", "y"],
             e => [AdapterOutcome.Ok(factory.Create(e + ":1", At, Channel.Web, "page.viewed", e, [])), AdapterOutcome.Fail("second fact of " + e)],

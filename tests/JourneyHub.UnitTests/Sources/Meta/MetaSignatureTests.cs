@@ -73,7 +73,7 @@ public sealed class MetaSignatureTests
         var result = verifier.Verify(Webhook(Fixture.Bytes("meta/meta-instagram-comment.json"), lowerCased), ReceivedAt);
 
         Assert.True(result.IsValid);
-        Assert.Equal("meta", verifier.Source);
+        Assert.Equal("meta", verifier.Source.Name);
     }
 
     [Fact]

@@ -146,6 +146,6 @@ public sealed class SurveySignatureTests
         var unsigned = typeformVerifier.Verify(Webhook("{}"u8.ToArray(), new Dictionary<string, string>()), ReceivedAt);
         Assert.Equal(SignatureCheck.Missing, unsigned.Check);
         Assert.Contains("Typeform-Signature", unsigned.Detail, StringComparison.Ordinal);
-        Assert.Equal(["typeform", "surveymonkey", "delighted"], new[] { typeformVerifier.Source, monkeyVerifier.Source, delightedVerifier.Source });
+        Assert.Equal(["typeform", "surveymonkey", "delighted"], new[] { typeformVerifier.Source.Name, monkeyVerifier.Source.Name, delightedVerifier.Source.Name });
     }
 }
