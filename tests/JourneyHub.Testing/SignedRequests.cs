@@ -5,7 +5,8 @@ namespace JourneyHub.Testing;
 
 /// <summary>
 /// Webhook deliveries signed the way each sender signs them (the signatures themselves come from
-/// <see cref="WebhookSigner"/> in the Core, which the local host's demo uses too). Salesforce and Trustpilot sign
+/// <see cref="WebhookSigner"/> in the Core, which the local host's demo uses too), as <c>application/json</c> unless
+/// said otherwise. Salesforce and Trustpilot sign
 /// nothing: send them with <see cref="Plain"/> and the function key in the URL.
 /// </summary>
 public static class SignedRequests
@@ -30,6 +31,49 @@ public static class SignedRequests
     /// <summary>A Standard Webhooks delivery (custom sources) with this webhook id, signed at <paramref name="at"/>.</summary>
     public static HttpRequestMessage StandardWebhooks(Uri url, byte[] body, string secret, string webhookId, DateTimeOffset? at = null) =>
         Plain(url, body, "application/json").SignedAsStandardWebhooks(secret, webhookId, body, at ?? DateTimeOffset.UtcNow);
+
+    /// <summary>
+    /// A Shopify delivery with its topic and webhook id headers, signed with the client secret, or carrying
+    /// <paramref name="signature"/> as given (an empty one sends no signature header).
+    /// </summary>
+    public static HttpRequestMessage Shopify(Uri url, byte[] body, string clientSecret, string topic, string webhookId, string? signature = null, string shopDomain = "nordic-outdoor-demo.myshopify.com")
+    {
+        var request = Plain(url, body, "application/json");
+        if (signature is null)
+        {
+            request.With(WebhookSigner.Shopify(clientSecret, body));
+        }
+        else if (signature.Length > 0)
+        {
+            request.Headers.Add(ShopifySignature.HeaderName, signature);
+        }
+
+        request.Headers.Add("X-Shopify-Topic", topic);
+        request.Headers.Add("X-Shopify-Webhook-Id", webhookId);
+        request.Headers.Add("X-Shopify-Shop-Domain", shopDomain);
+        request.Headers.Add("X-Shopify-API-Version", "2025-01");
+        return request;
+    }
+
+    /// <summary>A Zendesk delivery signed at <paramref name="at"/> (now by default).</summary>
+    public static HttpRequestMessage Zendesk(Uri url, byte[] body, string signingSecret, DateTimeOffset? at = null) =>
+        Plain(url, body, "application/json").With(WebhookSigner.Zendesk(signingSecret, body, at ?? DateTimeOffset.UtcNow));
+
+    /// <summary>An Intercom delivery signed with the client secret, or carrying <paramref name="signature"/> as given.</summary>
+    public static HttpRequestMessage Intercom(Uri url, byte[] body, string clientSecret, string? signature = null) =>
+        Plain(url, body, "application/json").With(signature is null ? WebhookSigner.Intercom(clientSecret, body) : [new(IntercomSignature.HeaderName, signature)]);
+
+    /// <summary>A Typeform delivery signed with the webhook's secret.</summary>
+    public static HttpRequestMessage Typeform(Uri url, byte[] body, string secret) =>
+        Plain(url, body, "application/json").SignedAsTypeform(secret, body);
+
+    /// <summary>A Delighted delivery signed with the project's API key.</summary>
+    public static HttpRequestMessage Delighted(Uri url, byte[] body, string apiKey) =>
+        Plain(url, body, "application/json").SignedAsDelighted(apiKey, body);
+
+    /// <summary>A SurveyMonkey callback signed with the app's client id and secret.</summary>
+    public static HttpRequestMessage SurveyMonkey(Uri url, byte[] body, string clientId, string clientSecret) =>
+        Plain(url, body, "application/json").SignedAsSurveyMonkey(clientId, clientSecret, body);
 
     /// <summary>An unsigned POST of the raw bytes; XML is declared UTF-8 as Salesforce declares it.</summary>
     public static HttpRequestMessage Plain(Uri url, byte[] body, string mediaType)

@@ -4,9 +4,8 @@ namespace JourneyHub.Core.Signatures;
 
 /// <summary>
 /// The headers each sender adds to sign one delivery: the inverse of the verifiers next to this class, in one place so
-/// that the local host's demo, the load harness and the tests all sign exactly as HubSpot, Meta and Standard Webhooks
-/// senders do (timestamp units and header names included). Salesforce and Trustpilot sign nothing: their routes are
-/// authenticated by the function key.
+/// that the local host's demo, the load harness and the tests all sign exactly as the senders do (timestamp units and
+/// formats, header names). Salesforce and Trustpilot sign nothing: their routes are authenticated by the function key.
 /// </summary>
 public static class WebhookSigner
 {
@@ -45,18 +44,37 @@ public static class WebhookSigner
         ];
     }
 
-    /// <summary>Typeform: <c>Typeform-Signature: sha256=&lt;base64&gt;</c> over the raw body; no timestamp.</summary>
+    /// <summary>Shopify: base64 HMAC-SHA256 of the raw body with the app's client secret.</summary>
+    public static KeyValuePair<string, string>[] Shopify(string clientSecret, ReadOnlySpan<byte> body) =>
+        [new(ShopifySignature.HeaderName, ShopifySignature.Compute(clientSecret, body))];
+
+    /// <summary>Zendesk: an ISO 8601 UTC timestamp to the second, and base64 HMAC-SHA256 over that timestamp + raw body.</summary>
+    public static KeyValuePair<string, string>[] Zendesk(string signingSecret, ReadOnlySpan<byte> body, DateTimeOffset at)
+    {
+        var timestamp = at.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        return
+        [
+            new(ZendeskSignature.TimestampHeader, timestamp),
+            new(ZendeskSignature.SignatureHeader, ZendeskSignature.ComputeBase64(signingSecret, timestamp, body)),
+        ];
+    }
+
+    /// <summary>Intercom: <c>sha1=&lt;hex&gt;</c> HMAC-SHA1 of the raw body with the app's client secret.</summary>
+    public static KeyValuePair<string, string>[] Intercom(string clientSecret, ReadOnlySpan<byte> body) =>
+        [new(IntercomSignature.HeaderName, IntercomSignature.Compute(clientSecret, body))];
+
+    /// <summary>Typeform: <c>sha256=&lt;base64&gt;</c> HMAC-SHA256 of the raw body with the webhook's secret.</summary>
     public static KeyValuePair<string, string>[] Typeform(string secret, ReadOnlySpan<byte> body) =>
         [new(TypeformSignature.HeaderName, TypeformSignature.Compute(secret, body))];
 
-    /// <summary>SurveyMonkey: <c>Sm-Apikey</c> (the client id) and <c>Sm-Signature</c>, base64 HMAC-SHA1 keyed "id&amp;secret".</summary>
+    /// <summary>Delighted: <c>sha256=&lt;hex&gt;</c> HMAC-SHA256 of the raw body with the project's API key.</summary>
+    public static KeyValuePair<string, string>[] Delighted(string apiKey, ReadOnlySpan<byte> body) =>
+        [new(DelightedSignature.HeaderName, DelightedSignature.Compute(apiKey, body))];
+
+    /// <summary>SurveyMonkey: the client id in <c>Sm-Apikey</c>, base64 HMAC-SHA1 keyed with id and secret in <c>Sm-Signature</c>.</summary>
     public static KeyValuePair<string, string>[] SurveyMonkey(string clientId, string clientSecret, ReadOnlySpan<byte> body) =>
     [
         new(SurveyMonkeySignature.ApiKeyHeaderName, clientId),
         new(SurveyMonkeySignature.HeaderName, SurveyMonkeySignature.Compute(clientId, clientSecret, body)),
     ];
-
-    /// <summary>Delighted: <c>X-Delighted-Webhook-Signature: sha256=&lt;hex&gt;</c> keyed with the API key; no timestamp.</summary>
-    public static KeyValuePair<string, string>[] Delighted(string apiKey, ReadOnlySpan<byte> body) =>
-        [new(DelightedSignature.HeaderName, DelightedSignature.Compute(apiKey, body))];
 }

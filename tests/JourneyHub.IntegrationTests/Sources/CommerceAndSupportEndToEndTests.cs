@@ -153,43 +153,14 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
 
     private static string Unique() => (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 + Random.Shared.Next(1000)).ToString(CultureInfo.InvariantCulture);
 
-    private HttpRequestMessage Shopify(byte[] body, string topic, string webhookId, string? signature = null)
-    {
-        var request = Post("/api/webhooks/shopify", body);
-        if (signature != "")
-        {
-            request.Headers.Add(ShopifySignature.HeaderName, signature ?? ShopifySignature.Compute(ShopifySecret, body));
-        }
+    private HttpRequestMessage Shopify(byte[] body, string topic, string webhookId, string? signature = null) =>
+        SignedRequests.Shopify(new Uri(host.BaseAddress, "/api/webhooks/shopify"), body, ShopifySecret, topic, webhookId, signature);
 
-        request.Headers.Add("X-Shopify-Topic", topic);
-        request.Headers.Add("X-Shopify-Webhook-Id", webhookId);
-        request.Headers.Add("X-Shopify-Shop-Domain", "nordic-outdoor-demo.myshopify.com");
-        request.Headers.Add("X-Shopify-API-Version", "2025-01");
-        return request;
-    }
+    private HttpRequestMessage Zendesk(byte[] body, DateTimeOffset at, string secret = ZendeskSecret) =>
+        SignedRequests.Zendesk(new Uri(host.BaseAddress, "/api/webhooks/zendesk"), body, secret, at);
 
-    private HttpRequestMessage Zendesk(byte[] body, DateTimeOffset at, string secret = ZendeskSecret)
-    {
-        var timestamp = at.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        var request = Post("/api/webhooks/zendesk", body);
-        request.Headers.Add(ZendeskSignature.TimestampHeader, timestamp);
-        request.Headers.Add(ZendeskSignature.SignatureHeader, ZendeskSignature.ComputeBase64(secret, timestamp, body));
-        return request;
-    }
-
-    private HttpRequestMessage Intercom(byte[] body, string? signature = null)
-    {
-        var request = Post("/api/webhooks/intercom", body);
-        request.Headers.Add(IntercomSignature.HeaderName, signature ?? IntercomSignature.Compute(IntercomSecret, body));
-        return request;
-    }
-
-    private HttpRequestMessage Post(string path, byte[] body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.BaseAddress, path)) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        return request;
-    }
+    private HttpRequestMessage Intercom(byte[] body, string? signature = null) =>
+        SignedRequests.Intercom(new Uri(host.BaseAddress, "/api/webhooks/intercom"), body, IntercomSecret, signature);
 
     private async Task<JsonElement> TimelineAsync(string identity, int count)
     {

@@ -1,9 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using JourneyHub.Core.Signatures;
 using JourneyHub.IntegrationTests.Infrastructure;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -79,8 +77,8 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
     public async Task Typeform_without_or_with_a_wrong_signature_gets_401_problem_json()
     {
         var body = Fixture.Bytes("typeform/typeform-form-response.json");
-        using var unsigned = await host.Client.SendAsync(Post("/api/webhooks/typeform", body));
-        using var wrong = await host.Client.SendAsync(Post("/api/webhooks/typeform", body, ("Typeform-Signature", TypeformSignature.Compute("not-the-secret", body))));
+        using var unsigned = await host.Client.SendAsync(SignedRequests.Plain(new Uri(host.BaseAddress, "/api/webhooks/typeform"), body, "application/json"));
+        using var wrong = await host.Client.SendAsync(SignedRequests.Typeform(new Uri(host.BaseAddress, "/api/webhooks/typeform"), body, "not-the-secret"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
@@ -110,8 +108,7 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
                 .Replace("114392018374", responseId, StringComparison.Ordinal)
                 .Replace(" Sam.Okafor@Example.org ", email, StringComparison.Ordinal)));
 
-        using (var response = await host.Client.SendAsync(Post("/api/webhooks/surveymonkey", callback,
-            ("Sm-Apikey", SurveyMonkeyClientId), ("Sm-Signature", SurveyMonkeySignature.Compute(SurveyMonkeyClientId, SurveyMonkeyClientSecret, callback)))))
+        using (var response = await host.Client.SendAsync(SignedRequests.SurveyMonkey(new Uri(host.BaseAddress, "/api/webhooks/surveymonkey"), callback, SurveyMonkeyClientId, SurveyMonkeyClientSecret)))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
@@ -131,7 +128,7 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
     public async Task SurveyMonkey_with_a_signature_from_another_app_gets_401()
     {
         var callback = Fixture.Bytes("surveymonkey/surveymonkey-response-completed.json");
-        using var response = await host.Client.SendAsync(Post("/api/webhooks/surveymonkey", callback, ("Sm-Signature", SurveyMonkeySignature.Compute(SurveyMonkeyClientId, "another-secret", callback))));
+        using var response = await host.Client.SendAsync(SignedRequests.SurveyMonkey(new Uri(host.BaseAddress, "/api/webhooks/surveymonkey"), callback, SurveyMonkeyClientId, "another-secret"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -190,7 +187,7 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
     public async Task Delighted_with_a_signature_made_with_another_key_gets_401()
     {
         var body = Fixture.Bytes("delighted/delighted-survey-response-updated.json");
-        using var response = await host.Client.SendAsync(Post("/api/webhooks/delighted", body, ("X-Delighted-Webhook-Signature", DelightedSignature.Compute("another-key", body))));
+        using var response = await host.Client.SendAsync(SignedRequests.Delighted(new Uri(host.BaseAddress, "/api/webhooks/delighted"), body, "another-key"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -210,22 +207,10 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
     }
 
     private HttpRequestMessage Typeform(byte[] body) =>
-        Post("/api/webhooks/typeform", body, ("Typeform-Signature", TypeformSignature.Compute(TypeformSecret, body)));
+        SignedRequests.Typeform(new Uri(host.BaseAddress, "/api/webhooks/typeform"), body, TypeformSecret);
 
     private HttpRequestMessage Delighted(byte[] body) =>
-        Post("/api/webhooks/delighted", body, ("X-Delighted-Webhook-Signature", DelightedSignature.Compute(DelightedApiKey, body)));
-
-    private HttpRequestMessage Post(string path, byte[] body, params (string Name, string Value)[] headers)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.BaseAddress, path)) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        foreach (var (name, value) in headers)
-        {
-            request.Headers.Add(name, value);
-        }
-
-        return request;
-    }
+        SignedRequests.Delighted(new Uri(host.BaseAddress, "/api/webhooks/delighted"), body, DelightedApiKey);
 
     private static IResponseBuilder Json(string body) =>
         Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body);

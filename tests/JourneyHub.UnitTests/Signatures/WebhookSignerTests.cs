@@ -57,6 +57,49 @@ public sealed class WebhookSignerTests
     }
 
     [Fact]
+    public void Shopify_header_is_the_recorded_deliverys_header()
+    {
+        var recorded = Headers("shopify/shopify-orders-create.headers.json");
+
+        var headers = WebhookSigner.Shopify(recorded.Strings["testWebhookSecret"], Fixture.Bytes("shopify/shopify-orders-create.json"));
+
+        Assert.Equal([Recorded(recorded, "X-Shopify-Hmac-Sha256")], headers);
+    }
+
+    [Fact]
+    public void Zendesk_headers_are_the_recorded_deliverys_timestamp_and_signature()
+    {
+        var recorded = Headers("zendesk/zendesk-satisfaction-rated-bad.headers.json");
+        var at = DateTimeOffset.Parse(recorded.Headers["X-Zendesk-Webhook-Signature-Timestamp"], CultureInfo.InvariantCulture);
+
+        var headers = WebhookSigner.Zendesk(recorded.Strings["testSigningSecret"], Fixture.Bytes("zendesk/zendesk-satisfaction-rated-bad.json"), at);
+
+        Assert.Equal([Recorded(recorded, "X-Zendesk-Webhook-Signature-Timestamp"), Recorded(recorded, "X-Zendesk-Webhook-Signature")], headers);
+    }
+
+    [Fact]
+    public void Intercom_header_is_the_recorded_deliverys_header()
+    {
+        var recorded = Headers("intercom/intercom-conversation-user-created.headers.json");
+
+        var headers = WebhookSigner.Intercom(recorded.Strings["testClientSecret"], Fixture.Bytes("intercom/intercom-conversation-user-created.json"));
+
+        Assert.Equal([Recorded(recorded, "X-Hub-Signature")], headers);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("sha256=forged")]
+    public void Signed_Shopify_request_carries_a_given_signature_or_none_when_it_is_empty(string signature)
+    {
+        using var request = SignedRequests.Shopify(new Uri("http://127.0.0.1/api/webhooks/shopify"), [1, 2, 3], "secret", "orders/create", "wh-1", signature);
+
+        Assert.Equal(signature.Length > 0, request.Headers.Contains("X-Shopify-Hmac-Sha256"));
+        Assert.Equal("orders/create", Single(request, "X-Shopify-Topic"));
+        Assert.Equal("wh-1", Single(request, "X-Shopify-Webhook-Id"));
+    }
+
+    [Fact]
     public void Signed_HubSpot_request_carries_the_signature_of_its_own_url_and_body()
     {
         var recorded = Headers("hubspot/hubspot-webhook-batch.headers.json");
