@@ -7,6 +7,14 @@ using JourneyHub.Testing;
 
 namespace JourneyHub.LoadHarness;
 
+/// <summary>
+/// The senders of the mix. Adding one: a value here, then its case in <see cref="Workload.Route"/> (URL),
+/// <c>Workload.NewPerson</c> (the identity the read API finds the person by), <see cref="Workload.Signed"/> (how the
+/// sender signs), <see cref="Workload.Body"/> (one event in its wire shape) and, when its webhooks batch events,
+/// <c>Workload.BatchArray</c>. Every switch names each value and throws on an unknown one, so a missing case fails
+/// the first run instead of sending a custom-source body to the new route. The load, transactions and batches
+/// scenarios mix every value (the batches scenario those with a batch array).
+/// </summary>
 public enum SourceKind
 {
     HubSpot,
@@ -144,7 +152,8 @@ public sealed class Workload
         SourceKind.HubSpot => "",
         SourceKind.Trustpilot => "events",
         SourceKind.MetaPage or SourceKind.Instagram => "entry",
-        _ => null,
+        SourceKind.Salesforce or SourceKind.Custom or SourceKind.Typeform or SourceKind.SurveyMonkey or SourceKind.Delighted => null,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "say whether this source batches"),
     };
 
     public static Workload Create(HarnessOptions options, string runId)
@@ -202,7 +211,8 @@ public sealed class Workload
             SourceKind.Typeform => $"typeform:tfu-{runId}-{i}",
             SourceKind.SurveyMonkey => "surveymonkey:sm" + runId + i,
             SourceKind.Delighted => "delighted:dl" + runId + i,
-            _ => $"email:cu-{runId}-{i}@load.example",
+            SourceKind.Custom => $"email:cu-{runId}-{i}@load.example",
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no identity for this source kind"),
         });
     }
 
@@ -215,7 +225,8 @@ public sealed class Workload
         SourceKind.Typeform => "/api/webhooks/typeform",
         SourceKind.SurveyMonkey => "/api/webhooks/surveymonkey",
         SourceKind.Delighted => "/api/webhooks/delighted",
-        _ => "/api/webhooks/custom/" + HubEnvironment.CustomSourceName,
+        SourceKind.Custom => "/api/webhooks/custom/" + HubEnvironment.CustomSourceName,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no route for this source kind"),
     };
 
     /// <summary>The signed request for one delivery of <paramref name="e"/>, signed now.</summary>
@@ -242,7 +253,8 @@ public sealed class Workload
             SourceKind.SurveyMonkey => request.SignedAsSurveyMonkey(HubEnvironment.SurveyMonkeyClientId, HubEnvironment.SurveyMonkeyClientSecret, body),
             SourceKind.Delighted => request.SignedAsDelighted(HubEnvironment.DelightedApiKey, body),
             // Salesforce and Trustpilot are authenticated by the function key in the URL.
-            _ => request,
+            SourceKind.Salesforce or SourceKind.Trustpilot => request,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no signing for this source kind"),
         };
     }
 
@@ -415,7 +427,7 @@ public sealed class Workload
                     updated_at = at.ToUnixTimeSeconds(),
                 },
             }),
-            _ => JsonSerializer.SerializeToUtf8Bytes(new
+            SourceKind.Custom => JsonSerializer.SerializeToUtf8Bytes(new
             {
                 type = "touchpoint.created",
                 timestamp = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
@@ -430,6 +442,7 @@ public sealed class Workload
                     attributes = new { storeId = "STO-017" },
                 },
             }),
+            _ => throw new ArgumentOutOfRangeException(nameof(e), e.Person.Kind, "no body for this source kind"),
         };
     }
 
