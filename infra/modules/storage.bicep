@@ -35,7 +35,6 @@ param queueNames array = [
 param tableNames array = [
   'Identities'
   'Timeline'
-  'Customers'
   'DeadLetters'
   'Checkpoints'
   'Suppressions'

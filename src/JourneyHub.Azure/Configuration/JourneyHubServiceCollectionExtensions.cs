@@ -38,7 +38,10 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<IRawArchive, StorageRawArchive>();
         services.AddSingleton<IIngestionQueue, StorageIngestionQueue>();
         services.AddSingleton<ITimelineStore, TableTimelineStore>();
-        services.AddSingleton<IIdentityStore, TableIdentityStore>();
+        services.AddOptions<StorageCacheOptions>().BindConfiguration(StorageCacheOptions.Section);
+        services.AddSingleton<SummaryCache>();
+        services.AddSingleton<TableIdentityStore>();
+        services.AddSingleton<IIdentityStore>(sp => new CachedIdentityStore(sp.GetRequiredService<TableIdentityStore>(), sp.GetRequiredService<IOptions<StorageCacheOptions>>().Value.IdentityLinks));
         services.AddSingleton<ICustomerStore, TableCustomerStore>();
         services.AddSingleton<IDeadLetterStore, TableDeadLetterStore>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();

@@ -368,8 +368,9 @@ public sealed partial class TableSegmentAggregates(StorageClients clients, TimeP
         return text.Length == 0 ? "{}" : text.ToString();
     }
 
+    /// <summary>Someone else wrote, created or (a concurrent finish of the same merge or erasure) deleted a row meanwhile.</summary>
     private static bool IsConcurrencyConflict(Exception ex) =>
-        ex is TableTransactionFailedException { Status: 409 or 412 } || ex is RequestFailedException { Status: 409 or 412 };
+        ex is TableTransactionFailedException { Status: 404 or 409 or 412 } || ex is RequestFailedException { Status: 404 or 409 or 412 };
 
     private async ValueTask EnsureAsync(CancellationToken cancellationToken)
     {

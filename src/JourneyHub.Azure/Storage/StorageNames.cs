@@ -8,7 +8,6 @@ public static class StorageNames
     public const string IngestPoisonQueue = "journey-ingest-poison";
     public const string IdentitiesTable = "Identities";
     public const string TimelineTable = "Timeline";
-    public const string CustomersTable = "Customers";
     public const string DeadLettersTable = "DeadLetters";
     public const string SuppressionsTable = "Suppressions";
     public const string CheckpointsTable = "Checkpoints";
@@ -17,7 +16,7 @@ public static class StorageNames
     public const string RawPayloadsTable = "RawPayloads";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [IdentitiesTable, TimelineTable, CustomersTable, DeadLettersTable, SuppressionsTable, CheckpointsTable, RawPayloadsTable];
+        [IdentitiesTable, TimelineTable, DeadLettersTable, SuppressionsTable, CheckpointsTable, RawPayloadsTable];
 }
 
 /// <summary>Table keys may not hold '/', '\\', '#', '?' or control characters; escape them (and '%') reversibly.</summary>

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Journey;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Timeline;
@@ -8,60 +10,143 @@ using JourneyHub.Core.Timeline;
 namespace JourneyHub.Azure.Storage;
 
 /// <summary>
-/// One partition per customer, newest first. Rows are inserted (not upserted) in transactions of at most
-/// 100 per partition: a row that already exists makes the service name it, so a redelivered event is
-/// reported as a duplicate and never written or counted twice.
+/// One partition per customer: touchpoint rows newest first, and the journey summary row (<see cref="PartitionRows.Summary"/>)
+/// that sorts after them. New rows and the summary update are one entity-group transaction guarded by the summary's
+/// ETag, so a row exists exactly when it was applied:
+/// <list type="bullet">
+/// <item>an insert conflict names its operation: that row was applied before, it is dropped and the rest retried;</item>
+/// <item>a precondition failure (someone else wrote the summary) re-reads the summary and retries;</item>
+/// <item>a merge tombstone on the summary is followed to the survivor, an erasure tombstone stops the write;</item>
+/// <item>more rows than one transaction holds are split, each part carrying its own summary update.</item>
+/// </list>
 /// </summary>
-public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap bootstrap) : ITimelineStore
+public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap bootstrap, SummaryCache cache, TimeProvider clock) : ITimelineStore
 {
-    public const int MaxBatch = 100;
+    /// <summary>Azure's limit of operations per entity-group transaction.</summary>
+    public const int MaxOperations = 100;
 
     // A string property holds at most 32K UTF-16 characters; keep well below it.
     private const int MaxJsonChars = 30_000;
+    private const int MaxMergeHops = 10;
+    private const int MaxConcurrencyRetries = 50;
 
     private TableClient Table => clients.Tables.GetTableClient(StorageNames.TimelineTable);
 
-    public async Task<AppendResult> AppendAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken)
+    public async Task<AppendResult> AppendAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, AppendOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(touchpoints);
+        ArgumentNullException.ThrowIfNull(options);
         await bootstrap.EnsureAsync(cancellationToken);
-        var inserted = new List<Touchpoint>();
-        var duplicates = new List<Touchpoint>();
-        var unique = touchpoints
-            .GroupBy(t => TimelineKeys.RowKey(t.OccurredAt, t.TouchpointId), StringComparer.Ordinal)
-            .Select(g => g.First())
-            .ToList();
-        duplicates.AddRange(touchpoints.Count == unique.Count ? [] : touchpoints.Except(unique));
 
-        foreach (var chunk in unique.Chunk(MaxBatch))
+        var duplicates = new List<Touchpoint>();
+        var pending = new List<Touchpoint>(touchpoints.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var touchpoint in touchpoints)
         {
-            var pending = chunk.ToList();
-            while (pending.Count > 0)
+            (seen.Add(DedupKey(touchpoint)) ? pending : duplicates).Add(touchpoint);
+        }
+
+        var target = customerId;
+        string? followedFrom = null;
+        var record = cache.Get(target) ?? await ReadAsync(target, cancellationToken);
+        var inserted = new List<Touchpoint>();
+        var erased = new List<Touchpoint>();
+        var identities = options.Identities;
+        JourneyState? before = null;
+        var lookedUpExisting = false;
+        var conflicts = 0;
+        for (int hops = 0, retries = 0; ;)
+        {
+            if (record?.MergedInto is { } survivor)
             {
-                var actions = pending.Select(t => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(customerId, t))).ToList();
-                try
+                if (++hops > MaxMergeHops)
                 {
-                    await Table.SubmitTransactionAsync(actions, cancellationToken);
-                    inserted.AddRange(pending);
-                    pending.Clear();
+                    throw new InvalidOperationException($"Customer {customerId} leads through more than {MaxMergeHops} merges.");
                 }
-                catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex is int index && index < pending.Count)
-                {
-                    duplicates.Add(pending[index]);
-                    pending.RemoveAt(index);
-                }
+
+                followedFrom ??= customerId;
+                target = survivor;
+                record = cache.Get(target) ?? await ReadAsync(target, cancellationToken);
+                lookedUpExisting = false;
+                continue;
+            }
+
+            if (record?.ErasedAt is not null)
+            {
+                erased.AddRange(pending);
+                pending.Clear();
+                break;
+            }
+
+            if (!lookedUpExisting && pending.Count > 1 && (options.RowsMayExist || conflicts > 1))
+            {
+                // A retried batch: find what an earlier attempt stored with one range query, not one conflict per row.
+                lookedUpExisting = true;
+                var existing = await ExistingKeysAsync(target, pending, cancellationToken);
+                duplicates.AddRange(pending.Where(t => existing.Contains(DedupKey(t))));
+                pending.RemoveAll(t => existing.Contains(DedupKey(t)));
+            }
+
+            var current = record ?? new CustomerRecord { CustomerId = target, CreatedAt = clock.GetUtcNow() };
+            var newIdentities = IdentityResolver.Union(current.Identities, identities);
+            if (pending.Count == 0 && record is not null && ReferenceEquals(newIdentities, current.Identities))
+            {
+                break;
+            }
+
+            var chunk = TakeTransaction(pending);
+            var updated = current with
+            {
+                Journey = chunk.Aggregate(current.Journey, (journey, t) => journey.Apply(t)),
+                Identities = newIdentities,
+            };
+            var (actions, owners) = Actions(target, chunk, record, updated);
+            try
+            {
+                var response = await Table.SubmitTransactionAsync(actions, cancellationToken);
+                before ??= current.Journey;
+                record = updated with { ETag = response.Value[^1].Headers.ETag?.ToString() };
+                cache.Set(record);
+                inserted.AddRange(chunk.Select(t => t with { CustomerId = target }));
+                pending.RemoveRange(0, chunk.Count);
+                identities = [];
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex is int index && index < owners.Count)
+            {
+                // That row (or its receipt-time marker) exists: it was applied together with the summary before.
+                var applied = owners[index];
+                duplicates.Add(applied);
+                pending.Remove(applied);
+                conflicts++;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404 && ++retries < MaxConcurrencyRetries)
+            {
+                // The summary moved under us (another writer, a new tombstone, a concurrent first write): read it again.
+                record = await ReadAsync(target, cancellationToken);
             }
         }
 
-        return new AppendResult(inserted, duplicates);
+        return new AppendResult
+        {
+            CustomerId = target,
+            Inserted = inserted,
+            Duplicates = duplicates.Select(t => t with { CustomerId = target }).ToList(),
+            Erased = erased,
+            Before = before ?? record?.Journey ?? new JourneyState(),
+            After = record?.Journey ?? new JourneyState(),
+            FollowedFrom = followedFrom,
+            HasPendingMerges = record?.HasPendingMerges ?? false,
+        };
     }
 
     public async Task<TimelinePage> QueryAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
         await bootstrap.EnsureAsync(cancellationToken);
         var limit = Math.Clamp(query.Limit, 1, TimelineQuery.MaxLimit);
         var filter = BuildFilter(customerId, query);
         var items = new List<Touchpoint>(limit + 1);
-        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(1000, limit + 1), select: ["RowKey", "Json"], cancellationToken: cancellationToken))
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(1000, limit + 1), select: ["RowKey", "Json", "NoOwnTime"], cancellationToken: cancellationToken))
         {
             items.Add(FromEntity(entity));
             if (items.Count > limit)
@@ -85,22 +170,37 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
     {
         await bootstrap.EnsureAsync(cancellationToken);
         var keys = new List<string>();
-        await foreach (var entity in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {customerId}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {customerId} and RowKey ne {PartitionRows.Summary}");
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
         {
             keys.Add(entity.RowKey);
         }
 
-        foreach (var chunk in keys.Chunk(MaxBatch))
+        foreach (var chunk in keys.Chunk(MaxOperations))
         {
-            await Table.SubmitTransactionAsync(chunk.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(customerId, rk), ETag.All)), cancellationToken);
+            var pending = chunk.ToList();
+            while (pending.Count > 0)
+            {
+                try
+                {
+                    await Table.SubmitTransactionAsync(pending.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(customerId, rk), ETag.All)), cancellationToken);
+                    pending.Clear();
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status == 404 && ex.FailedTransactionActionIndex is int index && index < pending.Count)
+                {
+                    // Deleted meanwhile (a concurrent finish of the same merge or erasure): nothing left to do for that row.
+                    pending.RemoveAt(index);
+                }
+            }
         }
 
-        return keys.Count;
+        return keys.Count(k => !k.StartsWith(PartitionRows.ReceiptTimeMarkerPrefix, StringComparison.Ordinal));
     }
 
     internal static string BuildFilter(string customerId, TimelineQuery query)
     {
-        var parts = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {customerId}") };
+        // The upper bound keeps the summary row and the markers (row keys starting with '~') out of every page.
+        var parts = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {customerId} and RowKey lt {PartitionRows.TouchpointRowsEnd}") };
         if (query.Cursor is not null)
         {
             parts.Add(TableClient.CreateQueryFilter($"RowKey gt {Cursor.Decode(query.Cursor)}"));
@@ -159,11 +259,102 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
             ["Stage"] = touchpoint.Stage is { } s ? JourneyJson.WireName(s) : null,
             ["Action"] = touchpoint.Action,
             ["RawRef"] = touchpoint.RawRef,
+            ["NoOwnTime"] = touchpoint.OccurredAtIsReceiptTime ? true : null,
         };
     }
 
-    internal static Touchpoint FromEntity(TableEntity entity) =>
-        JsonSerializer.Deserialize<Touchpoint>(entity.GetString("Json"), JourneyJson.Options)
-        ?? throw new InvalidDataException($"Timeline row {entity.PartitionKey}/{entity.RowKey} holds no touchpoint.");
+    internal static Touchpoint FromEntity(TableEntity entity)
+    {
+        var touchpoint = JsonSerializer.Deserialize<Touchpoint>(entity.GetString("Json"), JourneyJson.Options)
+            ?? throw new InvalidDataException($"Timeline row {entity.PartitionKey}/{entity.RowKey} holds no touchpoint.");
+        return entity.GetBoolean("NoOwnTime") == true ? touchpoint with { OccurredAtIsReceiptTime = true } : touchpoint;
+    }
 
+    /// <summary>
+    /// What makes a redelivery the same row: the time-ordered row key, or, for an event without a time of its own
+    /// (whose receipt time differs on every delivery), a marker row keyed by the touchpoint id alone.
+    /// </summary>
+    private static string DedupKey(Touchpoint touchpoint) =>
+        touchpoint.OccurredAtIsReceiptTime ? PartitionRows.ReceiptTimeMarker(touchpoint.TouchpointId) : TimelineKeys.RowKey(touchpoint.OccurredAt, touchpoint.TouchpointId);
+
+    /// <summary>As many rows as fit one transaction beside the summary update (a receipt-time row takes two operations).</summary>
+    private static List<Touchpoint> TakeTransaction(List<Touchpoint> pending)
+    {
+        var chunk = new List<Touchpoint>(Math.Min(pending.Count, MaxOperations - 1));
+        var operations = 1;
+        foreach (var touchpoint in pending)
+        {
+            var cost = touchpoint.OccurredAtIsReceiptTime ? 2 : 1;
+            if (operations + cost > MaxOperations)
+            {
+                break;
+            }
+
+            chunk.Add(touchpoint);
+            operations += cost;
+        }
+
+        return chunk;
+    }
+
+    /// <summary>The transaction's actions, the summary last; <c>owners[i]</c> is the touchpoint of action i.</summary>
+    private static (List<TableTransactionAction> Actions, List<Touchpoint> Owners) Actions(string customerId, List<Touchpoint> chunk, CustomerRecord? stored, CustomerRecord updated)
+    {
+        var actions = new List<TableTransactionAction>(chunk.Count * 2 + 1);
+        var owners = new List<Touchpoint>(chunk.Count * 2);
+        foreach (var touchpoint in chunk)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, ToEntity(customerId, touchpoint with { CustomerId = customerId })));
+            owners.Add(touchpoint);
+            if (touchpoint.OccurredAtIsReceiptTime)
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(customerId, PartitionRows.ReceiptTimeMarker(touchpoint.TouchpointId))
+                {
+                    ["RowKeyOfRow"] = TimelineKeys.RowKey(touchpoint.OccurredAt, touchpoint.TouchpointId),
+                }));
+                owners.Add(touchpoint);
+            }
+        }
+
+        actions.Add(stored?.ETag is { } etag
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, SummaryEntity.From(updated), new ETag(etag))
+            : new TableTransactionAction(TableTransactionActionType.Add, SummaryEntity.From(updated)));
+        return (actions, owners);
+    }
+
+    private async Task<HashSet<string>> ExistingKeysAsync(string customerId, List<Touchpoint> pending, CancellationToken cancellationToken)
+    {
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+
+        // Touchpoint rows and receipt-time markers live in two key ranges of the partition: one query per range.
+        foreach (var group in pending.Select(DedupKey).GroupBy(k => k.StartsWith(PartitionRows.ReceiptTimeMarkerPrefix, StringComparison.Ordinal)))
+        {
+            var wanted = group.ToHashSet(StringComparer.Ordinal);
+            var (low, high) = (wanted.Min(StringComparer.Ordinal)!, wanted.Max(StringComparer.Ordinal)!);
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {customerId} and RowKey ge {low} and RowKey le {high}");
+            await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                if (wanted.Contains(entity.RowKey))
+                {
+                    existing.Add(entity.RowKey);
+                }
+            }
+        }
+
+        return existing;
+    }
+
+    private async Task<CustomerRecord?> ReadAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var found = await Table.GetEntityIfExistsAsync<TableEntity>(customerId, PartitionRows.Summary, cancellationToken: cancellationToken);
+        if (!found.HasValue)
+        {
+            cache.Forget(customerId);
+            return null;
+        }
+
+        var record = SummaryEntity.To(found.Value!);
+        cache.Set(record);
+        return record;
+    }
 }

@@ -9,15 +9,15 @@ namespace JourneyHub.Core.Identities;
 /// Joins customers shown to be one person. The oldest customer survives. A merge is a sequence of idempotent
 /// steps, recorded before they run so that a crash at any point is finished later:
 /// <list type="number">
-/// <item>intent: the survivor lists the merge (<see cref="MergeRecord"/> without <c>CompletedAt</c>);</item>
-/// <item>mark: the merged-away customer gets <c>MergedInto</c>; from now on every resolution that lands on it
-///   finishes the merge first (<see cref="SettleAsync"/>), and the read API answers with the survivor;</item>
-/// <item>copy: timeline rows are inserted into the survivor's partition (deterministic row keys: never doubled);</item>
-/// <item>combine: in one optimistic-concurrency write on the survivor, the merged customer's journey state is
-///   combined in and <c>CombinedAt</c> set — exactly once, because the write checks the mark;</item>
-/// <item>reassign identity links, delete the old rows, leave the old record as a tombstone that only says where the
-///   customer went (no identities, no summary), and finally set <c>CompletedAt</c> on the survivor. A merge without
-///   <c>CompletedAt</c> is resumed by the next resolution that reaches either customer.</item>
+/// <item>intent: the survivor's summary lists the merge (<see cref="MergeRecord"/> without <c>CompletedAt</c>);</item>
+/// <item>tombstone: the merged-away customer's summary row gets <c>MergedInto</c>. Every write into a partition is
+///   guarded by that row's ETag, so from here on a delivery that resolved to the old customer fails its check, follows
+///   the tombstone and writes to the survivor: nothing is written into the old partition after it is copied;</item>
+/// <item>copy: the old rows are appended to the survivor through the same transactional append as deliveries, so each
+///   row is applied to the survivor's summary exactly once (a row exists there exactly when it was applied);</item>
+/// <item>identities move onto the survivor's summary, identity links are reassigned, the old rows deleted; the old
+///   summary row stays as a tombstone that only says where the customer went; finally the survivor records
+///   <c>CompletedAt</c>. A merge without it is resumed by the next resolution or write that reaches either customer.</item>
 /// </list>
 /// </summary>
 public sealed partial class CustomerMerger(
@@ -118,7 +118,14 @@ public sealed partial class CustomerMerger(
         var records = new List<CustomerRecord>();
         foreach (var id in roots)
         {
-            records.Add(await customers.GetAsync(id, cancellationToken) ?? new CustomerRecord { CustomerId = id, CreatedAt = clock.GetUtcNow() });
+            var record = await customers.GetAsync(id, cancellationToken) ?? new CustomerRecord { CustomerId = id, CreatedAt = clock.GetUtcNow() };
+            if (record.ErasedAt is not null)
+            {
+                // An identity still pointing at an erased person (its erasure is under way): nothing may join it.
+                throw new CustomerErasedException(id);
+            }
+
+            records.Add(record);
         }
 
         // Ids sort by creation time too, which decides between records created in the same instant.
@@ -141,6 +148,11 @@ public sealed partial class CustomerMerger(
                         throw new MergeTargetMovedException();
                     }
 
+                    if (c.ErasedAt is not null)
+                    {
+                        throw new CustomerErasedException(c.CustomerId);
+                    }
+
                     return c.Merges.Any(m => m.MergedCustomerId == loser.CustomerId) ? c : c with { Merges = [.. c.Merges, intent] };
                 },
                 cancellationToken);
@@ -151,6 +163,11 @@ public sealed partial class CustomerMerger(
                     if (c.MergedInto is { } other && other != survivor.CustomerId)
                     {
                         throw new MergeTargetMovedException();
+                    }
+
+                    if (c.ErasedAt is not null)
+                    {
+                        throw new CustomerErasedException(c.CustomerId);
                     }
 
                     return c with { MergedInto = survivor.CustomerId, Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loser.CustomerId), intent] };
@@ -213,31 +230,29 @@ public sealed partial class CustomerMerger(
             ?? new MergeRecord(loserId, now, cause ?? "resumed merge") { IntoCustomerId = survivorId };
         if (loser is not null && loser.MergedInto != survivorId)
         {
-            // The survivor was itself merged later: point straight at the final survivor.
+            // The tombstone first (or, when the survivor was itself merged later, pointing straight at the final survivor).
             intent = intent with { IntoCustomerId = survivorId };
-            await customers.UpdateAsync(loserId, c => c with { MergedInto = survivorId, Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loserId), intent] }, cancellationToken);
+            loser = await customers.UpdateAsync(loserId, c => c with { MergedInto = survivorId, Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loserId), intent] }, cancellationToken);
         }
 
-        // Copy: rows already copied by an earlier attempt come back as duplicates and are left alone.
-        var inserted = new List<Schema.Touchpoint>();
+        // Copy through the transactional append: rows an earlier attempt copied are found and left alone, the rest are
+        // applied to the survivor's summary in the same transactions that insert them.
+        var loserIdentities = loser?.Identities ?? [];
+        var copied = 0;
         string? cursor = null;
         do
         {
             var page = await timeline.QueryAsync(loserId, new TimelineQuery { Limit = TimelineQuery.MaxLimit, Cursor = cursor }, cancellationToken);
             if (page.Items.Count > 0)
             {
-                var result = await timeline.AppendAsync(survivorId, page.Items.Select(t => t with { CustomerId = survivorId }).ToList(), cancellationToken);
-                inserted.AddRange(result.Inserted);
+                var result = await timeline.AppendAsync(survivorId, page.Items, new AppendOptions { RowsMayExist = true, Identities = loserIdentities }, cancellationToken);
+                copied += result.Inserted.Count;
             }
 
             cursor = page.NextCursor;
         }
         while (cursor is not null);
 
-        // Commit, once: the merged customer's summary is combined in only while the merge is not yet marked complete.
-        // After completion, rows that still reached the old partition (a delivery racing the merge) are applied one by one.
-        var loserJourney = loser?.Journey ?? new JourneyState();
-        var loserIdentities = loser?.Identities ?? [];
         var committed = await customers.UpdateAsync(
             survivorId,
             c =>
@@ -247,17 +262,20 @@ public sealed partial class CustomerMerger(
                     throw new MergeTargetMovedException();
                 }
 
-                var existing = c.Merges.FirstOrDefault(m => m.MergedCustomerId == loserId);
-                var journey = existing?.CombinedAt is null
-                    ? c.Journey.Combine(loserJourney)
-                    : inserted.Aggregate(c.Journey, (j, t) => j.Apply(t));
-                var done = (existing ?? intent) with { IntoCustomerId = survivorId, CombinedAt = existing?.CombinedAt ?? now };
-                return c with
+                if (c.ErasedAt is not null)
                 {
-                    Journey = journey,
-                    Identities = IdentityResolver.Union(c.Identities, loserIdentities),
-                    Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loserId), done],
-                };
+                    throw new CustomerErasedException(c.CustomerId);
+                }
+
+                var existing = c.Merges.FirstOrDefault(m => m.MergedCustomerId == loserId);
+                var identities = IdentityResolver.Union(c.Identities, loserIdentities);
+                if (existing?.CombinedAt is not null && ReferenceEquals(identities, c.Identities))
+                {
+                    return c;
+                }
+
+                var done = (existing ?? intent) with { IntoCustomerId = survivorId, CombinedAt = existing?.CombinedAt ?? now };
+                return c with { Identities = identities, Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loserId), done] };
             },
             cancellationToken);
 
@@ -295,7 +313,7 @@ public sealed partial class CustomerMerger(
                 : c,
             cancellationToken);
 
-        LogMerged(loserId, survivorId, inserted.Count, deleted, intent.Cause);
+        LogMerged(loserId, survivorId, copied, deleted, intent.Cause);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Merged customer {LoserId} into {SurvivorId} ({Copied} rows copied, {Deleted} old rows removed) because of {Cause}")]
@@ -321,4 +339,10 @@ public sealed record MergeRecord(string MergedCustomerId, DateTimeOffset MergedA
 /// <summary>The chosen survivor was merged away by a concurrent delivery; the merge starts again from the new chain.</summary>
 #pragma warning disable CA1032 // Internal control-flow signal; the standard constructors would only invite misuse.
 public sealed class MergeTargetMovedException() : InvalidOperationException("The survivor of a merge was itself merged meanwhile.");
+
+/// <summary>One of the customers to merge is erased (or being erased): the touchpoint that would join them is suppressed.</summary>
+public sealed class CustomerErasedException(string customerId) : InvalidOperationException($"Customer {customerId} is erased.")
+{
+    public string CustomerId { get; } = customerId;
+}
 #pragma warning restore CA1032

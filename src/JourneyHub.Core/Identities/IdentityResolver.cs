@@ -1,4 +1,5 @@
 using JourneyHub.Core.Ports;
+using JourneyHub.Core.Processing;
 using JourneyHub.Core.Schema;
 using Microsoft.Extensions.Logging;
 
@@ -8,38 +9,84 @@ namespace JourneyHub.Core.Identities;
 /// Maps the identities of a touchpoint to one customer id. Identities are claimed in a fixed order with
 /// insert-if-absent, so two first events for the same person racing each other end up on one customer.
 /// Blocked values (placeholders, shared inboxes) never link anyone; links beyond the per-type limit are
-/// recorded as conflicts instead of made. A customer found with a pending merge has that merge finished first.
+/// recorded as conflicts instead of made. The erasure suppression list is asked only about identities that no
+/// customer holds (erasure removes the links). The common case, every identity already linked to one customer,
+/// costs no storage request with a warm link cache: the write that follows meets any tombstone and follows it.
 /// </summary>
 public sealed partial class IdentityResolver(
     IIdentityStore identities,
     ICustomerStore customers,
     ICustomerMerger merger,
     IIdentityConflictStore conflicts,
+    ISuppressionList suppressions,
     IdentityGuard guard,
     TimeProvider clock,
     ILogger<IdentityResolver> logger)
 {
+    /// <summary>Resolves and lists the newly linked identities on the customer's summary (for callers that write no rows).</summary>
     public async Task<string?> ResolveAsync(IReadOnlyList<Identity> touchpointIdentities, string cause, CancellationToken cancellationToken)
+    {
+        var assignment = await AssignAsync(touchpointIdentities, cause, cancellationToken);
+        if (assignment.CustomerId is { } customerId && assignment.Linked.Count > 0)
+        {
+            await customers.UpdateAsync(customerId, c => c with { Identities = Union(c.Identities, assignment.Linked) }, cancellationToken);
+        }
+
+        return assignment.CustomerId;
+    }
+
+    /// <summary>
+    /// The customer a touchpoint with these identities belongs to. The identities it links are returned, not written:
+    /// the caller lists them on the summary in the same transaction as the rows.
+    /// </summary>
+    public async Task<CustomerAssignment> AssignAsync(IReadOnlyList<Identity> touchpointIdentities, string cause, CancellationToken cancellationToken)
     {
         var ordered = guard.Linkable(touchpointIdentities);
         if (ordered.Count == 0)
         {
-            return null;
+            return CustomerAssignment.NoIdentity;
         }
 
-        // Who each identity points at now, and where that customer lives after any merge (finishing pending ones).
         var linked = new Dictionary<Identity, string>();
-        var rootOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var identity in ordered)
         {
             if (await identities.FindCustomerAsync(identity, cancellationToken) is { } existing)
             {
                 linked[identity] = existing;
-                if (!rootOf.ContainsKey(existing))
-                {
-                    rootOf[existing] = await merger.SettleAsync(existing, cancellationToken);
-                }
             }
+        }
+
+        var unknown = ordered.Where(i => !linked.ContainsKey(i)).ToList();
+        if (unknown.Count > 0 && await suppressions.IsSuppressedAsync(unknown, cancellationToken))
+        {
+            return CustomerAssignment.Suppressed;
+        }
+
+        var owners = linked.Values.Distinct(StringComparer.Ordinal).ToList();
+        if (unknown.Count == 0 && owners.Count == 1)
+        {
+            return new CustomerAssignment(owners[0], []);
+        }
+
+        try
+        {
+            return await SettleAndClaimAsync(ordered, linked, owners, cause, cancellationToken);
+        }
+        catch (CustomerErasedException ex)
+        {
+            LogErasedOwner(ex.CustomerId);
+            return CustomerAssignment.Suppressed;
+        }
+    }
+
+    /// <summary>The slow path: new identities to claim, or several customers to settle and merge.</summary>
+    private async Task<CustomerAssignment> SettleAndClaimAsync(IReadOnlyList<Identity> ordered, Dictionary<Identity, string> linked, List<string> owners, string cause, CancellationToken cancellationToken)
+    {
+        // Where each linked customer lives after any merge (finishing pending ones).
+        var rootOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var owner in owners)
+        {
+            rootOf[owner] = await merger.SettleAsync(owner, cancellationToken);
         }
 
         var roots = rootOf.Values.Distinct(StringComparer.Ordinal).ToList();
@@ -61,6 +108,12 @@ public sealed partial class IdentityResolver(
         }
 
         var record = isNew ? null : await customers.GetAsync(customerId, cancellationToken);
+        if (record?.ErasedAt is not null)
+        {
+            // Erasure is under way for this person: link nothing new to it.
+            throw new CustomerErasedException(customerId);
+        }
+
         var held = new List<Identity>(record?.Identities ?? []);
         held.AddRange(linked.Where(l => l.Value == customerId).Select(l => l.Key).Where(i => !held.Contains(i)));
         var claimedForCandidate = new List<Identity>();
@@ -130,13 +183,8 @@ public sealed partial class IdentityResolver(
 
         // Only identities that really point at this customer are listed on it (a refused merge leaves others apart).
         var mineNow = held.Where(i => ordered.Contains(i)).ToList();
-        if (record is null || record.CustomerId != customerId || mineNow.Any(i => !record.Identities.Contains(i)))
-        {
-            // Most touchpoints of a known customer add no identity: skip the write (and the ETag contention it brings).
-            await customers.UpdateAsync(customerId, c => c with { Identities = Union(c.Identities, mineNow) }, cancellationToken);
-        }
-
-        return customerId;
+        var listed = record is not null && record.CustomerId == customerId ? record.Identities : [];
+        return new CustomerAssignment(customerId, mineNow.Where(i => !listed.Contains(i)).ToList());
     }
 
     private async Task RecordLimitConflictAsync(string customerId, Identity identity, string cause, CancellationToken cancellationToken)
@@ -156,7 +204,7 @@ public sealed partial class IdentityResolver(
     }
 
     /// <summary>The union, or <paramref name="existing"/> itself when nothing is new.</summary>
-    internal static IReadOnlyList<Schema.Identity> Union(IReadOnlyList<Schema.Identity> existing, IEnumerable<Schema.Identity> added)
+    public static IReadOnlyList<Schema.Identity> Union(IReadOnlyList<Schema.Identity> existing, IEnumerable<Schema.Identity> added)
     {
         List<Schema.Identity>? set = null;
         foreach (var identity in added)
@@ -171,11 +219,26 @@ public sealed partial class IdentityResolver(
         return set ?? existing;
     }
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "An identity of the touchpoint still points at erased customer {CustomerId}: suppressed")]
+    private partial void LogErasedOwner(string customerId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Concurrent first delivery: {IdentityType} already belongs to {CustomerId}; joining it")]
     private partial void LogLostRace(string identityType, string customerId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Customer {CustomerId} already has {Max} identities of type {IdentityType}; the new one is recorded as a conflict")]
     private partial void LogLimit(string customerId, string identityType, int max);
+}
+
+/// <summary>Which customer a touchpoint belongs to, and the identities newly linked to it.</summary>
+public sealed record CustomerAssignment(string? CustomerId, IReadOnlyList<Identity> Linked)
+{
+    /// <summary>No identity that can name a customer.</summary>
+    public static CustomerAssignment NoIdentity { get; } = new(null, []);
+
+    /// <summary>An identity of an erased person: the touchpoint is dropped.</summary>
+    public static CustomerAssignment Suppressed { get; } = new(null, []) { IsSuppressed = true };
+
+    public bool IsSuppressed { get; init; }
 }
 
 /// <summary>Joins customers that one touchpoint shows to be the same person.</summary>

@@ -31,17 +31,58 @@ public interface IIngestionQueue
     Task EnqueueAsync(IngestionMessage message, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// One partition per customer: the timeline rows and, apart from them by row key, the journey summary row
+/// (<see cref="CustomerRecord"/>). Rows and summary change together, so a row exists exactly when it was applied.
+/// </summary>
 public interface ITimelineStore
 {
-    /// <summary>Writes rows for one customer; rows that already exist are reported as duplicates and left as they are.</summary>
-    Task<AppendResult> AppendAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken);
+    /// <summary>
+    /// Inserts the rows that are new and applies them to the customer's journey summary in one entity-group transaction
+    /// per at most 100 operations, guarded by the summary row's ETag. Rows that already exist were applied before and are
+    /// reported as duplicates. A merge tombstone is followed to the survivor; an erasure tombstone stops the write.
+    /// </summary>
+    Task<AppendResult> AppendAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, AppendOptions options, CancellationToken cancellationToken);
 
     Task<TimelinePage> QueryAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the timeline rows of the partition; the summary row (and any tombstone on it) stays.</summary>
     Task<int> DeleteCustomerAsync(string customerId, CancellationToken cancellationToken);
 }
 
-public sealed record AppendResult(IReadOnlyList<Touchpoint> Inserted, IReadOnlyList<Touchpoint> Duplicates);
+public sealed record AppendOptions
+{
+    public static AppendOptions Default { get; } = new();
+
+    /// <summary>Identities to list on the customer's summary in the same write (links the resolver just made).</summary>
+    public IReadOnlyList<Identity> Identities { get; init; } = [];
+
+    /// <summary>
+    /// A retry or a replay: some rows probably exist already, so they are looked up in one range query first instead of
+    /// being discovered one insert conflict at a time.
+    /// </summary>
+    public bool RowsMayExist { get; init; }
+}
+
+public sealed record AppendResult
+{
+    /// <summary>Where the rows went: the requested customer, or the survivor its merge tombstone named.</summary>
+    public required string CustomerId { get; init; }
+    public IReadOnlyList<Touchpoint> Inserted { get; init; } = [];
+    public IReadOnlyList<Touchpoint> Duplicates { get; init; } = [];
+
+    /// <summary>Rows dropped because the customer was erased (its tombstone was met).</summary>
+    public IReadOnlyList<Touchpoint> Erased { get; init; } = [];
+
+    public Journey.JourneyState Before { get; init; } = new();
+    public Journey.JourneyState After { get; init; } = new();
+
+    /// <summary>The requested customer when a merge tombstone was followed: its merge may still need finishing.</summary>
+    public string? FollowedFrom { get; init; }
+
+    /// <summary>The summary lists a merge that has not finished: the caller settles it.</summary>
+    public bool HasPendingMerges { get; init; }
+}
 
 public interface IIdentityStore
 {
@@ -56,23 +97,23 @@ public interface IIdentityStore
     Task DeleteAsync(Identity identity, CancellationToken cancellationToken);
 }
 
+/// <summary>The summary row of a customer partition, read and written on its own (merges, identities, tombstones).</summary>
 public interface ICustomerStore
 {
     Task<CustomerRecord?> GetAsync(string customerId, CancellationToken cancellationToken);
 
-    Task CreateAsync(CustomerRecord customer, CancellationToken cancellationToken);
-
-    /// <summary>Read-modify-write under optimistic concurrency; <paramref name="update"/> may run more than once.</summary>
+    /// <summary>
+    /// Read-modify-write of the summary row under its ETag; creates it when missing. <paramref name="update"/> may run more
+    /// than once; returning the record unchanged (the same instance) skips the write.
+    /// </summary>
     Task<CustomerRecord> UpdateAsync(string customerId, Func<CustomerRecord, CustomerRecord> update, CancellationToken cancellationToken);
-
-    Task DeleteAsync(string customerId, CancellationToken cancellationToken);
 }
 
 public static class CustomerStoreExtensions
 {
     private const int MaxMergeHops = 10;
 
-    /// <summary>The customer that <paramref name="customerId"/> is now: merged-away ids lead to their survivor.</summary>
+    /// <summary>The customer that <paramref name="customerId"/> is now: merged-away ids lead to their survivor; erased ones to nothing.</summary>
     public static async Task<CustomerRecord?> FindSurvivorAsync(this ICustomerStore customers, string customerId, CancellationToken cancellationToken)
     {
         var record = await customers.GetAsync(customerId, cancellationToken);
@@ -81,24 +122,29 @@ public static class CustomerStoreExtensions
             record = await customers.GetAsync(next, cancellationToken);
         }
 
-        return record;
+        return record is { ErasedAt: null, MergedInto: null } ? record : null;
     }
 }
 
+/// <summary>The summary row of a customer partition: profile, journey summary, and the tombstones of merge and erasure.</summary>
 public sealed record CustomerRecord
 {
     public required string CustomerId { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public IReadOnlyList<Identity> Identities { get; init; } = [];
     public Journey.JourneyState Journey { get; init; } = new();
+
+    /// <summary>Merge tombstone: the customer this one was merged into. Written first by a merge; writers follow it.</summary>
     public string? MergedInto { get; init; }
     public IReadOnlyList<Identities.MergeRecord> Merges { get; init; } = [];
 
-    /// <summary>
-    /// Ids of the touchpoints most recently applied to <see cref="Journey"/>, written in the same entity
-    /// update, so a retried delivery can tell which of its already-stored rows still need applying.
-    /// </summary>
-    public IReadOnlyList<string> RecentlyApplied { get; init; } = [];
+    /// <summary>Erasure tombstone: written first by an erasure; nothing is written into the partition afterwards.</summary>
+    public DateTimeOffset? ErasedAt { get; init; }
+
+    /// <summary>The summary row's ETag when read (opaque; null for a record not yet stored).</summary>
+    public string? ETag { get; init; }
+
+    public bool HasPendingMerges => Merges.Any(m => m.CompletedAt is null && m.IntoCustomerId == CustomerId && m.MergedCustomerId != CustomerId);
 }
 
 public interface IDeadLetterStore

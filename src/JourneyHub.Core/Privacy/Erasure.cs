@@ -42,9 +42,11 @@ public interface IErasureQueue
 
 /// <summary>
 /// Right to erasure. DELETE records the request and queues it; the queue-triggered worker then, in an order that is
-/// safe to repeat after a crash: suppresses the person's hashed identities (so events arriving meanwhile are dropped),
-/// deletes archived raw payloads, analytics rows, timeline rows, conflicts, identity links and customer records of
-/// the customer and every id merged with it, and finally marks the request completed.
+/// safe to repeat after a crash: writes the erasure tombstone on the summary row of the customer and every id merged
+/// with it (every write into a partition is guarded by that row's ETag, so a racing event fails its check, meets the
+/// tombstone and is dropped: it can never bring the customer back); suppresses the person's keyed identity hashes (so
+/// events naming an identity no customer holds any more are dropped); deletes archived raw payloads, analytics rows,
+/// timeline rows, conflicts and identity links; strips the summary rows down to the tombstone; and marks the request completed.
 /// </summary>
 public sealed partial class ErasureService(
     ICustomerStore customers,
@@ -98,9 +100,17 @@ public sealed partial class ErasureService(
         }
 
         // Remember every id before deleting the records that link them, so a retry after a crash still finds them all.
-        var (ids, records) = await ConnectedCustomersAsync(status.CustomerIds.Prepend(customerId), cancellationToken);
+        var (ids, _) = await ConnectedCustomersAsync(status.CustomerIds.Prepend(customerId), cancellationToken);
         status = status with { CustomerIds = ids };
         await log.SaveAsync(status, cancellationToken);
+
+        // Tombstones first; the records read afterwards can no longer change, so their identities are complete.
+        var erasedAt = clock.GetUtcNow();
+        var records = new List<CustomerRecord>();
+        foreach (var id in ids)
+        {
+            records.Add(await customers.UpdateAsync(id, c => c.ErasedAt is not null ? c : c with { ErasedAt = erasedAt }, cancellationToken));
+        }
 
         var people = new HashSet<Identity>(records.SelectMany(r => r.Identities));
         var rawRefs = new HashSet<string>(StringComparer.Ordinal);
@@ -162,10 +172,13 @@ public sealed partial class ErasureService(
 
         foreach (var id in ids)
         {
-            if (await customers.GetAsync(id, cancellationToken) is not null)
-            {
-                await customers.DeleteAsync(id, cancellationToken);
-            }
+            // Only the tombstone stays: the id, when it was created, where it was merged, and that it is erased.
+            await customers.UpdateAsync(
+                id,
+                c => c.Identities.Count == 0 && c.Merges.Count == 0 && c.Journey.TouchpointCount == 0
+                    ? c
+                    : new CustomerRecord { CustomerId = c.CustomerId, CreatedAt = c.CreatedAt, MergedInto = c.MergedInto, ErasedAt = c.ErasedAt ?? erasedAt },
+                cancellationToken);
         }
 
         var done = status with

@@ -10,35 +10,31 @@ using Microsoft.Extensions.Logging;
 namespace JourneyHub.Core.Processing;
 
 /// <summary>
-/// One queue message → touchpoints on customer timelines: load raw → normalize → enrich → resolve
-/// identity → write timeline rows → update the journey summary → publish. Safe to run again for the
-/// same message: row keys are deterministic, so a retry writes nothing twice.
+/// One queue message → touchpoints on customer timelines, in named steps: load → normalize → enrich → assign customers →
+/// write and apply → publish. Safe to run again for the same message: a row and its effect on the journey summary are
+/// one transaction, so a retry finds what an earlier attempt stored and applies nothing twice. A retry (or a replay) treats
+/// rows it finds as stored: they are counted and published again, and the topic's duplicate detection drops repeats.
 /// </summary>
 public sealed partial class DeliveryProcessor(
     IServiceProvider services,
     IRawArchive archive,
     IdentityResolver resolver,
+    ICustomerMerger merger,
+    IIdentityStore identities,
     ITimelineStore timeline,
-    ICustomerStore customers,
     IDeadLetterStore deadLetters,
     ITouchpointPublisher publisher,
-    ISuppressionList suppressions,
     Journey.IJourneyAnalytics analytics,
     Journey.Segments.ISegmentAggregates segments,
     Journey.PersonaRules personas,
     TimeProvider clock,
     ILogger<DeliveryProcessor> logger)
 {
-    /// <summary>
-    /// How many applied touchpoint ids a customer record remembers: far more than one delivery carries,
-    /// small enough (≈14 KB) to stay inside a table property.
-    /// </summary>
-    internal const int RecentlyAppliedKept = 500;
-
     /// <param name="attempt">1 for the first delivery of the queue message.</param>
     /// <param name="isLastAttempt">After this attempt the queue gives up; failures are dead-lettered instead of thrown.</param>
     public async Task<ProcessingReport> ProcessAsync(IngestionMessage message, int attempt, bool isLastAttempt, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(message);
         using var activity = JourneyHubTelemetry.StartProcessing(message.Source, message.CorrelationId, message.Properties);
         activity?.SetTag("journeyhub.attempt", attempt);
         try
@@ -66,9 +62,33 @@ public sealed partial class DeliveryProcessor(
 
     private async Task<ProcessingReport> ProcessCoreAsync(IngestionMessage message, int attempt, bool isLastAttempt, CancellationToken cancellationToken)
     {
-        var raw = await archive.ReadAsync(message, cancellationToken)
-            ?? throw new PermanentIngestionException($"Archived payload '{message.BlobName}' no longer exists (erased or deleted).");
+        var raw = await LoadAsync(message, cancellationToken);
+        var normalized = await NormalizeAsync(message, raw, cancellationToken);
+        var touchpoints = await EnrichAsync(message, normalized.Touchpoints, isLastAttempt, cancellationToken);
+        var assigned = await AssignCustomersAsync(message, touchpoints, cancellationToken);
+        var isRetry = attempt > 1 || message.ReplayOf is not null;
+        var written = await WriteAndApplyAsync(assigned.ByCustomer, isRetry, cancellationToken);
+        await PublishAsync(written.Stored, cancellationToken);
 
+        var suppressed = assigned.Suppressed + written.Erased;
+        LogProcessed(message.Source, message.BlobName, written.Inserted, written.Duplicates, written.Stored.Count, normalized.Rejected.Count, suppressed, message.CorrelationId);
+        var sourceTag = new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, message.Source);
+        JourneyHubTelemetry.TouchpointsStored.Add(written.Inserted, sourceTag);
+        JourneyHubTelemetry.DuplicatesSuppressed.Add(written.Duplicates, sourceTag);
+        return new ProcessingReport(written.Inserted, written.Duplicates, normalized.Rejected.Count, suppressed, written.Customers)
+        {
+            Stored = written.Stored.Count,
+        };
+    }
+
+    /// <summary>Load: the exact bytes received (from the queue message itself when they travelled inline).</summary>
+    private async Task<RawPayload> LoadAsync(IngestionMessage message, CancellationToken cancellationToken) =>
+        await archive.ReadAsync(message, cancellationToken)
+        ?? throw new PermanentIngestionException($"Archived payload '{message.BlobName}' no longer exists (erased or deleted).");
+
+    /// <summary>Normalize: the source adapter's touchpoints, stamped with receipt and payload; rejected entries become dead letters.</summary>
+    private async Task<NormalizationResult> NormalizeAsync(IngestionMessage message, RawPayload raw, CancellationToken cancellationToken)
+    {
         var adapter = services.GetRequiredService<Sources.SourceRegistry>().Adapter(message.Source)
             ?? throw new PermanentIngestionException($"No source adapter for '{message.Source}'.");
 
@@ -87,146 +107,155 @@ public sealed partial class DeliveryProcessor(
             await DeadLetterAsync(message, DeadLetterIds.ForRejectedEntry(message.BlobName, rejected.EntryIndex), rejected.EntryIndex, rejected.Reason, cancellationToken);
         }
 
-        var receivedAt = message.ReceivedAt;
-        var touchpoints = normalized.Touchpoints
-            .Select(t => t with { ReceivedAt = receivedAt, RawRef = message.BlobName, Attributes = WithCorrelation(t.Attributes, message.CorrelationId) })
+        var stamped = normalized.Touchpoints
+            .Select(t => t with { ReceivedAt = message.ReceivedAt, RawRef = message.BlobName, Attributes = WithCorrelation(t.Attributes, message.CorrelationId) })
             .ToList();
+        return normalized with { Touchpoints = stamped };
+    }
 
-        if (touchpoints.Count > 0 && services.GetRequiredService<Sources.SourceRegistry>().Enricher(message.Source) is { } enricher)
+    /// <summary>Enrich: what the source's API adds; on the last attempt a failing API no longer holds the events back.</summary>
+    private async Task<IReadOnlyList<Touchpoint>> EnrichAsync(IngestionMessage message, IReadOnlyList<Touchpoint> touchpoints, bool isLastAttempt, CancellationToken cancellationToken)
+    {
+        // The persona rules read what the payload and the source's API say (e.g. hs_persona), so they run on the result.
+        return [.. (await EnrichFromSourceAsync(message, touchpoints, isLastAttempt, cancellationToken)).Select(personas.Stamp)];
+    }
+
+    private async Task<IReadOnlyList<Touchpoint>> EnrichFromSourceAsync(IngestionMessage message, IReadOnlyList<Touchpoint> touchpoints, bool isLastAttempt, CancellationToken cancellationToken)
+    {
+        if (touchpoints.Count == 0 || services.GetRequiredService<Sources.SourceRegistry>().Enricher(message.Source) is not { } enricher)
         {
-            try
-            {
-                touchpoints = [.. await enricher.EnrichAsync(touchpoints, cancellationToken)];
-            }
-            catch (Exception ex) when (isLastAttempt && ex is not OperationCanceledException)
-            {
-                // Enrichment adds detail; it is not worth losing the event for. Store what the payload says.
-                LogEnrichmentSkipped(ex, message.Source, message.BlobName);
-            }
+            return touchpoints;
         }
 
-        touchpoints = touchpoints.ConvertAll(personas.Stamp);
-        var byCustomer = new Dictionary<string, List<Touchpoint>>(StringComparer.Ordinal);
-        var suppressed = 0;
+        try
+        {
+            return await enricher.EnrichAsync(touchpoints, cancellationToken);
+        }
+        catch (Exception ex) when (isLastAttempt && ex is not OperationCanceledException)
+        {
+            // Enrichment adds detail; it is not worth losing the event for. Store what the payload says.
+            LogEnrichmentSkipped(ex, message.Source, message.BlobName);
+            return touchpoints;
+        }
+    }
 
-        // A batch usually repeats the same person: check and resolve each identity set once per message.
-        // Within one message this changes no outcome; it saves storage transactions per touchpoint.
-        var decided = new Dictionary<string, string?>(StringComparer.Ordinal);
+    /// <summary>
+    /// Assign customers: each touchpoint's identities name one customer (resolved once per distinct identity set in the
+    /// message); identities of erased people suppress the touchpoint; no usable identity makes a dead letter.
+    /// </summary>
+    private async Task<Assigned> AssignCustomersAsync(IngestionMessage message, IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken)
+    {
+        var byCustomer = new Dictionary<string, CustomerBatch>(StringComparer.Ordinal);
+        var decided = new Dictionary<string, CustomerAssignment>(StringComparer.Ordinal);
+        var suppressed = 0;
         for (var index = 0; index < touchpoints.Count; index++)
         {
             var touchpoint = touchpoints[index];
             var identityKey = IdentityKey(touchpoint.Identities);
-            if (!decided.TryGetValue(identityKey, out var customerId))
+            if (!decided.TryGetValue(identityKey, out var assignment))
             {
-                customerId = await suppressions.IsSuppressedAsync(touchpoint.Identities, cancellationToken)
-                    ? SuppressedMarker
-                    : await resolver.ResolveAsync(touchpoint.Identities, $"{touchpoint.Source} {touchpoint.Action} {touchpoint.SourceEventId}", cancellationToken);
-                decided[identityKey] = customerId;
+                assignment = await resolver.AssignAsync(touchpoint.Identities, $"{touchpoint.Source} {touchpoint.Action} {touchpoint.SourceEventId}", cancellationToken);
+                decided[identityKey] = assignment;
             }
 
-            if (ReferenceEquals(customerId, SuppressedMarker))
+            if (assignment.IsSuppressed)
             {
                 suppressed++;
                 continue;
             }
 
-            if (customerId is null)
+            if (assignment.CustomerId is not { } customerId)
             {
                 await DeadLetterAsync(message, DeadLetterIds.ForTouchpointWithoutIdentity(message.BlobName, index), index, $"Touchpoint {touchpoint.SourceEventId} ({touchpoint.Action}) carries no identity that can name a customer.", cancellationToken);
                 continue;
             }
 
-            if (!byCustomer.TryGetValue(customerId, out var list))
+            if (!byCustomer.TryGetValue(customerId, out var batch))
             {
-                byCustomer[customerId] = list = [];
+                byCustomer[customerId] = batch = new CustomerBatch();
             }
 
-            list.Add(touchpoint with { CustomerId = customerId });
+            batch.Touchpoints.Add(touchpoint with { CustomerId = customerId });
+            batch.Linked.UnionWith(assignment.Linked);
+            batch.Identities.UnionWith(touchpoint.Identities);
         }
 
-        byCustomer = await FollowMergesAsync(byCustomer, cancellationToken);
-        var inserted = 0;
-        var duplicates = 0;
-        var stored = new List<Touchpoint>();
-        foreach (var (customerId, list) in byCustomer)
+        return new Assigned(byCustomer, suppressed);
+    }
+
+    /// <summary>
+    /// Write and apply: per customer, the new rows and the summary update in entity-group transactions; then the funnel
+    /// aggregates, which change only when a first time per stage or a survey answer does.
+    /// </summary>
+    private async Task<Written> WriteAndApplyAsync(Dictionary<string, CustomerBatch> byCustomer, bool isRetry, CancellationToken cancellationToken)
+    {
+        var written = new Written();
+        foreach (var (customerId, batch) in byCustomer)
         {
-            var result = await timeline.AppendAsync(customerId, list, cancellationToken);
-            inserted += result.Inserted.Count;
-            duplicates += result.Duplicates.Count;
-            // Rows inserted now were never applied. On a retry, rows a crashed attempt stored may not have been
-            // applied either: the customer record lists what was applied recently, in the same write as the summary.
-            var candidates = attempt > 1 ? [.. result.Inserted, .. result.Duplicates] : result.Inserted;
-            if (candidates.Count > 0)
+            var options = new AppendOptions { Identities = [.. batch.Linked], RowsMayExist = isRetry };
+            var result = await timeline.AppendAsync(customerId, batch.Touchpoints, options, cancellationToken);
+            if (result.FollowedFrom is not null || result.Erased.Count > 0)
             {
-                Journey.JourneyState? before = null;
-                List<Touchpoint> applied = [];
-                var updated = await customers.UpdateAsync(
-                    customerId,
-                    c =>
-                    {
-                        before = c.Journey;
-                        var done = c.RecentlyApplied.ToHashSet(StringComparer.Ordinal);
-                        applied = candidates.Where(t => !done.Contains(t.TouchpointId)).ToList();
-                        return c with
-                        {
-                            Journey = applied.Aggregate(c.Journey, (j, t) => j.Apply(t)),
-                            RecentlyApplied = [.. c.RecentlyApplied.Concat(applied.Select(t => t.TouchpointId)).TakeLast(RecentlyAppliedKept)],
-                        };
-                    },
-                    cancellationToken);
-                if (applied.Count > 0)
-                {
-                    await analytics.SyncStagesAsync(customerId, before, updated.Journey, cancellationToken);
-                    await segments.ApplyAsync(customerId, before, updated.Journey, cancellationToken);
-                    await analytics.RecordSurveysAsync(customerId, applied, cancellationToken);
-                }
+                // A cached link led to a tombstone: ask the table next time, and finish the merge if it is still pending.
+                (identities as CachedIdentityStore)?.Forget(batch.Identities);
             }
 
-            stored.AddRange(result.Inserted);
-            if (attempt > 1)
+            if (result.FollowedFrom is { } mergedAway)
             {
-                // The earlier attempt may have stored but not published; the topic's duplicate detection drops repeats.
-                stored.AddRange(result.Duplicates);
+                await merger.SettleAsync(mergedAway, cancellationToken);
+            }
+            else if (result.HasPendingMerges)
+            {
+                await merger.SettleAsync(result.CustomerId, cancellationToken);
+            }
+
+            // On a retry, rows found may have been stored by an attempt that crashed before the aggregates or the publish.
+            IReadOnlyList<Touchpoint> stored = isRetry ? [.. result.Inserted, .. result.Duplicates] : result.Inserted;
+            if (stored.Count > 0)
+            {
+                await analytics.SyncStagesAsync(result.CustomerId, isRetry ? null : result.Before, result.After, cancellationToken);
+                await segments.ApplyAsync(result.CustomerId, isRetry ? null : result.Before, result.After, cancellationToken);
+                await analytics.RecordSurveysAsync(result.CustomerId, stored, cancellationToken);
+            }
+
+            written.Inserted += result.Inserted.Count;
+            written.Duplicates += result.Duplicates.Count;
+            written.Erased += result.Erased.Count;
+            written.Stored.AddRange(stored);
+            if (!written.Customers.Contains(result.CustomerId))
+            {
+                written.Customers.Add(result.CustomerId);
             }
         }
 
+        return written;
+    }
+
+    /// <summary>Publish: the stored touchpoints on the journey topic (message id = touchpoint id, so repeats are dropped).</summary>
+    private async Task PublishAsync(List<Touchpoint> stored, CancellationToken cancellationToken)
+    {
         if (stored.Count > 0)
         {
             await publisher.PublishAsync(stored, cancellationToken);
         }
-
-        LogProcessed(message.Source, message.BlobName, inserted, duplicates, normalized.Rejected.Count, suppressed, message.CorrelationId);
-        var sourceTag = new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, message.Source);
-        JourneyHubTelemetry.TouchpointsStored.Add(inserted, sourceTag);
-        JourneyHubTelemetry.DuplicatesSuppressed.Add(duplicates, sourceTag);
-        return new ProcessingReport(inserted, duplicates, normalized.Rejected.Count, suppressed, byCustomer.Keys.ToList());
     }
 
-    /// <summary>
-    /// A later touchpoint of the same payload may have merged a customer that an earlier one was assigned
-    /// to; rows go to the survivor, never to a merged-away partition.
-    /// </summary>
-    private async Task<Dictionary<string, List<Touchpoint>>> FollowMergesAsync(Dictionary<string, List<Touchpoint>> byCustomer, CancellationToken cancellationToken)
+    private sealed class CustomerBatch
     {
-        if (byCustomer.Count < 2)
-        {
-            return byCustomer;
-        }
+        public List<Touchpoint> Touchpoints { get; } = [];
+        public HashSet<Identity> Linked { get; } = [];
+        public HashSet<Identity> Identities { get; } = [];
+    }
 
-        var result = new Dictionary<string, List<Touchpoint>>(StringComparer.Ordinal);
-        foreach (var (customerId, list) in byCustomer)
-        {
-            var survivor = (await customers.FindSurvivorAsync(customerId, cancellationToken))?.CustomerId ?? customerId;
+    private sealed record Assigned(Dictionary<string, CustomerBatch> ByCustomer, int Suppressed);
 
-            if (!result.TryGetValue(survivor, out var target))
-            {
-                result[survivor] = target = [];
-            }
-
-            target.AddRange(list.Select(t => t with { CustomerId = survivor }));
-        }
-
-        return result;
+    private sealed class Written
+    {
+        public int Inserted { get; set; }
+        public int Duplicates { get; set; }
+        public int Erased { get; set; }
+        public List<Touchpoint> Stored { get; } = [];
+        public List<string> Customers { get; } = [];
     }
 
     private async Task DeadLetterAsync(IngestionMessage message, string id, int? entryIndex, string reason, CancellationToken cancellationToken)
@@ -248,16 +277,14 @@ public sealed partial class DeliveryProcessor(
             cancellationToken);
     }
 
-    private static readonly string SuppressedMarker = new('\0', 1);
-
     private static string IdentityKey(IReadOnlyList<Identity> identities) =>
         string.Join('\n', identities.Select(i => i.Type + ":" + i.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     private static Dictionary<string, string> WithCorrelation(IReadOnlyDictionary<string, string> attributes, string correlationId) =>
         new(attributes, StringComparer.Ordinal) { ["correlationId"] = correlationId };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Processed {Source} {BlobName}: {Inserted} stored, {Duplicates} duplicates, {Rejected} rejected, {Suppressed} suppressed (correlation {CorrelationId})")]
-    private partial void LogProcessed(string source, string blobName, int inserted, int duplicates, int rejected, int suppressed, string correlationId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Processed {Source} {BlobName}: {Inserted} new, {Duplicates} already stored, {Stored} published, {Rejected} rejected, {Suppressed} suppressed (correlation {CorrelationId})")]
+    private partial void LogProcessed(string source, string blobName, int inserted, int duplicates, int stored, int rejected, int suppressed, string correlationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter for {Source} {BlobName} entry {EntryIndex}: {Reason}")]
     private partial void LogDeadLettered(string source, string blobName, int? entryIndex, string reason);
@@ -274,6 +301,9 @@ public sealed record ProcessingReport(int Inserted, int Duplicates, int Rejected
     public static ProcessingReport Empty { get; } = new(0, 0, 0, 0, []);
 
     public int DeadLettered { get; init; }
+
+    /// <summary>Touchpoints reported as stored and published: the new ones, and on a retry or replay the ones found stored.</summary>
+    public int Stored { get; init; }
 }
 
 /// <summary>Identities of erased customers: events for them are dropped at ingestion.</summary>

@@ -19,9 +19,11 @@ internal sealed class CustomerWorld
     public CustomerWorld(AzuriteFixture azurite, IdentityOptions? options = null, TimeProvider? clock = null)
     {
         var bootstrap = new StorageBootstrap(azurite.Clients);
-        Timeline = new TableTimelineStore(azurite.Clients, bootstrap);
+        var summaries = new SummaryCache(Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()));
+        Timeline = new TableTimelineStore(azurite.Clients, bootstrap, summaries, TimeProvider.System);
         Identities = new TableIdentityStore(azurite.Clients, bootstrap);
-        Customers = new TableCustomerStore(azurite.Clients, bootstrap, TimeProvider.System);
+        Customers = new TableCustomerStore(azurite.Clients, bootstrap, summaries, TimeProvider.System);
+        Suppressions = new TableSuppressionList(azurite.Clients, bootstrap, Microsoft.Extensions.Options.Options.Create(new SuppressionKeyOptions { SuppressionKey = "customer-world-suppression-key-for-tests-0123456789" }));
         Storage = new CustomerStorage(azurite.Clients, bootstrap);
         Conflicts = new TableIdentityConflictStore(Storage);
         Analytics = new TableJourneyAnalytics(Storage);
@@ -37,40 +39,41 @@ internal sealed class CustomerWorld
     public IJourneyAnalytics Analytics { get; }
     public TableSegmentAggregates Segments { get; }
     public IdentityGuard Guard { get; }
+    public Core.Processing.ISuppressionList Suppressions { get; }
 
     public CustomerReader Reader => new(Customers, Identities, Timeline, Conflicts);
 
     /// <summary>A unique value per call, so tests sharing one Azurite never meet.</summary>
     public static string Unique(string prefix) => prefix + Interlocked.Increment(ref next).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    public CustomerMerger Merger(ITimelineStore? timeline = null, ICustomerStore? customers = null, IIdentityStore? identities = null) =>
+        new(identities ?? Identities, customers ?? Customers, timeline ?? Timeline, Conflicts, Analytics, Segments, Guard, TimeProvider.System, NullLogger<CustomerMerger>.Instance);
+
     public IdentityResolver Resolver(ITimelineStore? timeline = null, ICustomerStore? customers = null, IIdentityStore? identities = null)
     {
-        var merger = new CustomerMerger(identities ?? Identities, customers ?? Customers, timeline ?? Timeline, Conflicts, Analytics, Segments, Guard, TimeProvider.System, NullLogger<CustomerMerger>.Instance);
-        return new IdentityResolver(identities ?? Identities, customers ?? Customers, merger, Conflicts, Guard, TimeProvider.System, NullLogger<IdentityResolver>.Instance);
+        var merger = Merger(timeline, customers, identities);
+        return new IdentityResolver(identities ?? Identities, customers ?? Customers, merger, Conflicts, Suppressions, Guard, TimeProvider.System, NullLogger<IdentityResolver>.Instance);
     }
 
-    /// <summary>What the delivery processor does per touchpoint: resolve, write the row, apply it to the summary once.</summary>
+    /// <summary>What the delivery processor does per touchpoint: assign a customer, then write the row and apply it to the summary in one transaction.</summary>
     public async Task<string?> IngestAsync(Touchpoint touchpoint, IdentityResolver? resolver = null)
     {
-        var customerId = await (resolver ?? Resolver()).ResolveAsync(touchpoint.Identities, $"{touchpoint.Source} {touchpoint.Action} {touchpoint.SourceEventId}", CancellationToken.None);
-        if (customerId is null)
+        var assignment = await (resolver ?? Resolver()).AssignAsync(touchpoint.Identities, $"{touchpoint.Source} {touchpoint.Action} {touchpoint.SourceEventId}", CancellationToken.None);
+        if (assignment.CustomerId is not { } customerId)
         {
             return null;
         }
 
-        var result = await Timeline.AppendAsync(customerId, [touchpoint with { CustomerId = customerId }], CancellationToken.None);
-        JourneyState? before = null;
-        var updated = await Customers.UpdateAsync(
-            customerId,
-            c =>
-            {
-                before = c.Journey;
-                return c with { Journey = result.Inserted.Aggregate(c.Journey, (j, t) => j.Apply(t)) };
-            },
-            CancellationToken.None);
-        await Analytics.SyncStagesAsync(customerId, before, updated.Journey, CancellationToken.None);
-        await Segments.ApplyAsync(customerId, before, updated.Journey, CancellationToken.None);
-        return customerId;
+        var result = await Timeline.AppendAsync(customerId, [touchpoint with { CustomerId = customerId }], new AppendOptions { Identities = assignment.Linked }, CancellationToken.None);
+        if (result.FollowedFrom is not null || result.HasPendingMerges)
+        {
+            // As the processor does: a write that met a merge tombstone (or a pending merge) finishes that merge.
+            await Merger().SettleAsync(result.FollowedFrom ?? result.CustomerId, CancellationToken.None);
+        }
+
+        await Analytics.SyncStagesAsync(result.CustomerId, result.Before, result.After, CancellationToken.None);
+        await Segments.ApplyAsync(result.CustomerId, result.Before, result.After, CancellationToken.None);
+        return result.CustomerId;
     }
 
     public async Task<List<Touchpoint>> RowsAsync(string customerId)

@@ -29,9 +29,9 @@ internal sealed class Fault(string point, string customerId)
 
 internal sealed class FaultingTimelineStore(ITimelineStore inner, Fault fault) : ITimelineStore
 {
-    public async Task<AppendResult> AppendAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken)
+    public async Task<AppendResult> AppendAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, AppendOptions options, CancellationToken cancellationToken)
     {
-        var result = await inner.AppendAsync(customerId, touchpoints, cancellationToken);
+        var result = await inner.AppendAsync(customerId, touchpoints, options, cancellationToken);
         if (fault.Point == "after-copy" && customerId == fault.CustomerId)
         {
             fault.Fire();
@@ -57,8 +57,6 @@ internal sealed class FaultingCustomerStore(ICustomerStore inner, Fault fault) :
 {
     public Task<CustomerRecord?> GetAsync(string customerId, CancellationToken cancellationToken) => inner.GetAsync(customerId, cancellationToken);
 
-    public Task CreateAsync(CustomerRecord customer, CancellationToken cancellationToken) => inner.CreateAsync(customer, cancellationToken);
-
     public async Task<CustomerRecord> UpdateAsync(string customerId, Func<CustomerRecord, CustomerRecord> update, CancellationToken cancellationToken)
     {
         var result = await inner.UpdateAsync(customerId, update, cancellationToken);
@@ -75,8 +73,6 @@ internal sealed class FaultingCustomerStore(ICustomerStore inner, Fault fault) :
 
         return result;
     }
-
-    public Task DeleteAsync(string customerId, CancellationToken cancellationToken) => inner.DeleteAsync(customerId, cancellationToken);
 }
 
 internal sealed class FaultingIdentityStore(IIdentityStore inner, Fault fault) : IIdentityStore

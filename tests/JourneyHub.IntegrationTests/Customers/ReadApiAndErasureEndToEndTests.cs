@@ -115,8 +115,12 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAs
         Assert.Equal("completed", status["status"]!.GetValue<string>());
         Assert.Equal(2, status["touchpoints"]!.GetValue<int>());
 
-        Assert.Empty(await RowsAsync(StorageNames.TimelineTable, customerId));
-        Assert.Empty(await RowsAsync(StorageNames.CustomersTable, customerId));
+        // Only the erasure tombstone stays in the partition: the id, and that it is erased; nothing personal.
+        var left = Assert.Single(await RowsAsync(StorageNames.TimelineTable, customerId));
+        Assert.Equal(PartitionRows.Summary, left.RowKey);
+        Assert.NotNull(left.GetDateTimeOffset("ErasedAt"));
+        Assert.Equal("[]", left.GetString("Identities"));
+        Assert.DoesNotContain("hubspot", left.GetString("Journey") ?? "", StringComparison.Ordinal);
         Assert.Empty(await RowsAsync(StorageNames.IdentitiesTable, $"hubspot:{contact}"));
         Assert.Empty(await RowsAsync(CustomerStorage.StageReachedTable, "c_" + customerId));
         foreach (var rawRef in rawRefs)

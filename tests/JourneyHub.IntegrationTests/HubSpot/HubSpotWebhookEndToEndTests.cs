@@ -290,7 +290,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
     private async Task<int> CountRowsAsync(string customerId)
     {
         var count = 0;
-        await foreach (var _ in azurite.Table(StorageNames.TimelineTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {customerId}"), select: ["RowKey"]))
+        await foreach (var _ in azurite.Table(StorageNames.TimelineTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {customerId} and RowKey lt {PartitionRows.TouchpointRowsEnd}"), select: ["RowKey"]))
         {
             count++;
         }

@@ -1,0 +1,392 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using JourneyHub.Azure.Configuration;
+using JourneyHub.Azure.Storage;
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Journey;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Privacy;
+using JourneyHub.Core.Processing;
+using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources.Custom;
+using JourneyHub.Core.Timeline;
+using JourneyHub.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JourneyHub.IntegrationTests.Storage;
+
+/// <summary>
+/// One customer, one partition, one atomic write: rows and the journey summary are written together, so crashes,
+/// retries, merges and erasures racing deliveries never count a row twice, lose one, or write into a dead partition.
+/// The processor and the stores are the production ones (AddJourneyHub) on a real Azurite.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class PartitionTransactionTests(AzuriteFixture azurite)
+{
+    private const string Source = "custom:race";
+
+    [Fact]
+    public async Task The_summary_row_lives_in_the_customers_timeline_partition_and_no_page_ever_shows_it()
+    {
+        await using var services = Build();
+        var email = UniqueEmail();
+        var customerId = await DeliverAsync(services, Event(email, DateTimeOffset.UtcNow.AddHours(-1)));
+
+        var rows = await PartitionAsync(customerId);
+        Assert.Contains(rows, r => r.RowKey == PartitionRows.Summary);
+        Assert.Equal(2, rows.Count);
+        var page = await services.GetRequiredService<ITimelineStore>().QueryAsync(customerId, new TimelineQuery(), default);
+        Assert.Single(page.Items);
+        Assert.Equal(1, (await services.GetRequiredService<ICustomerStore>().GetAsync(customerId, default))!.Journey.TouchpointCount);
+    }
+
+    [Fact]
+    public async Task A_crash_right_after_the_transaction_is_retried_with_every_row_once_counted_once_and_published()
+    {
+        var crash = new CrashOnce();
+        var published = new ConcurrentBag<string>();
+        await using var services = Build(s =>
+        {
+            s.AddSingleton<TableTimelineStore>();
+            s.AddSingleton<ITimelineStore>(sp => new CrashAfterAppend(sp.GetRequiredService<TableTimelineStore>(), crash));
+            s.AddSingleton<ITouchpointPublisher>(new RecordingPublisher(published, null));
+        });
+        var contact = Random.Shared.NextInt64(1, long.MaxValue).ToString(CultureInfo.InvariantCulture);
+        var message = await ArchiveHubSpotAsync(services, contact, 3);
+        var handler = services.GetRequiredService<QueueMessageHandler>();
+
+        await Assert.ThrowsAsync<SimulatedCrash>(() => handler.HandleAsync(message, 1, default));
+        Assert.Empty(published);
+        var retry = await handler.HandleAsync(message, 2, default);
+
+        var customerId = await CustomerOfAsync(services, contact, "hubspot");
+        Assert.Equal(3, (await RowsAsync(services, customerId)).Count);
+        Assert.Equal(3, (await SummaryAsync(services, customerId)).TouchpointCount);
+        Assert.Equal(0, retry.Inserted);
+        Assert.Equal(3, retry.Stored);
+        Assert.Equal(3, published.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_crash_during_publishing_is_retried_without_a_second_row_or_count_and_everything_is_published()
+    {
+        var crash = new CrashOnce();
+        var published = new ConcurrentBag<string>();
+        await using var services = Build(s => s.AddSingleton<ITouchpointPublisher>(new RecordingPublisher(published, crash)));
+        var contact = Random.Shared.NextInt64(1, long.MaxValue).ToString(CultureInfo.InvariantCulture);
+        var message = await ArchiveHubSpotAsync(services, contact, 4);
+        var handler = services.GetRequiredService<QueueMessageHandler>();
+
+        await Assert.ThrowsAsync<SimulatedCrash>(() => handler.HandleAsync(message, 1, default));
+        await handler.HandleAsync(message, 2, default);
+        var redelivery = await handler.HandleAsync(message, 1, default);
+
+        var customerId = await CustomerOfAsync(services, contact, "hubspot");
+        Assert.Equal(4, (await RowsAsync(services, customerId)).Count);
+        Assert.Equal(4, (await SummaryAsync(services, customerId)).TouchpointCount);
+        Assert.Equal(4, published.Distinct().Count());
+        Assert.Equal(0, redelivery.Inserted);
+        Assert.Equal(4, redelivery.Duplicates);
+    }
+
+    [Fact]
+    public async Task A_batch_of_two_thousand_touchpoints_of_one_customer_retried_after_failing_half_way_is_counted_once()
+    {
+        await using var services = Build();
+        var store = services.GetRequiredService<ITimelineStore>();
+        var customerId = TouchpointIds.NewCustomerId(DateTimeOffset.UtcNow);
+        var start = DateTimeOffset.UtcNow.AddDays(-30);
+        var touchpoints = Enumerable.Range(0, 2000).Select(i => Row(customerId, $"{customerId}-{i}", start.AddMinutes(i))).ToList();
+
+        // The first attempt writes the first 10 transactions (990 rows), then the process "dies".
+        var partial = await store.AppendAsync(customerId, touchpoints.Take(990).ToList(), AppendOptions.Default, default);
+        Assert.Equal(990, partial.Inserted.Count);
+        var retry = await store.AppendAsync(customerId, touchpoints, new AppendOptions { RowsMayExist = true }, default);
+
+        Assert.Equal(1010, retry.Inserted.Count);
+        Assert.Equal(990, retry.Duplicates.Count);
+        var summary = await SummaryAsync(services, customerId);
+        Assert.Equal(2000, summary.TouchpointCount);
+        Assert.Equal(start, summary.FirstTouchAt);
+        Assert.Equal(2000, (await RowsAsync(services, customerId)).Count);
+    }
+
+    [Fact]
+    public async Task A_merge_racing_many_deliveries_to_both_sides_loses_no_row_leaves_none_behind_and_keeps_the_summary_exact()
+    {
+        await using var services = Build();
+        var handler = services.GetRequiredService<QueueMessageHandler>();
+        for (var round = 0; round < 20; round++)
+        {
+            var email = UniqueEmail();
+            var externalId = "ext-" + Guid.NewGuid().ToString("N");
+            var a = await DeliverAsync(services, Event(email, DateTimeOffset.UtcNow.AddDays(-3)));
+            var b = await DeliverAsync(services, Event(null, DateTimeOffset.UtcNow.AddDays(-2), externalId));
+            Assert.NotEqual(a, b);
+
+            var messages = new List<string>();
+            for (var i = 0; i < 12; i++)
+            {
+                messages.Add(await ArchiveAsync(services, Event(i % 2 == 0 ? email : null, DateTimeOffset.UtcNow.AddMinutes(-i), i % 2 == 0 ? null : externalId)));
+            }
+
+            messages.Insert(6, await ArchiveAsync(services, Event(email, DateTimeOffset.UtcNow.AddHours(-1), externalId)));
+            await Task.WhenAll(messages.Select(m => Task.Run(() => handler.HandleAsync(m, 1, default))));
+
+            var survivor = await CustomerOfAsync(services, email);
+            Assert.Equal(survivor, await CustomerOfAsync(services, externalId, "custom:race"));
+            var loser = survivor == a ? b : a;
+            var rows = await RowsAsync(services, survivor);
+            Assert.Equal(2 + messages.Count, rows.Count);
+            Assert.Empty(await RowsAsync(services, loser));
+            var summary = await SummaryAsync(services, survivor);
+            AssertSameSummary(rows.Aggregate(new JourneyState(), (j, t) => j.Apply(t)), summary);
+            var tombstone = await services.GetRequiredService<ICustomerStore>().GetAsync(loser, default);
+            Assert.Equal(survivor, tombstone!.MergedInto);
+        }
+    }
+
+    [Fact]
+    public async Task An_erasure_racing_deliveries_leaves_nothing_of_the_person_and_later_events_are_suppressed()
+    {
+        await using var services = Build();
+        var handler = services.GetRequiredService<QueueMessageHandler>();
+        var erasure = services.GetRequiredService<ErasureService>();
+        var email = UniqueEmail();
+        var customerId = await DeliverAsync(services, Event(email, DateTimeOffset.UtcNow.AddDays(-1)));
+        var messages = new List<string>();
+        for (var i = 0; i < 16; i++)
+        {
+            messages.Add(await ArchiveAsync(services, Event(email, DateTimeOffset.UtcNow.AddMinutes(-i))));
+        }
+
+        await erasure.RequestAsync(customerId, default);
+        var racing = messages.Select(m => Task.Run(() => handler.HandleAsync(m, 1, default))).ToList();
+        await erasure.EraseAsync(customerId, default);
+        await Task.WhenAll(racing);
+
+        Assert.Null(await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(Identity.Create("email", email)!, default));
+        var left = await PartitionAsync(customerId);
+        var tombstone = Assert.Single(left);
+        Assert.Equal(PartitionRows.Summary, tombstone.RowKey);
+        Assert.Null(await services.GetRequiredService<JourneyHub.Core.Api.CustomerReader>().FindAsync(customerId, default));
+
+        var later = await handler.HandleAsync(await ArchiveAsync(services, Event(email, DateTimeOffset.UtcNow)), 1, default);
+        Assert.Equal(1, later.Suppressed);
+        Assert.Equal(0, later.Inserted);
+        Assert.Null(await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(Identity.Create("email", email)!, default));
+    }
+
+    [Fact]
+    public async Task An_event_without_a_time_of_its_own_delivered_twice_is_stored_once()
+    {
+        await using var services = Build();
+        var handler = services.GetRequiredService<QueueMessageHandler>();
+        var email = UniqueEmail();
+        var webhookId = "msg_" + Guid.NewGuid().ToString("N");
+        var body = JsonSerializer.Serialize(new { type = "touchpoint.created", data = new { sourceSystem = "pos", channel = "in_store", action = "store.visited", person = new { email } } });
+
+        var first = await handler.HandleAsync(await ArchiveAsync(services, body, webhookId, DateTimeOffset.UtcNow.AddMinutes(-5)), 1, default);
+        var second = await handler.HandleAsync(await ArchiveAsync(services, body, webhookId, DateTimeOffset.UtcNow), 1, default);
+
+        Assert.Equal(1, first.Inserted);
+        Assert.Equal(0, second.Inserted);
+        Assert.Equal(1, second.Duplicates);
+        var customerId = await CustomerOfAsync(services, email);
+        Assert.Single(await RowsAsync(services, customerId));
+        Assert.Equal(1, (await SummaryAsync(services, customerId)).TouchpointCount);
+    }
+
+    private static void AssertSameSummary(JourneyState expected, JourneyState actual)
+    {
+        Assert.Equal(expected.TouchpointCount, actual.TouchpointCount);
+        Assert.Equal(expected.FirstTouchAt, actual.FirstTouchAt);
+        Assert.Equal(expected.LastTouchAt, actual.LastTouchAt);
+        Assert.Equal(expected.CurrentStage, actual.CurrentStage);
+        Assert.Equal(expected.ByChannel.OrderBy(p => p.Key), actual.ByChannel.OrderBy(p => p.Key));
+        Assert.Equal(expected.ByKind.OrderBy(p => p.Key), actual.ByKind.OrderBy(p => p.Key));
+        Assert.Equal(expected.Stages.OrderBy(p => p.Key).Select(p => (p.Key, p.Value.First, p.Value.Last, p.Value.Count)), actual.Stages.OrderBy(p => p.Key).Select(p => (p.Key, p.Value.First, p.Value.Last, p.Value.Count)));
+        Assert.Equal(expected.ActiveDays, actual.ActiveDays);
+    }
+
+    private ServiceProvider Build(Action<IServiceCollection>? configure = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Privacy:SuppressionKey"] = "partition-transaction-tests-suppression-key-0123",
+            ["Sources:Custom:race:Secret"] = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("race-secret-race-secret-race-sec")),
+        }).Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
+        services.AddJourneyHub(configuration);
+        services.AddSingleton<JourneyHub.Core.Api.CustomerReader>();
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+
+    private static string UniqueEmail() => $"p-{Guid.NewGuid():N}@example.com";
+
+    private static string Event(string? email, DateTimeOffset at, string? externalId = null)
+    {
+        var person = new Dictionary<string, object?>();
+        if (email is not null)
+        {
+            person["email"] = email;
+        }
+
+        if (externalId is not null)
+        {
+            person["externalIds"] = externalId;
+        }
+
+        return JsonSerializer.Serialize(new
+        {
+            type = "touchpoint.created",
+            data = new { sourceSystem = "race", channel = "web", action = "page.viewed", stage = "consideration", occurredAt = at, person },
+        });
+    }
+
+    /// <summary>One HubSpot delivery with <paramref name="events"/> events of one contact (one queue message, several touchpoints).</summary>
+    private static async Task<string> ArchiveHubSpotAsync(ServiceProvider services, string contact, int events)
+    {
+        var start = DateTimeOffset.UtcNow.AddHours(-events).ToUnixTimeMilliseconds();
+        var entries = Enumerable.Range(0, events).Select(i => JsonSerializer.Serialize(i == 0
+            ? new Dictionary<string, object> { ["eventId"] = Random.Shared.Next(), ["occurredAt"] = start, ["subscriptionType"] = "contact.creation", ["objectId"] = long.Parse(contact, CultureInfo.InvariantCulture) }
+            : new Dictionary<string, object>
+            {
+                ["eventId"] = Random.Shared.Next(),
+                ["occurredAt"] = start + (i * 60_000),
+                ["subscriptionType"] = "contact.propertyChange",
+                ["objectId"] = long.Parse(contact, CultureInfo.InvariantCulture),
+                ["propertyName"] = "lifecyclestage",
+                ["propertyValue"] = i % 2 == 0 ? "lead" : "customer",
+            }));
+        var body = Encoding.UTF8.GetBytes("[" + string.Join(',', entries) + "]");
+        var receivedAt = DateTimeOffset.UtcNow;
+        var blobName = await services.GetRequiredService<IRawArchive>().ArchiveAsync("hubspot", body, "application/json", ImmutableDictionary<string, string>.Empty, receivedAt, default);
+        return JsonSerializer.Serialize(new IngestionMessage { Source = "hubspot", BlobName = blobName, ReceivedAt = receivedAt, CorrelationId = "crash-" + contact }, JourneyJson.Options);
+    }
+
+    private static Task<string> ArchiveAsync(ServiceProvider services, string body) =>
+        ArchiveAsync(services, body, "msg_" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow);
+
+    private static async Task<string> ArchiveAsync(ServiceProvider services, string body, string webhookId, DateTimeOffset receivedAt)
+    {
+        var properties = ImmutableDictionary<string, string>.Empty.Add(CustomWebhookVerifier.WebhookIdProperty, webhookId);
+        var blobName = await services.GetRequiredService<IRawArchive>().ArchiveAsync(Source, Encoding.UTF8.GetBytes(body), "application/json", properties, receivedAt, default);
+        return JsonSerializer.Serialize(new IngestionMessage { Source = Source, BlobName = blobName, ReceivedAt = receivedAt, CorrelationId = webhookId, Properties = properties }, JourneyJson.Options);
+    }
+
+    private static async Task<string> DeliverAsync(ServiceProvider services, string body)
+    {
+        var report = await services.GetRequiredService<QueueMessageHandler>().HandleAsync(await ArchiveAsync(services, body), 1, default);
+        return Assert.Single(report.Customers);
+    }
+
+    private static async Task<string> CustomerOfAsync(ServiceProvider services, string value, string type = "email")
+    {
+        var identity = type == "email" ? Identity.Create("email", value)! : new Identity(type, value);
+        var linked = await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(identity, default);
+        var record = await services.GetRequiredService<ICustomerStore>().FindSurvivorAsync(linked!, default);
+        return record!.CustomerId;
+    }
+
+    private static async Task<JourneyState> SummaryAsync(ServiceProvider services, string customerId) =>
+        (await services.GetRequiredService<ICustomerStore>().GetAsync(customerId, default))!.Journey;
+
+    private static async Task<List<Touchpoint>> RowsAsync(ServiceProvider services, string customerId)
+    {
+        var store = services.GetRequiredService<ITimelineStore>();
+        var rows = new List<Touchpoint>();
+        string? cursor = null;
+        do
+        {
+            var page = await store.QueryAsync(customerId, new TimelineQuery { Limit = TimelineQuery.MaxLimit, Cursor = cursor }, default);
+            rows.AddRange(page.Items);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        return rows;
+    }
+
+    private async Task<List<TableEntity>> PartitionAsync(string customerId)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var entity in azurite.Table(StorageNames.TimelineTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {customerId}")))
+        {
+            rows.Add(entity);
+        }
+
+        return rows;
+    }
+
+    private static Touchpoint Row(string customerId, string eventId, DateTimeOffset at) => new()
+    {
+        TouchpointId = TouchpointIds.For("test", eventId),
+        CustomerId = customerId,
+        Source = "test",
+        SourceEventId = eventId,
+        OccurredAt = at,
+        Channel = Channel.Web,
+        Kind = TouchpointKind.Direct,
+        Stage = JourneyStage.Awareness,
+        Action = "page.viewed",
+        Summary = "Viewed a page",
+    };
+
+    private sealed class SimulatedCrash() : Exception("simulated crash");
+
+    private sealed class CrashOnce
+    {
+        private int fired;
+
+        public void Maybe()
+        {
+            if (Interlocked.Exchange(ref fired, 1) == 0)
+            {
+                throw new SimulatedCrash();
+            }
+        }
+    }
+
+    /// <summary>The transaction commits, then the process "dies" before the aggregates and the publish.</summary>
+    private sealed class CrashAfterAppend(ITimelineStore inner, CrashOnce crash) : ITimelineStore
+    {
+        public async Task<AppendResult> AppendAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, AppendOptions options, CancellationToken cancellationToken)
+        {
+            var result = await inner.AppendAsync(customerId, touchpoints, options, cancellationToken);
+            crash.Maybe();
+            return result;
+        }
+
+        public Task<TimelinePage> QueryAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken) => inner.QueryAsync(customerId, query, cancellationToken);
+
+        public Task<int> DeleteCustomerAsync(string customerId, CancellationToken cancellationToken) => inner.DeleteCustomerAsync(customerId, cancellationToken);
+    }
+
+    /// <summary>Records what reaches the topic; with a crash, the first publish "dies" half-way (some sent, then a failure).</summary>
+    private sealed class RecordingPublisher(ConcurrentBag<string> published, CrashOnce? crash) : ITouchpointPublisher
+    {
+        public Task PublishAsync(IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken)
+        {
+            foreach (var (touchpoint, index) in touchpoints.Select((t, i) => (t, i)))
+            {
+                if (index == 1)
+                {
+                    crash?.Maybe();
+                }
+
+                published.Add(touchpoint.TouchpointId);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}
