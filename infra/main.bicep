@@ -473,6 +473,15 @@ output WEBHOOK_URL_TRUSTPILOT string = '${functionUrl}/api/webhooks/trustpilot'
 @description('Custom Standard Webhooks sources: append /<name> (one of customSourceNames).')
 output WEBHOOK_URL_CUSTOM_BASE string = '${functionUrl}/api/webhooks/custom'
 
+@description('Shopify webhook URL for every subscribed topic (signature-verified; no function key needed).')
+output WEBHOOK_URL_SHOPIFY string = '${functionUrl}/api/webhooks/shopify'
+
+@description('Zendesk webhook endpoint, for the events webhook and the satisfaction trigger webhook (signature-verified; no function key needed).')
+output WEBHOOK_URL_ZENDESK string = '${functionUrl}/api/webhooks/zendesk'
+
+@description('Intercom webhook endpoint (signature-verified; no function key needed).')
+output WEBHOOK_URL_INTERCOM string = '${functionUrl}/api/webhooks/intercom'
+
 @description('Typeform webhook URL (signature-verified; no function key needed).')
 output WEBHOOK_URL_TYPEFORM string = '${functionUrl}/api/webhooks/typeform'
 
