@@ -43,6 +43,8 @@ param tableNames array = [
   'SurveyAnswers'
   'Erasures'
   'RawPayloads'
+  'ObjectAssociations'
+  'ParkedTouchpoints'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
