@@ -194,8 +194,18 @@ public sealed partial class DeliveryProcessor(
             if (people.Count == 0)
             {
                 await objects.ParkAsync(touchpoint, objectIds, cancellationToken);
-                parked++;
-                continue;
+
+                // A concurrent delivery may have recorded the association and looked for parked touchpoints just before this
+                // one was parked: look again. Each side writes before it reads, so at least one of them sees the other (both
+                // may: the copy's id is deterministic, so it is still one row).
+                people = await objects.PeopleOfAsync(objectIds, cancellationToken);
+                if (people.Count == 0)
+                {
+                    parked++;
+                    continue;
+                }
+
+                released.AddRange(objectIds.Select(objectId => new ReleasedTouchpoint(objectId, touchpoint.TouchpointId)));
             }
 
             foreach (var person in people)
