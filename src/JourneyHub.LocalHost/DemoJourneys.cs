@@ -14,6 +14,9 @@ public enum DemoSigner
     Shopify,
     Zendesk,
     Intercom,
+    Typeform,
+    SurveyMonkey,
+    Delighted,
 }
 
 /// <summary>One webhook delivery as its sender would make it; <see cref="Touchpoints"/> is how many touchpoints it carries.</summary>
@@ -30,8 +33,8 @@ public sealed record DemoPlan(IReadOnlyList<DemoCustomer> Customers);
 
 /// <summary>
 /// Realistic journeys of an outdoor-gear shop's customers, in the wire shapes of HubSpot, Salesforce Outbound Messages,
-/// Meta (Facebook page and Instagram), Trustpilot, Shopify, Zendesk, Intercom and Standard Webhooks custom sources (web
-/// sign-up, point of sale, NPS/CSAT survey). Times are relative to today (UTC), so the maps look current; ids are fixed, so a second run on the same day
+/// Meta (Facebook page and Instagram), Trustpilot, Shopify, Zendesk, Intercom, Typeform, SurveyMonkey, Delighted and
+/// Standard Webhooks custom sources (web sign-up, point of sale, NPS/CSAT survey). Times are relative to today (UTC), so the maps look current; ids are fixed, so a second run on the same day
 /// adds nothing (every touchpoint id derives from source and event id).
 /// </summary>
 public static class DemoJourneys
@@ -42,6 +45,10 @@ public static class DemoJourneys
     public const string ShopifySecretKey = "Sources:Shopify:WebhookSecret";
     public const string ZendeskSecretKey = "Sources:Zendesk:SigningSecret";
     public const string IntercomSecretKey = "Sources:Intercom:ClientSecret";
+    public const string TypeformSecretKey = "Sources:Typeform:Secret";
+    public const string SurveyMonkeyClientIdKey = "Sources:SurveyMonkey:ClientId";
+    public const string SurveyMonkeyClientSecretKey = "Sources:SurveyMonkey:ClientSecret";
+    public const string DelightedApiKeyKey = "Sources:Delighted:ApiKey";
     public const string SalesforceOrganizationId = "00D5g000004ZkQ1EAK";
     public const string PageId = "104328857712345";
     public const string InstagramAccountId = "17841401234567890";
@@ -59,6 +66,10 @@ public static class DemoJourneys
         [ShopifySecretKey] = "demo-shopify-webhook-secret",
         [ZendeskSecretKey] = "demo-zendesk-signing-secret",
         [IntercomSecretKey] = "demo-intercom-client-secret",
+        [TypeformSecretKey] = "demo-typeform-secret",
+        [SurveyMonkeyClientIdKey] = "demo-surveymonkey-client",
+        [SurveyMonkeyClientSecretKey] = "demo-surveymonkey-secret",
+        [DelightedApiKeyKey] = "demo-delighted-api-key",
         [CustomSecretKey("web")] = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("journeyhub-demo-web-signing-key!")),
         [CustomSecretKey("pos")] = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("journeyhub-demo-pos-signing-key!")),
         [CustomSecretKey("nps-survey")] = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("journeyhub-demo-nps-signing-key!")),
@@ -165,9 +176,11 @@ public static class DemoJourneys
         j.TrustpilotReview(j.At(62, 21, 40), trustpilot, "Aiko T.", email, "tp-rev-aiko-2", 1, "Zip broke after two trips", "Really disappointed, the zip broke after two trips. Terrible.");
         j.SalesforceCase(j.At(61, 8, 30), salesforce, email, "Web", "00001077", "Warranty: broken tent zip");
         j.Survey(j.At(56, 16, 0), email, "csat", 5, "Replacement arrived in two days");
+        j.DelightedCes(j.At(55, 10, 0), "6120", email, "dl-aiko-1", 6, "Claiming the warranty took five minutes.");
         j.TrustpilotUpdate(j.At(54, 18, 0), trustpilot, "Aiko T.", email, "tp-rev-aiko-2", j.At(62, 21, 40), 4, "Zip broke, warranty was quick", "The zip broke but the replacement came in two days. Great service.");
         j.Survey(j.At(30, 10, 0), email, "nps", 9, null);
         j.Purchase(j.At(9, 14, 15), email, "Merino base layer", 79.00m, "store-london");
+        j.TypeformNps(j.At(6, 19, 20), "aiko-7731", email, "tf-aiko-1", 10, "Still the best backpack I've owned.");
         return j.Customer(email, "loyal; broken zip → quick warranty → back to 4★", link);
     }
 
@@ -194,7 +207,8 @@ public static class DemoJourneys
         const string email = "priya.raman@example.com";
         const long hubspot = 81273651999;
         const string trustpilot = "7e3f4a5b6c7d8e9f0a1b2c3d";
-        var link = j.WebSignup(j.At(360, 10, 0), email, "+1 415 555 0134", new() { ["hubspot"] = hubspot.ToString(CultureInfo.InvariantCulture), ["trustpilot"] = trustpilot });
+        const string surveyMonkey = "114392077001";
+        var link = j.WebSignup(j.At(360, 10, 0), email, "+1 415 555 0134", new() { ["hubspot"] = hubspot.ToString(CultureInfo.InvariantCulture), ["trustpilot"] = trustpilot, ["surveymonkey"] = surveyMonkey });
         j.HubSpot(HubSpotContact(j, hubspot, j.At(360, 10, 1), "FORM"), HubSpotLifecycle(j, hubspot, j.At(360, 10, 2), "lead"));
         string[] pages = ["/tents", "/sale", "/boots/alpine-gtx", "/jackets/storm-shell", "/journal/packing-list", "/stores/san-francisco"];
         string[] products = ["Storm shell jacket", "Trail running shoes", "Camp stove", "Headlamp", "Water filter", "Merino socks ×3"];
@@ -222,6 +236,7 @@ public static class DemoJourneys
         }
 
         j.TrustpilotReview(j.At(200, 20, 0), trustpilot, "Priya R.", email, "tp-rev-priya-1", 5, "My go-to outdoor shop", "Friendly staff, fair prices.");
+        j.SurveyMonkeyCompleted(j.At(140, 9, 10), surveyMonkey, "114392077101");
         return j.Customer(email, "a busy loyalty member: a year of store visits, web sessions and surveys", link);
     }
 
@@ -569,6 +584,65 @@ public static class DemoJourneys
                      <sf:Subject>{subject}</sf:Subject>
                      <sf:SuppliedEmail>{email}</sf:SuppliedEmail>
                 """);
+
+        /// <summary>A Typeform response with one field of Typeform's NPS type, the e-mail answered and the respondent id hidden.</summary>
+        public void TypeformNps(DateTimeOffset at, string respondentId, string email, string token, int score, string comment)
+        {
+            var field = new JsonObject { ["id"] = "NpsDemo00001", ["type"] = "nps", ["ref"] = "recommend" };
+            var commentField = new JsonObject { ["id"] = "WhyDemo00001", ["type"] = "long_text", ["ref"] = "why" };
+            var emailField = new JsonObject { ["id"] = "MailDemo0001", ["type"] = "email", ["ref"] = "email" };
+            var body = new JsonObject
+            {
+                ["event_id"] = NextId("tf"),
+                ["event_type"] = "form_response",
+                ["form_response"] = new JsonObject
+                {
+                    ["form_id"] = "DemoNps1",
+                    ["token"] = token,
+                    ["submitted_at"] = Iso(at),
+                    ["hidden"] = new JsonObject { ["user_id"] = respondentId },
+                    ["definition"] = new JsonObject { ["id"] = "DemoNps1", ["title"] = "How are we doing?", ["fields"] = new JsonArray(field.DeepClone(), commentField.DeepClone(), emailField.DeepClone()) },
+                    ["answers"] = new JsonArray(
+                        new JsonObject { ["type"] = "number", ["number"] = score, ["field"] = field },
+                        new JsonObject { ["type"] = "text", ["text"] = comment, ["field"] = commentField },
+                        new JsonObject { ["type"] = "email", ["email"] = email, ["field"] = emailField }),
+                },
+            };
+            deliveries.Add(new DemoDelivery("api/webhooks/typeform", "application/json", JsonSerializer.SerializeToUtf8Bytes(body), DemoSigner.Typeform, 1));
+        }
+
+        /// <summary>A SurveyMonkey response_completed callback (ids only: without an access token the hub keeps the fact, not the answers).</summary>
+        public void SurveyMonkeyCompleted(DateTimeOffset at, string respondentId, string responseId) =>
+            deliveries.Add(new DemoDelivery("api/webhooks/surveymonkey", "application/json", JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+            {
+                ["name"] = "JourneyHub demo",
+                ["filter_type"] = "survey",
+                ["filter_id"] = "405837291",
+                ["event_type"] = "response_completed",
+                ["event_id"] = NextId("sm"),
+                ["object_type"] = "response",
+                ["object_id"] = responseId,
+                ["event_datetime"] = Iso(at),
+                ["resources"] = new JsonObject { ["respondent_id"] = respondentId, ["collector_id"] = "439120485", ["survey_id"] = "405837291" },
+            }), DemoSigner.SurveyMonkey, 1));
+
+        /// <summary>A Delighted CES answer whose comment came in the update: the answer and the comment, two touchpoints.</summary>
+        public void DelightedCes(DateTimeOffset at, string personId, string email, string responseId, int agreement, string comment) =>
+            deliveries.Add(new DemoDelivery("api/webhooks/delighted", "application/json", JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+            {
+                ["event_type"] = "survey_response.updated",
+                ["event_id"] = NextId("dl"),
+                ["event_data"] = new JsonObject
+                {
+                    ["id"] = responseId,
+                    ["person"] = new JsonObject { ["id"] = personId, ["email"] = email },
+                    ["survey_type"] = "ces",
+                    ["score"] = agreement,
+                    ["comment"] = comment,
+                    ["created_at"] = at.ToUnixTimeSeconds(),
+                    ["updated_at"] = at.AddMinutes(3).ToUnixTimeSeconds(),
+                },
+            }), DemoSigner.Delighted, 2));
 
         public void TrustpilotReview(DateTimeOffset at, string consumerId, string name, string email, string reviewId, int stars, string title, string text) =>
             Trustpilot("service-review-created", new JsonObject

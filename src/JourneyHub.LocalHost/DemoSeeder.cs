@@ -191,6 +191,9 @@ public sealed partial class DemoSeeder(
         DemoSigner.Shopify => [.. WebhookSigner.Shopify(Secret(DemoJourneys.ShopifySecretKey), delivery.Body), new("X-Shopify-Topic", delivery.Topic!), new("X-Shopify-Webhook-Id", delivery.WebhookId!)],
         DemoSigner.Zendesk => WebhookSigner.Zendesk(Secret(DemoJourneys.ZendeskSecretKey), delivery.Body, now),
         DemoSigner.Intercom => WebhookSigner.Intercom(Secret(DemoJourneys.IntercomSecretKey), delivery.Body),
+        DemoSigner.Typeform => WebhookSigner.Typeform(Secret(DemoJourneys.TypeformSecretKey), delivery.Body),
+        DemoSigner.SurveyMonkey => WebhookSigner.SurveyMonkey(Secret(DemoJourneys.SurveyMonkeyClientIdKey), Secret(DemoJourneys.SurveyMonkeyClientSecretKey), delivery.Body),
+        DemoSigner.Delighted => WebhookSigner.Delighted(Secret(DemoJourneys.DelightedApiKeyKey), delivery.Body),
         DemoSigner.FunctionKey => [],
         _ => throw new ArgumentOutOfRangeException(nameof(delivery), delivery.Signer, "Unknown demo signer."),
     };

@@ -16,14 +16,24 @@ public sealed class JourneyMapTests(UiHostFixture fixture)
     private const string CountByLane =
         "els => els.reduce((acc, e) => { acc[e.dataset.lane] = (acc[e.dataset.lane] || 0) + Number(e.dataset.count); return acc; }, {})";
 
-    /// <summary>12 touchpoints: awareness 3 (1 indirect), consideration 3, decision 2, retention 2 (1 indirect), unstaged 2.</summary>
+    /// <summary>
+    /// 13 touchpoints: awareness 4 (1 indirect, 1 inferred), consideration 4 (1 inferred), decision 2, retention 3
+    /// (1 indirect, 1 inferred). The three stage-less page views sit where the customer was: no Unstaged lane.
+    /// </summary>
     private static readonly Dictionary<string, int> ExpectedLanes = new()
     {
-        ["awareness"] = 3,
-        ["consideration"] = 3,
+        ["awareness"] = 4,
+        ["consideration"] = 4,
         ["decision"] = 2,
-        ["retention"] = 2,
-        ["unstaged"] = 2,
+        ["retention"] = 3,
+    };
+
+    /// <summary>Summary of each stage-less touchpoint → the lane it must be inferred into.</summary>
+    private static readonly Dictionary<string, string> InferredLanes = new()
+    {
+        ["Viewed /journal/packing-list"] = "awareness",
+        ["Viewed /stores"] = "consideration",
+        ["Viewed /care-guide"] = "retention",
     };
 
     [Fact]
@@ -32,28 +42,28 @@ public sealed class JourneyMapTests(UiHostFixture fixture)
         var (email, customerId) = await SeedCustomerAsync();
         var page = await fixture.NewPageAsync(1280, 800);
 
-        // Five per page, so that the map must page through the timeline cursor to show all twelve.
+        // Five per page, so that the map must page through the timeline cursor to show all thirteen.
         await page.GotoAsync(fixture.PageUrl("pageSize=5"));
         await page.FillAsync("#q", email);
         await page.ClickAsync("#search button[type=submit]");
         await Expect(page.Locator("#map-section")).ToHaveAttributeAsync("data-loaded", "5");
         Assert.Equal("true", await page.GetAttributeAsync("#map-section", "data-has-older"));
         Assert.Contains(customerId, await page.TextContentAsync("#status"), StringComparison.Ordinal);
-        Assert.Equal("12", (await page.TextContentAsync("#touch-count"))?.Trim());
+        Assert.Equal("13", (await page.TextContentAsync("#touch-count"))?.Trim());
         Assert.Equal("Converted", (await page.TextContentAsync("#conversion"))?.Trim());
         Assert.Equal("NPS 9", (await page.TextContentAsync("#nps"))?.Trim());
 
         await page.ClickAsync("#older");
         await Expect(page.Locator("#map-section")).ToHaveAttributeAsync("data-loaded", "10");
         await page.ClickAsync("#older");
-        await Expect(page.Locator("#map-section")).ToHaveAttributeAsync("data-loaded", "12");
+        await Expect(page.Locator("#map-section")).ToHaveAttributeAsync("data-loaded", "13");
         Assert.Equal("false", await page.GetAttributeAsync("#map-section", "data-has-older"));
         Assert.True(await page.IsDisabledAsync("#older"));
 
         var lanes = await page.Locator("#map .tp").EvaluateAllAsync<Dictionary<string, int>>(CountByLane);
         Assert.Equal(ExpectedLanes.OrderBy(l => l.Key), lanes.OrderBy(l => l.Key));
         Assert.Equal(2, await page.Locator("#map .tp[data-kind='indirect']").CountAsync());
-        Assert.Equal(10, await page.Locator("#map .tp[data-kind='direct']").CountAsync());
+        Assert.Equal(11, await page.Locator("#map .tp[data-kind='direct']").CountAsync());
 
         // The negative review is a pain point beneath the map.
         var pain = page.Locator("#sentiment [data-pain='true']");
@@ -73,12 +83,53 @@ public sealed class JourneyMapTests(UiHostFixture fixture)
     }
 
     [Fact]
+    public async Task Stage_less_touchpoints_sit_in_the_lane_of_the_stage_the_customer_was_in_marked_as_inferred()
+    {
+        var (email, customerId) = await SeedCustomerAsync();
+        var page = await fixture.NewPageAsync(1280, 800);
+        await page.GotoAsync(fixture.PageUrl("q=" + Uri.EscapeDataString(email)));
+        await Expect(page.Locator("#map-section")).ToHaveAttributeAsync("data-loaded", "13");
+
+        Assert.Equal(0, await page.Locator("#map .lane[data-lane='unstaged']").CountAsync());
+        var timeline = await new UiSeeding(fixture).TimelineAsync(customerId);
+        var inferred = await page.Locator("#map .tp[data-inferred='true']").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.touchpointId)");
+        var expectedIds = timeline.Where(t => InferredLanes.ContainsKey(t.GetProperty("summary").GetString()!)).Select(t => t.GetProperty("touchpointId").GetString()!).ToList();
+        Assert.Equal(expectedIds.Order(StringComparer.Ordinal), inferred.Order(StringComparer.Ordinal));
+
+        foreach (var tp in timeline.Where(t => InferredLanes.ContainsKey(t.GetProperty("summary").GetString()!)))
+        {
+            var marker = page.Locator($"#map .tp[data-touchpoint-id='{tp.GetProperty("touchpointId").GetString()}']");
+            Assert.Equal(InferredLanes[tp.GetProperty("summary").GetString()!], await marker.GetAttributeAsync("data-lane"));
+            Assert.Equal("", await marker.GetAttributeAsync("data-stage"));
+            Assert.Contains("stage inferred", await marker.GetAttributeAsync("aria-label"), StringComparison.Ordinal);
+            Assert.Equal(1, await marker.Locator("circle.inferred").CountAsync()); // the dotted outline
+        }
+
+        // Staged touchpoints are drawn as before: no outline, no "inferred" in their label.
+        Assert.Equal(0, await page.Locator("#map .tp[data-inferred='false'] circle.inferred").CountAsync());
+        Assert.Equal(10, await page.Locator("#map .tp[data-inferred='false']").CountAsync());
+        var laneInferred = await page.Locator("#map .lane").EvaluateAllAsync<Dictionary<string, int>>(
+            "els => Object.fromEntries(els.map(e => [e.dataset.lane, Number(e.dataset.laneInferred)]))");
+        Assert.Equal(new Dictionary<string, int> { ["awareness"] = 1, ["consideration"] = 1, ["decision"] = 0, ["retention"] = 1 }, laneInferred);
+        await Expect(page.Locator("#map .lane[data-lane='retention']")).ToContainTextAsync("1 inferred");
+        await Expect(page.Locator("#legend [data-legend='inferred']")).ToContainTextAsync("stage inferred");
+
+        // The details panel says where the lane came from.
+        await page.ClickAsync($"#map .tp[data-touchpoint-id='{expectedIds[0]}']");
+        await Expect(page.Locator("#details-body")).ToContainTextAsync("(inferred: the event names no stage");
+
+        // The summary's current stage and stage steps follow the customer too.
+        Assert.Equal("Retention", (await page.TextContentAsync("#current-stage"))?.Trim());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Markers_are_reachable_by_keyboard_Enter_opens_details_and_Escape_closes_them()
     {
         var (email, _) = await SeedCustomerAsync();
         var page = await fixture.NewPageAsync(1280, 800);
         await page.GotoAsync(fixture.PageUrl("q=" + Uri.EscapeDataString(email)));
-        await Expect(page.Locator("#map-section")).ToHaveAttributeAsync("data-loaded", "12");
+        await Expect(page.Locator("#map-section")).ToHaveAttributeAsync("data-loaded", "13");
 
         // Tab from the last control before the map lands on the first (oldest) marker.
         await page.FocusAsync("#search button[type=submit]");
@@ -110,7 +161,7 @@ public sealed class JourneyMapTests(UiHostFixture fixture)
         await page.GotoAsync(fixture.PageUrl());
         await page.FillAsync("#q", email);
         await page.ClickAsync("#search button[type=submit]");
-        await Expect(page.Locator("#map-section")).ToHaveAttributeAsync("data-loaded", "12");
+        await Expect(page.Locator("#map-section")).ToHaveAttributeAsync("data-loaded", "13");
 
         var lanes = await page.Locator("#map .tp").EvaluateAllAsync<Dictionary<string, int>>(CountByLane);
         Assert.Equal(ExpectedLanes.OrderBy(l => l.Key), lanes.OrderBy(l => l.Key));
@@ -190,8 +241,9 @@ public sealed class JourneyMapTests(UiHostFixture fixture)
         var survey = UiSeeding.Event("survey-tool", "survey", Day(50), email, "NPS 9: great support");
         survey["survey"] = new JsonObject { ["type"] = "nps", ["score"] = 9, ["comment"] = "Great support" };
         await seeding.CustomAsync("survey", survey);
+        await seeding.CustomAsync("web", UiSeeding.Event("shop-web", "web", Day(45), email, "Viewed /care-guide"));
 
-        await seeding.WaitForTouchpointsAsync(customerId, 12);
+        await seeding.WaitForTouchpointsAsync(customerId, 13);
         return (email, customerId);
     }
 }

@@ -8,10 +8,11 @@ using JourneyHub.Core.Schema;
 namespace JourneyHub.Azure.Customers;
 
 /// <summary>
-/// StageReached: PartitionKey = stage, RowKey = "&lt;first-reached UTC ticks, 19 digits&gt;_&lt;customerId&gt;", so a window is
-/// one RowKey range per stage. Each row also carries the customer's first time in every stage (for conversion and time
+/// StageReached: PartitionKey = journey stage (where the customer was, <see cref="FunnelCalculator.StageEntries"/>),
+/// RowKey = "&lt;first-reached UTC ticks, 19 digits&gt;_&lt;customerId&gt;", so a window is one RowKey range per stage. Each row also carries the customer's first time in every stage (for conversion and time
 /// between stages without a join). A pointer row per customer (PartitionKey = "c_&lt;customerId&gt;") says which rows
-/// exist, so moving a first time earlier deletes exactly the stale row. SurveyAnswers: PartitionKey = survey type,
+/// exist, so a first time that moves (a late purchase moves the placement boundary, either way) or a stage the customer
+/// is no longer placed in deletes exactly the stale row. SurveyAnswers: PartitionKey = survey type,
 /// RowKey = "&lt;ticks&gt;_&lt;touchpointId&gt;".
 /// </summary>
 public sealed class TableJourneyAnalytics(CustomerStorage storage) : IJourneyAnalytics
@@ -25,7 +26,7 @@ public sealed class TableJourneyAnalytics(CustomerStorage storage) : IJourneyAna
     public async Task SyncStagesAsync(string customerId, JourneyState? before, JourneyState after, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(after);
-        if (FunnelCalculator.SameFirstTimes(before, after))
+        if (FunnelCalculator.SameStageEntries(before, after))
         {
             return;
         }
@@ -33,7 +34,7 @@ public sealed class TableJourneyAnalytics(CustomerStorage storage) : IJourneyAna
         await storage.EnsureAsync(cancellationToken);
         var pointer = await Stages.GetEntityIfExistsAsync<TableEntity>(PointerPartition(customerId), PointerRow, cancellationToken: cancellationToken);
         var current = pointer.HasValue ? ReadPointer(pointer.Value!) : [];
-        var desired = after.Stages.ToDictionary(s => s.Key, s => (s.Value.First, s.Value.FirstSource));
+        var desired = FunnelCalculator.StageEntries(after);
         if (current.Count == desired.Count && desired.All(d => current.TryGetValue(d.Key, out var c) && c == d.Value))
         {
             return;

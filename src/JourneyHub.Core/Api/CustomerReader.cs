@@ -23,7 +23,13 @@ public sealed class CustomerReader(ICustomerStore customers, IIdentityStore iden
         }
 
         var page = await timeline.QueryAsync(record.CustomerId, query, cancellationToken);
-        return new TimelineResponse(record.CustomerId, page.Items, page.NextCursor, MergedFrom(customerId, record));
+        var placement = record.Journey.Placement();
+        return new TimelineResponse(record.CustomerId, page.Items, page.NextCursor, MergedFrom(customerId, record))
+        {
+            JourneyStages = page.Items
+                .DistinctBy(t => t.TouchpointId)
+                .ToDictionary(t => t.TouchpointId, t => placement.StageAt(t.OccurredAt), StringComparer.Ordinal),
+        };
     }
 
     public async Task<CustomerResponse?> LookupAsync(Identity identity, CancellationToken cancellationToken)
@@ -58,7 +64,14 @@ public sealed class CustomerReader(ICustomerStore customers, IIdentityStore iden
         string.Equals(requested, record.CustomerId, StringComparison.Ordinal) ? null : requested;
 }
 
-public sealed record TimelineResponse(string CustomerId, IReadOnlyList<Touchpoint> Items, string? NextCursor, string? MergedFrom);
+public sealed record TimelineResponse(string CustomerId, IReadOnlyList<Touchpoint> Items, string? NextCursor, string? MergedFrom)
+{
+    /// <summary>
+    /// Touchpoint id → the journey stage the customer was in when it happened (<see cref="JourneyPlacement"/>), beside
+    /// the items rather than in them: an item is exactly a Touchpoint v1, whose schema allows no other property.
+    /// </summary>
+    public IReadOnlyDictionary<string, JourneyStage> JourneyStages { get; init; } = new Dictionary<string, JourneyStage>(StringComparer.Ordinal);
+}
 
 public sealed record CustomerResponse(string CustomerId, IReadOnlyList<Identity> Identities, string? MergedFrom)
 {

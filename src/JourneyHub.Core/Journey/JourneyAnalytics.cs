@@ -4,13 +4,15 @@ namespace JourneyHub.Core.Journey;
 
 /// <summary>
 /// Aggregates for the funnel, kept up to date as touchpoints are written so a funnel request reads only the rows
-/// of its window: one row per customer and stage at the first time it reached that stage, and one row per survey answer.
+/// of its window: one row per customer and journey stage at the first time the customer was in that stage (placed by
+/// <see cref="JourneyPlacement"/>, like the segment map), and one row per survey answer.
 /// </summary>
 public interface IJourneyAnalytics
 {
     /// <summary>
-    /// Makes the stage index match the customer's first time per stage. Idempotent; skips all I/O when
-    /// <paramref name="before"/> is given and no first time changed.
+    /// Makes the stage index match the customer's first time in each journey stage it was in
+    /// (<see cref="FunnelCalculator.StageEntries"/>). Idempotent; skips all I/O when <paramref name="before"/> is given
+    /// and no first time changed.
     /// </summary>
     Task SyncStagesAsync(string customerId, JourneyState? before, JourneyState after, CancellationToken cancellationToken);
 
@@ -109,18 +111,28 @@ public static class FunnelCalculator
     private static double Median(List<double> sorted) =>
         sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 
-    /// <summary>First time per stage, as the index rows carry them.</summary>
-    public static Dictionary<JourneyStage, DateTimeOffset> FirstTimes(JourneyState state)
+    /// <summary>
+    /// First time (and the source of the touchpoint that got the customer there) per journey stage the customer was in
+    /// (<see cref="JourneyPlacement"/>), as the index rows carry them: stage-less touchpoints count for the stage they
+    /// were placed in, and a late purchase moves these times because the placement is derived from the whole summary.
+    /// </summary>
+    public static Dictionary<JourneyStage, (DateTimeOffset First, string? Source)> StageEntries(JourneyState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return state.Stages.ToDictionary(s => s.Key, s => s.Value.First);
+        return state.Placement().Stages
+            .Where(s => s.Value.First is not null)
+            .ToDictionary(s => s.Key, s => (s.Value.First!.Value, s.Value.FirstSource));
     }
 
-    public static bool SameFirstTimes(JourneyState? a, JourneyState b)
+    public static bool SameStageEntries(JourneyState? a, JourneyState b)
     {
         ArgumentNullException.ThrowIfNull(b);
-        return a is not null
-            && a.Stages.Count == b.Stages.Count
-            && b.Stages.All(s => a.Stages.TryGetValue(s.Key, out var other) && other.First == s.Value.First && other.FirstSource == s.Value.FirstSource);
+        if (a is null)
+        {
+            return false;
+        }
+
+        var (before, after) = (StageEntries(a), StageEntries(b));
+        return before.Count == after.Count && after.All(s => before.TryGetValue(s.Key, out var other) && other == s.Value);
     }
 }

@@ -1,8 +1,10 @@
 (function () {
   'use strict';
 
-  // Lanes in journey order; touchpoints whose stage the hub could not infer get their own lane rather than a
-  // guessed one, so the map never shows more certainty than the data has.
+  // Lanes in journey order. A touchpoint that names no stage of its own sits in the lane of the stage the customer
+  // was in when it happened (the timeline's journeyStages, decided by the hub from the whole summary) and is drawn
+  // with a dotted outline and says "stage inferred", so the map never shows more certainty than the data has. The
+  // Unstaged lane only appears for a touchpoint the hub gave no placement for.
   var STAGES = ['awareness', 'consideration', 'decision', 'retention'];
   var UNSTAGED = 'unstaged';
   var STAGE_LABELS = { awareness: 'Awareness', consideration: 'Consideration', decision: 'Decision', retention: 'Retention', unstaged: 'Unstaged' };
@@ -57,7 +59,12 @@
   function sourceLabel(source) {
     return SOURCE_LABELS[source] || (source && source.indexOf('custom:') === 0 ? source.slice(7) : source) || 'unknown';
   }
-  function laneOf(tp) { return STAGES.indexOf(tp.stage) >= 0 ? tp.stage : UNSTAGED; }
+  function placedStage(tp) {
+    var placed = state && state.journeyStages[tp.touchpointId];
+    return STAGES.indexOf(placed) >= 0 ? placed : null;
+  }
+  function isInferred(tp) { return STAGES.indexOf(tp.stage) < 0 && placedStage(tp) !== null; }
+  function laneOf(tp) { return STAGES.indexOf(tp.stage) >= 0 ? tp.stage : placedStage(tp) || UNSTAGED; }
   function time(tp) { return Date.parse(tp.occurredAt); }
 
   var dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
@@ -101,7 +108,7 @@
           if (mine !== generation) { return; }
           var journey = results[0];
           var page = results[1];
-          state = { customerId: journey.customerId, journey: journey, items: [], byId: new Map(), nextCursor: null, loading: false };
+          state = { customerId: journey.customerId, journey: journey, items: [], byId: new Map(), journeyStages: {}, nextCursor: null, loading: false };
           addPage(page);
           remember(text, journey.customerId);
           showSummary(journey);
@@ -129,6 +136,8 @@
   }
 
   function addPage(page) {
+    var placed = page.journeyStages || {};
+    Object.keys(placed).forEach(function (id) { state.journeyStages[id] = placed[id]; });
     (page.items || []).forEach(function (tp) {
       if (!state.byId.has(tp.touchpointId)) {
         state.byId.set(tp.touchpointId, tp);
@@ -185,8 +194,10 @@
     var stage = j.currentStage;
     els['current-stage'].textContent = stage ? STAGE_LABELS[stage] : 'Not staged yet';
     var current = STAGES.indexOf(stage);
+    // The steps follow the customer (journeyStages), like the current stage above them.
+    var stages = j.journeyStages || j.stages || {};
     els['stage-steps'].innerHTML = STAGES.map(function (s, i) {
-      var reached = j.stages && j.stages[s];
+      var reached = stages[s];
       var cls = i === current ? 'current' : reached ? 'reached' : '';
       return '<li class="' + cls + '" title="' + esc(STAGE_LABELS[s]) + (reached ? ': ' + reached.count + ', first ' + esc(fmtDate(reached.first)) : ': not reached') + '">' +
         '<span class="visually-hidden">' + esc(STAGE_LABELS[s]) + (reached ? ' reached' : ' not reached') + '</span></li>';
@@ -266,21 +277,31 @@
     // Lanes.
     var laneY = {};
     var laneCounts = {};
+    var laneInferred = {};
     lanes.forEach(function (lane, i) {
       var top = i * (LANE_HEIGHT + (narrow ? 16 : 0)) + (narrow ? 14 : 0);
       laneY[lane] = top;
       laneCounts[lane] = 0;
+      laneInferred[lane] = 0;
     });
-    items.forEach(function (tp) { laneCounts[laneOf(tp)]++; });
+    items.forEach(function (tp) {
+      laneCounts[laneOf(tp)]++;
+      if (isInferred(tp)) { laneInferred[laneOf(tp)]++; }
+    });
     lanes.forEach(function (lane) {
       var top = laneY[lane];
-      out.push('<g class="lane" data-lane="' + lane + '" data-lane-count="' + laneCounts[lane] + '">');
+      var inferred = laneInferred[lane];
+      out.push('<g class="lane" data-lane="' + lane + '" data-lane-count="' + laneCounts[lane] + '" data-lane-inferred="' + inferred + '">');
       out.push('<rect x="' + gutter + '" y="' + top + '" width="' + plotWidth + '" height="' + LANE_HEIGHT + '" fill="' + LANE_FILL[lane] + '" rx="4"/>');
       if (narrow) {
-        out.push('<text class="lane-label" x="' + (gutter + 2) + '" y="' + (top - 3) + '">' + STAGE_LABELS[lane] + ' <tspan class="lane-count">(' + laneCounts[lane] + ')</tspan></text>');
+        out.push('<text class="lane-label" x="' + (gutter + 2) + '" y="' + (top - 3) + '">' + STAGE_LABELS[lane] + ' <tspan class="lane-count">(' + laneCounts[lane] +
+          (inferred ? ', ' + inferred + ' inferred' : '') + ')</tspan></text>');
       } else {
-        out.push('<text class="lane-label" x="8" y="' + (top + LANE_HEIGHT / 2 - 2) + '">' + STAGE_LABELS[lane] + '</text>');
-        out.push('<text class="lane-count" x="8" y="' + (top + LANE_HEIGHT / 2 + 13) + '">' + laneCounts[lane] + ' touchpoint' + (laneCounts[lane] === 1 ? '' : 's') + '</text>');
+        out.push('<text class="lane-label" x="8" y="' + (top + LANE_HEIGHT / 2 - 8) + '">' + STAGE_LABELS[lane] + '</text>');
+        out.push('<text class="lane-count" x="8" y="' + (top + LANE_HEIGHT / 2 + 7) + '">' + laneCounts[lane] + ' touchpoint' + (laneCounts[lane] === 1 ? '' : 's') + '</text>');
+        if (inferred) {
+          out.push('<text class="lane-count" x="8" y="' + (top + LANE_HEIGHT / 2 + 21) + '">' + inferred + ' inferred</text>');
+        }
       }
       out.push('</g>');
     });
@@ -333,10 +354,13 @@
     var indirect = tp.kind === 'indirect';
     var key = 'tp:' + tp.touchpointId;
     groups[key] = [tp];
-    var label = tp.summary + ' — ' + fmtDateTime(tp.occurredAt) + ', ' + channelLabel(tp.channel) + ', ' + (tp.kind || 'direct') + ', ' + STAGE_LABELS[lane];
+    var inferred = isInferred(tp);
+    var label = tp.summary + ' — ' + fmtDateTime(tp.occurredAt) + ', ' + channelLabel(tp.channel) + ', ' + (tp.kind || 'direct') + ', ' + STAGE_LABELS[lane] +
+      (inferred ? ' (stage inferred: the customer\'s stage at the time)' : '');
     return '<g class="tp" tabindex="0" role="button" data-key="' + esc(key) + '" data-touchpoint-id="' + esc(tp.touchpointId) + '" data-lane="' + lane +
-      '" data-stage="' + esc(tp.stage || '') + '" data-source="' + esc(tp.source) + '" data-channel="' + esc(tp.channel) + '" data-kind="' + esc(tp.kind) + '" data-count="1" aria-label="' + esc(label) + '">' +
+      '" data-stage="' + esc(tp.stage || '') + '" data-inferred="' + inferred + '" data-source="' + esc(tp.source) + '" data-channel="' + esc(tp.channel) + '" data-kind="' + esc(tp.kind) + '" data-count="1" aria-label="' + esc(label) + '">' +
       '<circle class="ring" cx="' + cx.toFixed(1) + '" cy="' + cy.toFixed(1) + '" r="10"/>' +
+      (inferred ? inferredOutline(cx, cy, 9) : '') +
       (indirect
         ? '<circle cx="' + cx.toFixed(1) + '" cy="' + cy.toFixed(1) + '" r="6" fill="#ffffff" stroke="' + color + '" stroke-width="2.5" stroke-dasharray="3 2"/>'
         : '<circle cx="' + cx.toFixed(1) + '" cy="' + cy.toFixed(1) + '" r="6.5" fill="' + color + '" stroke="#ffffff" stroke-width="1"/>') +
@@ -347,9 +371,11 @@
     groups[key] = list;
     var byChannel = {};
     var indirect = 0;
+    var inferred = 0;
     list.forEach(function (tp) {
       byChannel[tp.channel] = (byChannel[tp.channel] || 0) + 1;
       if (tp.kind === 'indirect') { indirect++; }
+      if (isInferred(tp)) { inferred++; }
     });
     var channels = Object.keys(byChannel).sort(function (a, b) { return byChannel[b] - byChannel[a]; });
     var dominant = channels[0];
@@ -357,16 +383,24 @@
     var allIndirect = indirect === list.length;
     var r = Math.min(15, 9 + Math.log10(list.length) * 3);
     var label = list.length + ' touchpoints in ' + STAGE_LABELS[lane] + ', ' + fmtDate(list[0].occurredAt) + ' – ' + fmtDate(list[list.length - 1].occurredAt) + ': ' +
-      channels.map(function (c) { return byChannel[c] + ' ' + channelLabel(c); }).join(', ');
+      channels.map(function (c) { return byChannel[c] + ' ' + channelLabel(c); }).join(', ') +
+      (inferred ? '; stage inferred for ' + inferred + ' (the customer\'s stage at the time)' : '');
     var text = list.length > 999 ? Math.round(list.length / 1000) + 'k' : String(list.length);
     return '<g class="tp cluster" tabindex="0" role="button" data-key="' + esc(key) + '" data-lane="' + lane + '" data-channel="' + esc(dominant) +
-      '" data-kind="' + (allIndirect ? 'indirect' : indirect ? 'mixed' : 'direct') + '" data-count="' + list.length + '" aria-label="' + esc(label) + '">' +
+      '" data-kind="' + (allIndirect ? 'indirect' : indirect ? 'mixed' : 'direct') + '" data-count="' + list.length + '" data-inferred="' + inferred + '" aria-label="' + esc(label) + '">' +
       '<circle class="ring" cx="' + cx.toFixed(1) + '" cy="' + cy + '" r="' + (r + 4).toFixed(1) + '"/>' +
+      (inferred ? inferredOutline(cx, cy, r + 3) : '') +
       (allIndirect
         ? '<circle cx="' + cx.toFixed(1) + '" cy="' + cy + '" r="' + r.toFixed(1) + '" fill="#ffffff" stroke="' + color + '" stroke-width="2.5" stroke-dasharray="3 2"/>'
         : '<circle cx="' + cx.toFixed(1) + '" cy="' + cy + '" r="' + r.toFixed(1) + '" fill="' + color + '" stroke="#ffffff" stroke-width="1"/>') +
       '<text class="badge' + (allIndirect ? ' dark' : '') + '" x="' + cx.toFixed(1) + '" y="' + (cy + 3.5) + '" text-anchor="middle">' + text + '</text>' +
       '</g>';
+  }
+
+  /** A dotted outline around a marker whose lane was inferred; indirect markers are dashed inside it, so both read together. */
+  function inferredOutline(cx, cy, r) {
+    return '<circle class="inferred" cx="' + cx.toFixed(1) + '" cy="' + (typeof cy === 'number' ? cy.toFixed(1) : cy) + '" r="' + r.toFixed(1) +
+      '" fill="none" stroke="#334155" stroke-width="1.5" stroke-dasharray="1.5 2.5" stroke-linecap="round"/>';
   }
 
   function renderSentiment(width, gutter, plotWidth, x, column, columnCenter, ticks, narrow) {
@@ -446,6 +480,10 @@
     html.push('<span><svg width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="5" fill="#475569"/></svg>direct (filled)</span>');
     html.push('<span><svg width="14" height="14" aria-hidden="true"><circle cx="7" cy="7" r="5" fill="#fff" stroke="#475569" stroke-width="2" stroke-dasharray="3 2"/></svg>indirect (hollow, dashed)</span>');
     html.push('<span><svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="8" fill="#475569"/><text x="9" y="12.5" text-anchor="middle" class="badge">n</text></svg>n touchpoints close together</span>');
+    if (state.items.some(isInferred)) {
+      html.push('<span data-legend="inferred"><svg width="22" height="22" aria-hidden="true"><circle cx="11" cy="11" r="9.5" fill="none" stroke="#334155" stroke-width="1.5" stroke-dasharray="1.5 2.5" stroke-linecap="round"/>' +
+        '<circle cx="11" cy="11" r="6" fill="#475569"/></svg>stage inferred (dotted outline): the event names no stage, so it sits where the customer was</span>');
+    }
     var sources = {};
     state.items.forEach(function (tp) { sources[sourceLabel(tp.source)] = true; });
     var names = Object.keys(sources).sort();
@@ -513,7 +551,7 @@
     if (list.length === 1) {
       var tp = list[0];
       tip.innerHTML = esc(tp.summary) + '<div class="t-meta">' + esc(fmtDateTime(tp.occurredAt)) + ' · ' + esc(tp.source) + ' · ' + esc(channelLabel(tp.channel)) + ' · ' + esc(tp.kind) +
-        (tp.sentiment ? ' · sentiment ' + esc(tp.sentiment.score) : '') + '</div>';
+        (tp.sentiment ? ' · sentiment ' + esc(tp.sentiment.score) : '') + (isInferred(tp) ? ' · stage inferred' : '') + '</div>';
     } else {
       tip.innerHTML = esc(list.length + ' touchpoints') + '<div class="t-meta">' + esc(fmtDate(list[0].occurredAt) + ' – ' + fmtDate(list[list.length - 1].occurredAt)) + ' · click to list them</div>';
     }
@@ -544,7 +582,9 @@
     els['details-title'].textContent = 'Touchpoint';
     var rows = [
       ['When', fmtDateTime(tp.occurredAt)], ['Source', tp.source], ['Channel', channelLabel(tp.channel)], ['Kind', tp.kind],
-      ['Stage', tp.stage ? STAGE_LABELS[tp.stage] : 'unstaged'], ['Action', tp.action]
+      ['Stage', STAGES.indexOf(tp.stage) >= 0 ? STAGE_LABELS[tp.stage]
+        : placedStage(tp) ? STAGE_LABELS[placedStage(tp)] + ' (inferred: the event names no stage; the customer was in this stage then)'
+        : 'unstaged'], ['Action', tp.action]
     ];
     if (tp.sentiment) { rows.push(['Sentiment', tp.sentiment.score + ' (' + tp.sentiment.label + ')']); }
     if (tp.rating) { rows.push(['Rating', tp.rating.value + ' / ' + tp.rating.scale]); }

@@ -35,11 +35,7 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
     public async Task A_Shopify_order_its_redeliveries_and_its_refund_give_one_purchase_worth_the_net_amount()
     {
         var run = Unique();
-        string Fresh(string fixture) => Fixture.Text($"shopify/{fixture}.json")
-            .Replace("820982911946154508", run, StringComparison.Ordinal)
-            .Replace("706405506930370084", run, StringComparison.Ordinal)
-            .Replace("maria.lindqvist@example.com", $"shopper-{run}@example.com", StringComparison.Ordinal)
-            .Replace("+46701234567", "+4670" + run[^7..], StringComparison.Ordinal);
+        string Fresh(string fixture) => FreshShopify(fixture, run);
 
         // orders/create twice (a redelivery: same webhook id), orders/paid of the same order, then its refund.
         var create = Encoding.UTF8.GetBytes(Fresh("shopify-orders-create"));
@@ -64,6 +60,41 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
         Assert.Equal(175, eur.GetProperty("lifetimeValue").GetDouble());
         Assert.Equal(175, eur.GetProperty("averageOrderValue").GetDouble());
         Assert.True(journey.GetProperty("converted").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_Shopify_fulfilment_retried_under_the_same_webhook_id_with_another_trigger_time_is_one_touchpoint()
+    {
+        var run = Unique();
+        using (var placed = await host.Client.SendAsync(Shopify(Encoding.UTF8.GetBytes(FreshShopify("shopify-orders-create", run)), "orders/create", $"wh-{run}-create")))
+        {
+            Assert.Equal(HttpStatusCode.OK, placed.StatusCode);
+        }
+
+        // A subscription with include_fields that leave the fulfilments out: the only time is the delivery's. The retry
+        // keeps the webhook id but comes an hour later; the copy of a second subscription shares only the event id.
+        var fulfilment = System.Text.Json.Nodes.JsonNode.Parse(FreshShopify("shopify-orders-fulfilled", run))!.AsObject();
+        Assert.True(fulfilment.Remove("fulfillments"));
+        var body = Encoding.UTF8.GetBytes(fulfilment.ToJsonString());
+        var hoursAgo = DateTimeOffset.UtcNow.AddHours(-2);
+        var triggered = new DateTimeOffset(hoursAgo.Year, hoursAgo.Month, hoursAgo.Day, hoursAgo.Hour, hoursAgo.Minute, hoursAgo.Second, TimeSpan.Zero);
+        foreach (var (webhookId, triggeredAt) in new[] { ($"wh-{run}-fulfilled", triggered), ($"wh-{run}-fulfilled", triggered.AddHours(1)), ($"wh-{run}-fulfilled-copy", triggered.AddSeconds(3)) })
+        {
+            using var request = Shopify(body, "orders/fulfilled", webhookId);
+            request.Headers.Add("X-Shopify-Event-Id", $"ev-{run}-fulfilled");
+            request.Headers.Add("X-Shopify-Triggered-At", triggeredAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            using var response = await host.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var timeline = await TimelineAsync($"email:shopper-{run}@example.com", 2);
+        var items = timeline.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["order.fulfilled", "order.placed"], items.Select(i => i.GetProperty("action").GetString()!).ToArray());
+        Assert.Equal([$"order:{run}:fulfilled", $"order:{run}"], items.Select(i => i.GetProperty("sourceEventId").GetString()!).ToArray());
+
+        // Whichever of the three was stored first gave the row its time: one of the trigger times Shopify sent.
+        var fulfilledAt = items[0].GetProperty("occurredAt").GetDateTimeOffset();
+        Assert.Contains(fulfilledAt, new[] { triggered, triggered.AddHours(1), triggered.AddSeconds(3) });
     }
 
     [Fact]
@@ -151,6 +182,13 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
         using var forged = await host.Client.SendAsync(Intercom(Encoding.UTF8.GetBytes(Fresh("intercom-conversation-user-created")), "sha1=" + new string('0', 40)));
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
     }
+
+    /// <summary>A Shopify golden body whose order, customer, e-mail and phone belong to this run only.</summary>
+    private static string FreshShopify(string fixture, string run) => Fixture.Text($"shopify/{fixture}.json")
+        .Replace("820982911946154508", run, StringComparison.Ordinal)
+        .Replace("706405506930370084", run, StringComparison.Ordinal)
+        .Replace("maria.lindqvist@example.com", $"shopper-{run}@example.com", StringComparison.Ordinal)
+        .Replace("+46701234567", "+4670" + run[^7..], StringComparison.Ordinal);
 
     private static string Unique() => (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 + Random.Shared.Next(1000)).ToString(CultureInfo.InvariantCulture);
 

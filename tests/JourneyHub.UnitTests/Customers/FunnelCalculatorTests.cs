@@ -1,5 +1,6 @@
 using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
+using static JourneyHub.UnitTests.Customers.JourneyStateTests;
 
 namespace JourneyHub.UnitTests.Customers;
 
@@ -41,6 +42,75 @@ public sealed class FunnelCalculatorTests
         Assert.Equal(new NpsFigures(10, 5, 2, 3, 20), report.Nps);
         Assert.Equal(new CsatFigures(3, 4), report.Csat);
     }
+
+    [Fact]
+    public void Stage_entries_are_the_journey_stages_the_customer_was_in_not_the_stages_events_name()
+    {
+        var state = new[]
+        {
+            At("news", 0, Channel.Email, null, "newsletter.opened"),
+            At("view", 2, Channel.Web, JourneyStage.Consideration, "product.viewed"),
+            At("buy", 4, Channel.InStore, JourneyStage.Decision, "purchase.completed"),
+            At("browse", 6, Channel.Web, JourneyStage.Consideration, "page.viewed"),
+        }.Aggregate(new JourneyState(), (s, t) => s.Apply(t));
+
+        var entries = FunnelCalculator.StageEntries(state);
+
+        // A stage-less newsletter first: awareness from the first touch; browsing after the purchase: retention.
+        Assert.Equal(
+            [(JourneyStage.Awareness, From), (JourneyStage.Consideration, From.AddDays(2)), (JourneyStage.Decision, From.AddDays(4)), (JourneyStage.Retention, From.AddDays(6))],
+            entries.OrderBy(e => e.Key).Select(e => (e.Key, e.Value.First)).ToArray());
+        Assert.All(entries.Values, e => Assert.Equal("custom:test", e.Source));
+        Assert.False(state.Stages.ContainsKey(JourneyStage.Retention)); // no event names retention
+    }
+
+    [Fact]
+    public void A_stage_less_touchpoint_after_the_purchase_changes_the_entries_though_no_event_stage_changed()
+    {
+        var before = new[]
+        {
+            At("aware", 0, Channel.Web, JourneyStage.Awareness, "page.viewed"),
+            At("buy", 3, Channel.Web, JourneyStage.Decision, "purchase.completed"),
+        }.Aggregate(new JourneyState(), (s, t) => s.Apply(t));
+        var after = before.Apply(At("visit", 9, Channel.InStore, null, "store.visited"));
+
+        Assert.Equal(before.Stages.Keys, after.Stages.Keys);
+        Assert.False(FunnelCalculator.SameStageEntries(before, after)); // so the index gains the retention row
+        Assert.Equal(From.AddDays(9), FunnelCalculator.StageEntries(after)[JourneyStage.Retention].First);
+        Assert.True(FunnelCalculator.SameStageEntries(after, after.Apply(At("visit2", 10, Channel.InStore, null, "store.visited"))));
+        Assert.False(FunnelCalculator.SameStageEntries(null, after));
+    }
+
+    [Fact]
+    public void A_late_purchase_moves_the_entries_whatever_the_arrival_order()
+    {
+        var touchpoints = new[]
+        {
+            At("aware", 0, Channel.Web, JourneyStage.Awareness, "page.viewed"),
+            At("consider", 1, Channel.Web, JourneyStage.Consideration, "pricing.viewed"),
+            At("visit", 5, Channel.InStore, null, "store.visited"),
+            At("late-buy", 4, Channel.InStore, JourneyStage.Decision, "purchase.completed"),
+        };
+        var withoutPurchase = touchpoints[..3].Aggregate(new JourneyState(), (s, t) => s.Apply(t));
+        Assert.Equal([JourneyStage.Awareness, JourneyStage.Consideration], FunnelCalculator.StageEntries(withoutPurchase).Keys.Order().ToArray());
+
+        var expected = new Dictionary<JourneyStage, DateTimeOffset>
+        {
+            [JourneyStage.Awareness] = From,
+            [JourneyStage.Consideration] = From.AddDays(1),
+            [JourneyStage.Decision] = From.AddDays(4),
+            [JourneyStage.Retention] = From.AddDays(5),
+        };
+        foreach (var order in new[] { new[] { 0, 1, 2, 3 }, [3, 2, 1, 0], [2, 3, 0, 1] })
+        {
+            var state = order.Select(i => touchpoints[i]).Aggregate(new JourneyState(), (s, t) => s.Apply(t));
+            Assert.Equal(expected, FunnelCalculator.StageEntries(state).ToDictionary(e => e.Key, e => e.Value.First));
+        }
+    }
+
+    /// <summary>A touchpoint <paramref name="day"/> days after <see cref="From"/>, from "custom:test".</summary>
+    private static Touchpoint At(string id, double day, Channel channel, JourneyStage? stage, string action) =>
+        Tp(id, day, channel, stage, action, start: From);
 
     private static StageReachedRow Row(string customer, DateTimeOffset awareness, DateTimeOffset? consideration = null)
     {

@@ -12,12 +12,21 @@ namespace JourneyHub.Core.Sources.Shopify;
 /// <see cref="ShopifyWebhookVerifier"/>). Orders carry <c>amount</c> and <c>currency</c> so purchase counts, AOV and lifetime
 /// value come out of the journey summary; a refund carries the refunded amount and lowers the value.
 /// <para>
-/// Every fact is keyed on the Shopify resource, not on a delivery header: each topic happens once per resource, so a
-/// redelivery (same <c>X-Shopify-Webhook-Id</c>), a duplicate under another webhook id (same <c>X-Shopify-Event-Id</c>,
-/// https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates) and a second subscription to the same topic all collapse
-/// into one touchpoint. <c>orders/create</c> and <c>orders/paid</c> describe the same purchase, so both record
-/// <c>order:&lt;id&gt;</c> and the first to arrive is kept: each order counts once whichever of the two topics a shop
-/// subscribes to. The delivery ids are kept as attributes.
+/// Dedup. Shopify documents <c>X-Shopify-Webhook-Id</c> as the key of one delivery, kept by its retries, and
+/// <c>X-Shopify-Event-Id</c> as shared by all deliveries of one merchant action (a second subscription to the topic, but
+/// also the other topics that action fired: https://shopify.dev/docs/apps/build/webhooks/delivery-structure,
+/// https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates). Neither names one fact: a webhook id splits the
+/// duplicate of a second subscription, an event id would join an order's placement with its fulfilment. So every fact is
+/// keyed on the Shopify resource it is about, which every retry of a delivery, every subscription's copy and every topic
+/// that restates the fact carry alike. <c>orders/create</c> and <c>orders/paid</c> describe the same purchase, so both
+/// record <c>order:&lt;id&gt;</c> and the first to arrive is kept: each order counts once whichever of the two topics a
+/// shop subscribes to. The delivery ids are kept as attributes.
+/// </para>
+/// <para>
+/// A redelivered fact lands on the stored row only if its time is the same too (rows are keyed by time and touchpoint
+/// id), so times come from fields of the resource that never change (<c>processed_at</c>, <c>created_at</c>, a fulfilment's
+/// <c>created_at</c>). A delivery header or <c>updated_at</c> may differ between two deliveries of one fact; a fact that has
+/// nothing better is stored as having no time of its own, which storage deduplicates on the touchpoint id alone.
 /// </para>
 /// </summary>
 public sealed class ShopifyAdapter : ISourceAdapter
@@ -60,7 +69,7 @@ public sealed class ShopifyAdapter : ISourceAdapter
             var outcome = topic switch
             {
                 OrdersCreate or OrdersPaid => MapPurchase(delivery, Read(payload, ShopifyJsonContext.Default.ShopifyOrder)),
-                OrdersFulfilled => MapFulfilment(delivery, Read(payload, ShopifyJsonContext.Default.ShopifyOrder)),
+                OrdersFulfilled => MapFulfilment(delivery, Read(payload, ShopifyJsonContext.Default.ShopifyOrder), payload.ReceivedAt),
                 RefundsCreate => MapRefund(delivery, Read(payload, ShopifyJsonContext.Default.ShopifyRefund)),
                 CustomersCreate => MapCustomer(delivery, Read(payload, ShopifyJsonContext.Default.ShopifyCustomer)),
                 _ => MapCheckout(delivery, Read(payload, ShopifyJsonContext.Default.ShopifyCheckout)),
@@ -108,7 +117,7 @@ public sealed class ShopifyAdapter : ISourceAdapter
             attributes));
     }
 
-    private static AdapterOutcome MapFulfilment(Delivery delivery, ShopifyOrder order)
+    private static AdapterOutcome MapFulfilment(Delivery delivery, ShopifyOrder order, DateTimeOffset receivedAt)
     {
         if (order.Id is not { } orderId)
         {
@@ -116,21 +125,21 @@ public sealed class ShopifyAdapter : ISourceAdapter
         }
 
         var identities = OrderPeople(order);
-        var fulfilledAt = order.Fulfillments?.Where(f => f?.CreatedAt is not null).Max(f => f!.CreatedAt) ?? delivery.TriggeredAt ?? order.UpdatedAt;
-        if (fulfilledAt is null)
-        {
-            return AdapterOutcome.Fail("the order has no fulfillment time, X-Shopify-Triggered-At or updated_at");
-        }
 
+        // Without fulfilments in the body (a subscription with include_fields, say), the delivery's trigger time is the
+        // best guess; Shopify does not say whether a retry keeps it, so such a fulfilment is stored as having no time of
+        // its own and a redelivery under another trigger time still finds the row.
+        var fulfilledAt = order.Fulfillments?.Where(f => f?.CreatedAt is not null).Max(f => f!.CreatedAt);
         var attributes = OrderAttributes(delivery, order, orderId);
         return AdapterOutcome.Ok(Factory.Create(
             $"order:{Id(orderId)}:fulfilled",
-            fulfilledAt.Value,
+            fulfilledAt ?? delivery.TriggeredAt ?? receivedAt,
             ChannelOf(order.SourceName),
             "order.fulfilled",
             $"Order {OrderName(order, orderId)} fulfilled",
             identities,
-            attributes));
+            attributes,
+            occurredAtIsReceiptTime: fulfilledAt is null));
     }
 
     /// <summary>

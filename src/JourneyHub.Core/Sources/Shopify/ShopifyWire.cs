@@ -15,7 +15,6 @@ public sealed record ShopifyOrder
     public string? Phone { get; init; }
     public DateTimeOffset? CreatedAt { get; init; }
     public DateTimeOffset? ProcessedAt { get; init; }
-    public DateTimeOffset? UpdatedAt { get; init; }
     public string? Currency { get; init; }
     public decimal? TotalPrice { get; init; }
     public string? FinancialStatus { get; init; }

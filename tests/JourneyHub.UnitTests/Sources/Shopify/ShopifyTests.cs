@@ -141,6 +141,68 @@ public sealed class ShopifyAdapterTests
         Assert.Equal(created.Attributes["amount"], paid.Attributes["amount"]);
     }
 
+    [Theory]
+    [MemberData(nameof(ShopifySignatureTests.Fixtures), MemberType = typeof(ShopifySignatureTests))]
+    public void A_redelivery_under_the_same_webhook_id_is_the_same_row_whatever_else_the_retry_changes(string fixture)
+    {
+        var first = Assert.Single(Normalize(fixture).Touchpoints);
+
+        // A retry of the delivery: same X-Shopify-Webhook-Id and body, received an hour later, under another trigger time
+        // and event id (Shopify does not document either as stable across retries).
+        var retry = Assert.Single(Normalize(fixture, receivedAt: ReceivedAt.AddHours(1), overrides: new(StringComparer.Ordinal)
+        {
+            [ShopifyWebhookVerifier.EventIdProperty] = "retry-event",
+            [ShopifyWebhookVerifier.TriggeredAtProperty] = "2025-03-20T08:00:00.000Z",
+        }).Touchpoints);
+
+        Assert.Equal(first.TouchpointId, retry.TouchpointId);
+        Assert.Equal(first.OccurredAt, retry.OccurredAt);
+        Assert.False(first.OccurredAtIsReceiptTime);
+        Assert.False(retry.OccurredAtIsReceiptTime);
+    }
+
+    [Fact]
+    public void A_fulfilment_timed_only_by_its_delivery_is_stored_as_having_no_time_of_its_own()
+    {
+        var withFulfilments = Assert.Single(Normalize("orders-fulfilled").Touchpoints);
+        Assert.Equal(new DateTimeOffset(2025, 3, 16, 13, 2, 41, TimeSpan.Zero), withFulfilments.OccurredAt);
+        Assert.False(withFulfilments.OccurredAtIsReceiptTime);
+
+        // A subscription whose include_fields leave the fulfilments out: the trigger time, else the receipt time, and
+        // flagged so that storage deduplicates on the touchpoint id alone (see the adapter's summary).
+        static string WithoutFulfilments(string body)
+        {
+            var order = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
+            Assert.True(order.Remove("fulfillments"));
+            return order.ToJsonString();
+        }
+
+        var triggered = Assert.Single(Normalize("orders-fulfilled", body: WithoutFulfilments).Touchpoints);
+        var untriggered = Assert.Single(Normalize("orders-fulfilled", body: WithoutFulfilments, receivedAt: ReceivedAt.AddHours(2), overrides: new(StringComparer.Ordinal) { [ShopifyWebhookVerifier.TriggeredAtProperty] = "" }).Touchpoints);
+
+        Assert.Equal(new DateTimeOffset(2025, 3, 16, 13, 2, 42, 9, TimeSpan.Zero), triggered.OccurredAt);
+        Assert.Equal(ReceivedAt.AddHours(2), untriggered.OccurredAt);
+        Assert.True(triggered.OccurredAtIsReceiptTime);
+        Assert.True(untriggered.OccurredAtIsReceiptTime);
+        Assert.Equal(withFulfilments.TouchpointId, triggered.TouchpointId);
+        Assert.Equal(withFulfilments.TouchpointId, untriggered.TouchpointId);
+    }
+
+    [Fact]
+    public void Topics_that_share_an_event_id_stay_apart_when_they_state_different_facts()
+    {
+        // X-Shopify-Event-Id is shared by every delivery of one merchant action, e.g. a point-of-sale order placed and
+        // handed over at once: keyed on it, the fulfilment would swallow the purchase.
+        var shared = new Dictionary<string, string>(StringComparer.Ordinal) { [ShopifyWebhookVerifier.EventIdProperty] = "one-merchant-action" };
+        var placed = Assert.Single(Normalize("orders-create", overrides: shared).Touchpoints);
+        var fulfilled = Assert.Single(Normalize("orders-fulfilled", overrides: shared).Touchpoints);
+
+        Assert.NotEqual(placed.TouchpointId, fulfilled.TouchpointId);
+        Assert.Equal(("order.placed", "order.fulfilled"), (placed.Action, fulfilled.Action));
+        Assert.Equal("one-merchant-action", placed.Attributes["eventId"]);
+        Assert.Equal("one-merchant-action", fulfilled.Attributes["eventId"]);
+    }
+
     [Fact]
     public void A_refund_is_the_money_paid_back_and_lowers_the_customers_value()
     {
@@ -224,7 +286,11 @@ public sealed class ShopifyAdapterTests
         Assert.True(guard.FitsLimit([], orders, out _));
     }
 
-    private static Core.Ingestion.NormalizationResult Normalize(string fixture)
+    /// <summary>
+    /// A golden delivery as the verifier hands it on; <paramref name="overrides"/> replace forwarded headers (an empty value
+    /// leaves the header out), <paramref name="body"/> rewrites the body.
+    /// </summary>
+    private static Core.Ingestion.NormalizationResult Normalize(string fixture, Dictionary<string, string>? overrides = null, Func<string, string>? body = null, DateTimeOffset? receivedAt = null)
     {
         var headers = Headers($"shopify/shopify-{fixture}.headers.json").Headers;
         var properties = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -235,7 +301,21 @@ public sealed class ShopifyAdapterTests
             [ShopifyWebhookVerifier.ShopDomainProperty] = headers["X-Shopify-Shop-Domain"],
             [ShopifyWebhookVerifier.TriggeredAtProperty] = headers["X-Shopify-Triggered-At"],
         };
-        return Adapter.Normalize(Raw("shopify", Fixture.Bytes($"shopify/shopify-{fixture}.json"), properties));
+        foreach (var (key, value) in overrides ?? [])
+        {
+            if (value.Length == 0)
+            {
+                properties.Remove(key);
+            }
+            else
+            {
+                properties[key] = value;
+            }
+        }
+
+        var text = Fixture.Text($"shopify/shopify-{fixture}.json");
+        var raw = Raw("shopify", Encoding.UTF8.GetBytes(body is null ? text : body(text)), properties);
+        return Adapter.Normalize(raw with { ReceivedAt = receivedAt ?? ReceivedAt });
     }
 
     private static Dictionary<string, string> Topic(string topic) => new(StringComparer.Ordinal) { [ShopifyWebhookVerifier.TopicProperty] = topic };
