@@ -44,7 +44,7 @@ param tableNames array = [
   'Erasures'
   'RawPayloads'
   'ObjectAssociations'
-  'ParkedTouchpoints'
+  'ObjectTouchpoints'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {

@@ -48,7 +48,7 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<IDeadLetterStore, TableDeadLetterStore>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
         services.AddSingleton<IObjectAssociationStore, TableObjectAssociationStore>();
-        services.AddSingleton<IParkedTouchpointStore, TableParkedTouchpointStore>();
+        services.AddSingleton<IObjectTouchpointStore, TableObjectTouchpointStore>();
         services.AddOptions<SuppressionKeyOptions>().BindConfiguration(SuppressionKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IStorageHealth, StorageHealth>();
 

@@ -18,11 +18,11 @@ public static class StorageNames
     /// <summary>Which customers each object (deal, opportunity, order) is associated with, and back.</summary>
     public const string ObjectAssociationsTable = "ObjectAssociations";
 
-    /// <summary>Touchpoints that name only an object nobody is associated with yet, by object id.</summary>
-    public const string ParkedTouchpointsTable = "ParkedTouchpoints";
+    /// <summary>Touchpoints that name only an object (its history, which new associations receive), by object id.</summary>
+    public const string ObjectTouchpointsTable = "ObjectTouchpoints";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [IdentitiesTable, TimelineTable, DeadLettersTable, SuppressionsTable, CheckpointsTable, RawPayloadsTable, ObjectAssociationsTable, ParkedTouchpointsTable];
+        [IdentitiesTable, TimelineTable, DeadLettersTable, SuppressionsTable, CheckpointsTable, RawPayloadsTable, ObjectAssociationsTable, ObjectTouchpointsTable];
 }
 
 /// <summary>Table keys may not hold '/', '\\', '#', '?' or control characters; escape them (and '%') reversibly.</summary>

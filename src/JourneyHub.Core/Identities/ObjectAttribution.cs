@@ -5,16 +5,23 @@ using Microsoft.Extensions.Logging;
 namespace JourneyHub.Core.Identities;
 
 /// <summary>
-/// Touchpoints of objects (deals, opportunities, orders) go to the people associated with them; objects never link or
-/// merge people. A touchpoint that names a person and an object records the association (object → that customer) and
-/// releases what was parked for the object. A touchpoint that names only an object goes to <b>every</b> customer
-/// associated with it, one copy each, keyed per customer so that each copy has its own deterministic touchpoint id
-/// (<see cref="Attribute"/>); with no association yet it is parked by object id until one arrives. A touchpoint marked
-/// <see cref="AssociationRemovedAttribute"/> removes the association instead, so later object events stop going there.
+/// Touchpoints of objects (deals, orders) go to the people associated with them; objects never link or merge people.
+/// <list type="bullet">
+/// <item>A touchpoint that names only an object is recorded in the object's history and goes to <b>every</b> customer
+///   associated with it, one copy each, keyed per customer so that each copy has its own deterministic touchpoint id
+///   (<see cref="Attribute"/>). With nobody associated yet it is only recorded: parked until an association arrives.</item>
+/// <item>A touchpoint that names a person and an object records the association (object → that customer) and gives
+///   the customer the object's history, parked events included.</item>
+/// <item>A touchpoint marked <see cref="AssociationRemovedAttribute"/> removes the association instead: later object
+///   events stop going there.</item>
+/// </list>
+/// Both sides write before they read (history then associations; association then history), so a deal event and an
+/// association processed at the same time never miss each other; when both see each other the copy is still one row.
+/// The outcome is the same in whatever order the webhooks arrive: everyone associated with a deal has all its events.
 /// </summary>
 public sealed partial class ObjectAttribution(
     IObjectAssociationStore associations,
-    IParkedTouchpointStore parked,
+    IObjectTouchpointStore history,
     ICustomerStore customers,
     ILogger<ObjectAttribution> logger)
 {
@@ -130,23 +137,30 @@ public sealed partial class ObjectAttribution(
         return objects.Count;
     }
 
-    public async Task ParkAsync(Touchpoint touchpoint, IReadOnlyList<Identity> objectIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// A touchpoint that names only objects: recorded in each object's history first, then sent to the customers
+    /// associated now (an association recorded after the history write finds it there). Empty: it is parked.
+    /// </summary>
+    public async Task<IReadOnlyList<Attribution>> RecordAsync(Touchpoint touchpoint, IReadOnlyList<Identity> objectIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(touchpoint);
         ArgumentNullException.ThrowIfNull(objectIds);
         foreach (var objectId in objectIds)
         {
-            await parked.ParkAsync(objectId, touchpoint, cancellationToken);
+            await history.AddAsync(objectId, touchpoint, cancellationToken);
         }
 
-        LogParked(touchpoint.Source, touchpoint.Action, touchpoint.SourceEventId);
+        var people = await PeopleOfAsync(objectIds, cancellationToken);
+        if (people.Count == 0)
+        {
+            LogParked(touchpoint.Source, touchpoint.Action, touchpoint.SourceEventId);
+        }
+
+        return people;
     }
 
-    public Task<IReadOnlyList<Touchpoint>> ParkedAsync(Identity objectId, CancellationToken cancellationToken) => parked.ListAsync(objectId, cancellationToken);
-
-    /// <summary>Forgets parked touchpoints once their copies are stored (before that, a crash leaves them parked and a retry releases them again).</summary>
-    public Task ReleasedAsync(Identity objectId, IReadOnlyCollection<string> touchpointIds, CancellationToken cancellationToken) =>
-        parked.RemoveAsync(objectId, touchpointIds, cancellationToken);
+    /// <summary>The object's history: every touchpoint that named only it, parked or delivered.</summary>
+    public Task<IReadOnlyList<Touchpoint>> HistoryAsync(Identity objectId, CancellationToken cancellationToken) => history.ListAsync(objectId, cancellationToken);
 
     /// <summary>
     /// The customer a recorded id is now: merge tombstones are followed, an erased customer is nobody. An id without a

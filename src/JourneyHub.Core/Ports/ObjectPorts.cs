@@ -24,15 +24,14 @@ public interface IObjectAssociationStore
 }
 
 /// <summary>
-/// Touchpoints that name only an object nobody is associated with yet, kept durably by object id until an association
-/// arrives. Parking the same touchpoint again (a redelivery) overwrites it.
+/// Every touchpoint that names only an object (a deal's stage change, an order's refund), kept by object id: the object's
+/// history. A new association receives it, so the customers a deal event reaches never depend on the order in which
+/// webhooks arrive or are processed; an event nobody is associated with yet waits here ("parked") until one is.
+/// Recording the same touchpoint again (a redelivery) overwrites it.
 /// </summary>
-public interface IParkedTouchpointStore
+public interface IObjectTouchpointStore
 {
-    Task ParkAsync(Identity objectId, Touchpoint touchpoint, CancellationToken cancellationToken);
+    Task AddAsync(Identity objectId, Touchpoint touchpoint, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Touchpoint>> ListAsync(Identity objectId, CancellationToken cancellationToken);
-
-    /// <summary>Forgets parked touchpoints once they are stored on a timeline; ids no longer parked are ignored.</summary>
-    Task RemoveAsync(Identity objectId, IReadOnlyCollection<string> touchpointIds, CancellationToken cancellationToken);
 }

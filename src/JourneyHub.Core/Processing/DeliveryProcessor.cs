@@ -69,7 +69,6 @@ public sealed partial class DeliveryProcessor(
         var assigned = await AssignCustomersAsync(message, touchpoints, cancellationToken);
         var isRetry = attempt > 1 || message.ReplayOf is not null;
         var written = await WriteAndApplyAsync(assigned.ByCustomer, isRetry, cancellationToken);
-        await ForgetReleasedAsync(assigned.Released, cancellationToken);
         await PublishAsync(written.Stored, cancellationToken);
 
         var suppressed = assigned.Suppressed + written.Erased;
@@ -145,7 +144,7 @@ public sealed partial class DeliveryProcessor(
     /// <summary>
     /// Assign customers: each touchpoint's person identities name one customer (resolved once per distinct identity set in
     /// the message); identities of erased people suppress the touchpoint. Object ids (deals, orders) never name a customer:
-    /// next to a person they record the association and release what was parked for the object; alone they send the
+    /// next to a person they record the association and bring the object's history to that customer; alone they send the
     /// touchpoint to every customer associated with the object, or park it until one is (<see cref="ObjectAttribution"/>).
     /// No person and no object makes a dead letter.
     /// </summary>
@@ -153,7 +152,6 @@ public sealed partial class DeliveryProcessor(
     {
         var byCustomer = new Dictionary<string, CustomerBatch>(StringComparer.Ordinal);
         var decided = new Dictionary<string, CustomerAssignment>(StringComparer.Ordinal);
-        var released = new List<ReleasedTouchpoint>();
         var suppressed = 0;
         var parked = 0;
         for (var index = 0; index < touchpoints.Count; index++)
@@ -178,7 +176,7 @@ public sealed partial class DeliveryProcessor(
                 Batch(byCustomer, customerId).Add(touchpoint with { CustomerId = customerId }, assignment.Linked);
                 foreach (var objectId in objectIds)
                 {
-                    released.AddRange(await AssociateAsync(touchpoint, objectId, customerId, byCustomer, cancellationToken));
+                    await AssociateAsync(touchpoint, objectId, customerId, byCustomer, cancellationToken);
                 }
 
                 continue;
@@ -190,22 +188,11 @@ public sealed partial class DeliveryProcessor(
                 continue;
             }
 
-            var people = await objects.PeopleOfAsync(objectIds, cancellationToken);
+            var people = await objects.RecordAsync(touchpoint, objectIds, cancellationToken);
             if (people.Count == 0)
             {
-                await objects.ParkAsync(touchpoint, objectIds, cancellationToken);
-
-                // A concurrent delivery may have recorded the association and looked for parked touchpoints just before this
-                // one was parked: look again. Each side writes before it reads, so at least one of them sees the other (both
-                // may: the copy's id is deterministic, so it is still one row).
-                people = await objects.PeopleOfAsync(objectIds, cancellationToken);
-                if (people.Count == 0)
-                {
-                    parked++;
-                    continue;
-                }
-
-                released.AddRange(objectIds.Select(objectId => new ReleasedTouchpoint(objectId, touchpoint.TouchpointId)));
+                parked++;
+                continue;
             }
 
             foreach (var person in people)
@@ -214,37 +201,26 @@ public sealed partial class DeliveryProcessor(
             }
         }
 
-        return new Assigned(byCustomer, suppressed, parked, released);
+        return new Assigned(byCustomer, suppressed, parked);
     }
 
     /// <summary>
     /// A person's touchpoint that names an object: records the association (or removes it, when the touchpoint says so)
-    /// and puts what was parked for the object on this customer's batch.
+    /// and puts the object's history, parked events included, on this customer's batch (copies already stored are found
+    /// as duplicates, so an association seen again adds nothing).
     /// </summary>
-    private async Task<IReadOnlyList<ReleasedTouchpoint>> AssociateAsync(Touchpoint touchpoint, Identity objectId, string customerId, Dictionary<string, CustomerBatch> byCustomer, CancellationToken cancellationToken)
+    private async Task AssociateAsync(Touchpoint touchpoint, Identity objectId, string customerId, Dictionary<string, CustomerBatch> byCustomer, CancellationToken cancellationToken)
     {
         if (ObjectAttribution.RemovesAssociation(touchpoint))
         {
             await objects.DissociateAsync(objectId, customerId, cancellationToken);
-            return [];
+            return;
         }
 
         var person = await objects.AssociateAsync(objectId, customerId, cancellationToken);
-        var waiting = await objects.ParkedAsync(objectId, cancellationToken);
-        foreach (var parkedTouchpoint in waiting)
+        foreach (var earlier in await objects.HistoryAsync(objectId, cancellationToken))
         {
-            Batch(byCustomer, customerId).Add(ObjectAttribution.Attribute(parkedTouchpoint, person), []);
-        }
-
-        return [.. waiting.Select(t => new ReleasedTouchpoint(objectId, t.TouchpointId))];
-    }
-
-    /// <summary>Released parked touchpoints are forgotten only once their copies are written (a crash before releases them again, to the same ids).</summary>
-    private async Task ForgetReleasedAsync(IReadOnlyList<ReleasedTouchpoint> released, CancellationToken cancellationToken)
-    {
-        foreach (var group in released.GroupBy(r => r.ObjectId))
-        {
-            await objects.ReleasedAsync(group.Key, [.. group.Select(r => r.TouchpointId).Distinct(StringComparer.Ordinal)], cancellationToken);
+            Batch(byCustomer, customerId).AddFromHistory(ObjectAttribution.Attribute(earlier, person));
         }
     }
 
@@ -267,7 +243,7 @@ public sealed partial class DeliveryProcessor(
         var written = new Written();
         foreach (var (customerId, batch) in byCustomer)
         {
-            var options = new AppendOptions { Identities = [.. batch.Linked], RowsMayExist = isRetry };
+            var options = new AppendOptions { Identities = [.. batch.Linked], RowsMayExist = isRetry || batch.HasHistory };
             var result = await timeline.AppendAsync(customerId, batch.Touchpoints, options, cancellationToken);
             if (result.FollowedFrom is not null || result.Erased.Count > 0)
             {
@@ -322,7 +298,7 @@ public sealed partial class DeliveryProcessor(
         public List<Touchpoint> Touchpoints { get; } = [];
         public HashSet<Identity> Linked { get; } = [];
 
-        /// <summary>Once per touchpoint id: a parked touchpoint released in the message that also carries it is one row.</summary>
+        /// <summary>Once per touchpoint id: a deal event reaching a customer both directly and through its history in one message is one row.</summary>
         public void Add(Touchpoint touchpoint, IEnumerable<Identity> linked)
         {
             if (touchpointIds.Add(touchpoint.TouchpointId))
@@ -332,11 +308,19 @@ public sealed partial class DeliveryProcessor(
 
             Linked.UnionWith(linked);
         }
+
+        /// <summary>An object's history brought by an association: copies this customer probably has already.</summary>
+        public void AddFromHistory(Touchpoint touchpoint)
+        {
+            HasHistory = true;
+            Add(touchpoint, []);
+        }
+
+        /// <summary>Rows probably exist: look them up in one range query rather than one insert conflict at a time.</summary>
+        public bool HasHistory { get; private set; }
     }
 
-    private sealed record ReleasedTouchpoint(Identity ObjectId, string TouchpointId);
-
-    private sealed record Assigned(Dictionary<string, CustomerBatch> ByCustomer, int Suppressed, int Parked, IReadOnlyList<ReleasedTouchpoint> Released);
+    private sealed record Assigned(Dictionary<string, CustomerBatch> ByCustomer, int Suppressed, int Parked);
 
     private sealed class Written
     {

@@ -68,7 +68,7 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
         var early = await DeliverHubSpotAsync(won);
         Assert.Equal(1, early.Parked);
         Assert.Equal(0, early.Inserted);
-        Assert.Single(await ParkedAsync(deal));
+        Assert.Single(await HistoryAsync(deal));
 
         // The deal event is redelivered in the very message whose association releases it: still one row.
         var associated = await DeliverHubSpotAsync(
@@ -79,7 +79,7 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
         var carolId = await CustomerOfAsync("hubspot", carol);
         Assert.Single(await RowsAsync(carolId), t => t.Action == "deal.won");
         Assert.Equal(3, associated.Inserted);
-        Assert.Empty(await ParkedAsync(deal));
+        Assert.Single(await HistoryAsync(deal));
 
         // And once more, alone, after the release, as a queue retry: found, not stored again.
         var again = await DeliverHubSpotAsync(attempt: 2, won);
@@ -89,21 +89,21 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
-    public async Task A_deal_event_parked_while_a_concurrent_delivery_records_the_association_still_lands()
+    public async Task A_deal_event_processed_while_a_concurrent_delivery_records_the_association_still_lands()
     {
         var (heidi, deal) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
 
-        // The association's delivery runs between this delivery's look-up (nobody associated) and its park, so it finds
-        // nothing parked to release: the parking side must look again.
-        var race = services.GetRequiredService<ParkingRace>();
-        race.BeforeNextPark = () => DeliverHubSpotAsync(HubSpotEvents.PropertyChange(heidi, "email", Email(heidi), Start), HubSpotDealEvents.ContactToDeal(heidi, deal, Start.AddMinutes(1)));
+        // The association's delivery runs completely right before the deal event is written to the deal's history, so
+        // it finds no history to bring along: the deal side must read the associations after its write.
+        var race = services.GetRequiredService<HistoryRace>();
+        race.BeforeNextWrite = () => DeliverHubSpotAsync(HubSpotEvents.PropertyChange(heidi, "email", Email(heidi), Start), HubSpotDealEvents.ContactToDeal(heidi, deal, Start.AddMinutes(1)));
 
         var report = await DeliverHubSpotAsync(HubSpotDealEvents.DealStage(deal, "closedwon", Start.AddMinutes(2)));
 
-        Assert.Null(race.BeforeNextPark);
+        Assert.Null(race.BeforeNextWrite);
         Assert.Equal(0, report.Parked);
+        Assert.Equal(1, report.Inserted);
         Assert.Single(await RowsAsync(await CustomerOfAsync("hubspot", heidi)), t => t.Action == "deal.won");
-        Assert.Empty(await ParkedAsync(deal));
     }
 
     [Fact]
@@ -127,6 +127,13 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
         Assert.Single(erinRows, t => t.Action == "deal.stage_changed");
         Assert.Single(erinRows, t => t.Action == "association.removed");
         Assert.DoesNotContain(erinRows, t => t.Action == "deal.won");
+
+        // Whoever joins the deal later gets its history: the outcome never depends on the order webhooks arrive in.
+        var ivan = HubSpotEvents.NewId();
+        await DeliverHubSpotAsync(HubSpotEvents.PropertyChange(ivan, "email", Email(ivan), Start.AddMinutes(5)), HubSpotDealEvents.ContactToDeal(ivan, deal, Start.AddMinutes(5)));
+        var ivanRows = await RowsAsync(await CustomerOfAsync("hubspot", ivan));
+        Assert.Single(ivanRows, t => t.Action == "deal.stage_changed");
+        Assert.Single(ivanRows, t => t.Action == "deal.won");
     }
 
     [Fact]
@@ -217,7 +224,7 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
     private async Task<List<Touchpoint>> RowsAsync(string customerId) =>
         [.. (await services.GetRequiredService<ITimelineStore>().QueryAsync(customerId, new TimelineQuery { Limit = TimelineQuery.MaxLimit }, default)).Items];
 
-    private Task<IReadOnlyList<Touchpoint>> ParkedAsync(long deal) => services.GetRequiredService<IParkedTouchpointStore>().ListAsync(DealId(deal), default);
+    private Task<IReadOnlyList<Touchpoint>> HistoryAsync(long deal) => services.GetRequiredService<IObjectTouchpointStore>().ListAsync(DealId(deal), default);
 
     private static Identity DealId(long deal) => new(IdentityTypes.HubSpotDeal, deal.ToString(CultureInfo.InvariantCulture));
 
@@ -232,29 +239,27 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         services.AddJourneyHub(configuration);
-        services.AddSingleton(sp => new ParkingRace(ActivatorUtilities.CreateInstance<JourneyHub.Azure.Storage.TableParkedTouchpointStore>(sp)));
-        services.AddSingleton<IParkedTouchpointStore>(sp => sp.GetRequiredService<ParkingRace>());
+        services.AddSingleton(sp => new HistoryRace(ActivatorUtilities.CreateInstance<JourneyHub.Azure.Storage.TableObjectTouchpointStore>(sp)));
+        services.AddSingleton<IObjectTouchpointStore>(sp => sp.GetRequiredService<HistoryRace>());
         return services.BuildServiceProvider();
     }
 
-    /// <summary>The real parked store, with a hook that lets a test run a concurrent delivery right before the next park.</summary>
-    private sealed class ParkingRace(IParkedTouchpointStore inner) : IParkedTouchpointStore
+    /// <summary>The real object history store, with a hook that lets a test run a concurrent delivery right before the next write.</summary>
+    private sealed class HistoryRace(IObjectTouchpointStore inner) : IObjectTouchpointStore
     {
-        public Func<Task>? BeforeNextPark { get; set; }
+        public Func<Task>? BeforeNextWrite { get; set; }
 
-        public async Task ParkAsync(Identity objectId, Touchpoint touchpoint, CancellationToken cancellationToken)
+        public async Task AddAsync(Identity objectId, Touchpoint touchpoint, CancellationToken cancellationToken)
         {
-            if (BeforeNextPark is { } concurrent)
+            if (BeforeNextWrite is { } concurrent)
             {
-                BeforeNextPark = null;
+                BeforeNextWrite = null;
                 await concurrent();
             }
 
-            await inner.ParkAsync(objectId, touchpoint, cancellationToken);
+            await inner.AddAsync(objectId, touchpoint, cancellationToken);
         }
 
         public Task<IReadOnlyList<Touchpoint>> ListAsync(Identity objectId, CancellationToken cancellationToken) => inner.ListAsync(objectId, cancellationToken);
-
-        public Task RemoveAsync(Identity objectId, IReadOnlyCollection<string> touchpointIds, CancellationToken cancellationToken) => inner.RemoveAsync(objectId, touchpointIds, cancellationToken);
     }
 }

@@ -12,10 +12,10 @@ public sealed class ObjectAttributionTests
     private static readonly DateTimeOffset Created = new(2025, 3, 14, 0, 0, 0, TimeSpan.Zero);
 
     private readonly IObjectAssociationStore associations = Substitute.For<IObjectAssociationStore>();
-    private readonly IParkedTouchpointStore parked = Substitute.For<IParkedTouchpointStore>();
+    private readonly IObjectTouchpointStore history = Substitute.For<IObjectTouchpointStore>();
     private readonly ICustomerStore customers = Substitute.For<ICustomerStore>();
 
-    private ObjectAttribution Attribution => new(associations, parked, customers, NullLogger<ObjectAttribution>.Instance);
+    private ObjectAttribution Attribution => new(associations, history, customers, NullLogger<ObjectAttribution>.Instance);
 
     [Fact]
     public async Task A_deal_goes_to_every_associated_customer_once_following_merges_and_skipping_the_erased()

@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
@@ -6,21 +5,21 @@ using JourneyHub.Core.Schema;
 namespace JourneyHub.Azure.Storage;
 
 /// <summary>
-/// ParkedTouchpoints: PartitionKey = escaped <c>type:value</c> of the object, RowKey = touchpoint id, the touchpoint as the
-/// timeline stores it (same JSON, same trimming of oversized extras). A redelivery of a parked event overwrites its row.
+/// ObjectTouchpoints: PartitionKey = escaped <c>type:value</c> of the object, RowKey = touchpoint id, the touchpoint as the
+/// timeline stores it (same JSON, same trimming of oversized extras). A redelivery overwrites its own row.
 /// </summary>
-public sealed class TableParkedTouchpointStore(StorageClients clients, StorageBootstrap bootstrap, TimeProvider clock) : IParkedTouchpointStore
+public sealed class TableObjectTouchpointStore(StorageClients clients, StorageBootstrap bootstrap, TimeProvider clock) : IObjectTouchpointStore
 {
-    private TableClient Table => clients.Tables.GetTableClient(StorageNames.ParkedTouchpointsTable);
+    private TableClient Table => clients.Tables.GetTableClient(StorageNames.ObjectTouchpointsTable);
 
-    public async Task ParkAsync(Identity objectId, Touchpoint touchpoint, CancellationToken cancellationToken)
+    public async Task AddAsync(Identity objectId, Touchpoint touchpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(objectId);
         ArgumentNullException.ThrowIfNull(touchpoint);
         await bootstrap.EnsureAsync(cancellationToken);
         var row = TableTimelineStore.ToEntity(ObjectKey(objectId), touchpoint);
         row.RowKey = touchpoint.TouchpointId;
-        row["ParkedAt"] = clock.GetUtcNow();
+        row["RecordedAt"] = clock.GetUtcNow();
         await Table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
 
@@ -36,18 +35,6 @@ public sealed class TableParkedTouchpointStore(StorageClients clients, StorageBo
         }
 
         return touchpoints;
-    }
-
-    public async Task RemoveAsync(Identity objectId, IReadOnlyCollection<string> touchpointIds, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(objectId);
-        ArgumentNullException.ThrowIfNull(touchpointIds);
-        await bootstrap.EnsureAsync(cancellationToken);
-        foreach (var touchpointId in touchpointIds)
-        {
-            // A missing row answers 404, which DeleteEntityAsync does not throw for: releasing twice is a no-op.
-            await Table.DeleteEntityAsync(ObjectKey(objectId), touchpointId, ETag.All, cancellationToken);
-        }
     }
 
     private static string ObjectKey(Identity objectId) => TableKey.Escape(objectId.ToString());
