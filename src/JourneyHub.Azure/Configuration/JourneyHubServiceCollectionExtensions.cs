@@ -60,6 +60,7 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<DeliveryProcessor>();
         services.AddSingleton<QueueMessageHandler>();
         services.AddJourneyHubAdmin();
+        services.AddSingleton<IWorkQueueSender, StorageWorkQueueSender>();
 
         // Sources: adapters, verifiers and enrichers are found through SourceRegistry; HubSpot's verifier and enricher need the options here.
         services.AddJourneyHubSources();

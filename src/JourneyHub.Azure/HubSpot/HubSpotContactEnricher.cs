@@ -11,14 +11,16 @@ using Refit;
 namespace JourneyHub.Azure.HubSpot;
 
 /// <summary>
-/// Adds what HubSpot knows about a contact (e-mail, phone, name, lifecycle stage) to contact touchpoints,
-/// so they meet the same person's e-mails, reviews and purchases, after reading the objects that generic webhooks
-/// announce by id (<see cref="HubSpotObjectReader"/>). Skipped without an access token.
+/// Adds what HubSpot knows about a contact (e-mail, phone, name, lifecycle stage, and the persona field the persona
+/// rules name for HubSpot, <c>hs_persona</c> by default) to contact touchpoints, so they meet the same person's e-mails,
+/// reviews and purchases and the customer gets its persona, after reading the objects that generic webhooks announce by
+/// id (<see cref="HubSpotObjectReader"/>). Skipped without an access token.
 /// </summary>
 public sealed partial class HubSpotContactEnricher(
     IHubSpotCrmApi api,
     HubSpotObjectReader objects,
     IOptionsMonitor<HubSpotOptions> options,
+    IOptionsMonitor<PersonaOptions> personas,
     ILogger<HubSpotContactEnricher> logger) : ITouchpointEnricher
 {
     private static readonly string[] Properties = ["email", "firstname", "lastname", "phone", "lifecyclestage"];
@@ -34,6 +36,9 @@ public sealed partial class HubSpotContactEnricher(
 
         // Generic object events (calls, meetings, tickets, feedback…) first become their contacts' touchpoints.
         touchpoints = await objects.ExpandAsync(touchpoints, cancellationToken);
+        // Webhook events carry no persona: without the rules' field in this read, no HubSpot contact would ever get one.
+        var personaField = personas.CurrentValue.FieldOf(SourceId.HubSpot.Name);
+        string[] properties = personaField is null || Properties.Contains(personaField, StringComparer.Ordinal) ? Properties : [.. Properties, personaField];
         var contacts = new Dictionary<string, HubSpotContact?>(StringComparer.Ordinal);
         var result = new List<Touchpoint>(touchpoints.Count);
         foreach (var touchpoint in touchpoints)
@@ -47,16 +52,16 @@ public sealed partial class HubSpotContactEnricher(
 
             if (!contacts.TryGetValue(contactId, out var contact))
             {
-                contacts[contactId] = contact = await FetchAsync(contactId, cancellationToken);
+                contacts[contactId] = contact = await FetchAsync(contactId, properties, cancellationToken);
             }
 
-            result.Add(contact is null ? touchpoint : Apply(touchpoint, contact));
+            result.Add(contact is null ? touchpoint : Apply(touchpoint, contact, personaField));
         }
 
         return result;
     }
 
-    internal static Touchpoint Apply(Touchpoint touchpoint, HubSpotContact contact)
+    internal static Touchpoint Apply(Touchpoint touchpoint, HubSpotContact contact, string? personaField)
     {
         var identities = touchpoint.Identities.ToList();
         void Add(string type, string? value)
@@ -70,7 +75,8 @@ public sealed partial class HubSpotContactEnricher(
         Add(IdentityTypes.Email, contact.Email);
         Add(IdentityTypes.Phone, contact.Properties.GetValueOrDefault("phone"));
         var attributes = new Dictionary<string, string>(touchpoint.Attributes, StringComparer.Ordinal);
-        foreach (var name in (string[])["firstname", "lastname", "lifecyclestage"])
+        string[] copied = personaField is null ? ["firstname", "lastname", "lifecyclestage"] : ["firstname", "lastname", "lifecyclestage", personaField];
+        foreach (var name in copied)
         {
             if (contact.Properties.GetValueOrDefault(name) is { Length: > 0 } value)
             {
@@ -87,11 +93,11 @@ public sealed partial class HubSpotContactEnricher(
         return touchpoint with { Identities = identities, Attributes = attributes, Stage = stage };
     }
 
-    private async Task<HubSpotContact?> FetchAsync(string contactId, CancellationToken cancellationToken)
+    private async Task<HubSpotContact?> FetchAsync(string contactId, IEnumerable<string> properties, CancellationToken cancellationToken)
     {
         try
         {
-            return await api.GetContactAsync(contactId, Properties, cancellationToken);
+            return await api.GetContactAsync(contactId, properties, cancellationToken);
         }
         catch (ApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
         {

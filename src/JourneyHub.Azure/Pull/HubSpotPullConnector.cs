@@ -1,4 +1,5 @@
 using System.Globalization;
+using JourneyHub.Core.Journey;
 using JourneyHub.Core.Pull;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Pull;
@@ -14,7 +15,11 @@ namespace JourneyHub.Azure.Pull;
 /// (the records at that instant are read twice, which stores nothing twice). Engagements need their contacts, which
 /// search does not return: one v4 batch association read per page, archived beside the search page.
 /// </summary>
-public sealed partial class HubSpotPullConnector(IHubSpotPullApi api, IOptionsMonitor<PullSourceSettings> settings, ILogger<HubSpotPullConnector> logger) : IPullConnector
+public sealed partial class HubSpotPullConnector(
+    IHubSpotPullApi api,
+    IOptionsMonitor<PullSourceSettings> settings,
+    IOptionsMonitor<PersonaOptions> personas,
+    ILogger<HubSpotPullConnector> logger) : IPullConnector
 {
     public const int PageSize = 100;
     public const int SearchWindow = 10_000;
@@ -50,6 +55,7 @@ public sealed partial class HubSpotPullConnector(IHubSpotPullApi api, IOptionsMo
         var c = PullCalls.ReadCursor(cursor, PullCursorJsonContext.Default.HubSpotCursor);
         var objectType = Phases[c.Phase];
         var modified = objectType == "contacts" ? "lastmodifieddate" : "hs_lastmodifieddate";
+        var personaField = objectType == "contacts" ? personas.CurrentValue.FieldOf(Source.Name) : null;
         List<HubSpotFilter> filters = [new(modified, "GTE", c.Since.ToString(CultureInfo.InvariantCulture))];
         if (c.Until is { } until)
         {
@@ -60,7 +66,7 @@ public sealed partial class HubSpotPullConnector(IHubSpotPullApi api, IOptionsMo
         {
             FilterGroups = [new HubSpotFilterGroup(filters)],
             Sorts = [new HubSpotSort(modified, "ASCENDING")],
-            Properties = Properties[objectType],
+            Properties = PropertiesOf(objectType, personaField),
             Limit = PageSize,
             After = c.After,
         };
@@ -106,8 +112,18 @@ public sealed partial class HubSpotPullConnector(IHubSpotPullApi api, IOptionsMo
         }
 
         var properties = new Dictionary<string, string>(StringComparer.Ordinal) { [HubSpotPullAdapter.ObjectTypeProperty] = objectType };
+        if (personaField is not null)
+        {
+            // Archived with the page, so a replay copies the same field whatever the rules say by then.
+            properties[HubSpotPullAdapter.PersonaFieldProperty] = personaField;
+        }
+
         return new PulledPage(body, ids.Count, properties, NextCursor(c, after, lastModified));
     }
+
+    /// <summary>The properties read per object type; contacts also the field the persona rules name for HubSpot (<c>hs_persona</c> by default).</summary>
+    private static string[] PropertiesOf(string objectType, string? personaField) =>
+        personaField is null || Properties[objectType].Contains(personaField, StringComparer.Ordinal) ? Properties[objectType] : [.. Properties[objectType], personaField];
 
     private static string? NextCursor(HubSpotCursor c, string? after, long? lastModified)
     {

@@ -22,6 +22,10 @@ public sealed class PersonaOptions
 
     /// <summary>Raw value → persona name (HubSpot stores "persona_1" where people read "Bargain hunter").</summary>
     public Dictionary<string, string> Names { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>The field the rules read for <paramref name="source"/>, or null: what an enricher or pull must ask that source for.</summary>
+    public string? FieldOf(string source) =>
+        Fields.TryGetValue(source, out var field) && field.Trim() is { Length: > 0 } name ? name : null;
 }
 
 /// <summary>Stamps <c>attributes.persona</c> from the source field the rules name; the summary keeps the latest value by occurredAt.</summary>
@@ -32,7 +36,7 @@ public sealed class PersonaRules(IOptionsMonitor<PersonaOptions> options)
         ArgumentNullException.ThrowIfNull(touchpoint);
         var rules = options.CurrentValue;
         if (touchpoint.Attributes.ContainsKey(JourneyState.PersonaAttribute)
-            || !rules.Fields.TryGetValue(touchpoint.Source, out var field)
+            || rules.FieldOf(touchpoint.Source) is not { } field
             || !touchpoint.Attributes.TryGetValue(field, out var raw)
             || raw.Trim() is not { Length: > 0 } value)
         {

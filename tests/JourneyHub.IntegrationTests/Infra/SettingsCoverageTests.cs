@@ -102,6 +102,45 @@ public sealed class SettingsCoverageTests
         }
     }
 
+    /// <summary>The webhook routes of the Functions app, read from its trigger attributes (<c>Route = "webhooks/&lt;name&gt;"</c>).</summary>
+    public static TheoryData<string> WebhookRoutes()
+    {
+        var data = new TheoryData<string>();
+        foreach (var route in WebhookRouteNames())
+        {
+            data.Add(route);
+        }
+
+        return data;
+    }
+
+    /// <summary>The README sends operators to <c>azd</c>'s <c>WEBHOOK_URL_&lt;SOURCE&gt;</c> outputs for every sender.</summary>
+    [Theory]
+    [MemberData(nameof(WebhookRoutes))]
+    public void The_templates_output_the_url_of_webhook_route(string route)
+    {
+        var main = File.ReadAllText(Path.Combine(Fixture.RepositoryRoot(), "infra", "main.bicep"));
+        var output = route == "custom" ? "WEBHOOK_URL_CUSTOM_BASE" : "WEBHOOK_URL_" + route.ToUpperInvariant().Replace('-', '_');
+        Assert.Contains($"output {output} string", main, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_webhook_routes_are_found()
+    {
+        Assert.Superset(
+            new HashSet<string>(["hubspot", "salesforce", "meta", "trustpilot", "custom", "shopify", "zendesk", "intercom", "typeform", "surveymonkey", "delighted"], StringComparer.Ordinal),
+            new HashSet<string>(WebhookRouteNames(), StringComparer.Ordinal));
+    }
+
+    private static IEnumerable<string> WebhookRouteNames()
+    {
+        var functions = Path.Combine(Fixture.RepositoryRoot(), "src", "JourneyHub.Functions", "Functions");
+        return Directory.GetFiles(functions, "*.cs", SearchOption.AllDirectories)
+            .SelectMany(file => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), "Route = \"webhooks/([a-z0-9-]+)").Select(m => m.Groups[1].Value))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+    }
+
     /// <summary>Options classes bound from "Sources:&lt;X&gt;": each settable scalar property is one setting.</summary>
     private static IEnumerable<string> SourceSettings()
     {

@@ -23,6 +23,9 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
 {
     public const string ObjectTypeProperty = "objectType";
 
+    /// <summary>Page property: the contact property the persona rules read (requested by the connector), copied into attributes.</summary>
+    public const string PersonaFieldProperty = "personaField";
+
     /// <summary>Lifecycle stages whose <c>hs_lifecyclestage_&lt;stage&gt;_date</c> says when the contact reached them.</summary>
     public static IReadOnlyList<string> LifecycleStages { get; } =
         ["subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "evangelist"];
@@ -39,7 +42,8 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
         var root = document.RootElement;
         if (objectType == "contacts")
         {
-            return EntryCollector.CollectMany(root.Arr("results").ToList(), c => [MapContactCreated(c), .. MapLifecycle(c)], static (i, c) => $"HubSpot contact {i} ({PullJson.ItemId(c)})");
+            var personaField = payload.Properties.GetValueOrDefault(PersonaFieldProperty);
+            return EntryCollector.CollectMany(root.Arr("results").ToList(), c => [MapContactCreated(c, personaField), .. MapLifecycle(c, personaField)], static (i, c) => $"HubSpot contact {i} ({PullJson.ItemId(c)})");
         }
 
         var search = root.TryGetProperty("search", out var s) ? s : root;
@@ -47,7 +51,7 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
         return EntryCollector.CollectMany(search.Arr("results").ToList(), e => MapEngagement(objectType, e, associations), (i, e) => $"HubSpot {objectType} {i} ({PullJson.ItemId(e)})");
     }
 
-    private static AdapterOutcome MapContactCreated(JsonElement contact)
+    private static AdapterOutcome MapContactCreated(JsonElement contact, string? personaField)
     {
         if (contact.Str("id") is not { Length: > 0 } id)
         {
@@ -61,10 +65,10 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
             return AdapterOutcome.Fail("the contact has no createdate");
         }
 
-        return AdapterOutcome.Ok(Touchpoints.Create($"contact:{id}:created", createdAt.Value, Channel.Crm, "contact.created", "Contact created in HubSpot", ContactIdentities(id, properties), ContactAttributes(id, properties)));
+        return AdapterOutcome.Ok(Touchpoints.Create($"contact:{id}:created", createdAt.Value, Channel.Crm, "contact.created", "Contact created in HubSpot", ContactIdentities(id, properties), ContactAttributes(id, properties, personaField)));
     }
 
-    private static IEnumerable<AdapterOutcome> MapLifecycle(JsonElement contact)
+    private static IEnumerable<AdapterOutcome> MapLifecycle(JsonElement contact, string? personaField)
     {
         var properties = contact.Obj("properties");
         if (contact.Str("id") is not { Length: > 0 } id || properties.Str("lifecyclestage") is not { Length: > 0 } stage)
@@ -79,7 +83,7 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
             yield break;
         }
 
-        var attributes = ContactAttributes(id, properties).Set("lifecyclestage", stage);
+        var attributes = ContactAttributes(id, properties, personaField).Set("lifecyclestage", stage);
         yield return AdapterOutcome.Ok(Touchpoints.Create(
             $"contact:{id}:lifecycle:{stage}",
             at.Value,
@@ -133,8 +137,12 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
         return identities;
     }
 
-    private static AttributeDictionary ContactAttributes(string id, JsonElement properties) => new AttributeDictionary()
-        .Set("objectId", id)
-        .AddIfPresent("firstname", properties.Str("firstname"))
-        .AddIfPresent("lastname", properties.Str("lastname"));
+    private static AttributeDictionary ContactAttributes(string id, JsonElement properties, string? personaField)
+    {
+        var attributes = new AttributeDictionary()
+            .Set("objectId", id)
+            .AddIfPresent("firstname", properties.Str("firstname"))
+            .AddIfPresent("lastname", properties.Str("lastname"));
+        return personaField is null ? attributes : attributes.AddIfPresent(personaField, properties.Str(personaField));
+    }
 }
