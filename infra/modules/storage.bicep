@@ -50,6 +50,8 @@ param tableNames array = [
   'SurveyAnswers'
   'Erasures'
   'RawPayloads'
+  'ObjectAssociations'
+  'ObjectTouchpoints'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {

@@ -47,12 +47,15 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<ICustomerStore, TableCustomerStore>();
         services.AddSingleton<IDeadLetterStore, TableDeadLetterStore>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
+        services.AddSingleton<IObjectAssociationStore, TableObjectAssociationStore>();
+        services.AddSingleton<IObjectTouchpointStore, TableObjectTouchpointStore>();
         services.AddOptions<SuppressionKeyOptions>().BindConfiguration(SuppressionKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IStorageHealth, StorageHealth>();
 
         // Pipeline logic (Core).
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton<IdentityResolver>();
+        services.AddSingleton<ObjectAttribution>();
         services.AddSingleton<ICustomerMerger, CustomerMerger>();
         services.AddSingleton<DeliveryProcessor>();
         services.AddSingleton<QueueMessageHandler>();
