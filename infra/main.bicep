@@ -55,6 +55,13 @@ param customSourceNames array = [
 @secure()
 param customSourceSecrets object = {}
 
+@description('Days after their last write that raw payload blobs are deleted (storage lifecycle rule).')
+@minValue(1)
+param rawPayloadRetentionDays int = 400
+
+@description('Network isolation: Storage, Key Vault and Service Bus reachable only through private endpoints in a virtual network the function app is integrated into; their public network access off. Service Bus becomes Premium (private endpoints need it). Off by default.')
+param networkIsolation bool = false
+
 @description('Function app scale-out limit.')
 param maximumInstanceCount int = 100
 
@@ -266,6 +273,8 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    rawPayloadRetentionDays: rawPayloadRetentionDays
+    publicNetworkAccess: !networkIsolation
   }
 }
 
@@ -277,6 +286,7 @@ module serviceBus 'modules/servicebus.bicep' = {
     location: location
     tags: tags
     topicName: serviceBusTopicName
+    privateOnly: networkIsolation
   }
 }
 
@@ -288,6 +298,7 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     enablePurgeProtection: keyVaultPurgeProtection
+    publicNetworkAccess: !networkIsolation
     secrets: union(
       {
         'hubspot-client-secret': hubSpotClientSecret
@@ -315,6 +326,25 @@ module keyVault 'modules/keyvault.bicep' = {
       toObject(customSourceNames, name => 'custom-${toLower(name)}-secret', name => customSourceSecrets[?name] ?? '')
     )
   }
+}
+
+module network 'modules/network.bicep' = if (networkIsolation) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: '${abbrs.networkVirtualNetworks}${resourceToken}'
+    location: location
+    tags: tags
+    privateEndpointPrefix: '${abbrs.networkPrivateEndpoints}${resourceToken}-'
+    storageAccountName: storageAccountName
+    keyVaultName: keyVaultName
+    serviceBusNamespaceName: serviceBusNamespaceName
+  }
+  dependsOn: [
+    storage
+    keyVault
+    serviceBus
+  ]
 }
 
 module rbac 'modules/rbac.bicep' = {
@@ -403,6 +433,7 @@ module functionApp 'modules/function.bicep' = {
     instanceMemoryMB: 2048
     appSettings: union(serviceBusSettings, sourceSettings, timerScheduleSettings, hubSpotWebhookUrlSettings, keyVaultReferenceSettings)
     siteUrlSettings: empty(hubSpotWebhookUrl) ? { Sources__HubSpot__WebhookUrl: hubSpotWebhookPath } : {}
+    virtualNetworkSubnetId: networkIsolation ? network!.outputs.appSubnetId : ''
   }
   // Roles first: the host needs storage access at start-up and Key Vault references resolve on start.
   dependsOn: [

@@ -3,12 +3,12 @@ Write-Host @"
 
 JourneyHub webhook URLs (details: docs/deploy.md)
   HubSpot     $($env:WEBHOOK_URL_HUBSPOT)
-  Salesforce  $($env:WEBHOOK_URL_SALESFORCE)?code=<function key>
+  Salesforce  $($env:WEBHOOK_URL_SALESFORCE)?code=<its own key>
   Meta        $($env:WEBHOOK_URL_META)
-  Trustpilot  $($env:WEBHOOK_URL_TRUSTPILOT)?code=<function key>
+  Trustpilot  $($env:WEBHOOK_URL_TRUSTPILOT)?code=<its own key>
   Custom      $($env:WEBHOOK_URL_CUSTOM_BASE)/<name>
 
-Function key (after 'azd deploy'):
-  az functionapp keys list -g $($env:AZURE_RESOURCE_GROUP) -n $($env:AZURE_FUNCTION_APP_NAME) --query functionKeys.default -o tsv
+Keys: one per door, created after 'azd deploy' by the postdeploy hook (docs/deploy.md, Keys).
+  az functionapp function keys list -g $($env:AZURE_RESOURCE_GROUP) -n $($env:AZURE_FUNCTION_APP_NAME) --function-name SalesforceWebhook --query salesforce -o tsv
 Secrets go to Key Vault $($env:AZURE_KEY_VAULT_NAME): 'azd env set HUBSPOT_CLIENT_SECRET ...' then 'azd provision'.
 "@

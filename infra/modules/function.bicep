@@ -32,6 +32,9 @@ param appSettings object = {}
 @description('Settings whose value is this site\'s https URL followed by the given path, e.g. { Sources__HubSpot__WebhookUrl: \'/api/webhooks/hubspot\' } (the default host name exists only once the site does).')
 param siteUrlSettings object = {}
 
+@description('Subnet to integrate the app into (network isolation); empty for none.')
+param virtualNetworkSubnetId string = ''
+
 @description('Flex Consumption scale-out limit.')
 @minValue(1)
 @maxValue(1000)
@@ -83,6 +86,13 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
     httpsOnly: true
     publicNetworkAccess: 'Enabled'
     keyVaultReferenceIdentity: identityId
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
+    // Everything the app sends goes through the network, so the private endpoints' DNS zones answer.
+    outboundVnetRouting: empty(virtualNetworkSubnetId)
+      ? null
+      : {
+          allTraffic: true
+        }
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'

@@ -19,6 +19,9 @@ param secrets object = {}
 @description('Purge protection cannot be turned off again once enabled.')
 param enablePurgeProtection bool = true
 
+@description('Public network access; false leaves only the private endpoint (network isolation).')
+param publicNetworkAccess bool = true
+
 @description('Soft-delete retention (7-90 days).')
 @minValue(7)
 @maxValue(90)
@@ -42,10 +45,10 @@ resource vault 'Microsoft.KeyVault/vaults@2026-02-01' = {
     enabledForDeployment: false
     enabledForDiskEncryption: false
     enabledForTemplateDeployment: false
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess ? 'Enabled' : 'Disabled'
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: publicNetworkAccess ? 'Allow' : 'Deny'
     }
   }
 }

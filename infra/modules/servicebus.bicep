@@ -16,18 +16,27 @@ param topicName string = 'journey-events'
 @description('Sample subscription that receives every touchpoint.')
 param subscriptionName string = 'all-touchpoints'
 
+@description('Private endpoint only (network isolation): Premium tier, which private endpoints require, and public network access off.')
+param privateOnly bool = false
+
 resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' = {
   name: name
   location: location
   tags: tags
-  sku: {
-    name: 'Standard'
-    tier: 'Standard'
-  }
+  sku: privateOnly
+    ? {
+        name: 'Premium'
+        tier: 'Premium'
+        capacity: 1
+      }
+    : {
+        name: 'Standard'
+        tier: 'Standard'
+      }
   properties: {
     disableLocalAuth: true
     minimumTlsVersion: '1.2'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateOnly ? 'Disabled' : 'Enabled'
   }
 }
 

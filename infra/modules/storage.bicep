@@ -31,6 +31,13 @@ param queueNames array = [
   'journey-backfill-poison'
 ]
 
+@description('Days after their last write that raw payload blobs (raw-payloads container) are deleted by the lifecycle rule.')
+@minValue(1)
+param rawPayloadRetentionDays int = 400
+
+@description('Public network access; false leaves only private endpoints (network isolation).')
+param publicNetworkAccess bool = true
+
 @description('Tables used by the app.')
 param tableNames array = [
   'Identities'
@@ -43,6 +50,8 @@ param tableNames array = [
   'SurveyAnswers'
   'Erasures'
   'RawPayloads'
+  'ObjectAssociations'
+  'ObjectTouchpoints'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
@@ -61,11 +70,11 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     defaultToOAuthAuthentication: true
     dnsEndpointType: 'Standard'
     minimumTlsVersion: 'TLS1_2'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess ? 'Enabled' : 'Disabled'
     supportsHttpsTrafficOnly: true
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: publicNetworkAccess ? 'Allow' : 'Deny'
     }
   }
 }
@@ -79,6 +88,40 @@ resource blobServices 'Microsoft.Storage/storageAccounts/blobServices@2025-06-01
     containerDeleteRetentionPolicy: {
       enabled: true
       days: 7
+    }
+  }
+}
+
+// Retention: raw payloads are personal data kept only as long as replay needs them.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'raw-payload-retention'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                'raw-payloads/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: rawPayloadRetentionDays
+                }
+              }
+            }
+          }
+        }
+      ]
     }
   }
 }

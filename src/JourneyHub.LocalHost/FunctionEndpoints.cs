@@ -1,6 +1,4 @@
 using System.Reflection;
-using System.Security.Cryptography;
-using System.Text;
 using Azure.Storage.Queues.Models;
 using JourneyHub.Functions.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -39,9 +37,9 @@ public static partial class FunctionEndpoints
     private static async Task InvokeAsync(HttpContext context, HttpFunction function)
     {
         var settings = context.RequestServices.GetRequiredService<IConfiguration>();
-        if (!IsAuthorized(context.Request, function.AuthLevel, settings))
+        if (!LocalKeys.IsAuthorized(context.Request, function, settings))
         {
-            var unauthorized = HubResults.Problem(401, "Missing or wrong key", "This route needs the function key in the 'code' query parameter or the 'x-functions-key' header.");
+            var unauthorized = HubResults.Problem(401, "Missing or wrong key", "This route needs its key in the 'x-functions-key' header (or the 'code' query parameter): see docs/deploy.md, Keys.");
             await unauthorized.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
             return;
         }
@@ -64,34 +62,6 @@ public static partial class FunctionEndpoints
         : type == typeof(FunctionContext) ? invocation.Value
         : type == typeof(HttpRequestData) ? new LocalHttpRequestData(invocation.Value, context.Request)
         : throw new InvalidOperationException($"The local host cannot bind parameter '{name}' of type {type.Name}.");
-
-    /// <summary>
-    /// Function and admin keys are checked only when configured (<c>LocalHost:FunctionKey</c>,
-    /// <c>LocalHost:AdminKey</c>); without them a local run is open, as the Functions Core Tools are.
-    /// </summary>
-    internal static bool IsAuthorized(HttpRequest request, AuthorizationLevel level, IConfiguration settings)
-    {
-        if (level == AuthorizationLevel.Anonymous)
-        {
-            return true;
-        }
-
-        var adminKey = settings["LocalHost:AdminKey"];
-        var functionKey = settings["LocalHost:FunctionKey"];
-        var accepted = level == AuthorizationLevel.Admin
-            ? new[] { adminKey }
-            : new[] { functionKey, adminKey };
-        if (accepted.All(string.IsNullOrEmpty))
-        {
-            return level != AuthorizationLevel.Admin || string.IsNullOrEmpty(functionKey);
-        }
-
-        var given = request.Query["code"].FirstOrDefault() ?? request.Headers["x-functions-key"].FirstOrDefault();
-        return given is not null && accepted.Any(k => !string.IsNullOrEmpty(k) && FixedTimeEquals(k, given));
-    }
-
-    private static bool FixedTimeEquals(string expected, string given) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(given)));
 
     internal static Task InvokeQueueFunctionAsync(IServiceProvider services, QueueFunction function, QueueMessage message, CancellationToken cancellationToken)
     {

@@ -47,16 +47,20 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<ICustomerStore, TableCustomerStore>();
         services.AddSingleton<IDeadLetterStore, TableDeadLetterStore>();
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
+        services.AddSingleton<IObjectAssociationStore, TableObjectAssociationStore>();
+        services.AddSingleton<IObjectTouchpointStore, TableObjectTouchpointStore>();
         services.AddOptions<SuppressionKeyOptions>().BindConfiguration(SuppressionKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IStorageHealth, StorageHealth>();
 
         // Pipeline logic (Core).
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton<IdentityResolver>();
+        services.AddSingleton<ObjectAttribution>();
         services.AddSingleton<ICustomerMerger, CustomerMerger>();
         services.AddSingleton<DeliveryProcessor>();
         services.AddSingleton<QueueMessageHandler>();
         services.AddJourneyHubAdmin();
+        services.AddSingleton<IWorkQueueSender, StorageWorkQueueSender>();
 
         // Sources: adapters, verifiers and enrichers are found through SourceRegistry; HubSpot's verifier and enricher need the options here.
         services.AddJourneyHubSources();

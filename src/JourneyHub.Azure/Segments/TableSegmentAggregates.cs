@@ -6,6 +6,7 @@ using JourneyHub.Azure.Storage;
 using JourneyHub.Core.Journey;
 using JourneyHub.Core.Journey.Segments;
 using JourneyHub.Core.Schema;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 
 namespace JourneyHub.Azure.Segments;
@@ -23,8 +24,18 @@ namespace JourneyHub.Azure.Segments;
 /// order does not matter. A map request reads only sums rows: one range query per shard, whatever the number of
 /// customers. Rows are JSON split over properties of at most <see cref="ChunkChars"/> characters (a string property
 /// holds 64 KiB).
+/// <para>
+/// The rows this process last wrote or read are kept in memory with their ETags (<c>Storage:Cache:SegmentRows</c>), so
+/// the common change (a customer whose contribution row and sums rows were touched recently) is the transaction alone,
+/// without the point read and the range query before it. The table stays authoritative: a stale row fails its ETag (or,
+/// deleted meanwhile, its existence) check, is forgotten, and the change is read and made again.
+/// </para>
 /// </summary>
-public sealed partial class TableSegmentAggregates(StorageClients clients, TimeProvider clock, ILogger<TableSegmentAggregates> logger) : ISegmentAggregates, IDisposable
+public sealed partial class TableSegmentAggregates(
+    StorageClients clients,
+    TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<StorageCacheOptions> cacheOptions,
+    ILogger<TableSegmentAggregates> logger) : ISegmentAggregates, IDisposable
 {
     public const string TableName = "SegmentMap";
     public const int Shards = 16;
@@ -35,7 +46,10 @@ public sealed partial class TableSegmentAggregates(StorageClients clients, TimeP
     private const string SumsPrefix = "d|";
     private const string VersionColumn = "Version";
 
+    private static readonly TimeSpan Idle = TimeSpan.FromMinutes(10);
+
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly MemoryCache rows = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, cacheOptions.Value.SegmentRows) });
     private volatile bool ready;
 
     private TableClient Table => clients.Tables.GetTableClient(TableName);
@@ -55,12 +69,19 @@ public sealed partial class TableSegmentAggregates(StorageClients clients, TimeP
         var version = after?.TouchpointCount ?? long.MaxValue;
         await EnsureAsync(cancellationToken);
         var partition = Partition(customerId);
+        var contributionKey = ContributionPrefix + customerId;
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                var found = await Table.GetEntityIfExistsAsync<TableEntity>(partition, ContributionPrefix + customerId, cancellationToken: cancellationToken);
-                var stored = found.HasValue ? found.Value : null;
+                var stored = Cached(partition, contributionKey);
+                if (stored is null)
+                {
+                    var found = await Table.GetEntityIfExistsAsync<TableEntity>(partition, contributionKey, cancellationToken: cancellationToken);
+                    stored = found.HasValue ? found.Value : null;
+                    Remember(stored);
+                }
+
                 var storedVersion = stored?.GetInt64(VersionColumn) ?? 0;
                 if (storedVersion > version)
                 {
@@ -87,7 +108,8 @@ public sealed partial class TableSegmentAggregates(StorageClients clients, TimeP
             }
             catch (Exception ex) when (IsConcurrencyConflict(ex) && attempt < MaxConcurrencyRetries)
             {
-                // Another customer of this shard moved a sums row (or this customer's row) in between: read again.
+                // Another customer of this shard moved a sums row (or this customer's row) in between, or a cached row was
+                // stale (the rows of the failed transaction are forgotten): read again.
                 LogConflict(customerId, attempt + 1);
             }
         }
@@ -157,7 +179,11 @@ public sealed partial class TableSegmentAggregates(StorageClients clients, TimeP
         return new SegmentCustomers(query.Segment.Key, metric, ordered.Take(limit).ToList(), ordered.Count > limit);
     }
 
-    public void Dispose() => gate.Dispose();
+    public void Dispose()
+    {
+        gate.Dispose();
+        rows.Dispose();
+    }
 
     /// <summary>The shard of a customer: FNV-1a of its id, stable across processes and versions.</summary>
     public static int Shard(string customerId)
@@ -288,8 +314,51 @@ public sealed partial class TableSegmentAggregates(StorageClients clients, TimeP
         actions.Add(stored is null
             ? new TableTransactionAction(TableTransactionActionType.Add, entity)
             : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, stored.ETag));
-        await Table.SubmitTransactionAsync(actions, cancellationToken);
+        Response<IReadOnlyList<Response>> response;
+        try
+        {
+            response = await Table.SubmitTransactionAsync(actions, cancellationToken);
+        }
+        catch (RequestFailedException)
+        {
+            // Whichever row failed its check, the others may be as stale: the retry reads them all from the table.
+            foreach (var action in actions)
+            {
+                rows.Remove(CacheKey(action.Entity.PartitionKey, action.Entity.RowKey));
+            }
+
+            throw;
+        }
+
+        // Every row written is now known with its new ETag; deleted rows are known to be absent only to the table.
+        for (var i = 0; i < actions.Count; i++)
+        {
+            var written = actions[i].Entity;
+            if (actions[i].ActionType == TableTransactionActionType.Delete || response.Value[i].Headers.ETag is not { } etag)
+            {
+                rows.Remove(CacheKey(written.PartitionKey, written.RowKey));
+                continue;
+            }
+
+            // The entity objects were built for this transaction only, so the cache may keep them as they are.
+            var kept = (TableEntity)written;
+            kept.ETag = etag;
+            Remember(kept);
+        }
     }
+
+    private TableEntity? Cached(string partition, string rowKey) =>
+        rows.TryGetValue(CacheKey(partition, rowKey), out TableEntity? entity) ? entity : null;
+
+    private void Remember(TableEntity? entity)
+    {
+        if (entity is not null)
+        {
+            rows.Set(CacheKey(entity.PartitionKey, entity.RowKey), entity, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = Idle });
+        }
+    }
+
+    private static string CacheKey(string partition, string rowKey) => partition + "/" + rowKey;
 
     /// <summary>
     /// The sums rows of these (day, segment) pairs in one query: a RowKey range from the first to the last day, narrowed
@@ -300,6 +369,18 @@ public sealed partial class TableSegmentAggregates(StorageClients clients, TimeP
         var found = new Dictionary<string, (TableEntity?, SumsRow)>(StringComparer.Ordinal);
         if (keys.Count == 0)
         {
+            return found;
+        }
+
+        var cached = keys.Select(k => Cached(partition, SumsRowKey(k.Day, k.Segment))).ToList();
+        if (cached.All(entity => entity is not null))
+        {
+            // Every row known from this process's last write or read: the transaction's ETags will tell if one moved.
+            foreach (var entity in cached)
+            {
+                found[entity!.RowKey] = (entity, SumsRow.From(entity));
+            }
+
             return found;
         }
 
@@ -314,6 +395,7 @@ public sealed partial class TableSegmentAggregates(StorageClients clients, TimeP
             if (wanted.Contains(entity.RowKey))
             {
                 found[entity.RowKey] = (entity, SumsRow.From(entity));
+                Remember(entity);
             }
         }
 

@@ -15,8 +15,14 @@ public static class StorageNames
     /// <summary>Raw payloads that fit one entity; larger ones are blobs in <see cref="RawContainer"/>.</summary>
     public const string RawPayloadsTable = "RawPayloads";
 
+    /// <summary>Which customers each object (deal, opportunity, order) is associated with, and back.</summary>
+    public const string ObjectAssociationsTable = "ObjectAssociations";
+
+    /// <summary>Touchpoints that name only an object (its history, which new associations receive), by object id.</summary>
+    public const string ObjectTouchpointsTable = "ObjectTouchpoints";
+
     public static IReadOnlyList<string> Tables { get; } =
-        [IdentitiesTable, TimelineTable, DeadLettersTable, SuppressionsTable, CheckpointsTable, RawPayloadsTable];
+        [IdentitiesTable, TimelineTable, DeadLettersTable, SuppressionsTable, CheckpointsTable, RawPayloadsTable, ObjectAssociationsTable, ObjectTouchpointsTable];
 }
 
 /// <summary>Table keys may not hold '/', '\\', '#', '?' or control characters; escape them (and '%') reversibly.</summary>

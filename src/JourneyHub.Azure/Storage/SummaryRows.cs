@@ -63,6 +63,9 @@ public sealed class StorageCacheOptions
 
     /// <summary>Identity → customer links kept in memory. A stale one meets a tombstone and is re-resolved.</summary>
     public int IdentityLinks { get; set; } = 100_000;
+
+    /// <summary>Segment map rows (customer contributions and shard sums) kept with their ETags. A stale one costs a failed transaction and a re-read.</summary>
+    public int SegmentRows { get; set; } = 20_000;
 }
 
 /// <summary>

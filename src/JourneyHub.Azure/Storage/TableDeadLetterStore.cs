@@ -24,6 +24,8 @@ public sealed class TableDeadLetterStore(StorageClients clients, StorageBootstra
                 ["ReceivedAt"] = deadLetter.ReceivedAt,
                 ["EntryIndex"] = deadLetter.EntryIndex,
                 ["CorrelationId"] = deadLetter.CorrelationId,
+                ["Queue"] = deadLetter.Queue,
+                ["Message"] = deadLetter.Message,
             },
             TableUpdateMode.Replace,
             cancellationToken);
@@ -74,6 +76,12 @@ public sealed class TableDeadLetterStore(StorageClients clients, StorageBootstra
         }
     }
 
+    public async Task RemoveAsync(string id, CancellationToken cancellationToken)
+    {
+        await bootstrap.EnsureAsync(cancellationToken);
+        await Table.DeleteEntityAsync(Partition, id, ETag.All, cancellationToken);
+    }
+
     private static DeadLetter FromEntity(TableEntity entity) => new()
     {
         Id = entity.RowKey,
@@ -84,5 +92,7 @@ public sealed class TableDeadLetterStore(StorageClients clients, StorageBootstra
         ReceivedAt = entity.GetDateTimeOffset("ReceivedAt") ?? default,
         EntryIndex = entity.GetInt32("EntryIndex"),
         CorrelationId = entity.GetString("CorrelationId") ?? "",
+        Queue = entity.GetString("Queue") ?? "",
+        Message = entity.GetString("Message"),
     };
 }

@@ -12,7 +12,7 @@ namespace JourneyHub.Core.Admin;
 /// payload with <see cref="IngestionMessage.ReplayOf"/> set, so the processor clears that payload's dead
 /// letters first and re-adds only what still fails. Replays are safe to repeat: row keys are deterministic.
 /// </summary>
-public sealed partial class DeadLetterAdmin(IDeadLetterStore deadLetters, IIngestionQueue queue, ILogger<DeadLetterAdmin> logger)
+public sealed partial class DeadLetterAdmin(IDeadLetterStore deadLetters, IIngestionQueue queue, IWorkQueueSender workQueues, ILogger<DeadLetterAdmin> logger)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 500;
@@ -63,8 +63,23 @@ public sealed partial class DeadLetterAdmin(IDeadLetterStore deadLetters, IInges
         {
             if (group.Key.Length == 0)
             {
-                // A queue message that was never a reference to an archived payload has nothing to replay.
-                notReplayable.AddRange(group.Select(d => d.Id));
+                foreach (var deadLetter in group)
+                {
+                    if (deadLetter.Queue.Length > 0 && deadLetter.Message is { } text)
+                    {
+                        // A poisoned erasure or backfill message goes back to its queue; nothing else clears its dead letter.
+                        await workQueues.SendAsync(deadLetter.Queue, text, cancellationToken);
+                        await deadLetters.RemoveAsync(deadLetter.Id, cancellationToken);
+                        LogRequeued(deadLetter.Source, deadLetter.Queue, deadLetter.Id);
+                        replayed.Add(new ReplayedPayload("", deadLetter.Source, [deadLetter.Id]));
+                    }
+                    else
+                    {
+                        // A queue message that was never a reference to an archived payload has nothing to replay.
+                        notReplayable.Add(deadLetter.Id);
+                    }
+                }
+
                 continue;
             }
 
@@ -215,6 +230,9 @@ public sealed partial class DeadLetterAdmin(IDeadLetterStore deadLetters, IInges
 
     private static (DeadLetterQuery?, ApiError?) Bad(string parameter, string detail) =>
         (null, new ApiError(400, $"Invalid query parameter '{parameter}'", $"'{parameter}' {detail}."));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replay sent {Source} dead letter {DeadLetterId} back to {Queue}")]
+    private partial void LogRequeued(string source, string queue, string deadLetterId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replay queued for {Source} {BlobName} ({DeadLetters} dead letters)")]
     private partial void LogReplayQueued(string source, string blobName, int deadLetters);

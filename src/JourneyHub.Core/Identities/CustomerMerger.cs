@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace JourneyHub.Core.Identities;
 
 /// <summary>
-/// Joins customers shown to be one person. The oldest customer survives. A merge is a sequence of idempotent
+/// Joins customers shown to be one person. The customer with the smallest id (the oldest) survives. A merge is a sequence of idempotent
 /// steps, recorded before they run so that a crash at any point is finished later:
 /// <list type="number">
 /// <item>intent: the survivor's summary lists the merge (<see cref="MergeRecord"/> without <c>CompletedAt</c>);</item>
@@ -128,8 +128,11 @@ public sealed partial class CustomerMerger(
             records.Add(record);
         }
 
-        // Ids sort by creation time too, which decides between records created in the same instant.
-        var survivor = records.OrderBy(r => r.CreatedAt).ThenBy(r => r.CustomerId, StringComparer.Ordinal).First();
+        // The smallest id survives (ids start with their creation time, so it is the oldest customer). The choice must not
+        // depend on what a merge happens to read: two merges racing over the same customers, one of which read a summary row
+        // that the other did not yet see, would otherwise pick different survivors and tombstone each into the other (a
+        // cycle that hides both). With one strict order every tombstone points at a smaller id, so chains cannot loop.
+        var survivor = records.MinBy(r => r.CustomerId, StringComparer.Ordinal)!;
         var losers = records.Where(r => r.CustomerId != survivor.CustomerId).ToList();
         if (await RefuseAsync(survivor, losers, cause, cancellationToken))
         {

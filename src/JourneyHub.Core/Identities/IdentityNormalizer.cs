@@ -8,7 +8,7 @@ public static class IdentityTypes
     public const string Email = "email";
     public const string Phone = "phone";
     public const string HubSpot = "hubspot";
-    /// <summary>A HubSpot deal is not a person, but it links deal events to the contact associated with it.</summary>
+    /// <summary>A HubSpot deal: an object, whose touchpoints go to the contacts associated with it.</summary>
     public const string HubSpotDeal = "hubspot-deal";
     public const string Salesforce = "salesforce";
     public const string Meta = "meta";
@@ -18,7 +18,7 @@ public static class IdentityTypes
 
     // Issue 15 sources: each sender's own person id, named like the source.
     public const string Shopify = "shopify";
-    /// <summary>A Shopify order is not a person either: it links a refund, which names only its order, to the buyer.</summary>
+    /// <summary>A Shopify order: an object, so a refund, which names only its order, goes to the buyer.</summary>
     public const string ShopifyOrder = "shopify-order";
     public const string Zendesk = "zendesk";
     public const string Intercom = "intercom";
@@ -27,19 +27,54 @@ public static class IdentityTypes
     public const string Delighted = "delighted";
     public const string CustomPrefix = "custom:";
 
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
+    /// <summary>
+    /// The one table of what each identity type names. Person identities link and merge customers; object ids (deals,
+    /// opportunities, orders) are things people share, so they only attribute touchpoints to the people associated with
+    /// them and never link or merge anyone. Every type must be listed here (a unit test reflects over the constants).
+    /// </summary>
+    public static IReadOnlyDictionary<string, IdentityClass> Classes { get; } = new Dictionary<string, IdentityClass>(StringComparer.Ordinal)
     {
-        Email, Phone, HubSpot, HubSpotDeal, Salesforce, Meta, Instagram, Trustpilot, Google,
-        Shopify, ShopifyOrder, Zendesk, Intercom, Typeform, SurveyMonkey, Delighted,
+        [Email] = IdentityClass.Person,
+        [Phone] = IdentityClass.Person,
+        [HubSpot] = IdentityClass.Person,
+        [HubSpotDeal] = IdentityClass.BusinessObject,
+        [Salesforce] = IdentityClass.Person,
+        [Meta] = IdentityClass.Person,
+        [Instagram] = IdentityClass.Person,
+        [Trustpilot] = IdentityClass.Person,
+        [Google] = IdentityClass.Person,
+        [Shopify] = IdentityClass.Person,
+        [ShopifyOrder] = IdentityClass.BusinessObject,
+        [Zendesk] = IdentityClass.Person,
+        [Intercom] = IdentityClass.Person,
+        [Typeform] = IdentityClass.Person,
+        [SurveyMonkey] = IdentityClass.Person,
+        [Delighted] = IdentityClass.Person,
     };
 
-    /// <summary>Ids of things a person owns (deals, orders) rather than of the person: any number may belong to one customer.</summary>
-    private static readonly HashSet<string> LinkOnly = new(StringComparer.Ordinal) { HubSpotDeal, ShopifyOrder };
+    /// <summary>The class of a type; <c>custom:&lt;name&gt;</c> is the sending system's own person id. Null for an unknown type.</summary>
+    public static IdentityClass? ClassOf(string type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (Classes.TryGetValue(type, out var known))
+        {
+            return known;
+        }
 
-    public static bool IsLinkOnly(string type) => LinkOnly.Contains(type);
+        return type.StartsWith(CustomPrefix, StringComparison.Ordinal) && type.Length > CustomPrefix.Length ? IdentityClass.Person : null;
+    }
 
-    public static bool IsKnown(string type) =>
-        Known.Contains(type) || (type.StartsWith(CustomPrefix, StringComparison.Ordinal) && type.Length > CustomPrefix.Length);
+    /// <summary>True for ids of things people share (deals, opportunities, orders): they attribute touchpoints, never link people.</summary>
+    public static bool IsObject(string type) => ClassOf(type) == IdentityClass.BusinessObject;
+
+    public static bool IsKnown(string type) => ClassOf(type) is not null;
+}
+
+/// <summary>What an identity type names: a person, or a thing (deal, order) that one or more people are associated with.</summary>
+public enum IdentityClass
+{
+    Person,
+    BusinessObject,
 }
 
 /// <summary>Normalizes identity values the same way on ingestion and on lookup, so both meet in one key.</summary>

@@ -34,7 +34,10 @@ public sealed class IdentityOptions
     public int MaxMerges { get; set; } = 20;
 }
 
-/// <summary>Decides which identities may link people; the rest still travel on the touchpoint but never join customers.</summary>
+/// <summary>
+/// Decides which identities may link people; the rest still travel on the touchpoint but never join customers. Object ids
+/// (<see cref="IdentityTypes.IsObject"/>: deals, orders) are never linkable: two people who share a deal stay two people.
+/// </summary>
 public sealed class IdentityGuard
 {
     private readonly HashSet<string> blockedValues;
@@ -76,10 +79,10 @@ public sealed class IdentityGuard
         return false;
     }
 
-    /// <summary>The identities that may link people, in the fixed claim order (type, then value).</summary>
+    /// <summary>The person identities that may link people, in the fixed claim order (type, then value).</summary>
     public List<Identity> Linkable(IEnumerable<Identity> identities) =>
         identities
-            .Where(i => !IsBlocked(i))
+            .Where(i => !IdentityTypes.IsObject(i.Type) && !IsBlocked(i))
             .Distinct()
             .OrderBy(i => i.Type, StringComparer.Ordinal)
             .ThenBy(i => i.Value, StringComparer.Ordinal)
@@ -92,7 +95,7 @@ public sealed class IdentityGuard
         foreach (var group in union.GroupBy(i => i.Type, StringComparer.Ordinal))
         {
             // A deal or order id is not a person's identity: a customer may have any number of deals and orders.
-            if (!IdentityTypes.IsLinkOnly(group.Key) && group.Count() > Options.MaxPerType)
+            if (!IdentityTypes.IsObject(group.Key) && group.Count() > Options.MaxPerType)
             {
                 overType = group.Key;
                 return false;

@@ -156,6 +156,8 @@ public interface IDeadLetterStore
     Task<DeadLetter?> GetAsync(string id, CancellationToken cancellationToken);
 
     Task RemoveForBlobAsync(string blobName, CancellationToken cancellationToken);
+
+    Task RemoveAsync(string id, CancellationToken cancellationToken);
 }
 
 public sealed record DeadLetter
@@ -168,6 +170,10 @@ public sealed record DeadLetter
     public DateTimeOffset ReceivedAt { get; init; }
     public int? EntryIndex { get; init; }
     public string CorrelationId { get; init; } = "";
+
+    /// <summary>For a poisoned work-queue message (erasure, backfill): the queue it belongs to, and its text to send back on replay.</summary>
+    public string Queue { get; init; } = "";
+    public string? Message { get; init; }
 }
 
 public interface ITouchpointPublisher

@@ -46,7 +46,10 @@ public interface IErasureQueue
 /// with it (every write into a partition is guarded by that row's ETag, so a racing event fails its check, meets the
 /// tombstone and is dropped: it can never bring the customer back); suppresses the person's keyed identity hashes (so
 /// events naming an identity no customer holds any more are dropped); deletes archived raw payloads, analytics rows,
-/// timeline rows, conflicts and identity links; strips the summary rows down to the tombstone; and marks the request completed.
+/// timeline rows, conflicts, identity links and object associations; strips the summary rows down to the tombstone; and
+/// marks the request completed. Objects are not people: a deal or order id is never suppressed, and the raw payload of a
+/// touchpoint that reached the person only through an object is kept while another person is still associated with that
+/// object (a deal shared with another contact: the payload backs their copies); their rows and associations stay untouched.
 /// </summary>
 public sealed partial class ErasureService(
     ICustomerStore customers,
@@ -57,6 +60,7 @@ public sealed partial class ErasureService(
     IIdentityConflictStore conflicts,
     IJourneyAnalytics analytics,
     Journey.Segments.ISegmentAggregates segments,
+    ObjectAttribution objects,
     IErasureLog log,
     IErasureQueue queue,
     IdentityGuard guard,
@@ -112,8 +116,10 @@ public sealed partial class ErasureService(
             records.Add(await customers.UpdateAsync(id, c => c.ErasedAt is not null ? c : c with { ErasedAt = erasedAt }, cancellationToken));
         }
 
-        var people = new HashSet<Identity>(records.SelectMany(r => r.Identities));
+        // Summaries written before objects were told apart from people may still list deal or order ids: never suppress those.
+        var people = new HashSet<Identity>(records.SelectMany(r => r.Identities).Where(i => !IdentityTypes.IsObject(i.Type)));
         var rawRefs = new HashSet<string>(StringComparer.Ordinal);
+        var objectPayloads = new Dictionary<string, HashSet<Identity>>(StringComparer.Ordinal);
         var rows = 0;
         foreach (var id in ids)
         {
@@ -125,9 +131,18 @@ public sealed partial class ErasureService(
                 foreach (var touchpoint in page.Items)
                 {
                     people.UnionWith(guard.Linkable(touchpoint.Identities));
-                    if (!string.IsNullOrEmpty(touchpoint.RawRef))
+                    if (!string.IsNullOrEmpty(touchpoint.RawRef) && ObjectAttribution.NamesPerson(touchpoint))
                     {
                         rawRefs.Add(touchpoint.RawRef);
+                    }
+                    else if (!string.IsNullOrEmpty(touchpoint.RawRef))
+                    {
+                        if (!objectPayloads.TryGetValue(touchpoint.RawRef, out var via))
+                        {
+                            objectPayloads[touchpoint.RawRef] = via = [];
+                        }
+
+                        via.UnionWith(ObjectAttribution.ObjectIds(touchpoint));
                     }
 
                     if (touchpoint.Survey is not null)
@@ -141,6 +156,16 @@ public sealed partial class ErasureService(
             while (cursor is not null);
 
             await analytics.RemoveSurveysAsync(surveys, cancellationToken);
+        }
+
+        // A payload that names only objects goes with this person unless someone else is still associated with one of them
+        // (the tombstones above already hide the erased ids from the associations).
+        foreach (var (rawRef, via) in objectPayloads)
+        {
+            if ((await objects.PeopleOfAsync([.. via], cancellationToken)).Count == 0)
+            {
+                rawRefs.Add(rawRef);
+            }
         }
 
         // Suppress first: from here on, new events for this person are dropped at ingestion.
@@ -158,6 +183,7 @@ public sealed partial class ErasureService(
             await segments.ApplyAsync(id, null, null, cancellationToken);
             rows += await timeline.DeleteCustomerAsync(id, cancellationToken);
             await conflicts.DeleteCustomerAsync(id, cancellationToken);
+            await objects.ForgetCustomerAsync(id, cancellationToken);
         }
 
         var links = 0;

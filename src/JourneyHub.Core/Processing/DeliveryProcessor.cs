@@ -19,6 +19,7 @@ public sealed partial class DeliveryProcessor(
     IServiceProvider services,
     IRawArchive archive,
     IdentityResolver resolver,
+    ObjectAttribution objects,
     ICustomerMerger merger,
     IIdentityLinkCache links,
     ITimelineStore timeline,
@@ -71,13 +72,14 @@ public sealed partial class DeliveryProcessor(
         await PublishAsync(written.Stored, cancellationToken);
 
         var suppressed = assigned.Suppressed + written.Erased;
-        LogProcessed(message.Source, message.BlobName, written.Inserted, written.Duplicates, written.Stored.Count, normalized.Rejected.Count, suppressed, message.CorrelationId);
+        LogProcessed(message.Source, message.BlobName, written.Inserted, written.Duplicates, written.Stored.Count, normalized.Rejected.Count, suppressed, assigned.Parked, message.CorrelationId);
         var sourceTag = new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, message.Source);
         JourneyHubTelemetry.TouchpointsStored.Add(written.Inserted, sourceTag);
         JourneyHubTelemetry.DuplicatesSuppressed.Add(written.Duplicates, sourceTag);
         return new ProcessingReport(written.Inserted, written.Duplicates, normalized.Rejected.Count, suppressed, written.Customers)
         {
             Stored = written.Stored.Count,
+            Parked = assigned.Parked,
         };
     }
 
@@ -140,14 +142,18 @@ public sealed partial class DeliveryProcessor(
     }
 
     /// <summary>
-    /// Assign customers: each touchpoint's identities name one customer (resolved once per distinct identity set in the
-    /// message); identities of erased people suppress the touchpoint; no usable identity makes a dead letter.
+    /// Assign customers: each touchpoint's person identities name one customer (resolved once per distinct identity set in
+    /// the message); identities of erased people suppress the touchpoint. Object ids (deals, orders) never name a customer:
+    /// next to a person they record the association and bring the object's history to that customer; alone they send the
+    /// touchpoint to every customer associated with the object, or park it until one is (<see cref="ObjectAttribution"/>).
+    /// No person and no object makes a dead letter.
     /// </summary>
     private async Task<Assigned> AssignCustomersAsync(IngestionMessage message, IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken)
     {
         var byCustomer = new Dictionary<string, CustomerBatch>(StringComparer.Ordinal);
         var decided = new Dictionary<string, CustomerAssignment>(StringComparer.Ordinal);
         var suppressed = 0;
+        var parked = 0;
         for (var index = 0; index < touchpoints.Count; index++)
         {
             var touchpoint = touchpoints[index];
@@ -164,22 +170,68 @@ public sealed partial class DeliveryProcessor(
                 continue;
             }
 
-            if (assignment.CustomerId is not { } customerId)
+            var objectIds = ObjectAttribution.ObjectIds(touchpoint);
+            if (assignment.CustomerId is { } customerId)
+            {
+                Batch(byCustomer, customerId).Add(touchpoint with { CustomerId = customerId }, assignment.Linked);
+                foreach (var objectId in objectIds)
+                {
+                    await AssociateAsync(touchpoint, objectId, customerId, byCustomer, cancellationToken);
+                }
+
+                continue;
+            }
+
+            if (objectIds.Count == 0)
             {
                 await DeadLetterAsync(message, DeadLetterIds.ForTouchpointWithoutIdentity(message.BlobName, index), index, $"Touchpoint {touchpoint.SourceEventId} ({touchpoint.Action}) carries no identity that can name a customer.", cancellationToken);
                 continue;
             }
 
-            if (!byCustomer.TryGetValue(customerId, out var batch))
+            var people = await objects.RecordAsync(touchpoint, objectIds, cancellationToken);
+            if (people.Count == 0)
             {
-                byCustomer[customerId] = batch = new CustomerBatch();
+                parked++;
+                continue;
             }
 
-            batch.Touchpoints.Add(touchpoint with { CustomerId = customerId });
-            batch.Linked.UnionWith(assignment.Linked);
+            foreach (var person in people)
+            {
+                Batch(byCustomer, person.CustomerId).Add(ObjectAttribution.Attribute(touchpoint, person), []);
+            }
         }
 
-        return new Assigned(byCustomer, suppressed);
+        return new Assigned(byCustomer, suppressed, parked);
+    }
+
+    /// <summary>
+    /// A person's touchpoint that names an object: records the association (or removes it, when the touchpoint says so)
+    /// and puts the object's history, parked events included, on this customer's batch (copies already stored are found
+    /// as duplicates, so an association seen again adds nothing).
+    /// </summary>
+    private async Task AssociateAsync(Touchpoint touchpoint, Identity objectId, string customerId, Dictionary<string, CustomerBatch> byCustomer, CancellationToken cancellationToken)
+    {
+        if (ObjectAttribution.RemovesAssociation(touchpoint))
+        {
+            await objects.DissociateAsync(objectId, customerId, cancellationToken);
+            return;
+        }
+
+        var person = await objects.AssociateAsync(objectId, customerId, cancellationToken);
+        foreach (var earlier in await objects.HistoryAsync(objectId, cancellationToken))
+        {
+            Batch(byCustomer, customerId).AddFromHistory(ObjectAttribution.Attribute(earlier, person));
+        }
+    }
+
+    private static CustomerBatch Batch(Dictionary<string, CustomerBatch> byCustomer, string customerId)
+    {
+        if (!byCustomer.TryGetValue(customerId, out var batch))
+        {
+            byCustomer[customerId] = batch = new CustomerBatch();
+        }
+
+        return batch;
     }
 
     /// <summary>
@@ -191,7 +243,7 @@ public sealed partial class DeliveryProcessor(
         var written = new Written();
         foreach (var (customerId, batch) in byCustomer)
         {
-            var options = new AppendOptions { Identities = [.. batch.Linked], RowsMayExist = isRetry };
+            var options = new AppendOptions { Identities = [.. batch.Linked], RowsMayExist = isRetry || batch.HasHistory };
             var result = await timeline.AppendAsync(customerId, batch.Touchpoints, options, cancellationToken);
             if (result.FollowedFrom is not null || result.Erased.Count > 0)
             {
@@ -241,11 +293,34 @@ public sealed partial class DeliveryProcessor(
 
     private sealed class CustomerBatch
     {
+        private readonly HashSet<string> touchpointIds = new(StringComparer.Ordinal);
+
         public List<Touchpoint> Touchpoints { get; } = [];
         public HashSet<Identity> Linked { get; } = [];
+
+        /// <summary>Once per touchpoint id: a deal event reaching a customer both directly and through its history in one message is one row.</summary>
+        public void Add(Touchpoint touchpoint, IEnumerable<Identity> linked)
+        {
+            if (touchpointIds.Add(touchpoint.TouchpointId))
+            {
+                Touchpoints.Add(touchpoint);
+            }
+
+            Linked.UnionWith(linked);
+        }
+
+        /// <summary>An object's history brought by an association: copies this customer probably has already.</summary>
+        public void AddFromHistory(Touchpoint touchpoint)
+        {
+            HasHistory = true;
+            Add(touchpoint, []);
+        }
+
+        /// <summary>Rows probably exist: look them up in one range query rather than one insert conflict at a time.</summary>
+        public bool HasHistory { get; private set; }
     }
 
-    private sealed record Assigned(Dictionary<string, CustomerBatch> ByCustomer, int Suppressed);
+    private sealed record Assigned(Dictionary<string, CustomerBatch> ByCustomer, int Suppressed, int Parked);
 
     private sealed class Written
     {
@@ -281,8 +356,8 @@ public sealed partial class DeliveryProcessor(
     private static Dictionary<string, string> WithCorrelation(IReadOnlyDictionary<string, string> attributes, string correlationId) =>
         new(attributes, StringComparer.Ordinal) { ["correlationId"] = correlationId };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Processed {Source} {BlobName}: {Inserted} new, {Duplicates} already stored, {Stored} published, {Rejected} rejected, {Suppressed} suppressed (correlation {CorrelationId})")]
-    private partial void LogProcessed(string source, string blobName, int inserted, int duplicates, int stored, int rejected, int suppressed, string correlationId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Processed {Source} {BlobName}: {Inserted} new, {Duplicates} already stored, {Stored} published, {Rejected} rejected, {Suppressed} suppressed, {Parked} parked by object (correlation {CorrelationId})")]
+    private partial void LogProcessed(string source, string blobName, int inserted, int duplicates, int stored, int rejected, int suppressed, int parked, string correlationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter for {Source} {BlobName} entry {EntryIndex}: {Reason}")]
     private partial void LogDeadLettered(string source, string blobName, int? entryIndex, string reason);
@@ -302,6 +377,9 @@ public sealed record ProcessingReport(int Inserted, int Duplicates, int Rejected
 
     /// <summary>Touchpoints reported as stored and published: the new ones, and on a retry or replay the ones found stored.</summary>
     public int Stored { get; init; }
+
+    /// <summary>Touchpoints that name only objects nobody is associated with yet: kept by object id until an association arrives.</summary>
+    public int Parked { get; init; }
 }
 
 /// <summary>Identities of erased customers: events for them are dropped at ingestion.</summary>

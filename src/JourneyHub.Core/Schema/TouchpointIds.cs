@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -6,13 +7,34 @@ namespace JourneyHub.Core.Schema;
 /// <summary>Deterministic ids: a redelivered or re-pulled event hashes to the same touchpoint id.</summary>
 public static class TouchpointIds
 {
+    /// <summary><c>tp_</c> + the first 12 bytes of SHA-256(UTF-8 of <c>source + "\n" + sourceEventId</c>) in lower-case hex.</summary>
+    /// <remarks>Runs once per touchpoint: the bytes are hashed from a stack buffer and the id is the only allocation.</remarks>
     public static string For(string source, string sourceEventId)
     {
         ArgumentException.ThrowIfNullOrEmpty(source);
         ArgumentException.ThrowIfNullOrEmpty(sourceEventId);
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(source + "\n" + sourceEventId), hash);
-        return "tp_" + Convert.ToHexStringLower(hash[..12]);
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(source.Length + 1 + sourceEventId.Length);
+        byte[]? rented = null;
+        var buffer = maxBytes <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(source, buffer);
+            buffer[length++] = (byte)'\n';
+            length += Encoding.UTF8.GetBytes(sourceEventId, buffer[length..]);
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(buffer[..length], hash);
+            Span<char> id = stackalloc char[27];
+            "tp_".CopyTo(id);
+            Convert.TryToHexStringLower(hash[..12], id[3..], out _);
+            return new string(id);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>New customer ids sort by creation time, so "the older customer" is also the smaller id.</summary>

@@ -9,7 +9,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace JourneyHub.Functions.Functions;
 
-/// <summary>The read API that marketing tools pull timelines, identities, journeys and funnels from; and erasure.</summary>
+/// <summary>The read API that marketing tools pull timelines, identities, journeys and funnels from (read-api key); and erasure (admin level).</summary>
 public sealed class CustomerApiFunctions(CustomerReader reader, ErasureService erasure, IJourneyAnalytics analytics, TimeProvider clock)
 {
     [Function("GetTimeline")]
@@ -84,7 +84,7 @@ public sealed class CustomerApiFunctions(CustomerReader reader, ErasureService e
 
     [Function("EraseCustomer")]
     public async Task<IActionResult> EraseCustomer(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "customers/{customerId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "customers/{customerId}")] HttpRequest request,
         string customerId,
         CancellationToken cancellationToken)
     {
@@ -101,7 +101,7 @@ public sealed class CustomerApiFunctions(CustomerReader reader, ErasureService e
 
     [Function("GetErasure")]
     public async Task<IActionResult> GetErasure(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "customers/{customerId}/erasure")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "customers/{customerId}/erasure")] HttpRequest request,
         string customerId,
         CancellationToken cancellationToken)
     {

@@ -27,7 +27,7 @@ internal sealed class CustomerWorld
         Storage = new CustomerStorage(azurite.Clients, bootstrap);
         Conflicts = new TableIdentityConflictStore(Storage);
         Analytics = new TableJourneyAnalytics(Storage);
-        Segments = new TableSegmentAggregates(azurite.Clients, clock ?? TimeProvider.System, NullLogger<TableSegmentAggregates>.Instance);
+        Segments = new TableSegmentAggregates(azurite.Clients, clock ?? TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableSegmentAggregates>.Instance);
         Guard = new IdentityGuard(options ?? new IdentityOptions());
     }
 

@@ -142,6 +142,40 @@ public sealed class IdentityMergeTests(AzuriteFixture azurite)
         }
     }
 
+    [Fact]
+    public async Task Merges_racing_in_both_orders_agree_on_the_survivor_and_never_tombstone_customers_into_each_other()
+    {
+        // The race a busy host runs into: a first delivery has claimed a new customer id (the smaller one) but not yet
+        // written its summary row, while the other customer's row exists with an older creation time. Merges that read
+        // the rows at different moments must still pick the same survivor, or each tombstones the other and both vanish.
+        var world = new CustomerWorld(azurite);
+        for (var round = 0; round < 8; round++)
+        {
+            var smaller = TouchpointIds.NewCustomerId(DateTimeOffset.UtcNow.AddMinutes(-1));
+            var larger = await world.IngestAsync(CustomerWorld.Event("hubspot", T0, Id("hubspot", "older-row")));
+            Assert.True(string.CompareOrdinal(smaller, larger) < 0);
+
+            var merges = new[]
+            {
+                world.Merger().MergeAsync([smaller, larger!], "race a", CancellationToken.None),
+                world.Timeline.AppendAsync(smaller, [CustomerWorld.Event("salesforce", T0.AddDays(1), Id("salesforce", "003")) with { CustomerId = smaller }], new Core.Ports.AppendOptions(), CancellationToken.None).ContinueWith(t => t.Result.CustomerId, TaskScheduler.Default),
+                world.Merger().MergeAsync([larger!, smaller], "race b", CancellationToken.None),
+            };
+            var answers = await Task.WhenAll(merges);
+
+            Assert.Equal([smaller, smaller], new[] { answers[0], answers[2] });
+            foreach (var id in new[] { smaller, larger! })
+            {
+                var survivor = await Core.Ports.CustomerStoreExtensions.FindSurvivorAsync(world.Customers, id, CancellationToken.None);
+                Assert.Equal(smaller, survivor?.CustomerId);
+            }
+
+            Assert.Null((await world.Customers.GetAsync(smaller, CancellationToken.None))!.MergedInto);
+            Assert.Equal(2, (await world.RowsAsync(smaller)).Count);
+            Assert.Empty(await world.RowsAsync(larger!));
+        }
+    }
+
     private static Identity Id(string type, string stem) =>
         type == "email" ? new Identity(type, CustomerWorld.Unique(stem) + "@example.com") : new Identity(type, CustomerWorld.Unique(stem));
 }

@@ -16,6 +16,7 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAs
 {
     private const string Secret = "3c1d7a52-8e4f-4b6a-9d20-5f7e1c3b9a64";
     private const string FunctionKey = "read-api-test-key";
+    private const string AdminKey = "erasure-admin-test-key";
     private LocalHostProcess host = null!;
 
     public async Task InitializeAsync() =>
@@ -23,6 +24,7 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAs
         {
             ["Sources__HubSpot__ClientSecret"] = Secret,
             ["LocalHost__FunctionKey"] = FunctionKey,
+            ["LocalHost__AdminKey"] = AdminKey,
         });
 
     public async Task DisposeAsync() => await host.DisposeAsync();
@@ -178,7 +180,9 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAs
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? ifNoneMatch = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative));
-        request.Headers.Add("x-functions-key", FunctionKey);
+        // Erasure is admin level (the master key in Azure); everything else here is the read API.
+        var erasure = method == HttpMethod.Delete || url.Contains("/erasure", StringComparison.Ordinal);
+        request.Headers.Add("x-functions-key", erasure ? AdminKey : FunctionKey);
         if (ifNoneMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);

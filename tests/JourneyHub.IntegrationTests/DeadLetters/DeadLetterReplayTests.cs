@@ -108,9 +108,17 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
         Assert.Equal(1, await RowsAsync(customerA));
         Assert.Equal(1, await RowsAsync(customerB));
         Assert.Equal(1, journeyBefore.GetProperty("touchpointCount").GetInt32());
-        Assert.Equal(journeyBefore.GetRawText(), (await JourneyAsync(customerA)).GetRawText());
+        Assert.Equal(WithoutClock(journeyBefore), WithoutClock(await JourneyAsync(customerA)));
         var after = await ListAsync("source=trustpilot&limit=500");
         Assert.Single(after, d => BlobOf(d) == BlobOf(deadLetter));
+    }
+
+    /// <summary>The summary without its churn risk, whose days since the last touch move with the clock between two reads.</summary>
+    private static string WithoutClock(JsonElement journey)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(journey.GetRawText())!.AsObject();
+        Assert.True(node.Remove("churnRisk"), "the summary should carry a churn risk");
+        return node.ToJsonString();
     }
 
     [Fact]

@@ -11,8 +11,8 @@ namespace JourneyHub.IntegrationTests.Journeys;
 
 /// <summary>
 /// The segment journey map on real table storage against a brute-force computation from the timelines: a generated
-/// population of several hundred people, fed in random order, with merges and one erasure. Its own Azurite, so that
-/// "all" means exactly this population.
+/// population of several hundred people, fed in random order through two hosts with caches of their own, with merges
+/// and one erasure. Its own Azurite, so that "all" means exactly this population.
 /// </summary>
 public sealed class SegmentMapKnownAnswerTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
 {
@@ -27,6 +27,10 @@ public sealed class SegmentMapKnownAnswerTests(AzuriteFixture azurite, ITestOutp
         output.WriteLine($"seed {seed} (set SEGMENT_MAP_SEED to replay)");
         var random = new Random(seed);
         var world = new CustomerWorld(azurite, clock: new FixedClock(Now));
+
+        // A second host on the same storage, with caches of its own: every other event goes through it, so each host's
+        // cached summary and segment rows are regularly stale and must be caught by their ETags.
+        var otherHost = new CustomerWorld(azurite, clock: new FixedClock(Now));
         var people = Enumerable.Range(0, 300).Select(i => Person.Generate(i, random)).ToList();
         var feed = people.SelectMany(p => p.Events.Select(e => (Person: p, Event: e))).OrderBy(_ => random.Next()).ToList();
         Assert.True(people.Count(p => p.MergeCandidate) >= 30);
@@ -54,7 +58,7 @@ public sealed class SegmentMapKnownAnswerTests(AzuriteFixture azurite, ITestOutp
                 continue;
             }
 
-            var customerId = await world.IngestAsync(touchpoint);
+            var customerId = await (index % 2 == 0 ? world : otherHost).IngestAsync(touchpoint);
             Assert.NotNull(customerId);
             person.CustomerIds.Add(customerId!);
             ids.Add(customerId!);

@@ -126,6 +126,9 @@ public sealed class HubSpotAdapter : ISourceAdapter
                 summary = $"{e.AssociationType} association {(e.AssociationRemoved == true ? "removed" : "added")}";
                 attributes["associationType"] = e.AssociationType ?? "";
                 attributes["toObjectId"] = Text(e.ToObjectId);
+
+                // The contact and the deal on one touchpoint record their association; removed, it ends (Identities.ObjectAttribution).
+                attributes.AddIfPresent(ObjectAttribution.AssociationRemovedAttribute, e.AssociationRemoved == true ? "true" : null);
                 break;
             case "deal.creation":
                 AddDeal(identities, e.ObjectId);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -31,7 +32,7 @@ public sealed record SalesforceOutboundMessage(string? OrganizationId, string? A
     /// <summary>Reads only as far as the OrganizationId. Throws <see cref="XmlException"/> for XML that is not well-formed or has a DTD.</summary>
     public static string? ReadOrganizationId(ReadOnlyMemory<byte> body)
     {
-        using var reader = XmlReader.Create(new MemoryStream(body.ToArray(), writable: false), SafeSettings());
+        using var reader = XmlReader.Create(Stream(body), SafeSettings());
         while (reader.Read())
         {
             if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "OrganizationId" && reader.NamespaceURI == OutboundNs.NamespaceName)
@@ -43,56 +44,177 @@ public sealed record SalesforceOutboundMessage(string? OrganizationId, string? A
         return null;
     }
 
-    /// <summary>Throws <see cref="XmlException"/> for XML that is not well-formed or has a DTD.</summary>
+    /// <summary>
+    /// One forward pass of an <see cref="XmlReader"/> over the body (no DOM, no copy of the bytes). The whole document is read,
+    /// so XML that is not well-formed anywhere, or has a DTD, throws <see cref="XmlException"/> as a whole.
+    /// </summary>
     public static SalesforceOutboundMessage Parse(ReadOnlyMemory<byte> body)
     {
-        XDocument document;
-        using (var reader = XmlReader.Create(new MemoryStream(body.ToArray(), writable: false), SafeSettings()))
+        using var reader = XmlReader.Create(Stream(body), SafeSettings());
+        var outbound = reader.NameTable.Add(OutboundNs.NamespaceName);
+        var xsi = reader.NameTable.Add(XsiNs.NamespaceName);
+        SalesforceOutboundMessage? message = null;
+        while (reader.Read())
         {
-            document = XDocument.Load(reader, LoadOptions.None);
-        }
-
-        var notifications = document.Descendants(OutboundNs + "notifications").FirstOrDefault()
-            ?? throw new XmlException("Not a Salesforce Outbound Message: no notifications element in the SOAP body.");
-
-        var list = new List<SalesforceNotification>();
-        foreach (var notification in notifications.Elements(OutboundNs + "Notification"))
-        {
-            var id = notification.Element(OutboundNs + "Id")?.Value.Trim();
-            var sObject = notification.Element(OutboundNs + "sObject");
-            string? type = null;
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (sObject is not null)
+            if (message is null && reader.NodeType == XmlNodeType.Element && (object)reader.NamespaceURI == outbound && reader.LocalName == "notifications")
             {
-                type = TypeName(sObject);
-                foreach (var field in sObject.Elements())
-                {
-                    if ((string?)field.Attribute(XsiNs + "nil") == "true" || field.HasElements)
-                    {
-                        continue;
-                    }
-
-                    var value = field.Value.Trim();
-                    if (value.Length > 0)
-                    {
-                        fields[field.Name.LocalName] = value;
-                    }
-                }
+                message = ReadNotifications(reader, outbound, xsi);
             }
-
-            list.Add(new SalesforceNotification(id, type, fields));
         }
 
-        return new SalesforceOutboundMessage(
-            notifications.Element(OutboundNs + "OrganizationId")?.Value.Trim(),
-            notifications.Element(OutboundNs + "ActionId")?.Value.Trim(),
-            list);
+        return message ?? throw new XmlException("Not a Salesforce Outbound Message: no notifications element in the SOAP body.");
     }
 
-    /// <summary><c>xsi:type="sf:Contact"</c> → <c>Contact</c>.</summary>
-    private static string? TypeName(XElement sObject)
+    /// <summary>The reader is on <c>notifications</c>; returns with it on the end of that element.</summary>
+    private static SalesforceOutboundMessage ReadNotifications(XmlReader reader, string outbound, string xsi)
     {
-        var type = (string?)sObject.Attribute(XsiNs + "type");
+        string? organizationId = null;
+        string? actionId = null;
+        var list = new List<SalesforceNotification>();
+        if (reader.IsEmptyElement)
+        {
+            return new SalesforceOutboundMessage(null, null, list);
+        }
+
+        var depth = reader.Depth;
+        while (reader.Read() && reader.Depth > depth)
+        {
+            if (reader.NodeType != XmlNodeType.Element || reader.Depth != depth + 1 || (object)reader.NamespaceURI != outbound)
+            {
+                continue;
+            }
+
+            switch (reader.LocalName)
+            {
+                case "OrganizationId":
+                    organizationId ??= ReadValue(reader).Trim();
+                    break;
+                case "ActionId":
+                    actionId ??= ReadValue(reader).Trim();
+                    break;
+                case "Notification":
+                    list.Add(ReadNotification(reader, outbound, xsi));
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return new SalesforceOutboundMessage(organizationId, actionId, list);
+    }
+
+    private static SalesforceNotification ReadNotification(XmlReader reader, string outbound, string xsi)
+    {
+        string? id = null;
+        string? type = null;
+        var sObjectSeen = false;
+        Dictionary<string, string>? fields = null;
+        if (!reader.IsEmptyElement)
+        {
+            var depth = reader.Depth;
+            while (reader.Read() && reader.Depth > depth)
+            {
+                if (reader.NodeType != XmlNodeType.Element || reader.Depth != depth + 1 || (object)reader.NamespaceURI != outbound)
+                {
+                    continue;
+                }
+
+                if (reader.LocalName == "Id" && id is null)
+                {
+                    id = ReadValue(reader).Trim();
+                }
+                else if (reader.LocalName == "sObject" && !sObjectSeen)
+                {
+                    sObjectSeen = true;
+                    type = TypeName(reader.GetAttribute("type", xsi));
+                    fields = ReadFields(reader, xsi);
+                }
+            }
+        }
+
+        return new SalesforceNotification(id, type, fields ?? new Dictionary<string, string>(StringComparer.Ordinal));
+    }
+
+    /// <summary>The sObject's field elements by local name: non-nil, without child elements, and not blank.</summary>
+    private static Dictionary<string, string> ReadFields(XmlReader reader, string xsi)
+    {
+        var fields = new Dictionary<string, string>(16, StringComparer.Ordinal);
+        if (reader.IsEmptyElement)
+        {
+            return fields;
+        }
+
+        var depth = reader.Depth;
+        while (reader.Read() && reader.Depth > depth)
+        {
+            if (reader.NodeType != XmlNodeType.Element || reader.Depth != depth + 1)
+            {
+                continue;
+            }
+
+            var name = reader.LocalName;
+            var nil = reader.GetAttribute("nil", xsi) == "true";
+            var (value, hasElements) = ReadText(reader);
+            if (!nil && !hasElements && value.Trim() is { Length: > 0 } trimmed)
+            {
+                fields[name] = trimmed;
+            }
+        }
+
+        return fields;
+    }
+
+    private static string ReadValue(XmlReader reader) => ReadText(reader).Text;
+
+    /// <summary>
+    /// The text of the element the reader is on, all descendants' text joined as <see cref="XElement.Value"/> would, and
+    /// whether it holds elements; leaves the reader on the element's end.
+    /// </summary>
+    private static (string Text, bool HasElements) ReadText(XmlReader reader)
+    {
+        if (reader.IsEmptyElement)
+        {
+            return ("", false);
+        }
+
+        var depth = reader.Depth;
+        string? single = null;
+        System.Text.StringBuilder? many = null;
+        var hasElements = false;
+        while (reader.Read() && reader.Depth > depth)
+        {
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.Element:
+                    hasElements = true;
+                    break;
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace or XmlNodeType.Whitespace:
+                    if (single is null)
+                    {
+                        single = reader.Value;
+                    }
+                    else
+                    {
+                        (many ??= new System.Text.StringBuilder(single)).Append(reader.Value);
+                    }
+
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return (many?.ToString() ?? single ?? "", hasElements);
+    }
+
+    private static MemoryStream Stream(ReadOnlyMemory<byte> body) =>
+        MemoryMarshal.TryGetArray(body, out var segment) && segment.Array is not null
+            ? new MemoryStream(segment.Array, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(body.ToArray(), writable: false);
+
+    /// <summary><c>xsi:type="sf:Contact"</c> → <c>Contact</c>.</summary>
+    private static string? TypeName(string? type)
+    {
         if (string.IsNullOrWhiteSpace(type))
         {
             return null;

@@ -33,6 +33,18 @@ public sealed class AdapterKitTests
         Assert.DoesNotContain("ReceiptTime", JsonSerializer.Serialize(touchpoint, JourneyJson.Options), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("hubspot", "2841953117-81273645012")]
+    [InlineData("custom:café", "msg_ü🙂")]
+    [InlineData("meta", null)]
+    public void Touchpoint_ids_are_the_documented_hash_for_short_and_long_event_ids(string source, string? sourceEventId)
+    {
+        sourceEventId ??= new string('x', 3000);
+        var expected = "tp_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source + "\n" + sourceEventId))[..12]);
+
+        Assert.Equal(expected, TouchpointIds.For(source, sourceEventId));
+    }
+
     [Fact]
     public void An_action_without_a_rule_has_no_stage()
     {

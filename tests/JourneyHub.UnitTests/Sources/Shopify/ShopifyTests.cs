@@ -278,8 +278,8 @@ public sealed class ShopifyAdapterTests
     [Fact]
     public void An_order_id_is_a_link_not_a_person_so_a_customer_may_have_many()
     {
-        Assert.True(IdentityTypes.IsLinkOnly(IdentityTypes.ShopifyOrder));
-        Assert.False(IdentityTypes.IsLinkOnly(IdentityTypes.Shopify));
+        Assert.True(IdentityTypes.IsObject(IdentityTypes.ShopifyOrder));
+        Assert.False(IdentityTypes.IsObject(IdentityTypes.Shopify));
         var guard = new IdentityGuard(Microsoft.Extensions.Options.Options.Create(new IdentityOptions { MaxPerType = 2 }));
         var orders = Enumerable.Range(1, 10).Select(i => new Identity(IdentityTypes.ShopifyOrder, i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
 

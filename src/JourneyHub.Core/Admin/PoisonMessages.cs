@@ -1,0 +1,92 @@
+using System.Text.Json;
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Schema;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyHub.Core.Admin;
+
+/// <summary>Sends a message text back to one of the hub's work queues when its dead letter is replayed.</summary>
+public interface IWorkQueueSender
+{
+    Task SendAsync(string queueName, string messageText, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Turns what the Functions host moved to a poison queue (a message that failed every attempt, e.g. a run that
+/// timed out on its last one) into a dead letter with its reason, so <c>GET /api/admin/dead-letters</c> lists it and
+/// replay can take it back: nothing waits in a queue no one reads. An ingestion message keeps its archive
+/// reference (replay re-queues the archived payload like any dead letter); an erasure or backfill message keeps its
+/// text and queue (replay sends it back there). Ids are stable, so recording the same message twice is harmless.
+/// </summary>
+public sealed partial class PoisonMessageRecorder(IDeadLetterStore deadLetters, TimeProvider clock, ILogger<PoisonMessageRecorder> logger)
+{
+    public const string PoisonSuffix = "-poison";
+    private const int MaxQuotedText = 300;
+
+    /// <param name="workQueue">The queue the message failed on (its poison queue is <c>&lt;workQueue&gt;-poison</c>).</param>
+    /// <param name="kind">What the queue does, as the dead letter's source: <c>erasure</c>, <c>backfill</c>; null for the ingestion queue.</param>
+    public async Task RecordAsync(string workQueue, string? kind, string messageText, DateTimeOffset? queuedAt, CancellationToken cancellationToken)
+    {
+        var poisonQueue = workQueue + PoisonSuffix;
+        var now = clock.GetUtcNow();
+        var deadLetter = kind is null
+            ? FromIngestion(poisonQueue, messageText, queuedAt ?? now, now)
+            : new DeadLetter
+            {
+                Id = DeadLetterIds.ForPoisonMessage(poisonQueue, messageText),
+                Source = kind,
+                BlobName = "",
+                Reason = $"The {kind} message failed every attempt and the Functions host moved it to {poisonQueue}: {Quote(messageText)}. Replay sends it back to {workQueue} (each step is safe to repeat).",
+                FailedAt = now,
+                ReceivedAt = queuedAt ?? now,
+                Queue = workQueue,
+                Message = messageText,
+            };
+
+        await deadLetters.AddAsync(deadLetter, cancellationToken);
+        LogRecorded(poisonQueue, deadLetter.Id, deadLetter.Source);
+    }
+
+    private static DeadLetter FromIngestion(string poisonQueue, string messageText, DateTimeOffset queuedAt, DateTimeOffset now)
+    {
+        IngestionMessage? message;
+        try
+        {
+            message = JsonSerializer.Deserialize<IngestionMessage>(messageText, JourneyJson.Options);
+        }
+        catch (JsonException)
+        {
+            message = null;
+        }
+
+        if (message is null || string.IsNullOrEmpty(message.BlobName) || string.IsNullOrEmpty(message.Source))
+        {
+            return new DeadLetter
+            {
+                Id = DeadLetterIds.ForPoisonMessage(poisonQueue, messageText),
+                Source = "unknown",
+                BlobName = "",
+                Reason = $"A message in {poisonQueue} is not an ingestion reference: {Quote(messageText)}",
+                FailedAt = now,
+                ReceivedAt = queuedAt,
+            };
+        }
+
+        return new DeadLetter
+        {
+            Id = DeadLetterIds.ForPoisonMessage(poisonQueue, messageText),
+            Source = message.Source,
+            BlobName = message.BlobName,
+            Reason = $"Every attempt failed without a recorded reason (e.g. the run timed out or the worker stopped on its last attempt); the Functions host moved the message to {poisonQueue}. Replay re-queues the archived payload.",
+            FailedAt = now,
+            ReceivedAt = message.ReceivedAt,
+            CorrelationId = message.CorrelationId,
+        };
+    }
+
+    private static string Quote(string text) => text.Length > MaxQuotedText ? text[..MaxQuotedText] + "…" : text;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Poison message in {PoisonQueue} recorded as dead letter {DeadLetterId} ({Source})")]
+    private partial void LogRecorded(string poisonQueue, string deadLetterId, string source);
+}

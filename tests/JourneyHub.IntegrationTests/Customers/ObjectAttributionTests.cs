@@ -1,0 +1,265 @@
+using System.Globalization;
+using System.Text;
+using JourneyHub.Azure.Configuration;
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Privacy;
+using JourneyHub.Core.Processing;
+using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources.Shopify;
+using JourneyHub.Core.Timeline;
+using JourneyHub.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JourneyHub.IntegrationTests.Customers;
+
+/// <summary>
+/// Objects are not people (issue 12): deals and orders attribute touchpoints to the people associated with them and never
+/// link or merge anyone. The production processor, erasure and stores (AddJourneyHub) on a real Azurite.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2025, 5, 1, 9, 0, 0, TimeSpan.Zero);
+    private readonly ServiceProvider services = Build(azurite);
+
+    public void Dispose() => services.Dispose();
+
+    [Fact]
+    public async Task Two_HubSpot_contacts_with_their_own_emails_on_one_deal_stay_two_customers_and_each_gets_the_deals_touchpoints()
+    {
+        var (alice, bob, deal) = (HubSpotEvents.NewId(), HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        await DeliverHubSpotAsync(
+            HubSpotEvents.PropertyChange(alice, "email", Email(alice), Start),
+            HubSpotEvents.PropertyChange(bob, "email", Email(bob), Start.AddMinutes(1)),
+            HubSpotDealEvents.ContactToDeal(alice, deal, Start.AddMinutes(2)),
+            HubSpotDealEvents.ContactToDeal(bob, deal, Start.AddMinutes(3)));
+
+        var won = await DeliverHubSpotAsync(HubSpotDealEvents.DealStage(deal, "closedwon", Start.AddMinutes(4)));
+
+        var aliceId = await CustomerOfAsync("hubspot", alice);
+        var bobId = await CustomerOfAsync("hubspot", bob);
+        Assert.NotEqual(aliceId, bobId);
+        Assert.Equal(aliceId, await CustomerOfAsync("email", Email(alice)));
+        Assert.Equal(bobId, await CustomerOfAsync("email", Email(bob)));
+        Assert.Null(await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(DealId(deal), default));
+
+        Assert.Equal(2, won.Inserted);
+        var aliceWon = Assert.Single(await RowsAsync(aliceId), t => t.Action == "deal.won");
+        var bobWon = Assert.Single(await RowsAsync(bobId), t => t.Action == "deal.won");
+        Assert.NotEqual(aliceWon.TouchpointId, bobWon.TouchpointId);
+        Assert.Equal(JourneyStage.Decision, aliceWon.Stage);
+        Assert.Equal($"hubspot-deal:{deal}", bobWon.Attributes[ObjectAttribution.AttributedViaAttribute]);
+
+        // Neither summary lists the other's e-mail or the deal: nothing joined the two people.
+        var customers = services.GetRequiredService<ICustomerStore>();
+        Assert.DoesNotContain(new Identity("email", Email(bob)), (await customers.GetAsync(aliceId, default))!.Identities);
+        Assert.DoesNotContain(DealId(deal), (await customers.GetAsync(bobId, default))!.Identities);
+    }
+
+    [Fact]
+    public async Task A_deal_event_seen_before_any_association_is_parked_and_lands_once_when_the_association_arrives()
+    {
+        var (carol, deal) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        var won = HubSpotDealEvents.DealStage(deal, "closedwon", Start);
+
+        var early = await DeliverHubSpotAsync(won);
+        Assert.Equal(1, early.Parked);
+        Assert.Equal(0, early.Inserted);
+        Assert.Single(await HistoryAsync(deal));
+
+        // The deal event is redelivered in the very message whose association releases it: still one row.
+        var associated = await DeliverHubSpotAsync(
+            won,
+            HubSpotEvents.PropertyChange(carol, "email", Email(carol), Start.AddMinutes(1)),
+            HubSpotDealEvents.ContactToDeal(carol, deal, Start.AddMinutes(2)));
+
+        var carolId = await CustomerOfAsync("hubspot", carol);
+        Assert.Single(await RowsAsync(carolId), t => t.Action == "deal.won");
+        Assert.Equal(3, associated.Inserted);
+        Assert.Single(await HistoryAsync(deal));
+
+        // And once more, alone, after the release, as a queue retry: found, not stored again.
+        var again = await DeliverHubSpotAsync(attempt: 2, won);
+        Assert.Equal(0, again.Inserted);
+        Assert.Equal(1, again.Duplicates);
+        Assert.Single(await RowsAsync(carolId), t => t.Action == "deal.won");
+    }
+
+    [Fact]
+    public async Task A_deal_event_processed_while_a_concurrent_delivery_records_the_association_still_lands()
+    {
+        var (heidi, deal) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
+
+        // The association's delivery runs completely right before the deal event is written to the deal's history, so
+        // it finds no history to bring along: the deal side must read the associations after its write.
+        var race = services.GetRequiredService<HistoryRace>();
+        race.BeforeNextWrite = () => DeliverHubSpotAsync(HubSpotEvents.PropertyChange(heidi, "email", Email(heidi), Start), HubSpotDealEvents.ContactToDeal(heidi, deal, Start.AddMinutes(1)));
+
+        var report = await DeliverHubSpotAsync(HubSpotDealEvents.DealStage(deal, "closedwon", Start.AddMinutes(2)));
+
+        Assert.Null(race.BeforeNextWrite);
+        Assert.Equal(0, report.Parked);
+        Assert.Equal(1, report.Inserted);
+        Assert.Single(await RowsAsync(await CustomerOfAsync("hubspot", heidi)), t => t.Action == "deal.won");
+    }
+
+    [Fact]
+    public async Task After_the_association_is_removed_later_deal_events_no_longer_go_to_that_contact()
+    {
+        var (dave, erin, deal) = (HubSpotEvents.NewId(), HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        await DeliverHubSpotAsync(
+            HubSpotEvents.PropertyChange(dave, "email", Email(dave), Start),
+            HubSpotEvents.PropertyChange(erin, "email", Email(erin), Start),
+            HubSpotDealEvents.ContactToDeal(dave, deal, Start.AddMinutes(1)),
+            HubSpotDealEvents.ContactToDeal(erin, deal, Start.AddMinutes(1)));
+        await DeliverHubSpotAsync(HubSpotDealEvents.DealStage(deal, "contractsent", Start.AddMinutes(2)));
+
+        await DeliverHubSpotAsync(HubSpotDealEvents.ContactToDeal(erin, deal, Start.AddMinutes(3), removed: true));
+        await DeliverHubSpotAsync(HubSpotDealEvents.DealStage(deal, "closedwon", Start.AddMinutes(4)));
+
+        var daveRows = await RowsAsync(await CustomerOfAsync("hubspot", dave));
+        var erinRows = await RowsAsync(await CustomerOfAsync("hubspot", erin));
+        Assert.Single(daveRows, t => t.Action == "deal.stage_changed");
+        Assert.Single(daveRows, t => t.Action == "deal.won");
+        Assert.Single(erinRows, t => t.Action == "deal.stage_changed");
+        Assert.Single(erinRows, t => t.Action == "association.removed");
+        Assert.DoesNotContain(erinRows, t => t.Action == "deal.won");
+
+        // Whoever joins the deal later gets its history: the outcome never depends on the order webhooks arrive in.
+        var ivan = HubSpotEvents.NewId();
+        await DeliverHubSpotAsync(HubSpotEvents.PropertyChange(ivan, "email", Email(ivan), Start.AddMinutes(5)), HubSpotDealEvents.ContactToDeal(ivan, deal, Start.AddMinutes(5)));
+        var ivanRows = await RowsAsync(await CustomerOfAsync("hubspot", ivan));
+        Assert.Single(ivanRows, t => t.Action == "deal.stage_changed");
+        Assert.Single(ivanRows, t => t.Action == "deal.won");
+    }
+
+    [Fact]
+    public async Task A_Shopify_refund_naming_only_its_order_lands_on_the_buyer_whether_it_comes_after_the_order_or_before()
+    {
+        // Order first, refund after.
+        var buyer = await ShopifyOrderThenRefundAsync(refundFirst: false);
+        Assert.Equal(["order.placed", "order.refunded"], buyer.Select(t => t.Action).Order(StringComparer.Ordinal));
+
+        // Refund first (webhooks arrive in any order): parked by order id, then released by the order.
+        var early = await ShopifyOrderThenRefundAsync(refundFirst: true);
+        Assert.Equal(["order.placed", "order.refunded"], early.Select(t => t.Action).Order(StringComparer.Ordinal));
+        Assert.Equal(early.Single(t => t.Action == "order.placed").Attributes["orderId"], early.Single(t => t.Action == "order.refunded").Attributes["orderId"]);
+    }
+
+    [Fact]
+    public async Task Erasing_one_deal_contact_leaves_the_other_contact_and_the_deal_touchpoints_on_the_other_intact()
+    {
+        var (frank, grace, deal) = (HubSpotEvents.NewId(), HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        await DeliverHubSpotAsync(HubSpotEvents.PropertyChange(frank, "email", Email(frank), Start), HubSpotDealEvents.ContactToDeal(frank, deal, Start.AddMinutes(1)));
+        await DeliverHubSpotAsync(HubSpotEvents.PropertyChange(grace, "email", Email(grace), Start), HubSpotDealEvents.ContactToDeal(grace, deal, Start.AddMinutes(1)));
+        await DeliverHubSpotAsync(HubSpotDealEvents.DealStage(deal, "closedwon", Start.AddMinutes(2)));
+        var frankId = await CustomerOfAsync("hubspot", frank);
+        var graceId = await CustomerOfAsync("hubspot", grace);
+        var graceWon = Assert.Single(await RowsAsync(graceId), t => t.Action == "deal.won");
+
+        var erased = await services.GetRequiredService<ErasureService>().EraseAsync(frankId, default);
+
+        Assert.Equal([frankId], erased.CustomerIds);
+        Assert.Empty(await RowsAsync(frankId));
+        Assert.Equal(graceId, await CustomerOfAsync("hubspot", grace));
+        Assert.Equal(graceId, await CustomerOfAsync("email", Email(grace)));
+        Assert.Null((await services.GetRequiredService<ICustomerStore>().GetAsync(graceId, default))!.ErasedAt);
+        Assert.Equal(graceWon.TouchpointId, Assert.Single(await RowsAsync(graceId), t => t.Action == "deal.won").TouchpointId);
+        Assert.NotNull(await azurite.RawPayloadAsync(graceWon.RawRef));
+
+        var associations = services.GetRequiredService<IObjectAssociationStore>();
+        Assert.Equal([graceId], await associations.CustomersAsync(DealId(deal), default));
+        Assert.Empty(await associations.ObjectsOfAsync(frankId, default));
+
+        // The deal id was not suppressed with Frank: later deal events still reach Grace, and only her.
+        var lost = await DeliverHubSpotAsync(HubSpotDealEvents.DealStage(deal, "closedlost", Start.AddMinutes(3)));
+        Assert.Equal(1, lost.Inserted);
+        Assert.Single(await RowsAsync(graceId), t => t.Action == "deal.lost");
+        Assert.Empty(await RowsAsync(frankId));
+    }
+
+    private async Task<List<Touchpoint>> ShopifyOrderThenRefundAsync(bool refundFirst)
+    {
+        var run = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 + Random.Shared.Next(1000)).ToString(CultureInfo.InvariantCulture);
+        byte[] Fresh(string fixture) => Encoding.UTF8.GetBytes(Fixture.Text($"shopify/{fixture}.json")
+            .Replace("820982911946154508", run, StringComparison.Ordinal)
+            .Replace("509562969", run, StringComparison.Ordinal)
+            .Replace("706405506930370084", run, StringComparison.Ordinal)
+            .Replace("maria.lindqvist@example.com", $"buyer-{run}@example.com", StringComparison.Ordinal)
+            .Replace("+46701234567", "+4670" + run[^7..], StringComparison.Ordinal));
+        var order = (ShopifyAdapter.OrdersCreate, Fresh("shopify-orders-create"));
+        var refund = (ShopifyAdapter.RefundsCreate, Fresh("shopify-refunds-create"));
+        foreach (var (topic, body) in refundFirst ? new[] { refund, order } : [order, refund])
+        {
+            var report = await DeliverAsync("shopify", body, new Dictionary<string, string> { [ShopifyWebhookVerifier.TopicProperty] = topic }, attempt: 1);
+            Assert.Equal(refundFirst && topic == ShopifyAdapter.RefundsCreate ? 1 : 0, report.Parked);
+        }
+
+        var buyer = await CustomerOfAsync("email", $"buyer-{run}@example.com");
+        Assert.Null(await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(new Identity(IdentityTypes.ShopifyOrder, run), default));
+        return await RowsAsync(buyer);
+    }
+
+    private Task<ProcessingReport> DeliverHubSpotAsync(params Dictionary<string, object?>[] events) => DeliverHubSpotAsync(1, events);
+
+    private Task<ProcessingReport> DeliverHubSpotAsync(int attempt, params Dictionary<string, object?>[] events) =>
+        DeliverAsync("hubspot", HubSpotEvents.Batch(events), new Dictionary<string, string>(), attempt);
+
+    /// <summary>As the queue trigger does: the raw bytes archived, then one processing attempt of the queue message.</summary>
+    private async Task<ProcessingReport> DeliverAsync(string source, byte[] body, Dictionary<string, string> properties, int attempt)
+    {
+        var receivedAt = DateTimeOffset.UtcNow;
+        var rawRef = await services.GetRequiredService<IRawArchive>().ArchiveAsync(source, body, "application/json", properties, receivedAt, default);
+        var message = new IngestionMessage { Source = source, BlobName = rawRef, ReceivedAt = receivedAt, CorrelationId = "objects-" + attempt, Properties = properties };
+        return await services.GetRequiredService<DeliveryProcessor>().ProcessAsync(message, attempt, isLastAttempt: false, default);
+    }
+
+    private async Task<string> CustomerOfAsync(string type, object value) =>
+        await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(Identity.Create(type, Convert.ToString(value, CultureInfo.InvariantCulture))!, default)
+        ?? throw new InvalidOperationException($"No customer holds {type}:{value}.");
+
+    private async Task<List<Touchpoint>> RowsAsync(string customerId) =>
+        [.. (await services.GetRequiredService<ITimelineStore>().QueryAsync(customerId, new TimelineQuery { Limit = TimelineQuery.MaxLimit }, default)).Items];
+
+    private Task<IReadOnlyList<Touchpoint>> HistoryAsync(long deal) => services.GetRequiredService<IObjectTouchpointStore>().ListAsync(DealId(deal), default);
+
+    private static Identity DealId(long deal) => new(IdentityTypes.HubSpotDeal, deal.ToString(CultureInfo.InvariantCulture));
+
+    private static string Email(long contact) => $"contact-{contact}@example.com";
+
+    private static ServiceProvider Build(AzuriteFixture azurite)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Privacy:SuppressionKey"] = "object-attribution-tests-suppression-key-0123",
+        }).Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
+        services.AddJourneyHub(configuration);
+        services.AddSingleton(sp => new HistoryRace(ActivatorUtilities.CreateInstance<JourneyHub.Azure.Storage.TableObjectTouchpointStore>(sp)));
+        services.AddSingleton<IObjectTouchpointStore>(sp => sp.GetRequiredService<HistoryRace>());
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>The real object history store, with a hook that lets a test run a concurrent delivery right before the next write.</summary>
+    private sealed class HistoryRace(IObjectTouchpointStore inner) : IObjectTouchpointStore
+    {
+        public Func<Task>? BeforeNextWrite { get; set; }
+
+        public async Task AddAsync(Identity objectId, Touchpoint touchpoint, CancellationToken cancellationToken)
+        {
+            if (BeforeNextWrite is { } concurrent)
+            {
+                BeforeNextWrite = null;
+                await concurrent();
+            }
+
+            await inner.AddAsync(objectId, touchpoint, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<Touchpoint>> ListAsync(Identity objectId, CancellationToken cancellationToken) => inner.ListAsync(objectId, cancellationToken);
+    }
+}
