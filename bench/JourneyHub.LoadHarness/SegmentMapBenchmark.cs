@@ -38,7 +38,7 @@ public static class SegmentMapBenchmark
         await using var environment = await HubEnvironment.StartAsync(options, persistent: false, null, null, cancellationToken);
         using var api = environment.CreateClient();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [StorageClients.ConnectionName] = environment.StorageConnectionString }).Build();
-        using var aggregates = new TableSegmentAggregates(new StorageClients(configuration), TimeProvider.System, NullLogger<TableSegmentAggregates>.Instance);
+        using var aggregates = new TableSegmentAggregates(new StorageClients(configuration), TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableSegmentAggregates>.Instance);
         var table = environment.Tables.GetTableClient(TableSegmentAggregates.TableName);
 
         // Whole days, the last one yesterday, so the window is the same figures on every read.
