@@ -50,6 +50,11 @@ public sealed partial class TableSegmentAggregates(
 
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly MemoryCache rows = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, cacheOptions.Value.SegmentRows) });
+
+    // Customers of one shard share its sums rows, so concurrent changes in one process would mostly fail each other's
+    // ETags and go round again (measured: 1.4 transactions per change at 16 senders). One change per shard at a time in
+    // a process leaves the ETags to catch only other processes; the 16 shards still proceed in parallel.
+    private readonly SemaphoreSlim[] shardGates = Enumerable.Range(0, Shards).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private volatile bool ready;
 
     private TableClient Table => clients.Tables.GetTableClient(TableName);
@@ -68,6 +73,20 @@ public sealed partial class TableSegmentAggregates(
         // ids never come back), so it leaves an empty contribution that outranks every summary.
         var version = after?.TouchpointCount ?? long.MaxValue;
         await EnsureAsync(cancellationToken);
+        var shardGate = shardGates[Shard(customerId)];
+        await shardGate.WaitAsync(cancellationToken);
+        try
+        {
+            await ApplyInShardAsync(customerId, next, version, cancellationToken);
+        }
+        finally
+        {
+            shardGate.Release();
+        }
+    }
+
+    private async Task ApplyInShardAsync(string customerId, SegmentContribution next, long version, CancellationToken cancellationToken)
+    {
         var partition = Partition(customerId);
         var contributionKey = ContributionPrefix + customerId;
         for (var attempt = 0; ; attempt++)
@@ -187,6 +206,10 @@ public sealed partial class TableSegmentAggregates(
     {
         gate.Dispose();
         rows.Dispose();
+        foreach (var shardGate in shardGates)
+        {
+            shardGate.Dispose();
+        }
     }
 
     /// <summary>The shard of a customer: FNV-1a of its id, stable across processes and versions.</summary>
