@@ -28,30 +28,75 @@ public static class PartitionRows
     public static string ReceiptTimeMarker(string touchpointId) => ReceiptTimeMarkerPrefix + touchpointId;
 }
 
-/// <summary>The summary row of a customer partition as a table entity.</summary>
+/// <summary>
+/// The summary row of a customer partition as a table entity. A string property holds at most 64 KiB (32,768 UTF-16
+/// characters) while the entity may hold 1 MiB, and a customer's identities and journey grow with what senders send
+/// (identity values up to 512 characters, many sources): each JSON value is therefore split over <c>Name</c>,
+/// <c>Name_1</c>, <c>Name_2</c>… of at most <see cref="ChunkChars"/> characters. A value that fits stays one property
+/// named as before, so rows written before the split read unchanged. Without it, the first write that pushed a
+/// customer past 64 KiB would fail, and with it every later event of that customer.
+/// </summary>
 internal static class SummaryEntity
 {
-    public static TableEntity From(CustomerRecord customer) => new(customer.CustomerId, PartitionRows.Summary)
+    internal const int ChunkChars = 30_000;
+
+    public static TableEntity From(CustomerRecord customer)
     {
-        ["CreatedAt"] = customer.CreatedAt,
-        ["Identities"] = JsonSerializer.Serialize(customer.Identities, JourneyJson.Options),
-        ["Journey"] = JsonSerializer.Serialize(customer.Journey, JourneyJson.Options),
-        ["MergedInto"] = customer.MergedInto,
-        ["Merges"] = JsonSerializer.Serialize(customer.Merges, JourneyJson.Options),
-        ["ErasedAt"] = customer.ErasedAt,
-    };
+        var entity = new TableEntity(customer.CustomerId, PartitionRows.Summary)
+        {
+            ["CreatedAt"] = customer.CreatedAt,
+            ["MergedInto"] = customer.MergedInto,
+            ["ErasedAt"] = customer.ErasedAt,
+        };
+        WriteChunked(entity, "Identities", JsonSerializer.Serialize(customer.Identities, JourneyJson.Options));
+        WriteChunked(entity, "Journey", JsonSerializer.Serialize(customer.Journey, JourneyJson.Options));
+        WriteChunked(entity, "Merges", JsonSerializer.Serialize(customer.Merges, JourneyJson.Options));
+        return entity;
+    }
 
     public static CustomerRecord To(TableEntity entity) => new()
     {
         CustomerId = entity.PartitionKey,
         CreatedAt = entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
-        Identities = JsonSerializer.Deserialize<List<Identity>>(entity.GetString("Identities") ?? "[]", JourneyJson.Options) ?? [],
-        Journey = JsonSerializer.Deserialize<JourneyState>(entity.GetString("Journey") ?? "{}", JourneyJson.Options) ?? new JourneyState(),
+        Identities = JsonSerializer.Deserialize<List<Identity>>(ReadChunked(entity, "Identities") ?? "[]", JourneyJson.Options) ?? [],
+        Journey = JsonSerializer.Deserialize<JourneyState>(ReadChunked(entity, "Journey") ?? "{}", JourneyJson.Options) ?? new JourneyState(),
         MergedInto = entity.GetString("MergedInto"),
-        Merges = JsonSerializer.Deserialize<List<MergeRecord>>(entity.GetString("Merges") ?? "[]", JourneyJson.Options) ?? [],
+        Merges = JsonSerializer.Deserialize<List<MergeRecord>>(ReadChunked(entity, "Merges") ?? "[]", JourneyJson.Options) ?? [],
         ErasedAt = entity.GetDateTimeOffset("ErasedAt"),
         ETag = entity.ETag.ToString(),
     };
+
+    private static void WriteChunked(TableEntity entity, string name, string json)
+    {
+        entity[name] = json.Length <= ChunkChars ? json : json[..ChunkChars];
+        for (int start = ChunkChars, part = 1; start < json.Length; start += ChunkChars, part++)
+        {
+            entity[ChunkName(name, part)] = json.Substring(start, Math.Min(ChunkChars, json.Length - start));
+        }
+    }
+
+    private static string? ReadChunked(TableEntity entity, string name)
+    {
+        if (entity.GetString(name) is not { } first)
+        {
+            return null;
+        }
+
+        if (!entity.ContainsKey(ChunkName(name, 1)))
+        {
+            return first;
+        }
+
+        var text = new System.Text.StringBuilder(first);
+        for (var part = 1; entity.GetString(ChunkName(name, part)) is { } next; part++)
+        {
+            text.Append(next);
+        }
+
+        return text.ToString();
+    }
+
+    private static string ChunkName(string name, int part) => name + "_" + part.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 public sealed class StorageCacheOptions

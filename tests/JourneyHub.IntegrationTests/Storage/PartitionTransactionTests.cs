@@ -203,6 +203,32 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
         Assert.Equal(1, (await SummaryAsync(services, customerId)).TouchpointCount);
     }
 
+    [Fact]
+    public async Task A_customer_whose_identities_outgrow_one_table_property_keeps_taking_events()
+    {
+        // The most a sender can give one customer: identity values of the longest accepted length (512 characters),
+        // the per-type limit of them, over many types. As one JSON property that is far beyond the 64 KiB a table
+        // property holds; the summary row splits it, and every later event of the customer still lands.
+        await using var services = Build();
+        var store = services.GetRequiredService<ITimelineStore>();
+        var customerId = TouchpointIds.NewCustomerId(DateTimeOffset.UtcNow);
+        var identities = Enumerable.Range(0, 16)
+            .SelectMany(type => Enumerable.Range(0, 5).Select(n => new Identity($"custom:source{type}", $"{n}-" + new string('x', 510))))
+            .ToList();
+        var start = DateTimeOffset.UtcNow.AddHours(-2);
+
+        await store.AppendAsync(customerId, [Row(customerId, $"{customerId}-first", start)], new AppendOptions { Identities = identities }, default);
+        var second = await store.AppendAsync(customerId, [Row(customerId, $"{customerId}-second", start.AddMinutes(5))], new AppendOptions(), default);
+
+        Assert.Single(second.Inserted);
+        var summaryRow = (await PartitionAsync(customerId)).Single(r => r.RowKey == PartitionRows.Summary);
+        Assert.True(summaryRow.ContainsKey("Identities_1"), "the identities should be split over several properties");
+        Assert.All(summaryRow.Select(p => p.Value).OfType<string>(), text => Assert.True(text.Length <= 32_768, $"a property of {text.Length} characters"));
+        var record = await services.GetRequiredService<ICustomerStore>().GetAsync(customerId, default);
+        Assert.Equal(identities, record!.Identities);
+        Assert.Equal(2, record.Journey.TouchpointCount);
+    }
+
     private static void AssertSameSummary(JourneyState expected, JourneyState actual)
     {
         Assert.Equal(expected.TouchpointCount, actual.TouchpointCount);
