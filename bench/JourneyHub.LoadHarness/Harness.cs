@@ -30,6 +30,7 @@ public static class Harness
         Scenario.Hostile => HostileInput.RunAsync(options, output, cancellationToken),
         Scenario.TimelineRead => TimelineReadBenchmark.RunAsync(options, output, cancellationToken),
         Scenario.Batches => BatchScenario.RunAsync(options, output, cancellationToken),
+        Scenario.SegmentMap => SegmentMapBenchmark.RunAsync(options, output, cancellationToken),
         _ => LoadAsync(options, output, cancellationToken),
     };
 
@@ -416,6 +417,7 @@ public static class Harness
         Scenario.AzuriteRestart => "azurite-restart",
         Scenario.EnrichmentErrors => "enrichment-errors",
         Scenario.TimelineRead => "timeline-read",
+        Scenario.SegmentMap => "segment-map",
         _ => scenario.ToString().ToLowerInvariant(),
     };
 }

@@ -162,10 +162,6 @@ public sealed partial class TableSegmentAggregates(
         return SegmentMapCalculator.Compute(query, counters, ordered, clock.GetUtcNow());
     }
 
-    /// <summary>The bare table queries a map request issues, without the arithmetic: the baseline of the benchmark.</summary>
-    public async Task<int> ReadSumsRowsAsync(SegmentMapQuery query, CancellationToken cancellationToken) =>
-        (await ReadSumsAsync(query, cancellationToken)).Count;
-
     public async Task<SegmentCustomers> CustomersAsync(SegmentMapQuery query, string metric, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
