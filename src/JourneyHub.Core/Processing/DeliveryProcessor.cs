@@ -72,6 +72,15 @@ public sealed partial class DeliveryProcessor(
         await PublishAsync(written.Stored, cancellationToken);
 
         var suppressed = assigned.Suppressed + written.Erased;
+        if (touchpoints.Count > 0 && suppressed == touchpoints.Count && normalized.Rejected.Count == 0)
+        {
+            // Every event of the payload belongs to an erased person: no row, dead letter or object history refers to
+            // the bytes, so they are erased too instead of keeping the person's data in the archive. Last, so that a
+            // crash before it only repeats the suppression.
+            await archive.DeleteAsync(message.BlobName, cancellationToken);
+            LogSuppressedPayloadErased(message.Source, message.BlobName);
+        }
+
         LogProcessed(message.Source, message.BlobName, written.Inserted, written.Duplicates, written.Stored.Count, normalized.Rejected.Count, suppressed, assigned.Parked, message.CorrelationId);
         var sourceTag = new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, message.Source);
         JourneyHubTelemetry.TouchpointsStored.Add(written.Inserted, sourceTag);
@@ -359,6 +368,9 @@ public sealed partial class DeliveryProcessor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Processed {Source} {BlobName}: {Inserted} new, {Duplicates} already stored, {Stored} published, {Rejected} rejected, {Suppressed} suppressed, {Parked} parked by object (correlation {CorrelationId})")]
     private partial void LogProcessed(string source, string blobName, int inserted, int duplicates, int stored, int rejected, int suppressed, int parked, string correlationId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Every event of {Source} {BlobName} belongs to an erased person: its raw payload is erased")]
+    private partial void LogSuppressedPayloadErased(string source, string blobName);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter for {Source} {BlobName} entry {EntryIndex}: {Reason}")]
     private partial void LogDeadLettered(string source, string blobName, int? entryIndex, string reason);

@@ -177,10 +177,16 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
         Assert.Equal(PartitionRows.Summary, tombstone.RowKey);
         Assert.Null(await services.GetRequiredService<JourneyHub.Core.Api.CustomerReader>().FindAsync(customerId, default));
 
-        var later = await handler.HandleAsync(await ArchiveAsync(services, Event(email, DateTimeOffset.UtcNow)), 1, default);
+        var laterMessage = await ArchiveAsync(services, Event(email, DateTimeOffset.UtcNow));
+        var archive = services.GetRequiredService<IRawArchive>();
+        Assert.NotNull(await archive.ReadAsync(JsonSerializer.Deserialize<IngestionMessage>(laterMessage, JourneyJson.Options)!, default));
+        var later = await handler.HandleAsync(laterMessage, 1, default);
         Assert.Equal(1, later.Suppressed);
         Assert.Equal(0, later.Inserted);
         Assert.Null(await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(Identity.Create("email", email)!, default));
+
+        // The suppressed event's raw payload is erased too: nothing refers to it, and it holds the erased person's data.
+        Assert.Null(await archive.ReadAsync(JsonSerializer.Deserialize<IngestionMessage>(laterMessage, JourneyJson.Options)!, default));
     }
 
     [Fact]
