@@ -112,6 +112,7 @@ public sealed class LocalHostOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan MinPollingInterval { get; set; } = TimeSpan.FromMilliseconds(50);
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(1);
-    public string? FunctionKey { get; set; }
-    public string? AdminKey { get; set; }
+
+    // The keys (LocalHost:FunctionKey, LocalHost:AdminKey, LocalHost:FunctionKeys:<name>) are read by LocalKeys, which
+    // models the Functions host's key levels; they are not queue settings.
 }

@@ -151,7 +151,9 @@ public static partial class PullResilience
 
             if (retryAfter.Date is { } date)
             {
-                var wait = date - DateTimeOffset.UtcNow;
+                // Measured against the server's own clock (its Date header) when it sends one, so that skew between our
+                // clock and the API's neither stretches nor cuts the wait it asked for.
+                var wait = date - (response.Headers.Date ?? TimeProvider.System.GetUtcNow());
                 return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
             }
         }

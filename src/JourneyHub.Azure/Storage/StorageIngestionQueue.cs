@@ -20,9 +20,5 @@ public sealed class StorageIngestionQueue(StorageClients clients, StorageBootstr
             .SendMessageAsync(BinaryData.FromBytes(Serialize(message)), cancellationToken: cancellationToken);
     }
 
-    public static IngestionMessage Parse(string json) =>
-        JsonSerializer.Deserialize<IngestionMessage>(json, JourneyJson.Options)
-        ?? throw new PermanentIngestionException("Queue message is JSON null.");
-
     private static byte[] Serialize(IngestionMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, JourneyJson.Options);
 }

@@ -9,7 +9,7 @@ namespace JourneyHub.Azure.Storage;
 /// One row per identity (PartitionKey = escaped "type:value"), so lookups are point reads and a claim is
 /// an insert that the service makes atomic: the first writer wins, everyone else reads the winner.
 /// </summary>
-public sealed class TableIdentityStore(StorageClients clients, StorageBootstrap bootstrap) : IIdentityStore
+public sealed class TableIdentityStore(StorageClients clients, StorageBootstrap bootstrap, TimeProvider clock) : IIdentityStore
 {
     private const string Row = "link";
 
@@ -30,7 +30,7 @@ public sealed class TableIdentityStore(StorageClients clients, StorageBootstrap 
             ["CustomerId"] = customerId,
             ["Type"] = identity.Type,
             ["Value"] = identity.Value,
-            ["LinkedAt"] = DateTimeOffset.UtcNow,
+            ["LinkedAt"] = clock.GetUtcNow(),
         };
         try
         {
@@ -54,7 +54,7 @@ public sealed class TableIdentityStore(StorageClients clients, StorageBootstrap 
 
         var entity = found.Value;
         entity["CustomerId"] = toCustomerId;
-        entity["LinkedAt"] = DateTimeOffset.UtcNow;
+        entity["LinkedAt"] = clock.GetUtcNow();
         try
         {
             await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);

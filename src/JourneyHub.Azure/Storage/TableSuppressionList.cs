@@ -12,7 +12,7 @@ namespace JourneyHub.Azure.Storage;
 /// erasure: a plain or salted hash of a phone number could be found again by hashing every possible number, a keyed
 /// one cannot without the key (which lives in Key Vault, not in the table).
 /// </summary>
-public sealed class TableSuppressionList(StorageClients clients, StorageBootstrap bootstrap, IOptions<SuppressionKeyOptions> options) : ISuppressionList
+public sealed class TableSuppressionList(StorageClients clients, StorageBootstrap bootstrap, IOptions<SuppressionKeyOptions> options, TimeProvider clock) : ISuppressionList
 {
     private const string Partition = "suppressed";
 
@@ -50,7 +50,7 @@ public sealed class TableSuppressionList(StorageClients clients, StorageBootstra
         await bootstrap.EnsureAsync(cancellationToken);
         foreach (var identity in identities)
         {
-            await Table.UpsertEntityAsync(new TableEntity(Partition, Hash(identity)) { ["SuppressedAt"] = DateTimeOffset.UtcNow }, TableUpdateMode.Replace, cancellationToken);
+            await Table.UpsertEntityAsync(new TableEntity(Partition, Hash(identity)) { ["SuppressedAt"] = clock.GetUtcNow() }, TableUpdateMode.Replace, cancellationToken);
         }
     }
 

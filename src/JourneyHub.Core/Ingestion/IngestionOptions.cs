@@ -9,7 +9,4 @@ public sealed class IngestionOptions
     /// <summary>Attempts per queue message before it is dead-lettered; host.json's queues.maxDequeueCount says the same.</summary>
     [Range(1, 100)]
     public int MaxDequeueCount { get; set; } = 5;
-
-    /// <summary>Admin key for the admin routes on the local host (Functions uses its own master key).</summary>
-    public string? AdminKey { get; set; }
 }

@@ -89,6 +89,36 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task When_two_contacts_of_a_deal_turn_out_to_be_one_person_a_redelivered_deal_event_adds_nothing()
+    {
+        var (judy, duplicate, deal) = (HubSpotEvents.NewId(), HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        await DeliverHubSpotAsync(HubSpotDealEvents.ContactToDeal(judy, deal, Start), HubSpotDealEvents.ContactToDeal(duplicate, deal, Start));
+        var won = HubSpotDealEvents.DealStage(deal, "closedwon", Start.AddMinutes(1));
+        Assert.Equal(2, (await DeliverHubSpotAsync(won)).Inserted);
+
+        // HubSpot merges the duplicate contact into Judy: both ids on one touchpoint merge the two customers.
+        await DeliverHubSpotAsync(new Dictionary<string, object?>
+        {
+            ["eventId"] = HubSpotEvents.NewId(),
+            ["portalId"] = 44791823,
+            ["occurredAt"] = Start.AddMinutes(2).ToUnixTimeMilliseconds(),
+            ["subscriptionType"] = "contact.merge",
+            ["objectId"] = judy,
+            ["primaryObjectId"] = judy,
+            ["mergedObjectIds"] = new[] { duplicate },
+        });
+        var survivor = await CustomerOfAsync("hubspot", judy);
+        Assert.Equal(survivor, await CustomerOfAsync("hubspot", duplicate));
+        var before = (await RowsAsync(survivor)).Count;
+
+        // The association rows still name the merged-away id; the copy keeps the key it was stored under.
+        var again = await DeliverHubSpotAsync(attempt: 2, won);
+
+        Assert.Equal(0, again.Inserted);
+        Assert.Equal(before, (await RowsAsync(survivor)).Count);
+    }
+
+    [Fact]
     public async Task A_deal_event_processed_while_a_concurrent_delivery_records_the_association_still_lands()
     {
         var (heidi, deal) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
