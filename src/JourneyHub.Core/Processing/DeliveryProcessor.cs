@@ -119,7 +119,8 @@ public sealed partial class DeliveryProcessor(
     private async Task<IReadOnlyList<Touchpoint>> EnrichAsync(IngestionMessage message, IReadOnlyList<Touchpoint> touchpoints, bool isLastAttempt, CancellationToken cancellationToken)
     {
         // The persona rules read what the payload and the source's API say (e.g. hs_persona), so they run on the result.
-        return [.. (await EnrichFromSourceAsync(message, touchpoints, isLastAttempt, cancellationToken)).Select(personas.Stamp)];
+        // Bounds last, so that what the source's API added is bounded like what the payload said.
+        return [.. (await EnrichFromSourceAsync(message, touchpoints, isLastAttempt, cancellationToken)).Select(personas.Stamp).Select(TouchpointBounds.Apply)];
     }
 
     private async Task<IReadOnlyList<Touchpoint>> EnrichFromSourceAsync(IngestionMessage message, IReadOnlyList<Touchpoint> touchpoints, bool isLastAttempt, CancellationToken cancellationToken)
@@ -354,7 +355,7 @@ public sealed partial class DeliveryProcessor(
         string.Join('\n', identities.Select(i => i.Type + ":" + i.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     private static Dictionary<string, string> WithCorrelation(IReadOnlyDictionary<string, string> attributes, string correlationId) =>
-        new(attributes, StringComparer.Ordinal) { ["correlationId"] = correlationId };
+        new(attributes, StringComparer.Ordinal) { [TouchpointBounds.CorrelationIdAttribute] = correlationId };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Processed {Source} {BlobName}: {Inserted} new, {Duplicates} already stored, {Stored} published, {Rejected} rejected, {Suppressed} suppressed, {Parked} parked by object (correlation {CorrelationId})")]
     private partial void LogProcessed(string source, string blobName, int inserted, int duplicates, int stored, int rejected, int suppressed, int parked, string correlationId);

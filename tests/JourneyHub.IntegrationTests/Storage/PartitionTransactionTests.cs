@@ -229,6 +229,41 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
         Assert.Equal(2, record.Journey.TouchpointCount);
     }
 
+    [Fact]
+    public async Task A_custom_event_with_the_worst_values_a_sender_can_send_is_stored_within_the_documented_bounds()
+    {
+        await using var services = Build();
+        var email = UniqueEmail();
+        var body = JsonSerializer.Serialize(new
+        {
+            type = "touchpoint.created",
+            data = new
+            {
+                sourceSystem = "race",
+                channel = "web",
+                action = "page." + new string('a', 5_000),
+                summary = new string('s', 5_000),
+                occurredAt = DateTimeOffset.UtcNow.AddHours(-1),
+                person = new { email, externalIds = Enumerable.Range(0, 40).Select(i => $"ext-{i}-" + new string('x', 400)).ToArray() },
+                attributes = Enumerable.Range(0, 300).ToDictionary(i => $"field{i:000}", _ => new string('v', 3_000)),
+            },
+        });
+
+        var customerId = await DeliverAsync(services, body);
+
+        var row = Assert.Single(await RowsAsync(services, customerId));
+        Assert.Equal(TouchpointBounds.MaxActionChars, row.Action.Length);
+        Assert.InRange(row.Summary.Length, 1, TouchpointBounds.MaxSummaryChars);
+        Assert.InRange(row.Identities.Count, 1, TouchpointBounds.MaxIdentities);
+        Assert.InRange(row.Attributes.Count, 2, TouchpointBounds.MaxAttributes + 1);
+        Assert.All(row.Attributes.Values, v => Assert.InRange(v.Length, 0, TouchpointBounds.MaxAttributeValueChars));
+        Assert.True(row.Attributes.ContainsKey(TouchpointBounds.CorrelationIdAttribute));
+
+        // The customer keeps taking events after it.
+        await DeliverAsync(services, Event(email, DateTimeOffset.UtcNow.AddMinutes(-30)));
+        Assert.Equal(2, (await SummaryAsync(services, customerId)).TouchpointCount);
+    }
+
     private static void AssertSameSummary(JourneyState expected, JourneyState actual)
     {
         Assert.Equal(expected.TouchpointCount, actual.TouchpointCount);

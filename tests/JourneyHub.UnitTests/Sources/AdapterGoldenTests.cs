@@ -34,7 +34,7 @@ public sealed class AdapterGoldenTests
 
     public static TheoryData<string> Cases => [.. All.Keys];
 
-    private static readonly Dictionary<string, Func<NormalizationResult>> All = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, Func<NormalizationResult>> All = new(StringComparer.Ordinal)
     {
         ["hubspot-webhook-batch"] = () => new HubSpotAdapter().Normalize(SourceTestKit.RawFixture("hubspot", "hubspot/hubspot-webhook-batch.json")),
         ["hubspot-webhook-branches"] = () => new HubSpotAdapter().Normalize(SourceTestKit.Raw("hubspot", Encoding.UTF8.GetBytes(HubSpotBranches))),

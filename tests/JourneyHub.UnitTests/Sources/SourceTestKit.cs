@@ -14,7 +14,11 @@ internal static class SourceTestKit
         new(source, $"{source}/blob", body, ReceivedAt, "corr-1", properties ?? new Dictionary<string, string>());
 
     public static RawPayload RawFixture(string source, string fixture, IReadOnlyDictionary<string, string>? properties = null) =>
-        Raw(source, Fixture.Bytes(fixture), properties);
+        Raw(source, FixtureTransform is { } transform ? transform(fixture, Fixture.Bytes(fixture)) : Fixture.Bytes(fixture), properties);
+
+    /// <summary>Rewrites every fixture body read on this thread (the worst-values tests inflate each payload's strings).</summary>
+    [ThreadStatic]
+    public static Func<string, byte[], byte[]>? FixtureTransform;
 
     public static IOptionsMonitor<T> Monitor<T>(T value) => new FixedMonitor<T>(value);
 
