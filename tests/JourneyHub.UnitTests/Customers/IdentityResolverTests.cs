@@ -1,0 +1,109 @@
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Processing;
+using JourneyHub.Core.Schema;
+using Microsoft.Extensions.Logging.Abstractions;
+using NSubstitute;
+
+namespace JourneyHub.UnitTests.Customers;
+
+/// <summary>
+/// The resolver's decisions behind its ports, without storage: which calls each case costs and what it answers. The races
+/// and merges themselves are tested on Azurite (IdentityMergeTests, PartitionTransactionTests).
+/// </summary>
+public sealed class IdentityResolverTests
+{
+    private static readonly Identity Email = new("email", "jane@example.com");
+    private static readonly Identity HubSpot = new("hubspot", "501");
+    private static readonly Identity Deal = new("hubspot-deal", "9001");
+
+    private readonly IIdentityStore identities = Substitute.For<IIdentityStore>();
+    private readonly ICustomerStore customers = Substitute.For<ICustomerStore>();
+    private readonly ICustomerMerger merger = Substitute.For<ICustomerMerger>();
+    private readonly IIdentityConflictStore conflicts = Substitute.For<IIdentityConflictStore>();
+    private readonly ISuppressionList suppressions = Substitute.For<ISuppressionList>();
+
+    public IdentityResolverTests()
+    {
+        // Unknown unless a test says otherwise (a substitute would answer "" for a string).
+        identities.FindCustomerAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns((string?)null);
+        customers.GetAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns((CustomerRecord?)null);
+    }
+
+    private IdentityResolver Resolver() =>
+        new(identities, customers, merger, conflicts, suppressions, new IdentityGuard(new IdentityOptions()), TimeProvider.System, NullLogger<IdentityResolver>.Instance);
+
+    [Fact]
+    public async Task Identities_all_linked_to_one_customer_cost_only_the_lookups_and_link_nothing_new()
+    {
+        identities.FindCustomerAsync(Email, default).Returns("cus_a");
+        identities.FindCustomerAsync(HubSpot, default).Returns("cus_a");
+
+        var assignment = await Resolver().AssignAsync([Email, HubSpot], "test", default);
+
+        Assert.Equal("cus_a", assignment.CustomerId);
+        Assert.Empty(assignment.Linked);
+        await suppressions.DidNotReceiveWithAnyArgs().IsSuppressedAsync(default!, default);
+        await identities.DidNotReceiveWithAnyArgs().ClaimAsync(default!, default!, default);
+        await merger.DidNotReceiveWithAnyArgs().MergeAsync(default!, default!, default);
+        await customers.DidNotReceiveWithAnyArgs().GetAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task An_unknown_identity_of_an_erased_person_is_suppressed_and_nothing_is_claimed()
+    {
+        suppressions.IsSuppressedAsync(Arg.Any<IReadOnlyList<Identity>>(), default).Returns(true);
+
+        var assignment = await Resolver().AssignAsync([Email], "test", default);
+
+        Assert.True(assignment.IsSuppressed);
+        Assert.Null(assignment.CustomerId);
+        await suppressions.Received(1).IsSuppressedAsync(Arg.Is<IReadOnlyList<Identity>>(l => l.Count == 1 && l[0] == Email), default);
+        await identities.DidNotReceiveWithAnyArgs().ClaimAsync(default!, default!, default);
+    }
+
+    [Fact]
+    public async Task A_first_event_claims_its_identities_for_one_new_customer_in_a_fixed_order_and_lists_them()
+    {
+        var claimed = new List<(Identity Identity, string CustomerId)>();
+        identities.ClaimAsync(Arg.Any<Identity>(), Arg.Any<string>(), default)
+            .Returns(call =>
+            {
+                claimed.Add((call.Arg<Identity>(), call.Arg<string>()));
+                return call.Arg<string>();
+            });
+
+        var assignment = await Resolver().AssignAsync([HubSpot, Email], "test", default);
+
+        Assert.StartsWith("cus_", assignment.CustomerId, StringComparison.Ordinal);
+        Assert.Equal([Email, HubSpot], claimed.Select(c => c.Identity));
+        Assert.All(claimed, c => Assert.Equal(assignment.CustomerId, c.CustomerId));
+        Assert.Equal([Email, HubSpot], assignment.Linked);
+    }
+
+    [Fact]
+    public async Task Two_identities_linked_to_two_customers_are_merged_into_what_the_merger_answers()
+    {
+        identities.FindCustomerAsync(Email, default).Returns("cus_a");
+        identities.FindCustomerAsync(HubSpot, default).Returns("cus_b");
+        merger.SettleAsync(Arg.Any<string>(), default).Returns(call => call.Arg<string>());
+        merger.MergeAsync(Arg.Any<IReadOnlyList<string>>(), Arg.Any<string>(), default).Returns("cus_a");
+
+        var assignment = await Resolver().AssignAsync([Email, HubSpot], "hubspot contact.creation 1", default);
+
+        Assert.Equal("cus_a", assignment.CustomerId);
+        await merger.Received(1).MergeAsync(Arg.Is<IReadOnlyList<string>>(ids => ids.Order().SequenceEqual(new[] { "cus_a", "cus_b" })), "hubspot contact.creation 1", default);
+        await identities.DidNotReceiveWithAnyArgs().ClaimAsync(default!, default!, default);
+    }
+
+    [Fact]
+    public async Task An_object_id_alone_names_no_customer_and_is_never_looked_up_or_claimed()
+    {
+        var assignment = await Resolver().AssignAsync([Deal], "test", default);
+
+        Assert.Null(assignment.CustomerId);
+        Assert.False(assignment.IsSuppressed);
+        await identities.DidNotReceiveWithAnyArgs().FindCustomerAsync(default!, default);
+        await identities.DidNotReceiveWithAnyArgs().ClaimAsync(default!, default!, default);
+    }
+}
