@@ -134,6 +134,65 @@ public sealed partial class TableSegmentAggregates(
         }
     }
 
+    /// <summary>
+    /// Writes the rows a population's <see cref="ApplyAsync"/> calls (before <c>null</c>, one after another in this
+    /// order, onto an empty table) would leave, without their per-customer read and transaction: the contributions are
+    /// built by <see cref="SegmentContribution.Of"/>, the sums rows are folded in memory with the same
+    /// <see cref="SumsRow.Apply"/> (so even the capped example lists come out in the same order), and everything is
+    /// upserted in entity-group transactions of up to 100 rows of one shard, several at once. For seeding large
+    /// populations (benchmarks, demo data): sequential <see cref="ApplyAsync"/> manages tens of customers per second.
+    /// Rows already in the table under the same keys are replaced, so seeding a population again, grown, is exact too.
+    /// </summary>
+    public async Task SeedAsync(IEnumerable<(string CustomerId, JourneyState Summary)> population, int parallelTransactions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(population);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelTransactions, 1);
+        await EnsureAsync(cancellationToken);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var contributions = new Dictionary<string, List<TableEntity>>(StringComparer.Ordinal);
+        var sums = new Dictionary<string, Dictionary<(string Day, string Segment), SumsRow>>(StringComparer.Ordinal);
+        foreach (var (customerId, summary) in population)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(customerId);
+            ArgumentNullException.ThrowIfNull(summary);
+
+            // A second call for one customer would move its sums by (new - old), not add twice: not what a fold does.
+            if (!seen.Add(customerId))
+            {
+                throw new ArgumentException($"Customer {customerId} appears twice in the population.", nameof(population));
+            }
+
+            var partition = Partition(customerId);
+            var contribution = SegmentContribution.Of(customerId, summary);
+            var entity = ContributionEntity(partition, ContributionPrefix + customerId, contribution);
+            entity[VersionColumn] = (long)summary.TouchpointCount;
+            if (!contributions.TryGetValue(partition, out var shardContributions))
+            {
+                contributions[partition] = shardContributions = [];
+                sums[partition] = [];
+            }
+
+            shardContributions.Add(entity);
+            var shardSums = sums[partition];
+            foreach (var (key, change) in Changes(SegmentContribution.Empty, contribution))
+            {
+                var row = shardSums.TryGetValue(key, out var existing) ? existing : new SumsRow(new Dictionary<string, long>(StringComparer.Ordinal), new Dictionary<string, List<string>>(StringComparer.Ordinal));
+                shardSums[key] = row.Apply(change);
+            }
+        }
+
+        // ApplyAsync never stores an empty sums row (it adds none and deletes one that empties).
+        var batches = contributions
+            .SelectMany(shard => shard.Value
+                .Concat(sums[shard.Key].Where(r => !r.Value.IsEmpty).Select(r => r.Value.ToEntity(shard.Key, SumsRowKey(r.Key.Day, r.Key.Segment), r.Key.Day, r.Key.Segment)))
+                .Chunk(MaxTransactionActions))
+            .ToList();
+        await Parallel.ForEachAsync(
+            batches,
+            new ParallelOptions { MaxDegreeOfParallelism = parallelTransactions, CancellationToken = cancellationToken },
+            async (batch, token) => await Table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), token));
+    }
+
     public async Task<SegmentMapReport> MapAsync(SegmentMapQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
