@@ -55,7 +55,7 @@ param customSourceNames array = [
 @secure()
 param customSourceSecrets object = {}
 
-@description('Days after their last write that raw payload blobs are deleted (storage lifecycle rule).')
+@description('Days after which raw payloads are deleted: blobs after their last write (storage lifecycle rule), RawPayloads table rows after receipt and dead letters after failure (daily retention sweep, app setting Retention__RawPayloadDays).')
 @minValue(1)
 param rawPayloadRetentionDays int = 400
 
@@ -169,6 +169,9 @@ param hubSpotWebhookUrl string = ''
 
 @description('Meta page whose post comments the pull connector reads (not a secret).')
 param metaPageId string = ''
+
+@description('CRON schedule (six fields, seconds first, UTC) of the retention sweep of RawPayloads table rows and dead letters.')
+param retentionSchedule string = '0 30 3 * * *'
 
 @description('CRON schedules (six fields, seconds first) of the pull connectors; the timer triggers need them to exist.')
 param pullSchedules object = {
@@ -398,6 +401,12 @@ var timerScheduleSettings = {
   GooglePullSchedule: pullSchedules.Google
   TrustpilotPullSchedule: pullSchedules.Trustpilot
   MetaPullSchedule: pullSchedules.Meta
+  RetentionSchedule: retentionSchedule
+}
+
+// The table rows and dead letters age out with the same parameter as the blob lifecycle rule.
+var retentionSettings = {
+  Retention__RawPayloadDays: string(rawPayloadRetentionDays)
 }
 
 // Versionless SecretUri: a new secret version is picked up without redeploying the settings.
@@ -431,7 +440,7 @@ module functionApp 'modules/function.bicep' = {
     applicationInsightsName: applicationInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: 2048
-    appSettings: union(serviceBusSettings, sourceSettings, timerScheduleSettings, hubSpotWebhookUrlSettings, keyVaultReferenceSettings)
+    appSettings: union(serviceBusSettings, sourceSettings, timerScheduleSettings, retentionSettings, hubSpotWebhookUrlSettings, keyVaultReferenceSettings)
     siteUrlSettings: empty(hubSpotWebhookUrl) ? { Sources__HubSpot__WebhookUrl: hubSpotWebhookPath } : {}
     virtualNetworkSubnetId: networkIsolation ? network!.outputs.appSubnetId : ''
   }

@@ -4,6 +4,7 @@ using Azure.Messaging.ServiceBus;
 using JourneyHub.Azure.Customers;
 using JourneyHub.Azure.HubSpot;
 using JourneyHub.Azure.Publishing;
+using JourneyHub.Azure.Retention;
 using JourneyHub.Azure.Pull;
 using JourneyHub.Azure.Segments;
 using JourneyHub.Azure.Storage;
@@ -51,6 +52,8 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<IObjectTouchpointStore, TableObjectTouchpointStore>();
         services.AddOptions<SuppressionKeyOptions>().BindConfiguration(SuppressionKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IStorageHealth, StorageHealth>();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RetentionSweeper>();
 
         // Pipeline logic (Core).
         services.AddSingleton<WebhookIntake>();

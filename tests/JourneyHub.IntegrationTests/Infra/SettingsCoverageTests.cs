@@ -24,7 +24,11 @@ public sealed class SettingsCoverageTests
         "GooglePullSchedule",
         "TrustpilotPullSchedule",
         "MetaPullSchedule",
+        "RetentionSchedule",
         "Sources__Meta__PageId",
+
+        // The retention sweep's age limit, from the same Bicep parameter as the blob lifecycle rule.
+        "Retention__RawPayloadDays",
 
         // Required at start (ValidateOnStart); a Key Vault reference in Azure.
         "Privacy__SuppressionKey",
@@ -77,6 +81,13 @@ public sealed class SettingsCoverageTests
     public void The_suppression_key_setting_is_the_one_its_options_bind()
     {
         var setting = JourneyHub.Azure.Storage.SuppressionKeyOptions.Section + "__" + nameof(JourneyHub.Azure.Storage.SuppressionKeyOptions.SuppressionKey);
+        Assert.Contains(setting, PlatformSettings);
+    }
+
+    [Fact]
+    public void The_retention_setting_is_the_one_its_options_bind()
+    {
+        var setting = JourneyHub.Azure.Retention.RetentionOptions.Section + "__" + nameof(JourneyHub.Azure.Retention.RetentionOptions.RawPayloadDays);
         Assert.Contains(setting, PlatformSettings);
     }
 

@@ -1,0 +1,99 @@
+using System.ComponentModel.DataAnnotations;
+using JourneyHub.Azure.Retention;
+using JourneyHub.Azure.Storage;
+using JourneyHub.Core.Ports;
+using JourneyHub.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace JourneyHub.IntegrationTests.Retention;
+
+/// <summary>
+/// The retention sweep on a real Azurite of its own (the sweep deletes across whole tables, so it must not share one
+/// with tests whose rows it could age out). Rows are written by the production stores; the sweep runs with a clock
+/// moved forward, so rows written "now" are old to it.
+/// </summary>
+public sealed class RetentionSweepTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private const int Days = 30;
+
+    private static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Rows_older_than_the_limit_are_deleted_and_younger_ones_kept()
+    {
+        using var bootstrap = new StorageBootstrap(azurite.Clients);
+        var archive = new StorageRawArchive(azurite.Clients, bootstrap);
+        var deadLetters = new TableDeadLetterStore(azurite.Clients, bootstrap);
+
+        var oldRaw = await archive.ArchiveAsync("custom:retention", "{\"old\":true}"u8.ToArray(), "application/json", new Dictionary<string, string>(), Now.AddDays(-Days - 1), default);
+        var youngRaw = await archive.ArchiveAsync("custom:retention", "{\"young\":true}"u8.ToArray(), "application/json", new Dictionary<string, string>(), Now.AddDays(-Days + 1), default);
+
+        // More old dead letters than one transaction holds, so the sweep needs two batches in their shared partition.
+        var oldIds = Enumerable.Range(0, 105).Select(i => $"old-{i:D3}").ToList();
+        foreach (var id in oldIds)
+        {
+            await deadLetters.AddAsync(DeadLetterOf(id, oldRaw, Now.AddDays(-Days - 1)), default);
+        }
+
+        await deadLetters.AddAsync(DeadLetterOf("young", youngRaw, Now.AddDays(-Days + 1)), default);
+
+        var result = await Sweeper(bootstrap, Now).SweepAsync(default);
+
+        Assert.Equal(new RetentionSweepResult(RawPayloadsDeleted: 1, DeadLettersDeleted: oldIds.Count, Skipped: 0), result);
+        Assert.Null(await archive.ReadAsync(MessageFor(oldRaw), default));
+        Assert.NotNull(await archive.ReadAsync(MessageFor(youngRaw), default));
+        var left = await deadLetters.ListAsync(null, null, null, 1000, default);
+        Assert.Equal(["young"], left.Select(d => d.Id));
+
+        // A second sweep finds nothing more to do.
+        Assert.Equal(new RetentionSweepResult(0, 0, 0), await Sweeper(bootstrap, Now).SweepAsync(default));
+    }
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(400, true)]
+    public void The_age_limit_must_be_at_least_a_day(int days, bool valid)
+    {
+        var options = new RetentionOptions { RawPayloadDays = days };
+        Assert.Equal(valid, Validator.TryValidateObject(options, new ValidationContext(options), null, validateAllProperties: true));
+    }
+
+    private RetentionSweeper Sweeper(StorageBootstrap bootstrap, DateTimeOffset now) => new(
+        azurite.Clients,
+        bootstrap,
+        new StaticOptionsMonitor(new RetentionOptions { RawPayloadDays = Days }),
+        new FakeTimeProvider(now),
+        NullLogger<RetentionSweeper>.Instance);
+
+    private static DeadLetter DeadLetterOf(string id, string rawRef, DateTimeOffset failedAt) => new()
+    {
+        Id = id,
+        Source = "custom:retention",
+        BlobName = rawRef,
+        Reason = "test",
+        FailedAt = failedAt,
+        ReceivedAt = failedAt,
+        CorrelationId = id,
+        Queue = StorageNames.IngestQueue,
+    };
+
+    private static Core.Ingestion.IngestionMessage MessageFor(string rawRef) => new()
+    {
+        Source = "custom:retention",
+        BlobName = rawRef,
+        ReceivedAt = Now,
+        CorrelationId = "retention",
+    };
+
+    private sealed class StaticOptionsMonitor(RetentionOptions value) : IOptionsMonitor<RetentionOptions>
+    {
+        public RetentionOptions CurrentValue => value;
+
+        public RetentionOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<RetentionOptions, string?> listener) => null;
+    }
+}
