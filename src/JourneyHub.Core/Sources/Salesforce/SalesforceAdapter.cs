@@ -87,6 +87,14 @@ public sealed class SalesforceAdapter : ISourceAdapter
                 attributes
                     .AddIfPresent("leadSource", n.Field("LeadSource"))
                     .AddIfPresent("status", n.Field("Status"));
+
+                // Custom fields (API names ending in __c) are in the message only because an admin selected them, so they
+                // are kept under their API names: the persona rules name one (Journeys__Personas__Fields__salesforce=Persona__c).
+                foreach (var (name, value) in n.Fields.Where(f => f.Key.EndsWith("__c", StringComparison.Ordinal)).OrderBy(f => f.Key, StringComparer.Ordinal))
+                {
+                    attributes.AddIfPresent(name, value);
+                }
+
                 var kind = n.ObjectType.ToLowerInvariant();
 
                 // A record merged away in Salesforce names its survivor in MasterRecordId (when the Outbound Message

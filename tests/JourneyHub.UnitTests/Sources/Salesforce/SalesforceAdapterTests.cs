@@ -176,4 +176,18 @@ public sealed class SalesforceWebhookVerifierTests
         Assert.True(result.IsValid);
         Assert.Equal("true", result.Properties![SalesforceWebhookVerifier.MalformedProperty]);
     }
+
+    [Fact]
+    public void A_contacts_custom_fields_are_kept_so_a_persona_rule_can_name_one()
+    {
+        var xml = Fixture.Text("salesforce/salesforce-outbound-message.xml")
+            .Replace("<sf:LeadSource>Web</sf:LeadSource>", "<sf:LeadSource>Web</sf:LeadSource><sf:Persona__c>Careful researcher</sf:Persona__c><sf:Loyalty_Tier__c>Gold</sf:Loyalty_Tier__c>", StringComparison.Ordinal);
+        var touchpoint = new SalesforceAdapter().Normalize(Raw("salesforce", Encoding.UTF8.GetBytes(xml))).Touchpoints[0];
+
+        Assert.Equal("Careful researcher", touchpoint.Attributes["Persona__c"]);
+        Assert.Equal("Gold", touchpoint.Attributes["Loyalty_Tier__c"]);
+
+        var rules = new Core.Journey.PersonaRules(Monitor(new Core.Journey.PersonaOptions { Fields = { ["salesforce"] = "Persona__c" } }));
+        Assert.Equal("Careful researcher", rules.Stamp(touchpoint).Attributes[Core.Journey.JourneyState.PersonaAttribute]);
+    }
 }
