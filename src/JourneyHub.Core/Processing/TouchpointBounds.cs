@@ -106,6 +106,7 @@ public static class TouchpointBounds
         }
 
         total = 0;
+        var kept = 0;
         foreach (var (name, value) in attributes)
         {
             if (name == CorrelationIdAttribute)
@@ -118,14 +119,15 @@ public static class TouchpointBounds
                 continue;
             }
 
-            var kept = Cut(value, MaxAttributeValueChars);
-            if (bounded.Count(a => a.Key != CorrelationIdAttribute) == MaxAttributes || total + name.Length + kept.Length > MaxAttributeTotalChars)
+            var cut = Cut(value, MaxAttributeValueChars);
+            if (kept == MaxAttributes || total + name.Length + cut.Length > MaxAttributeTotalChars)
             {
                 break;
             }
 
-            bounded[name] = kept;
-            total += name.Length + kept.Length;
+            bounded[name] = cut;
+            total += name.Length + cut.Length;
+            kept++;
         }
 
         return bounded;
