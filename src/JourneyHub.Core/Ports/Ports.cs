@@ -47,7 +47,11 @@ public interface ITimelineStore
     /// </summary>
     Task<AppendResult> AppendAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, AppendOptions options, CancellationToken cancellationToken);
 
+    /// <summary>A page of touchpoints, parsed, with the storage facts they carry (merges and erasure copy and delete them).</summary>
     Task<TimelinePage> QueryAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The same page as <see cref="QueryAsync"/>, each row's stored Touchpoint v1 JSON as written: what the read API serves.</summary>
+    Task<StoredTimelinePage> ReadPageAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken);
 
     /// <summary>Deletes the timeline rows of the partition; the summary row (and any tombstone on it) stays.</summary>
     Task<int> DeleteCustomerAsync(string customerId, CancellationToken cancellationToken);
