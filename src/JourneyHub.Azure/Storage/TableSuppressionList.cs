@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using JourneyHub.Core.Processing;
+using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
 using Microsoft.Extensions.Options;
 
