@@ -13,6 +13,7 @@ using JourneyHub.Core.Admin;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
+using JourneyHub.Core.Privacy;
 using JourneyHub.Core.Processing;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.HubSpot;
@@ -36,7 +37,9 @@ public static class JourneyHubServiceCollectionExtensions
         // Storage adapters.
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageBootstrap>();
-        services.AddSingleton<IRawArchive, StorageRawArchive>();
+        services.AddSingleton<StorageRawArchive>();
+        services.AddSingleton<IRawArchive>(sp => sp.GetRequiredService<StorageRawArchive>());
+        services.AddSingleton<IRawPayloadRedaction>(sp => sp.GetRequiredService<StorageRawArchive>());
         services.AddSingleton<IIngestionQueue, StorageIngestionQueue>();
         services.AddSingleton<ITimelineStore, TableTimelineStore>();
         services.AddOptions<StorageCacheOptions>().BindConfiguration(StorageCacheOptions.Section);
@@ -46,7 +49,9 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<CachedIdentityStore>());
         services.AddSingleton<IIdentityLinkCache>(sp => sp.GetRequiredService<CachedIdentityStore>());
         services.AddSingleton<ICustomerStore, TableCustomerStore>();
-        services.AddSingleton<IDeadLetterStore, TableDeadLetterStore>();
+        services.AddSingleton<TableDeadLetterStore>();
+        services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<TableDeadLetterStore>());
+        services.AddSingleton<IDeadLetterErasure>(sp => sp.GetRequiredService<TableDeadLetterStore>());
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
         services.AddSingleton<IObjectAssociationStore, TableObjectAssociationStore>();
         services.AddSingleton<IObjectTouchpointStore, TableObjectTouchpointStore>();

@@ -17,6 +17,8 @@ public static class CustomersServiceCollectionExtensions
         services.AddSingleton<IJourneyAnalytics, TableJourneyAnalytics>();
         services.AddSingleton<IErasureLog, TableErasureLog>();
         services.AddSingleton<IErasureQueue, StorageErasureQueue>();
+        services.AddSingleton<PayloadRedactor>();
+        services.AddSingleton<RawPayloadEraser>();
         services.AddSingleton<ErasureService>();
         services.AddHostedService<CustomerStorageWarmup>();
         return services;
