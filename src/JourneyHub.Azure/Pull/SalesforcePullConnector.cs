@@ -1,15 +1,22 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using JourneyHub.Core.Journey;
 using JourneyHub.Core.Pull;
 using JourneyHub.Core.Sources;
+using JourneyHub.Core.Sources.Pull;
 using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Azure.Pull;
 
 /// <summary>
 /// Salesforce: one SOQL query per sObject (Contact, Lead, Opportunity, Task, Event) on <c>SystemModstamp</c> in
-/// [since, until), oldest first, following <c>nextRecordsUrl</c> until <c>done</c>.
+/// [since, until), oldest first, following <c>nextRecordsUrl</c> until <c>done</c>. Contacts and leads also select the
+/// field the persona rules name for Salesforce (<c>Journeys__Personas__Fields__salesforce</c>, e.g. <c>Persona__c</c>).
 /// </summary>
-public sealed class SalesforcePullConnector(ISalesforcePullApi api, IOptionsMonitor<PullSourceSettings> settings) : IPullConnector
+public sealed partial class SalesforcePullConnector(
+    ISalesforcePullApi api,
+    IOptionsMonitor<PullSourceSettings> settings,
+    IOptionsMonitor<PersonaOptions> personas) : IPullConnector
 {
     public const string DefaultApiVersion = "v62.0";
 
@@ -31,15 +38,28 @@ public sealed class SalesforcePullConnector(ISalesforcePullApi api, IOptionsMoni
         { PullEnabled: false } => "Sources__Salesforce__PullEnabled is false.",
         { AccessToken: null or "" } => "Sources__Salesforce__AccessToken is not set.",
         { InstanceUrl: null or "", BaseUrl: null or "" } => "Sources__Salesforce__InstanceUrl is not set.",
+
+        // The name goes into the SOQL text: anything but a field API name is refused here rather than sent.
+        _ when PersonaField is { } persona && !FieldApiName().IsMatch(persona) =>
+            $"Journeys__Personas__Fields__salesforce ('{persona}') is not a Salesforce field API name such as Persona__c.",
         _ => null,
     };
+
+    /// <summary>The Contact or Lead field the persona rules read for Salesforce, if any.</summary>
+    private string? PersonaField => personas.CurrentValue.FieldOf(Source.Name);
 
     public string Start(DateTimeOffset from, DateTimeOffset? to, DateTimeOffset now) =>
         PullCalls.Cursor(new SalesforceCursor(0, from, to, null), PullCursorJsonContext.Default.SalesforceCursor);
 
-    public static string Soql(int index, DateTimeOffset since, DateTimeOffset? until)
+    /// <param name="personaField">Selected as well for Contact and Lead when not already in the list (validated by the caller).</param>
+    public static string Soql(int index, DateTimeOffset since, DateTimeOffset? until, string? personaField = null)
     {
         var (sObject, fields) = Queries[index];
+        if (personaField is not null && SelectsPersona(index) && !fields.Split(", ").Contains(personaField, StringComparer.OrdinalIgnoreCase))
+        {
+            fields += ", " + personaField;
+        }
+
         var where = $"SystemModstamp >= {Literal(since)}" + (until is { } u ? $" AND SystemModstamp < {Literal(u)}" : "");
         return $"SELECT {fields} FROM {sObject} WHERE {where} ORDER BY SystemModstamp ASC";
     }
@@ -48,9 +68,10 @@ public sealed class SalesforcePullConnector(ISalesforcePullApi api, IOptionsMoni
     {
         var c = PullCalls.ReadCursor(cursor, PullCursorJsonContext.Default.SalesforceCursor);
         var version = settings.Get(Source.Name).ApiVersion is { Length: > 0 } v ? v : DefaultApiVersion;
+        var personaField = SelectsPersona(c.SObject) ? PersonaField : null;
         var body = await PullCalls.ReadAsync("Salesforce", "Sources__Salesforce__", () => c.Next is { } next
             ? api.NextAsync(next.TrimStart('/'), cancellationToken)
-            : api.QueryAsync(version, Soql(c.SObject, c.Since, c.Until), cancellationToken));
+            : api.QueryAsync(version, Soql(c.SObject, c.Since, c.Until, personaField), cancellationToken));
 
         int items;
         string? nextRecords;
@@ -65,8 +86,21 @@ public sealed class SalesforcePullConnector(ISalesforcePullApi api, IOptionsMoni
             ? PullCalls.Cursor(c with { Next = nextRecords }, PullCursorJsonContext.Default.SalesforceCursor)
             : c.SObject + 1 < Queries.Count ? PullCalls.Cursor(c with { SObject = c.SObject + 1, Next = null }, PullCursorJsonContext.Default.SalesforceCursor)
             : null;
-        return new PulledPage(body, items, new Dictionary<string, string>(StringComparer.Ordinal) { ["sObject"] = Queries[c.SObject].Object }, nextCursor);
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal) { ["sObject"] = Queries[c.SObject].Object };
+        if (personaField is not null)
+        {
+            // Archived with the page, so a replay copies the same field whatever the rules say by then.
+            properties[SalesforcePullAdapter.PersonaFieldProperty] = personaField;
+        }
+
+        return new PulledPage(body, items, properties, nextCursor);
     }
+
+    private static bool SelectsPersona(int index) => Queries[index].Object is "Contact" or "Lead";
+
+    /// <summary>A standard or custom field API name (<c>Title</c>, <c>Persona__c</c>, <c>ns__Persona__c</c>): letters, digits, underscores.</summary>
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,79}$", RegexOptions.CultureInvariant)]
+    private static partial Regex FieldApiName();
 
     private static string Literal(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

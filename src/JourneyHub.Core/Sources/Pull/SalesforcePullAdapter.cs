@@ -17,6 +17,9 @@ namespace JourneyHub.Core.Sources.Pull;
 /// </summary>
 public sealed class SalesforcePullAdapter : ISourceAdapter
 {
+    /// <summary>Page property: the Contact/Lead field the persona rules read (selected by the connector), copied into attributes.</summary>
+    public const string PersonaFieldProperty = "personaField";
+
     private static readonly TouchpointFactory Touchpoints = new(SourceId.Salesforce);
 
     public SourceId Source => SourceId.SalesforcePull;
@@ -25,10 +28,11 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
     {
         ArgumentNullException.ThrowIfNull(payload);
         using var document = JsonDocument.Parse(payload.Body, PullJson.DocumentOptions);
-        return EntryCollector.CollectMany(document.RootElement.Arr("records").ToList(), Map, static (i, r) => $"Salesforce record {i} ({PullJson.ItemId(r)})");
+        var personaField = payload.Properties.GetValueOrDefault(PersonaFieldProperty);
+        return EntryCollector.CollectMany(document.RootElement.Arr("records").ToList(), r => Map(r, personaField), static (i, r) => $"Salesforce record {i} ({PullJson.ItemId(r)})");
     }
 
-    private static IEnumerable<AdapterOutcome> Map(JsonElement r)
+    private static IEnumerable<AdapterOutcome> Map(JsonElement r, string? personaField)
     {
         var type = r.Obj("attributes").Str("type");
         if (r.Str("Id") is not { Length: > 0 } id || type is null)
@@ -48,6 +52,13 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 SalesforcePeople.AddRecord(identities, id, r.Str("Email"), r.Str("Phone"), r.Str("MobilePhone"));
                 attributes.AddIfPresent("leadSource", r.Str("LeadSource"));
                 attributes.AddIfPresent("status", r.Str("Status"));
+
+                // Under its API name, as an Outbound Message keeps custom fields, so one persona rule serves both paths.
+                if (personaField is not null)
+                {
+                    attributes.AddIfPresent(personaField, r.Str(personaField));
+                }
+
                 var name = SalesforcePeople.DisplayName(r.Str("FirstName"), r.Str("LastName"), name: null) ?? id;
                 var noun = type.ToLowerInvariant();
                 if ((created ?? modified) is { } createdAt)

@@ -1,0 +1,259 @@
+using JourneyHub.Core.Admin;
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Journey;
+using JourneyHub.Core.Journey.Segments;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Processing;
+using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources;
+using JourneyHub.Testing;
+using JourneyHub.Testing.Fakes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NSubstitute;
+using NSubstitute.ExceptionExtensions;
+
+namespace JourneyHub.UnitTests.Processing;
+
+/// <summary>
+/// The processor's steps (load → normalize → enrich → assign → write and apply → publish) with the real HubSpot adapter,
+/// resolver and bounds, and in-memory or substituted ports: what each step hands the next, and what a retry, a replay,
+/// an erased payload or a followed tombstone change. The same paths on Azurite: PartitionTransactionTests, PipelineStorageTests.
+/// </summary>
+public sealed class DeliveryProcessorStepTests : IDisposable
+{
+    private static readonly DateTimeOffset At = new(2025, 6, 2, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly InMemoryRawArchive archive = new();
+    private readonly IIdentityStore identities = Substitute.For<IIdentityStore>();
+    private readonly ICustomerStore customers = Substitute.For<ICustomerStore>();
+    private readonly ISuppressionList suppressions = Substitute.For<ISuppressionList>();
+    private readonly ICustomerMerger merger = Substitute.For<ICustomerMerger>();
+    private readonly IIdentityLinkCache links = Substitute.For<IIdentityLinkCache>();
+    private readonly ITimelineStore timeline = Substitute.For<ITimelineStore>();
+    private readonly IDeadLetterStore deadLetters = Substitute.For<IDeadLetterStore>();
+    private readonly ITouchpointPublisher publisher = Substitute.For<ITouchpointPublisher>();
+    private readonly IJourneyAnalytics analytics = Substitute.For<IJourneyAnalytics>();
+    private readonly ISegmentAggregates segments = Substitute.For<ISegmentAggregates>();
+    private readonly ITouchpointEnricher enricher = Substitute.For<ITouchpointEnricher>();
+    private readonly List<(string CustomerId, IReadOnlyList<Touchpoint> Touchpoints, AppendOptions Options)> appended = [];
+    private ServiceProvider? services;
+
+    public DeliveryProcessorStepTests()
+    {
+        identities.FindCustomerAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns((string?)null);
+        identities.ClaimAsync(Arg.Any<Identity>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => call.Arg<string>());
+        customers.GetAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns((CustomerRecord?)null);
+        enricher.Source.Returns(SourceId.HubSpot);
+        enricher.EnrichAsync(Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<CancellationToken>()).Returns(call => call.Arg<IReadOnlyList<Touchpoint>>());
+
+        // Every row new unless a test says otherwise; the calls are recorded because the processor's lists are its own.
+        timeline.AppendAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<AppendOptions>(), Arg.Any<CancellationToken>())
+            .Returns(call =>
+            {
+                var (customerId, touchpoints, options) = (call.ArgAt<string>(0), call.ArgAt<IReadOnlyList<Touchpoint>>(1), call.ArgAt<AppendOptions>(2));
+                appended.Add((customerId, touchpoints, options));
+                return new AppendResult { CustomerId = customerId, Inserted = touchpoints };
+            });
+    }
+
+    public void Dispose() => services?.Dispose();
+
+    [Fact]
+    public async Task A_batch_is_normalized_stamped_assigned_to_one_customer_written_once_and_published()
+    {
+        var contact = HubSpotEvents.NewId();
+        var message = await ArchiveAsync(
+            HubSpotEvents.ContactCreated(contact, At),
+            HubSpotEvents.PropertyChange(contact, "lifecyclestage", "lead", At.AddMinutes(5)));
+
+        var report = await Processor().ProcessAsync(message, attempt: 1, isLastAttempt: false, default);
+
+        var (customerId, touchpoints, options) = Assert.Single(appended);
+        Assert.StartsWith("cus_", customerId, StringComparison.Ordinal);
+        Assert.Equal(2, touchpoints.Count);
+        Assert.All(touchpoints, t =>
+        {
+            Assert.Equal(customerId, t.CustomerId);
+            Assert.Equal(message.BlobName, t.RawRef);
+            Assert.Equal(message.ReceivedAt, t.ReceivedAt);
+            Assert.Equal(message.CorrelationId, t.Attributes["correlationId"]);
+        });
+        Assert.Contains(new Identity("hubspot", contact.ToString(System.Globalization.CultureInfo.InvariantCulture)), options.Identities);
+        Assert.False(options.RowsMayExist);
+        await publisher.Received(1).PublishAsync(Arg.Is<IReadOnlyList<Touchpoint>>(l => l.Count == 2), Arg.Any<CancellationToken>());
+        await analytics.Received(1).SyncStagesAsync(customerId, Arg.Any<JourneyState?>(), Arg.Any<JourneyState>(), Arg.Any<CancellationToken>());
+        Assert.Equal((2, 0, 2, 0), (report.Inserted, report.Duplicates, report.Stored, report.DeadLettered));
+
+        // One resolution for the two events of one person: the second costs no lookup of its own.
+        await identities.Received(1).FindCustomerAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task A_rejected_entry_becomes_a_dead_letter_with_its_index_and_the_other_entries_are_still_stored()
+    {
+        var contact = HubSpotEvents.NewId();
+        var unknown = HubSpotEvents.ContactCreated(contact, At);
+        unknown["subscriptionType"] = "contact.teleported";
+        var message = await ArchiveAsync(HubSpotEvents.ContactCreated(contact, At), unknown);
+
+        var report = await Processor().ProcessAsync(message, 1, false, default);
+
+        await deadLetters.Received(1).AddAsync(
+            Arg.Is<DeadLetter>(d => d.Id == DeadLetterIds.ForRejectedEntry(message.BlobName, 1) && d.EntryIndex == 1 && d.Reason.Contains("contact.teleported") && d.BlobName == message.BlobName),
+            Arg.Any<CancellationToken>());
+        Assert.Single(Assert.Single(appended).Touchpoints);
+        Assert.Equal((1, 1), (report.Inserted, report.Rejected));
+    }
+
+    [Fact]
+    public async Task A_failing_enricher_holds_the_events_back_until_the_last_attempt_which_stores_what_the_payload_says()
+    {
+        enricher.EnrichAsync(Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<CancellationToken>()).ThrowsAsync(new HttpRequestException("HubSpot is down"));
+        var message = await ArchiveAsync(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At));
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => Processor().ProcessAsync(message, 1, isLastAttempt: false, default));
+        Assert.Empty(appended);
+        await publisher.DidNotReceiveWithAnyArgs().PublishAsync(default!, default);
+
+        var last = await Processor().ProcessAsync(message, 5, isLastAttempt: true, default);
+
+        Assert.Equal(1, last.Inserted);
+        Assert.Single(appended);
+        await deadLetters.DidNotReceiveWithAnyArgs().AddAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task What_the_enricher_adds_is_bounded_like_what_the_payload_said()
+    {
+        enricher.EnrichAsync(Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<CancellationToken>())
+            .Returns(call => call.Arg<IReadOnlyList<Touchpoint>>().Select(t => t with { Action = new string('a', 5_000), Summary = new string('s', 50_000) }).ToList());
+        var message = await ArchiveAsync(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At));
+
+        await Processor().ProcessAsync(message, 1, false, default);
+
+        var stored = Assert.Single(Assert.Single(appended).Touchpoints);
+        Assert.Equal(TouchpointBounds.MaxActionChars, stored.Action.Length);
+        Assert.True(stored.Summary.Length <= TouchpointBounds.MaxSummaryChars, $"summary of {stored.Summary.Length} characters");
+    }
+
+    [Fact]
+    public async Task A_touchpoint_left_without_any_identity_is_dead_lettered_as_such_and_nothing_is_written()
+    {
+        enricher.EnrichAsync(Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<CancellationToken>())
+            .Returns(call => call.Arg<IReadOnlyList<Touchpoint>>().Select(t => t with { Identities = [] }).ToList());
+        var message = await ArchiveAsync(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At));
+
+        await Processor().ProcessAsync(message, 1, false, default);
+
+        await deadLetters.Received(1).AddAsync(
+            Arg.Is<DeadLetter>(d => d.Id == DeadLetterIds.ForTouchpointWithoutIdentity(message.BlobName, 0) && d.Reason.Contains("no identity")),
+            Arg.Any<CancellationToken>());
+        Assert.Empty(appended);
+    }
+
+    [Fact]
+    public async Task A_retry_looks_rows_up_first_and_reports_and_publishes_the_rows_it_finds_as_stored()
+    {
+        timeline.AppendAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<AppendOptions>(), Arg.Any<CancellationToken>())
+            .Returns(call =>
+            {
+                appended.Add((call.ArgAt<string>(0), call.ArgAt<IReadOnlyList<Touchpoint>>(1), call.ArgAt<AppendOptions>(2)));
+                return new AppendResult { CustomerId = call.ArgAt<string>(0), Duplicates = call.ArgAt<IReadOnlyList<Touchpoint>>(1) };
+            });
+        var message = await ArchiveAsync(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At));
+
+        var first = await Processor().ProcessAsync(message, attempt: 1, isLastAttempt: false, default);
+        await publisher.DidNotReceiveWithAnyArgs().PublishAsync(default!, default);
+
+        var retry = await Processor().ProcessAsync(message, attempt: 2, isLastAttempt: false, default);
+
+        Assert.Equal((0, 1, 0), (first.Inserted, first.Duplicates, first.Stored));
+        Assert.Equal((0, 1, 1), (retry.Inserted, retry.Duplicates, retry.Stored));
+        Assert.Equal([false, true], appended.Select(a => a.Options.RowsMayExist));
+        await publisher.Received(1).PublishAsync(Arg.Is<IReadOnlyList<Touchpoint>>(l => l.Count == 1), Arg.Any<CancellationToken>());
+
+        // The attempt that crashed may have stopped before the aggregates: the retry applies them without a "before".
+        await segments.Received(1).ApplyAsync(Arg.Any<string>(), Arg.Is<JourneyState?>(s => s == null), Arg.Any<JourneyState>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task A_replay_clears_the_payloads_dead_letters_before_it_runs_and_counts_as_a_retry()
+    {
+        var message = await ArchiveAsync(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At)) with { ReplayOf = "dl-1" };
+
+        await Processor().ProcessAsync(message, 1, false, default);
+
+        await deadLetters.Received(1).RemoveForBlobAsync(message.BlobName, Arg.Any<CancellationToken>());
+        Assert.True(Assert.Single(appended).Options.RowsMayExist);
+    }
+
+    [Fact]
+    public async Task A_payload_erased_from_the_archive_is_a_dead_letter_at_once_not_a_retry()
+    {
+        var message = new IngestionMessage { Source = SourceId.HubSpot.Name, BlobName = "hubspot/erased", ReceivedAt = At, CorrelationId = "c-erased" };
+
+        var report = await Processor().ProcessAsync(message, 1, isLastAttempt: false, default);
+
+        Assert.Equal(1, report.DeadLettered);
+        await deadLetters.Received(1).AddAsync(Arg.Is<DeadLetter>(d => d.Id == DeadLetterIds.ForPayload("hubspot/erased") && d.Reason.Contains("no longer exists")), Arg.Any<CancellationToken>());
+        Assert.Empty(appended);
+    }
+
+    [Fact]
+    public async Task A_payload_whose_every_event_belongs_to_an_erased_person_is_suppressed_and_its_bytes_are_erased()
+    {
+        suppressions.IsSuppressedAsync(Arg.Any<IReadOnlyList<Identity>>(), Arg.Any<CancellationToken>()).Returns(true);
+        var message = await ArchiveAsync(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At));
+        Assert.True(archive.Entries.ContainsKey(message.BlobName));
+
+        var report = await Processor().ProcessAsync(message, 1, false, default);
+
+        Assert.Equal((0, 1), (report.Inserted, report.Suppressed));
+        Assert.Empty(appended);
+        Assert.False(archive.Entries.ContainsKey(message.BlobName));
+        await identities.DidNotReceiveWithAnyArgs().ClaimAsync(default!, default!, default);
+    }
+
+    [Fact]
+    public async Task Rows_that_followed_a_merge_tombstone_forget_the_cached_links_and_finish_the_merge_of_the_loser()
+    {
+        identities.FindCustomerAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns("cus_loser");
+        timeline.AppendAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<AppendOptions>(), Arg.Any<CancellationToken>())
+            .Returns(call => new AppendResult { CustomerId = "cus_survivor", FollowedFrom = "cus_loser", Inserted = call.ArgAt<IReadOnlyList<Touchpoint>>(1) });
+        var contact = HubSpotEvents.NewId();
+        var message = await ArchiveAsync(HubSpotEvents.ContactCreated(contact, At));
+
+        var report = await Processor().ProcessAsync(message, 1, false, default);
+
+        Assert.Equal(["cus_survivor"], report.Customers);
+        links.Received(1).Forget(Arg.Is<IEnumerable<Identity>>(ids => ids.Any(i => i.Type == "hubspot")));
+        await merger.Received(1).SettleAsync("cus_loser", Arg.Any<CancellationToken>());
+        await segments.Received(1).ApplyAsync("cus_survivor", Arg.Any<JourneyState?>(), Arg.Any<JourneyState>(), Arg.Any<CancellationToken>());
+    }
+
+    private async Task<IngestionMessage> ArchiveAsync(params Dictionary<string, object?>[] events)
+    {
+        var body = HubSpotEvents.Batch(events);
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        var reference = await archive.ArchiveAsync(SourceId.HubSpot.Name, body, "application/json", properties, At, default);
+        return new IngestionMessage { Source = SourceId.HubSpot.Name, BlobName = reference, ReceivedAt = At.AddSeconds(1), CorrelationId = "c-" + reference[^8..], Properties = properties };
+    }
+
+    private DeliveryProcessor Processor()
+    {
+        services ??= new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddJourneyHubSources()
+            .AddSingleton(enricher)
+            .BuildServiceProvider();
+        var resolver = new IdentityResolver(identities, customers, merger, Substitute.For<IIdentityConflictStore>(), suppressions, new IdentityGuard(new IdentityOptions()), TimeProvider.System, NullLogger<IdentityResolver>.Instance);
+        var objects = new ObjectAttribution(Substitute.For<IObjectAssociationStore>(), Substitute.For<IObjectTouchpointStore>(), customers, NullLogger<ObjectAttribution>.Instance);
+        var personas = Substitute.For<IOptionsMonitor<PersonaOptions>>();
+        personas.CurrentValue.Returns(new PersonaOptions());
+        return new DeliveryProcessor(services, archive, resolver, objects, merger, links, timeline, deadLetters, publisher, analytics, segments, new PersonaRules(personas), TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
+    }
+}
