@@ -12,22 +12,18 @@ namespace JourneyHub.IntegrationTests.Customers;
 
 /// <summary>The read API and erasure through the local host over HTTP (function keys on), on a real Azurite.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : LocalHostTests(azurite)
 {
     private const string Secret = "3c1d7a52-8e4f-4b6a-9d20-5f7e1c3b9a64";
     private const string FunctionKey = "read-api-test-key";
     private const string AdminKey = "erasure-admin-test-key";
-    private LocalHostProcess host = null!;
 
-    public async Task InitializeAsync() =>
-        host = await LocalHostProcess.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
-        {
-            ["Sources__HubSpot__ClientSecret"] = Secret,
-            ["LocalHost__FunctionKey"] = FunctionKey,
-            ["LocalHost__AdminKey"] = AdminKey,
-        });
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Sources__HubSpot__ClientSecret"] = Secret,
+        ["LocalHost__FunctionKey"] = FunctionKey,
+        ["LocalHost__AdminKey"] = AdminKey,
+    };
 
     [Fact]
     public async Task Timeline_pages_carry_an_etag_match_the_touchpoint_schema_and_need_the_function_key()
@@ -35,7 +31,7 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAs
         var contact = HubSpotEvents.NewId();
         var customerId = await IngestAsync(contact, 2);
 
-        using var anonymous = await host.Client.GetAsync(new Uri($"/api/customers/{customerId}/timeline", UriKind.Relative));
+        using var anonymous = await Host.Client.GetAsync(new Uri($"/api/customers/{customerId}/timeline", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
 
         using var first = await SendAsync(HttpMethod.Get, $"/api/customers/{customerId}/timeline?limit=1");
@@ -89,7 +85,7 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAs
         Assert.Equal(HttpStatusCode.OK, funnel.StatusCode);
         Assert.Equal(4, JsonNode.Parse(await funnel.Content.ReadAsStringAsync())!["stages"]!.AsArray().Count);
 
-        using var openapi = await host.Client.GetAsync(new Uri("/api/openapi.json", UriKind.Relative));
+        using var openapi = await Host.Client.GetAsync(new Uri("/api/openapi.json", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, openapi.StatusCode);
         Assert.Equal("3.1.0", JsonNode.Parse(await openapi.Content.ReadAsStringAsync())!["openapi"]!.GetValue<string>());
     }
@@ -101,7 +97,7 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAs
         var customerId = await IngestAsync(contact, 2);
         var rawRefs = (await TimelineAsync(customerId)).Select(i => i["rawRef"]!.GetValue<string>()).Distinct().ToList();
         Assert.NotEmpty(rawRefs);
-        Assert.NotNull(await azurite.RawPayloadAsync(rawRefs[0]));
+        Assert.NotNull(await Azurite.RawPayloadAsync(rawRefs[0]));
 
         using var delete = await SendAsync(HttpMethod.Delete, $"/api/customers/{customerId}");
         Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
@@ -127,7 +123,7 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAs
         Assert.Empty(await RowsAsync(CustomerStorage.StageReachedTable, "c_" + customerId));
         foreach (var rawRef in rawRefs)
         {
-            Assert.Null(await azurite.RawPayloadAsync(rawRef));
+            Assert.Null(await Azurite.RawPayloadAsync(rawRef));
         }
 
         using (var gone = await SendAsync(HttpMethod.Get, $"/api/customers/{customerId}/journey"))
@@ -137,12 +133,12 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAs
 
         // A later event for the same person is dropped at ingestion.
         var body = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, DateTimeOffset.UtcNow.AddMinutes(-1)));
-        using (var later = await host.Client.SendAsync(SignedRequests.HubSpot(new Uri(host.BaseAddress, "/api/webhooks/hubspot"), body, Secret)))
+        using (var later = await Host.Client.SendAsync(SignedRequests.HubSpot(Url("/api/webhooks/hubspot"), body, Secret)))
         {
             Assert.Equal(HttpStatusCode.NoContent, later.StatusCode);
         }
 
-        var queue = azurite.Queue(StorageNames.IngestQueue);
+        var queue = Azurite.Queue(StorageNames.IngestQueue);
         await LocalHostProcess.EventuallyAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, c => c == 0);
         await Task.Delay(1000);
         using var lookup = await SendAsync(HttpMethod.Get, $"/api/customers?identity=hubspot:{contact}");
@@ -156,19 +152,12 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAs
         var batch = Enumerable.Range(0, events)
             .Select(i => i == 0 ? HubSpotEvents.ContactCreated(contact, at) : HubSpotEvents.PropertyChange(contact, "lifecyclestage", i == 1 ? "customer" : "evangelist", at.AddMinutes(i)))
             .ToArray();
-        using var response = await host.Client.SendAsync(SignedRequests.HubSpot(new Uri(host.BaseAddress, "/api/webhooks/hubspot"), HubSpotEvents.Batch(batch), Secret));
+        using var response = await Host.Client.SendAsync(SignedRequests.HubSpot(Url("/api/webhooks/hubspot"), HubSpotEvents.Batch(batch), Secret));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
-        var customer = await LocalHostProcess.EventuallyAsync(
-            async () =>
-            {
-                using var lookup = await SendAsync(HttpMethod.Get, $"/api/customers?identity=hubspot:{contact}");
-                return lookup.IsSuccessStatusCode ? JsonNode.Parse(await lookup.Content.ReadAsStringAsync())!["customerId"]!.GetValue<string>() : null;
-            },
-            id => id is not null);
-        Assert.NotNull(customer);
-        await LocalHostProcess.EventuallyAsync(async () => (await TimelineAsync(customer!)).Count, n => n == events);
-        return customer!;
+        var customer = await Api.CustomerIdAsync($"hubspot:{contact}");
+        await LocalHostProcess.EventuallyAsync(async () => (await TimelineAsync(customer)).Count, n => n == events);
+        return customer;
     }
 
     private async Task<List<JsonNode>> TimelineAsync(string customerId)
@@ -188,13 +177,13 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : IAs
             request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
         }
 
-        return await host.Client.SendAsync(request);
+        return await Host.Client.SendAsync(request);
     }
 
     private async Task<List<TableEntity>> RowsAsync(string table, string partitionKey)
     {
         var rows = new List<TableEntity>();
-        await foreach (var entity in azurite.Table(table).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}")))
+        await foreach (var entity in Azurite.Table(table).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}")))
         {
             rows.Add(entity);
         }

@@ -10,33 +10,29 @@ namespace JourneyHub.IntegrationTests.DeadLetters;
 
 /// <summary>GET /api/admin/dead-letters and POST /api/admin/replay through the local host, on a real Azurite.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : LocalHostTests(azurite)
 {
     private const string HubSpotSecret = "4b2d7c1e-9a3f-4e6b-8c5d-0f1a2b3c4d5e";
     private const string AdminKey = "admin-key-for-replay-tests";
     private const string FunctionKey = "function-key-for-replay-tests";
-    private LocalHostProcess host = null!;
 
-    public async Task InitializeAsync() =>
-        host = await LocalHostProcess.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
-        {
-            ["Sources__HubSpot__ClientSecret"] = HubSpotSecret,
-            ["LocalHost__FunctionKey"] = FunctionKey,
-            ["LocalHost__AdminKey"] = AdminKey,
-        });
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Sources__HubSpot__ClientSecret"] = HubSpotSecret,
+        ["LocalHost__FunctionKey"] = FunctionKey,
+        ["LocalHost__AdminKey"] = AdminKey,
+    };
 
     [Fact]
     public async Task Admin_routes_need_the_admin_key()
     {
-        using var noKey = await host.Client.GetAsync(new Uri("/api/admin/dead-letters", UriKind.Relative));
+        using var noKey = await Host.Client.GetAsync(new Uri("/api/admin/dead-letters", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
 
-        using var functionKey = await host.Client.GetAsync(new Uri($"/api/admin/dead-letters?code={FunctionKey}", UriKind.Relative));
+        using var functionKey = await Host.Client.GetAsync(new Uri($"/api/admin/dead-letters?code={FunctionKey}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, functionKey.StatusCode);
 
-        using var replay = await host.Client.PostAsync(new Uri($"/api/admin/replay?code={FunctionKey}", UriKind.Relative), JsonContent.Create(new { ids = new[] { "dl_00" } }));
+        using var replay = await Host.Client.PostAsync(new Uri($"/api/admin/replay?code={FunctionKey}", UriKind.Relative), JsonContent.Create(new { ids = new[] { "dl_00" } }));
         Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
     }
 
@@ -50,7 +46,7 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
     [InlineData("null")]
     public async Task Bad_replay_requests_get_400_problem_details(string body)
     {
-        using var response = await host.Client.SendAsync(Admin(HttpMethod.Post, "/api/admin/replay", body));
+        using var response = await Host.Client.SendAsync(Admin(HttpMethod.Post, "/api/admin/replay", body));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
@@ -60,7 +56,7 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
     {
         foreach (var query in new[] { "limit=0", "limit=501", "from=nope", "cursor=%%%", "source=a%20b", "from=2025-02-01&to=2025-01-01" })
         {
-            using var response = await host.Client.SendAsync(Admin(HttpMethod.Get, "/api/admin/dead-letters?" + query));
+            using var response = await Host.Client.SendAsync(Admin(HttpMethod.Get, "/api/admin/dead-letters?" + query));
             Assert.True(response.StatusCode == HttpStatusCode.BadRequest, query);
         }
     }
@@ -72,7 +68,7 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
         var good1 = Review(run + "01", "good-" + run + "-a", 5);
         var good2 = Review(run + "02", "good-" + run + "-b", 4);
         var body = Encoding.UTF8.GetBytes($"{{\"events\":[{good1},{{\"eventName\":\"product-review-created\",\"version\":\"1\",\"eventData\":{{\"id\":\"{run}03\"}}}},{good2}]}}");
-        using (var response = await host.Client.SendAsync(Plain("/api/webhooks/trustpilot", body)))
+        using (var response = await Host.Client.SendAsync(Plain("/api/webhooks/trustpilot", body)))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
@@ -84,12 +80,12 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
         Assert.Equal(1, deadLetter.GetProperty("entryIndex").GetInt32());
         var id = deadLetter.GetProperty("id").GetString()!;
 
-        var customerA = await CustomerIdAsync($"trustpilot:good-{run}-a");
-        var customerB = await CustomerIdAsync($"trustpilot:good-{run}-b");
+        var customerA = await Api.CustomerIdAsync($"trustpilot:good-{run}-a");
+        var customerB = await Api.CustomerIdAsync($"trustpilot:good-{run}-b");
         // Rows and the summary are written just after identities resolve: wait for them, not for the customer alone.
         Assert.Equal(1, await LocalHostProcess.EventuallyAsync(() => RowsAsync(customerA), n => n == 1));
         Assert.Equal(1, await LocalHostProcess.EventuallyAsync(() => RowsAsync(customerB), n => n == 1));
-        var journeyBefore = await LocalHostProcess.EventuallyAsync(() => JourneyAsync(customerA), j => j.GetProperty("touchpointCount").GetInt32() == 1);
+        var journeyBefore = await Api.JourneyWhenAsync(customerA, j => j.GetProperty("touchpointCount").GetInt32() == 1);
 
         var failedAt = deadLetter.GetProperty("failedAt").GetDateTimeOffset();
         for (var replay = 0; replay < 2; replay++)
@@ -108,7 +104,7 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
         Assert.Equal(1, await RowsAsync(customerA));
         Assert.Equal(1, await RowsAsync(customerB));
         Assert.Equal(1, journeyBefore.GetProperty("touchpointCount").GetInt32());
-        Assert.Equal(WithoutClock(journeyBefore), WithoutClock(await JourneyAsync(customerA)));
+        Assert.Equal(WithoutClock(journeyBefore), WithoutClock(await Api.JourneyWhenAsync(customerA, _ => true)));
         var after = await ListAsync("source=trustpilot&limit=500");
         Assert.Single(after, d => BlobOf(d) == BlobOf(deadLetter));
     }
@@ -129,7 +125,7 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
 
         // Signed, so archived, but not JSON: the processor dead-letters it.
         var broken = Encoding.UTF8.GetBytes("[{\"eventId\": 1, \"objectId\": " + contact.ToString(CultureInfo.InvariantCulture));
-        using (var response = await host.Client.SendAsync(SignedRequests.HubSpot(new Uri(host.BaseAddress, "/api/webhooks/hubspot"), broken, HubSpotSecret)))
+        using (var response = await Host.Client.SendAsync(SignedRequests.HubSpot(new Uri(Host.BaseAddress, "/api/webhooks/hubspot"), broken, HubSpotSecret)))
         {
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
@@ -142,13 +138,13 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
 
         // Stand-in for "the adapter was fixed": the archived payload now parses.
         var fixedBody = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, start.AddMinutes(-1)));
-        await azurite.ReplaceRawPayloadAsync(blobName, fixedBody);
+        await Azurite.ReplaceRawPayloadAsync(blobName, fixedBody);
 
         // Replay by source and a failedAt window that holds this dead letter.
         var result = await ReplayAsync(new { source = "hubspot", from = start.AddMinutes(-1), to = DateTimeOffset.UtcNow.AddMinutes(1) });
         Assert.Contains(result.GetProperty("payloads").EnumerateArray(), p => p.GetProperty("blobName").GetString() == blobName);
 
-        var customerId = await LocalHostProcess.EventuallyAsync(() => TryCustomerIdAsync($"hubspot:{contact}"), c => c is not null);
+        var customerId = await LocalHostProcess.EventuallyAsync(() => Api.TryCustomerIdAsync($"hubspot:{contact}"), c => c is not null);
         Assert.NotNull(customerId);
         await DrainedAsync();
         Assert.DoesNotContain(await ListAsync("source=hubspot&limit=500"), d => BlobOf(d) == blobName);
@@ -168,7 +164,7 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
         // payload, hence one dead letter: a sender's retry is not a new failure).
         for (var i = 0; i < 3; i++)
         {
-            using var response = await host.Client.SendAsync(Plain("/api/webhooks/trustpilot", Encoding.UTF8.GetBytes("{\"events\": [" + new string(' ', i))));
+            using var response = await Host.Client.SendAsync(Plain("/api/webhooks/trustpilot", Encoding.UTF8.GetBytes("{\"events\": [" + new string(' ', i))));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
@@ -198,7 +194,7 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
     private bool IsOurs(JsonElement deadLetter, byte[] body)
     {
         var blob = BlobOf(deadLetter);
-        return blob.Length > 0 && azurite.RawPayloadAsync(blob).GetAwaiter().GetResult() is { } archived && archived.AsSpan().SequenceEqual(body);
+        return blob.Length > 0 && Azurite.RawPayloadAsync(blob).GetAwaiter().GetResult() is { } archived && archived.AsSpan().SequenceEqual(body);
     }
 
     private static HttpRequestMessage Admin(HttpMethod method, string path, string? json = null)
@@ -222,7 +218,7 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
 
     private async Task<JsonElement> GetAsync(string path)
     {
-        using var response = await host.Client.SendAsync(Admin(HttpMethod.Get, path));
+        using var response = await Host.Client.SendAsync(Admin(HttpMethod.Get, path));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
@@ -235,33 +231,17 @@ public sealed class DeadLetterReplayTests(AzuriteFixture azurite) : IAsyncLifeti
 
     private async Task<JsonElement> ReplayAsync(object body)
     {
-        using var response = await host.Client.SendAsync(Admin(HttpMethod.Post, "/api/admin/replay", JsonSerializer.Serialize(body)));
+        using var response = await Host.Client.SendAsync(Admin(HttpMethod.Post, "/api/admin/replay", JsonSerializer.Serialize(body)));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     private async Task DrainedAsync()
     {
-        var queue = azurite.Queue(StorageNames.IngestQueue);
+        var queue = Azurite.Queue(StorageNames.IngestQueue);
         await LocalHostProcess.EventuallyAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, c => c == 0);
         await Task.Delay(300);
     }
 
-    private async Task<string?> TryCustomerIdAsync(string identity)
-    {
-        using var response = await host.Client.GetAsync(new Uri($"/api/customers?identity={Uri.EscapeDataString(identity)}&code={FunctionKey}", UriKind.Relative));
-        return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("customerId").GetString() : null;
-    }
-
-    private async Task<string> CustomerIdAsync(string identity) =>
-        await LocalHostProcess.EventuallyAsync(() => TryCustomerIdAsync(identity), c => c is not null) ?? throw new InvalidOperationException("No customer for " + identity);
-
-    private async Task<int> RowsAsync(string customerId)
-    {
-        var page = await host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/timeline?limit=200&code={FunctionKey}");
-        return page.GetProperty("items").GetArrayLength();
-    }
-
-    private async Task<JsonElement> JourneyAsync(string customerId) =>
-        await host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/journey?code={FunctionKey}");
+    private async Task<int> RowsAsync(string customerId) => HubReadApi.Items(await Api.TimelineOfAsync(customerId, "?limit=200")).Count;
 }

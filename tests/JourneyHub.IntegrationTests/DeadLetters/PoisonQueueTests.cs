@@ -16,22 +16,18 @@ namespace JourneyHub.IntegrationTests.DeadLetters;
 /// shows up in GET /api/admin/dead-letters with its reason and comes back with POST /api/admin/replay, on Azurite.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class PoisonQueueTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class PoisonQueueTests(AzuriteFixture azurite) : LocalHostTests(azurite)
 {
     private const string HubSpotSecret = "7d1e3a9c-2b4f-4c8d-9e6a-5f0b1c2d3e4f";
     private const string AdminKey = "admin-key-for-poison-tests";
     private const string ReadKey = "read-key-for-poison-tests";
-    private LocalHostProcess host = null!;
 
-    public async Task InitializeAsync() =>
-        host = await LocalHostProcess.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
-        {
-            ["Sources__HubSpot__ClientSecret"] = HubSpotSecret,
-            ["LocalHost__FunctionKeys__read-api"] = ReadKey,
-            ["LocalHost__AdminKey"] = AdminKey,
-        });
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Sources__HubSpot__ClientSecret"] = HubSpotSecret,
+        ["LocalHost__FunctionKeys__read-api"] = ReadKey,
+        ["LocalHost__AdminKey"] = AdminKey,
+    };
 
     [Fact]
     public async Task An_ingestion_message_that_timed_out_on_its_last_attempt_is_listed_and_replayed_onto_the_timeline()
@@ -40,19 +36,19 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : IAsyncLifetime
 
         // An archived payload: sent signed but broken (so it is archived and dead-lettered), then "fixed" in the archive.
         var broken = Encoding.UTF8.GetBytes("[{\"eventId\": 7, \"objectId\": " + contact.ToString(CultureInfo.InvariantCulture));
-        using (var response = await host.Client.SendAsync(SignedRequests.HubSpot(new Uri(host.BaseAddress, "/api/webhooks/hubspot"), broken, HubSpotSecret)))
+        using (var response = await Host.Client.SendAsync(SignedRequests.HubSpot(new Uri(Host.BaseAddress, "/api/webhooks/hubspot"), broken, HubSpotSecret)))
         {
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
 
         var parseFailure = await LocalHostProcess.EventuallyAsync(() => OursAsync(broken), d => d is not null);
         var rawRef = parseFailure!.BlobName;
-        await azurite.ReplaceRawPayloadAsync(rawRef, HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, DateTimeOffset.UtcNow.AddMinutes(-1))));
+        await Azurite.ReplaceRawPayloadAsync(rawRef, HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, DateTimeOffset.UtcNow.AddMinutes(-1))));
 
         // The host's move to the poison queue after a last attempt that timed out: the message as it was queued.
         var correlationId = "poison-" + Guid.NewGuid().ToString("N");
         var message = new IngestionMessage { Source = "hubspot", BlobName = rawRef, ReceivedAt = DateTimeOffset.UtcNow.AddMinutes(-2), CorrelationId = correlationId };
-        await azurite.Queue(StorageNames.IngestPoisonQueue).SendMessageAsync(JsonSerializer.Serialize(message, JourneyJson.Options));
+        await Azurite.Queue(StorageNames.IngestPoisonQueue).SendMessageAsync(JsonSerializer.Serialize(message, JourneyJson.Options));
 
         var listed = await LocalHostProcess.EventuallyAsync(() => ListAsync("source=hubspot&limit=500"), l => l.Any(d => d.CorrelationId == correlationId));
         var poisoned = listed.Single(d => d.CorrelationId == correlationId);
@@ -60,13 +56,13 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("journey-ingest-poison", poisoned.Reason, StringComparison.Ordinal);
         Assert.Contains("timed out", poisoned.Reason, StringComparison.Ordinal);
         Assert.NotEqual(parseFailure.Id, poisoned.Id);
-        await LocalHostProcess.EventuallyAsync(async () => (await azurite.Queue(StorageNames.IngestPoisonQueue).PeekMessagesAsync(32)).Value.Length, n => n == 0);
+        await LocalHostProcess.EventuallyAsync(async () => (await Azurite.Queue(StorageNames.IngestPoisonQueue).PeekMessagesAsync(32)).Value.Length, n => n == 0);
 
         var replay = await ReplayAsync(new { ids = new[] { poisoned.Id } });
         Assert.Equal(1, replay.GetProperty("queued").GetInt32());
         Assert.Equal(rawRef, replay.GetProperty("payloads")[0].GetProperty("blobName").GetString());
 
-        var customerId = await LocalHostProcess.EventuallyAsync(() => TryCustomerIdAsync($"hubspot:{contact}"), c => c is not null);
+        var customerId = await LocalHostProcess.EventuallyAsync(() => Api.TryCustomerIdAsync($"hubspot:{contact}"), c => c is not null);
         var rows = await LocalHostProcess.EventuallyAsync(() => RowsAsync(customerId!), n => n == 1);
         Assert.Equal(1, rows);
         var after = await LocalHostProcess.EventuallyAsync(() => ListAsync("source=hubspot&limit=500"), l => l.All(d => d.BlobName != rawRef));
@@ -78,8 +74,8 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var marker = Guid.NewGuid().ToString("N");
         var text = JsonSerializer.Serialize(new { source = "no-such-source", from = "2026-01-01T00:00:00Z", to = "2026-01-02T00:00:00Z", marker });
-        await azurite.Queue(PullStorageNames.BackfillPoisonQueue).CreateIfNotExistsAsync();
-        await azurite.Queue(PullStorageNames.BackfillPoisonQueue).SendMessageAsync(text);
+        await Azurite.Queue(PullStorageNames.BackfillPoisonQueue).CreateIfNotExistsAsync();
+        await Azurite.Queue(PullStorageNames.BackfillPoisonQueue).SendMessageAsync(text);
 
         var listed = await LocalHostProcess.EventuallyAsync(() => ListAsync("source=backfill&limit=500"), l => l.Any(d => d.Reason.Contains(marker, StringComparison.Ordinal)));
         var poisoned = listed.Single(d => d.Reason.Contains(marker, StringComparison.Ordinal));
@@ -91,7 +87,7 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Empty(replay.GetProperty("notReplayable").EnumerateArray());
 
         // Back on journey-backfill, where RunBackfill takes it (an unknown source is acknowledged and dropped), and off the list.
-        await LocalHostProcess.EventuallyAsync(async () => (await azurite.Queue(PullStorageNames.BackfillQueue).GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0);
+        await LocalHostProcess.EventuallyAsync(async () => (await Azurite.Queue(PullStorageNames.BackfillQueue).GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0);
         Assert.DoesNotContain(await ListAsync("source=backfill&limit=500"), d => d.Id == poisoned.Id);
     }
 
@@ -101,7 +97,7 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/admin/dead-letters?" + query, UriKind.Relative));
         request.Headers.Add("x-functions-key", AdminKey);
-        using var response = await host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await response.Content.ReadFromJsonAsync<JsonElement>();
         return page.GetProperty("items").EnumerateArray()
@@ -119,7 +115,7 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         foreach (var deadLetter in await ListAsync("source=hubspot&limit=500"))
         {
-            if (deadLetter.BlobName.Length > 0 && await azurite.RawPayloadAsync(deadLetter.BlobName) is { } archived && archived.AsSpan().SequenceEqual(body))
+            if (deadLetter.BlobName.Length > 0 && await Azurite.RawPayloadAsync(deadLetter.BlobName) is { } archived && archived.AsSpan().SequenceEqual(body))
             {
                 return deadLetter;
             }
@@ -135,24 +131,10 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : IAsyncLifetime
             Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("x-functions-key", AdminKey);
-        using var response = await host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private async Task<string?> TryCustomerIdAsync(string identity)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/customers?identity={Uri.EscapeDataString(identity)}", UriKind.Relative));
-        request.Headers.Add("x-functions-key", ReadKey);
-        using var response = await host.Client.SendAsync(request);
-        return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("customerId").GetString() : null;
-    }
-
-    private async Task<int> RowsAsync(string customerId)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/customers/{customerId}/timeline?limit=200", UriKind.Relative));
-        request.Headers.Add("x-functions-key", ReadKey);
-        using var response = await host.Client.SendAsync(request);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").GetArrayLength();
-    }
+    private async Task<int> RowsAsync(string customerId) => HubReadApi.Items(await Api.TimelineOfAsync(customerId, "?limit=200")).Count;
 }

@@ -10,20 +10,16 @@ namespace JourneyHub.IntegrationTests.HubSpot;
 
 /// <summary>HubSpot webhook in → timeline out, through the local host over HTTP, on a real Azurite.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : LocalHostTests(azurite)
 {
     private const string Secret = "9f3c2a7e-5b1d-4c8e-a2f6-1d7b3e9c0a45";
-    private LocalHostProcess host = null!;
 
-    private Uri WebhookUrl => new(host.BaseAddress, "/api/webhooks/hubspot");
+    private Uri WebhookUrl => new(Host.BaseAddress, "/api/webhooks/hubspot");
 
-    public async Task InitializeAsync() =>
-        host = await LocalHostProcess.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
-        {
-            ["Sources__HubSpot__ClientSecret"] = Secret,
-        });
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Sources__HubSpot__ClientSecret"] = Secret,
+    };
 
     [Fact]
     public async Task A_signed_batch_becomes_one_customer_timeline_newest_first()
@@ -32,10 +28,10 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
         var contact = HubSpotEvents.NewId();
         var body = Encoding.UTF8.GetBytes(Fixture.Text("hubspot/hubspot-webhook-batch.json").Replace("81273645012", contact.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
-        using var response = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret));
+        using var response = await Host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
-        var timeline = await TimelineWhenAsync($"hubspot:{contact}", t => t.GetProperty("items").GetArrayLength() >= 5);
+        var timeline = await Api.TimelineWhenAsync($"hubspot:{contact}", t => t.GetProperty("items").GetArrayLength() >= 5);
         var items = timeline.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(
             new[] { "contact.merged", "association.added", "deal.created", "lifecycle.changed", "contact.created" },
@@ -47,7 +43,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
         Assert.StartsWith(StorageRawArchive.TableReferencePrefix, lifecycle.GetProperty("rawRef").GetString(), StringComparison.Ordinal);
 
         // The raw payload is archived byte for byte.
-        Assert.Equal(body, await azurite.RawPayloadAsync(lifecycle.GetProperty("rawRef").GetString()!));
+        Assert.Equal(body, await Azurite.RawPayloadAsync(lifecycle.GetProperty("rawRef").GetString()!));
     }
 
     [Fact]
@@ -56,10 +52,10 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
         var contact = HubSpotEvents.NewId();
         using var request = SignedRequests.HubSpot(WebhookUrl, HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, DateTimeOffset.UtcNow)), Secret);
         request.Headers.Add("X-Correlation-Id", "trace0123456789");
-        using var response = await host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
-        var timeline = await TimelineWhenAsync($"hubspot:{contact}", t => t.GetProperty("items").GetArrayLength() == 1);
+        var timeline = await Api.TimelineWhenAsync($"hubspot:{contact}", t => t.GetProperty("items").GetArrayLength() == 1);
         Assert.Equal("trace0123456789", timeline.GetProperty("items")[0].GetProperty("attributes").GetProperty("correlationId").GetString());
     }
 
@@ -71,16 +67,16 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
 
         for (var i = 0; i < 2; i++)
         {
-            using var response = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret));
+            using var response = await Host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret));
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
 
         // Both deliveries are archived and processed (the queue drains), yet one row exists.
-        var queue = azurite.Queue(StorageNames.IngestQueue);
+        var queue = Azurite.Queue(StorageNames.IngestQueue);
         await LocalHostProcess.EventuallyAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, c => c == 0);
-        var customerId = (await CustomerAsync($"hubspot:{contact}")).GetProperty("customerId").GetString()!;
+        var customerId = await Api.CustomerIdAsync($"hubspot:{contact}");
         await Task.Delay(500);
-        var rows = await CountRowsAsync(customerId);
+        var rows = await Azurite.CountTimelineRowsAsync(customerId);
         Assert.Equal(1, rows);
     }
 
@@ -97,12 +93,12 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
         var shuffled = events.OrderBy(_ => Random.Shared.Next()).ToList();
         foreach (var chunk in shuffled.Chunk(100))
         {
-            using var response = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, HubSpotEvents.Batch(chunk), Secret));
+            using var response = await Host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, HubSpotEvents.Batch(chunk), Secret));
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
 
-        var customerId = (await CustomerAsync($"hubspot:{contact}")).GetProperty("customerId").GetString()!;
-        await LocalHostProcess.EventuallyAsync(() => CountRowsAsync(customerId), n => n == 250);
+        var customerId = await Api.CustomerIdAsync($"hubspot:{contact}");
+        await LocalHostProcess.EventuallyAsync(() => Azurite.CountTimelineRowsAsync(customerId), n => n == 250);
 
         var seen = new List<DateTimeOffset>();
         string? cursor = null;
@@ -110,7 +106,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
         do
         {
             var url = $"/api/customers/{customerId}/timeline?limit=60" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
-            var page = await host.Client.GetFromJsonAsync<JsonElement>(url);
+            var page = await Host.Client.GetFromJsonAsync<JsonElement>(url);
             seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("occurredAt").GetDateTimeOffset()));
             cursor = page.GetProperty("nextCursor").GetString();
             pages++;
@@ -133,24 +129,22 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
             HubSpotEvents.ContactCreated(contact, start),
             HubSpotEvents.PropertyChange(contact, "lifecyclestage", "marketingqualifiedlead", start.AddDays(1)),
             HubSpotEvents.PropertyChange(contact, "lifecyclestage", "customer", start.AddDays(2)));
-        using (var response = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret)))
+        using (var response = await Host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret)))
         {
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
 
-        var customerId = (await CustomerAsync($"hubspot:{contact}")).GetProperty("customerId").GetString()!;
-        await LocalHostProcess.EventuallyAsync(() => CountRowsAsync(customerId), n => n == 3);
+        var customerId = await Api.CustomerIdAsync($"hubspot:{contact}");
+        await LocalHostProcess.EventuallyAsync(() => Azurite.CountTimelineRowsAsync(customerId), n => n == 3);
 
-        var window = await host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/timeline?from=2025-02-02T00:00:00Z&to=2025-02-02T00:00:00Z");
+        var window = await Host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/timeline?from=2025-02-02T00:00:00Z&to=2025-02-02T00:00:00Z");
         Assert.Equal("lifecycle.changed", window.GetProperty("items").EnumerateArray().Single().GetProperty("action").GetString());
 
-        var decision = await host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/timeline?stage=decision");
+        var decision = await Host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/timeline?stage=decision");
         Assert.Equal(start.AddDays(2), decision.GetProperty("items").EnumerateArray().Single().GetProperty("occurredAt").GetDateTimeOffset());
 
         // The summary is written just after the rows, so it may trail the timeline by a moment.
-        var journey = await LocalHostProcess.EventuallyAsync(
-            () => host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/journey"),
-            j => j.GetProperty("touchpointCount").GetInt32() == 3);
+        var journey = await Api.JourneyWhenAsync(customerId, j => j.GetProperty("touchpointCount").GetInt32() == 3);
         Assert.Equal("decision", journey.GetProperty("currentStage").GetString());
         Assert.True(journey.GetProperty("converted").GetBoolean());
         Assert.Equal(2.0, journey.GetProperty("daysToConvert").GetDouble());
@@ -163,17 +157,17 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
     public async Task A_signed_payload_that_cannot_be_understood_is_acknowledged_and_dead_lettered(string payload)
     {
         var body = Encoding.UTF8.GetBytes(payload);
-        using var response = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret));
+        using var response = await Host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
-        var deadLetters = azurite.Table(StorageNames.DeadLettersTable);
+        var deadLetters = Azurite.Table(StorageNames.DeadLettersTable);
         var found = await LocalHostProcess.EventuallyAsync(
             async () =>
             {
                 var rows = new List<TableEntity>();
                 await foreach (var row in deadLetters.QueryAsync<TableEntity>(e => e.PartitionKey == "deadletter"))
                 {
-                    if ((await azurite.RawPayloadAsync(row.GetString("BlobName") ?? ""))?.SequenceEqual(body) == true)
+                    if ((await Azurite.RawPayloadAsync(row.GetString("BlobName") ?? ""))?.SequenceEqual(body) == true)
                     {
                         rows.Add(row);
                     }
@@ -193,7 +187,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
         var before = await CountRawPayloadsAsync();
         var body = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), DateTimeOffset.UtcNow));
         using var request = SignedRequests.HubSpot(WebhookUrl, body, "not-the-secret");
-        using var response = await host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -208,11 +202,11 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
         var body = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), DateTimeOffset.UtcNow));
         using var unsigned = new HttpRequestMessage(HttpMethod.Post, WebhookUrl) { Content = new ByteArrayContent(body) };
         unsigned.Content.Headers.ContentType = new("application/json");
-        using var missing = await host.Client.SendAsync(unsigned);
+        using var missing = await Host.Client.SendAsync(unsigned);
         Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
         Assert.Equal("Missing signature", (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
 
-        using var stale = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret, DateTimeOffset.UtcNow.AddMinutes(-6)));
+        using var stale = await Host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret, DateTimeOffset.UtcNow.AddMinutes(-6)));
         Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
     }
 
@@ -221,14 +215,14 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
     {
         var huge = new byte[(1024 * 1024) + 1];
         Array.Fill(huge, (byte)' ');
-        using var tooLarge = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, huge, Secret));
+        using var tooLarge = await Host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, huge, Secret));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Equal("application/problem+json", tooLarge.Content.Headers.ContentType?.MediaType);
 
         var body = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), DateTimeOffset.UtcNow));
         using var request = SignedRequests.HubSpot(WebhookUrl, body, Secret);
         request.Content!.Headers.ContentType = new("text/plain");
-        using var wrongType = await host.Client.SendAsync(request);
+        using var wrongType = await Host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
     }
 
@@ -244,7 +238,7 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
     [InlineData("/api/customers", "Missing query parameter 'identity'")]
     public async Task Bad_query_values_get_400_problem_json_naming_the_value(string url, string title)
     {
-        using var response = await host.Client.GetAsync(new Uri(url, UriKind.Relative));
+        using var response = await Host.Client.GetAsync(new Uri(url, UriKind.Relative));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(title, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
@@ -255,48 +249,20 @@ public sealed class HubSpotWebhookEndToEndTests(AzuriteFixture azurite) : IAsync
     {
         var contact = HubSpotEvents.NewId();
         var body = HubSpotEvents.Batch(HubSpotEvents.PropertyChange(contact, "email", "  Jane.Doe+" + contact + "@Example.COM ", DateTimeOffset.UtcNow));
-        using (var response = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret)))
+        using (var response = await Host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, body, Secret)))
         {
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
 
-        var byHubSpot = await CustomerAsync($"hubspot:{contact}");
-        using var byEmail = await host.Client.GetAsync(new Uri($"/api/customers?identity=email:{Uri.EscapeDataString("JANE.DOE+" + contact + "@example.com")}", UriKind.Relative));
+        var byHubSpot = await Api.CustomerAsync($"hubspot:{contact}");
+        using var byEmail = await Host.Client.GetAsync(new Uri($"/api/customers?identity=email:{Uri.EscapeDataString("JANE.DOE+" + contact + "@example.com")}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, byEmail.StatusCode);
         var found = await byEmail.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(byHubSpot.GetProperty("customerId").GetString(), found.GetProperty("customerId").GetString());
 
-        using var unknown = await host.Client.GetAsync(new Uri("/api/customers?identity=email:nobody@example.com", UriKind.Relative));
+        using var unknown = await Host.Client.GetAsync(new Uri("/api/customers?identity=email:nobody@example.com", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
-    private async Task<JsonElement> CustomerAsync(string identity)
-    {
-        var response = await LocalHostProcess.EventuallyAsync(
-            () => host.Client.GetAsync(new Uri("/api/customers?identity=" + Uri.EscapeDataString(identity), UriKind.Relative)),
-            r => r.StatusCode == HttpStatusCode.OK);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, "customer not found; host output:\n" + host.Output);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-    private async Task<JsonElement> TimelineWhenAsync(string identity, Func<JsonElement, bool> condition)
-    {
-        var customerId = (await CustomerAsync(identity)).GetProperty("customerId").GetString();
-        return await LocalHostProcess.EventuallyAsync(
-            () => host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/timeline"),
-            condition);
-    }
-
-    private async Task<int> CountRowsAsync(string customerId)
-    {
-        var count = 0;
-        await foreach (var _ in azurite.Table(StorageNames.TimelineTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {customerId} and RowKey lt {PartitionRows.TouchpointRowsEnd}"), select: ["RowKey"]))
-        {
-            count++;
-        }
-
-        return count;
-    }
-
-    private Task<int> CountRawPayloadsAsync() => azurite.CountRawPayloadsAsync();
+    private Task<int> CountRawPayloadsAsync() => Azurite.CountRawPayloadsAsync();
 }

@@ -10,21 +10,17 @@ namespace JourneyHub.IntegrationTests.HubSpot;
 /// host over HTTP on a real Azurite: the contacts stay two customers and the deal's touchpoints reach each of them.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class SharedDealEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class SharedDealEndToEndTests(AzuriteFixture azurite) : LocalHostTests(azurite)
 {
     private const string Secret = "5b2e9c1a-7d3f-4e8a-b6c0-2f9d1e7a3c58";
     private static readonly DateTimeOffset Start = new(2025, 6, 2, 8, 0, 0, TimeSpan.Zero);
-    private LocalHostProcess host = null!;
 
-    private Uri WebhookUrl => new(host.BaseAddress, "/api/webhooks/hubspot");
+    private Uri WebhookUrl => new(Host.BaseAddress, "/api/webhooks/hubspot");
 
-    public async Task InitializeAsync() =>
-        host = await LocalHostProcess.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
-        {
-            ["Sources__HubSpot__ClientSecret"] = Secret,
-        });
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Sources__HubSpot__ClientSecret"] = Secret,
+    };
 
     [Fact]
     public async Task Two_contacts_with_their_own_emails_on_one_deal_stay_two_customers_and_the_won_deal_shows_on_both_timelines()
@@ -39,15 +35,15 @@ public sealed class SharedDealEndToEndTests(AzuriteFixture azurite) : IAsyncLife
             HubSpotDealEvents.ContactToDeal(alice, deal, Start.AddMinutes(3)),
             HubSpotDealEvents.ContactToDeal(bob, deal, Start.AddMinutes(4)));
 
-        var aliceTimeline = await TimelineWhenAsync($"hubspot:{alice}", HasDealWon);
-        var bobTimeline = await TimelineWhenAsync($"hubspot:{bob}", HasDealWon);
+        var aliceTimeline = await Api.TimelineWhenAsync($"hubspot:{alice}", HasDealWon);
+        var bobTimeline = await Api.TimelineWhenAsync($"hubspot:{bob}", HasDealWon);
 
         var aliceId = aliceTimeline.GetProperty("customerId").GetString();
         var bobId = bobTimeline.GetProperty("customerId").GetString();
         Assert.NotEqual(aliceId, bobId);
-        Assert.Equal(aliceId, (await CustomerAsync($"email:alice-{alice}@example.com")).GetProperty("customerId").GetString());
-        Assert.Equal(bobId, (await CustomerAsync($"email:bob-{bob}@example.com")).GetProperty("customerId").GetString());
-        Assert.DoesNotContain((await CustomerAsync($"hubspot:{alice}")).GetProperty("identities").EnumerateArray(), i => i.GetProperty("type").GetString() is "email" && i.GetProperty("value").GetString()!.StartsWith("bob-", StringComparison.Ordinal));
+        Assert.Equal(aliceId, await Api.CustomerIdAsync($"email:alice-{alice}@example.com"));
+        Assert.Equal(bobId, await Api.CustomerIdAsync($"email:bob-{bob}@example.com"));
+        Assert.DoesNotContain((await Api.CustomerAsync($"hubspot:{alice}")).GetProperty("identities").EnumerateArray(), i => i.GetProperty("type").GetString() is "email" && i.GetProperty("value").GetString()!.StartsWith("bob-", StringComparison.Ordinal));
 
         foreach (var timeline in new[] { aliceTimeline, bobTimeline })
         {
@@ -58,48 +54,24 @@ public sealed class SharedDealEndToEndTests(AzuriteFixture azurite) : IAsyncLife
         }
 
         // A deal is not a person: nobody is found by it.
-        using var byDeal = await host.Client.GetAsync(new Uri($"/api/customers?identity=hubspot-deal:{deal}", UriKind.Relative));
+        using var byDeal = await Host.Client.GetAsync(new Uri($"/api/customers?identity=hubspot-deal:{deal}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, byDeal.StatusCode);
 
         // Bob leaves the deal: its later events reach Alice only.
         await SendAsync(HubSpotDealEvents.ContactToDeal(bob, deal, Start.AddMinutes(6), removed: true));
-        await TimelineWhenAsync($"hubspot:{bob}", t => Actions(t).Contains("association.removed"));
+        await Api.TimelineWhenAsync($"hubspot:{bob}", t => HubReadApi.Actions(t).Contains("association.removed"));
         await SendAsync(HubSpotDealEvents.DealStage(deal, "closedlost", Start.AddMinutes(7)));
 
-        await TimelineWhenAsync($"hubspot:{alice}", t => Actions(t).Contains("deal.lost"));
+        await Api.TimelineWhenAsync($"hubspot:{alice}", t => HubReadApi.Actions(t).Contains("deal.lost"));
         await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.DoesNotContain("deal.lost", Actions(await TimelineWhenAsync($"hubspot:{bob}", _ => true)));
+        Assert.DoesNotContain("deal.lost", HubReadApi.Actions(await Api.TimelineWhenAsync($"hubspot:{bob}", _ => true)));
     }
 
-    private static bool HasDealWon(JsonElement timeline) => Actions(timeline).Contains("deal.won");
-
-    private static List<string> Actions(JsonElement timeline) =>
-        [.. timeline.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("action").GetString() ?? "")];
+    private static bool HasDealWon(JsonElement timeline) => HubReadApi.Actions(timeline).Contains("deal.won");
 
     private async Task SendAsync(params Dictionary<string, object?>[] events)
     {
-        using var response = await host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, HubSpotEvents.Batch(events), Secret));
+        using var response = await Host.Client.SendAsync(SignedRequests.HubSpot(WebhookUrl, HubSpotEvents.Batch(events), Secret));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-    }
-
-    private async Task<JsonElement> CustomerAsync(string identity)
-    {
-        var response = await LocalHostProcess.EventuallyAsync(
-            () => host.Client.GetAsync(new Uri("/api/customers?identity=" + Uri.EscapeDataString(identity), UriKind.Relative)),
-            r => r.StatusCode == HttpStatusCode.OK,
-            TimeSpan.FromMinutes(2));
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{identity} not found; host output:\n" + host.Output);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-    private async Task<JsonElement> TimelineWhenAsync(string identity, Func<JsonElement, bool> condition)
-    {
-        var customerId = (await CustomerAsync(identity)).GetProperty("customerId").GetString();
-        var timeline = await LocalHostProcess.EventuallyAsync(
-            () => host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/timeline"),
-            condition,
-            TimeSpan.FromMinutes(2));
-        Assert.True(condition(timeline), $"The timeline of {identity} never met the condition: {timeline}");
-        return timeline;
     }
 }

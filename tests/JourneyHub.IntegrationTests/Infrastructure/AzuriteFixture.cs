@@ -70,6 +70,18 @@ public sealed class AzuriteFixture : IAsyncLifetime
         return found;
     }
 
+    /// <summary>How many touchpoint rows a customer's partition holds (the summary row and markers not counted).</summary>
+    public async Task<int> CountTimelineRowsAsync(string customerId)
+    {
+        var count = 0;
+        await foreach (var _ in Table(StorageNames.TimelineTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {customerId} and RowKey lt {PartitionRows.TouchpointRowsEnd}"), select: ["RowKey"]))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>How many payloads are archived, in the table and in blobs.</summary>
     public async Task<int> CountRawPayloadsAsync()
     {

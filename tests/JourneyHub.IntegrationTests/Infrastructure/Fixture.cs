@@ -1,6 +1,6 @@
 namespace JourneyHub.IntegrationTests.Infrastructure;
 
-/// <summary>Golden payloads from tests/Fixtures//// <summary>Golden payloads copied into the test project.</summary>lt;source/// <summary>Golden payloads copied into the test project.</summary>gt;/, linked into the test output as Fixtures/.</summary>
+/// <summary>Golden payloads from tests/Fixtures/&lt;source&gt;/, linked into the test output as Fixtures/.</summary>
 internal static class Fixture
 {
     public static byte[] Bytes(string relative) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", relative));

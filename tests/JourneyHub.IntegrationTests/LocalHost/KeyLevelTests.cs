@@ -14,7 +14,7 @@ namespace JourneyHub.IntegrationTests.LocalHost;
 /// and accept their own; the admin key (the master key in Azure) opens every door, the host key every function-level one.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class KeyLevelTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class KeyLevelTests(AzuriteFixture azurite) : LocalHostTests(azurite)
 {
     private static readonly Dictionary<string, string> Keys = new(StringComparer.Ordinal)
     {
@@ -24,8 +24,6 @@ public sealed class KeyLevelTests(AzuriteFixture azurite) : IAsyncLifetime
         ["admin"] = "key-for-admin-routes",
         ["host"] = "host-level-key-never-handed-out",
     };
-
-    private LocalHostProcess host = null!;
 
     public static TheoryData<string, string> DoorsAndKeys()
     {
@@ -41,17 +39,14 @@ public sealed class KeyLevelTests(AzuriteFixture azurite) : IAsyncLifetime
         return data;
     }
 
-    public async Task InitializeAsync() =>
-        host = await LocalHostProcess.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
-        {
-            ["LocalHost__FunctionKeys__read-api"] = Keys["read-api"],
-            ["LocalHost__FunctionKeys__salesforce"] = Keys["salesforce"],
-            ["LocalHost__FunctionKeys__trustpilot"] = Keys["trustpilot"],
-            ["LocalHost__AdminKey"] = Keys["admin"],
-            ["LocalHost__FunctionKey"] = Keys["host"],
-        });
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["LocalHost__FunctionKeys__read-api"] = Keys["read-api"],
+        ["LocalHost__FunctionKeys__salesforce"] = Keys["salesforce"],
+        ["LocalHost__FunctionKeys__trustpilot"] = Keys["trustpilot"],
+        ["LocalHost__AdminKey"] = Keys["admin"],
+        ["LocalHost__FunctionKey"] = Keys["host"],
+    };
 
     [Theory]
     [MemberData(nameof(DoorsAndKeys))]
@@ -67,7 +62,7 @@ public sealed class KeyLevelTests(AzuriteFixture azurite) : IAsyncLifetime
             request.Headers.Add("x-functions-key", key == "wrong" ? "not-a-key-of-this-hub" : Keys[key]);
         }
 
-        using var response = await host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         if (opens)
         {
@@ -84,8 +79,8 @@ public sealed class KeyLevelTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task A_webhook_key_in_the_code_query_parameter_opens_its_webhook_as_Salesforce_sends_it()
     {
-        using var own = await host.Client.PostAsync(new Uri("/api/webhooks/salesforce?code=" + Keys["salesforce"], UriKind.Relative), new StringContent("x", Encoding.UTF8, "text/plain"));
-        using var other = await host.Client.PostAsync(new Uri("/api/webhooks/salesforce?code=" + Keys["trustpilot"], UriKind.Relative), new StringContent("x", Encoding.UTF8, "text/plain"));
+        using var own = await Host.Client.PostAsync(new Uri("/api/webhooks/salesforce?code=" + Keys["salesforce"], UriKind.Relative), new StringContent("x", Encoding.UTF8, "text/plain"));
+        using var other = await Host.Client.PostAsync(new Uri("/api/webhooks/salesforce?code=" + Keys["trustpilot"], UriKind.Relative), new StringContent("x", Encoding.UTF8, "text/plain"));
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, own.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, other.StatusCode);

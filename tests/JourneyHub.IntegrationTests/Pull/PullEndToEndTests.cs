@@ -16,33 +16,34 @@ namespace JourneyHub.IntegrationTests.Pull;
 /// timeline on Azurite; the webhook copy of the same review adds nothing; the local host's timer runs the incremental pull.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class PullEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class PullEndToEndTests(AzuriteFixture azurite) : LocalHostTests(azurite)
 {
     private const string Reviews = "/v1/private/business-units/5f8a1c2b3d4e5f6a7b8c9d0e/reviews";
     private readonly string reviewId = "e2e" + Guid.NewGuid().ToString("N")[..21];
     private readonly string consumerId = "c" + Guid.NewGuid().ToString("N")[..23];
     private WireMockServer api = null!;
-    private LocalHostProcess host = null!;
 
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        await new PullHarnessReset(azurite).ResetAsync("trustpilot");
+        ["Sources__Trustpilot__ApiKey"] = "tp-e2e-key",
+        ["Sources__Trustpilot__BusinessUnitId"] = "5f8a1c2b3d4e5f6a7b8c9d0e",
+        ["Sources__Trustpilot__BaseUrl"] = api.Urls[0],
+        ["TrustpilotPullSchedule"] = "*/2 * * * * *",
+        ["LocalHost__RunTimers"] = "true",
+    };
+
+    public override async Task InitializeAsync()
+    {
+        await new PullHarnessReset(Azurite).ResetAsync("trustpilot");
         api = WireMockServer.Start();
         api.Given(Request.Create().WithPath(Reviews).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Ids(PullHarness.Body("trustpilot/trustpilot-private-reviews-response.json")).Replace("\"rel\":\"next-page\"", "\"rel\":\"previous-page\"", StringComparison.Ordinal)));
-        host = await LocalHostProcess.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
-        {
-            ["Sources__Trustpilot__ApiKey"] = "tp-e2e-key",
-            ["Sources__Trustpilot__BusinessUnitId"] = "5f8a1c2b3d4e5f6a7b8c9d0e",
-            ["Sources__Trustpilot__BaseUrl"] = api.Urls[0],
-            ["TrustpilotPullSchedule"] = "*/2 * * * * *",
-            ["LocalHost__RunTimers"] = "true",
-        });
+        await base.InitializeAsync();
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await host.DisposeAsync();
+        await base.DisposeAsync();
         api.Stop();
         api.Dispose();
     }
@@ -50,21 +51,21 @@ public sealed class PullEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task A_backfill_fills_the_timeline_and_the_webhook_copy_of_the_same_review_is_one_touchpoint()
     {
-        using var start = await host.Client.PostAsync(new Uri("/api/admin/backfill/trustpilot?from=2025-03-01T00:00:00Z&to=2025-04-01T00:00:00Z", UriKind.Relative), null);
+        using var start = await Host.Client.PostAsync(new Uri("/api/admin/backfill/trustpilot?from=2025-03-01T00:00:00Z&to=2025-04-01T00:00:00Z", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         Assert.Equal("queued", (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString());
 
         var status = await LocalHostProcess.EventuallyAsync(
-            () => host.Client.GetFromJsonAsync<JsonElement>("/api/admin/backfill/trustpilot"),
+            () => Host.Client.GetFromJsonAsync<JsonElement>("/api/admin/backfill/trustpilot"),
             s => s.GetProperty("state").GetString() is "completed" or "failed");
-        Assert.True(status.GetProperty("state").GetString() == "completed", status.ToString() + host.Output);
+        Assert.True(status.GetProperty("state").GetString() == "completed", status.ToString() + Host.Output);
         Assert.Equal(1, status.GetProperty("pages").GetInt32());
         Assert.Equal(1, status.GetProperty("items").GetInt32());
         Assert.True(api.LogEntries.Any(e => e.RequestMessage.Query!.TryGetValue("endDateTime", out var end) && end.Single() == "2025-04-01T00:00:00"), "the backfill window was not sent");
 
-        var customerId = await CustomerIdAsync();
+        var customerId = await Api.CustomerIdAsync($"trustpilot:{consumerId}");
         var timeline = await LocalHostProcess.EventuallyAsync(
-            () => host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/timeline"),
+            () => Host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/timeline"),
             t => t.GetProperty("items").GetArrayLength() > 0);
         var item = Assert.Single(timeline.GetProperty("items").EnumerateArray());
         Assert.Equal("trustpilot", item.GetProperty("source").GetString());
@@ -72,24 +73,24 @@ public sealed class PullEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("review.posted", item.GetProperty("action").GetString());
         Assert.Equal(5, item.GetProperty("rating").GetProperty("value").GetInt32());
         // The row points at the archived pull page, not at a webhook delivery.
-        Assert.Contains(await azurite.RawPayloadsAsync("trustpilot-pull"), p => p.RawRef == item.GetProperty("rawRef").GetString());
+        Assert.Contains(await Azurite.RawPayloadsAsync("trustpilot-pull"), p => p.RawRef == item.GetProperty("rawRef").GetString());
 
         // The same review delivered by the webhook: accepted, processed, and still one row.
         using var webhook = new StringContent(Ids(Fixture.Text("trustpilot/trustpilot-webhook-service-review-created.json")), Encoding.UTF8, "application/json");
-        using var delivered = await host.Client.PostAsync(new Uri("/api/webhooks/trustpilot", UriKind.Relative), webhook);
+        using var delivered = await Host.Client.PostAsync(new Uri("/api/webhooks/trustpilot", UriKind.Relative), webhook);
         Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
-        var queue = azurite.Queue(StorageNames.IngestQueue);
+        var queue = Azurite.Queue(StorageNames.IngestQueue);
         await LocalHostProcess.EventuallyAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, c => c == 0);
         await Task.Delay(1000);
-        Assert.Equal(1, await CountRowsAsync(customerId));
+        Assert.Equal(1, await Azurite.CountTimelineRowsAsync(customerId));
 
         // The local host's timer ran the incremental pull on its schedule too (same review: still one row).
         var checkpoint = await LocalHostProcess.EventuallyAsync(
-            async () => (await azurite.Table(StorageNames.CheckpointsTable).GetEntityIfExistsAsync<TableEntity>("trustpilot", "incremental")).HasValue,
+            async () => (await Azurite.Table(StorageNames.CheckpointsTable).GetEntityIfExistsAsync<TableEntity>("trustpilot", "incremental")).HasValue,
             found => found,
             TimeSpan.FromSeconds(20));
-        Assert.True(checkpoint, "the timer did not run the Trustpilot pull:\n" + host.Output);
-        Assert.Equal(1, await CountRowsAsync(customerId));
+        Assert.True(checkpoint, "the timer did not run the Trustpilot pull:\n" + Host.Output);
+        Assert.Equal(1, await Azurite.CountTimelineRowsAsync(customerId));
     }
 
     [Theory]
@@ -100,7 +101,7 @@ public sealed class PullEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
     [InlineData("/api/admin/backfill/trustpilot?from=2025-03-01&to=soon", "Invalid query parameter 'to'")]
     public async Task Bad_backfill_requests_get_400_problem_json(string url, string title)
     {
-        using var response = await host.Client.PostAsync(new Uri(url, UriKind.Relative), null);
+        using var response = await Host.Client.PostAsync(new Uri(url, UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(title, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
@@ -109,11 +110,11 @@ public sealed class PullEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task A_source_without_credentials_cannot_be_backfilled_and_an_unknown_status_is_400()
     {
-        using var google = await host.Client.PostAsync(new Uri("/api/admin/backfill/google?from=2025-01-01", UriKind.Relative), null);
+        using var google = await Host.Client.PostAsync(new Uri("/api/admin/backfill/google?from=2025-01-01", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.Conflict, google.StatusCode);
         Assert.Contains("Sources__Google__AccessToken", (await google.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        using var unknown = await host.Client.GetAsync(new Uri("/api/admin/backfill/myspace", UriKind.Relative));
+        using var unknown = await Host.Client.GetAsync(new Uri("/api/admin/backfill/myspace", UriKind.Relative));
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
     }
 
@@ -122,26 +123,6 @@ public sealed class PullEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
         .Replace("5c1d2e3f4a5b6c7d8e9f0a1b", consumerId, StringComparison.Ordinal)
         // The reviewer's e-mail is an identity too: a shared one would (rightly) join every test's reviewer into one customer.
         .Replace("hannah.w@example.co.uk", consumerId + "@example.co.uk", StringComparison.Ordinal);
-
-    private async Task<string> CustomerIdAsync()
-    {
-        var response = await LocalHostProcess.EventuallyAsync(
-            () => host.Client.GetAsync(new Uri($"/api/customers?identity=trustpilot:{consumerId}", UriKind.Relative)),
-            r => r.StatusCode == HttpStatusCode.OK);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, "customer not found; host output:\n" + host.Output);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("customerId").GetString()!;
-    }
-
-    private async Task<int> CountRowsAsync(string customerId)
-    {
-        var count = 0;
-        await foreach (var _ in azurite.Table(StorageNames.TimelineTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {customerId} and RowKey lt {PartitionRows.TouchpointRowsEnd}"), select: ["RowKey"]))
-        {
-            count++;
-        }
-
-        return count;
-    }
 
     private sealed class PullHarnessReset(AzuriteFixture azurite)
     {

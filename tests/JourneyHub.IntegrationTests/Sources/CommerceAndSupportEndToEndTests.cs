@@ -10,26 +10,20 @@ namespace JourneyHub.IntegrationTests.Sources;
 
 /// <summary>Shopify, Zendesk and Intercom deliveries, signed as each vendor signs, through the local host on Azurite.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : LocalHostTests(azurite)
 {
     private const string FunctionKey = "local-function-key";
     private const string ShopifySecret = "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";
     private const string ZendeskSecret = "dGhpcy1pcy1hbi1pbnZlbnRlZC16ZW5kZXNrLXNlY3JldA";
     private const string IntercomSecret = "c1f0e8d6b4a2f0e8d6b4a2c1f0e8d6b4a2f0e8d6";
-    /// <summary>The machine that runs the suite may be busy: wait longer than the default before calling a delivery lost.</summary>
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
-    private LocalHostProcess host = null!;
 
-    public async Task InitializeAsync() =>
-        host = await LocalHostProcess.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
-        {
-            ["LocalHost__FunctionKey"] = FunctionKey,
-            ["Sources__Shopify__WebhookSecret"] = ShopifySecret,
-            ["Sources__Zendesk__SigningSecret"] = ZendeskSecret,
-            ["Sources__Intercom__ClientSecret"] = IntercomSecret,
-        });
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["LocalHost__FunctionKey"] = FunctionKey,
+        ["Sources__Shopify__WebhookSecret"] = ShopifySecret,
+        ["Sources__Zendesk__SigningSecret"] = ZendeskSecret,
+        ["Sources__Intercom__ClientSecret"] = IntercomSecret,
+    };
 
     [Fact]
     public async Task A_Shopify_order_its_redeliveries_and_its_refund_give_one_purchase_worth_the_net_amount()
@@ -41,11 +35,11 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
         var create = Encoding.UTF8.GetBytes(Fresh("shopify-orders-create"));
         foreach (var (topic, body) in new[] { ("orders/create", create), ("orders/create", create), ("orders/paid", Encoding.UTF8.GetBytes(Fresh("shopify-orders-paid"))), ("refunds/create", Encoding.UTF8.GetBytes(Fresh("shopify-refunds-create"))) })
         {
-            using var response = await host.Client.SendAsync(Shopify(body, topic, $"wh-{run}-{topic}"));
+            using var response = await Host.Client.SendAsync(Shopify(body, topic, $"wh-{run}-{topic}"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var timeline = await TimelineAsync($"email:shopper-{run}@example.com", 2);
+        var timeline = await Api.TimelineExactlyAsync($"email:shopper-{run}@example.com", 2);
         var actions = timeline.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("action").GetString()!).ToArray();
         Assert.Equal(["order.refunded", "order.placed"], actions);
         var order = timeline.GetProperty("items")[1];
@@ -53,7 +47,7 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
         Assert.Equal($"order:{run}", order.GetProperty("sourceEventId").GetString());
         Assert.Contains(order.GetProperty("identities").EnumerateArray(), i => i.GetProperty("type").GetString() == "shopify" && i.GetProperty("value").GetString() == run);
 
-        var journey = await JourneyAsync(timeline, j => j.GetProperty("touchpointCount").GetInt32() == 2 && j.GetProperty("value").GetProperty("byCurrency").GetArrayLength() == 1 && j.GetProperty("value").GetProperty("byCurrency")[0].GetProperty("lifetimeValue").GetDouble() == 175);
+        var journey = await Api.JourneyWhenAsync(timeline, j => j.GetProperty("touchpointCount").GetInt32() == 2 && j.GetProperty("value").GetProperty("byCurrency").GetArrayLength() == 1 && j.GetProperty("value").GetProperty("byCurrency")[0].GetProperty("lifetimeValue").GetDouble() == 175);
         Assert.Equal(1, journey.GetProperty("value").GetProperty("purchaseCount").GetInt32());
         var eur = journey.GetProperty("value").GetProperty("byCurrency")[0];
         Assert.Equal("EUR", eur.GetProperty("currency").GetString());
@@ -66,7 +60,7 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
     public async Task A_Shopify_fulfilment_retried_under_the_same_webhook_id_with_another_trigger_time_is_one_touchpoint()
     {
         var run = Unique();
-        using (var placed = await host.Client.SendAsync(Shopify(Encoding.UTF8.GetBytes(FreshShopify("shopify-orders-create", run)), "orders/create", $"wh-{run}-create")))
+        using (var placed = await Host.Client.SendAsync(Shopify(Encoding.UTF8.GetBytes(FreshShopify("shopify-orders-create", run)), "orders/create", $"wh-{run}-create")))
         {
             Assert.Equal(HttpStatusCode.OK, placed.StatusCode);
         }
@@ -83,11 +77,11 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
             using var request = Shopify(body, "orders/fulfilled", webhookId);
             request.Headers.Add("X-Shopify-Event-Id", $"ev-{run}-fulfilled");
             request.Headers.Add("X-Shopify-Triggered-At", triggeredAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            using var response = await host.Client.SendAsync(request);
+            using var response = await Host.Client.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var timeline = await TimelineAsync($"email:shopper-{run}@example.com", 2);
+        var timeline = await Api.TimelineExactlyAsync($"email:shopper-{run}@example.com", 2);
         var items = timeline.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(["order.fulfilled", "order.placed"], items.Select(i => i.GetProperty("action").GetString()!).ToArray());
         Assert.Equal([$"order:{run}:fulfilled", $"order:{run}"], items.Select(i => i.GetProperty("sourceEventId").GetString()!).ToArray());
@@ -101,8 +95,8 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
     public async Task Shopify_deliveries_without_the_right_signature_are_refused_with_401()
     {
         var body = Fixture.Bytes("shopify/shopify-orders-create.json");
-        using var wrong = await host.Client.SendAsync(Shopify(body, "orders/create", "wh-wrong", signature: ShopifySignature.Compute("another-secret", body)));
-        using var missing = await host.Client.SendAsync(Shopify(body, "orders/create", "wh-missing", signature: ""));
+        using var wrong = await Host.Client.SendAsync(Shopify(body, "orders/create", "wh-wrong", signature: ShopifySignature.Compute("another-secret", body)));
+        using var missing = await Host.Client.SendAsync(Shopify(body, "orders/create", "wh-missing", signature: ""));
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal("application/problem+json", wrong.Content.Headers.ContentType?.MediaType);
@@ -121,25 +115,25 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
 
         foreach (var fixture in new[] { "zendesk-ticket-created", "zendesk-ticket-status-changed-reopened", "zendesk-satisfaction-rated-bad", "zendesk-ticket-created" })
         {
-            using var response = await host.Client.SendAsync(Zendesk(Encoding.UTF8.GetBytes(Fresh(fixture)), DateTimeOffset.UtcNow));
+            using var response = await Host.Client.SendAsync(Zendesk(Encoding.UTF8.GetBytes(Fresh(fixture)), DateTimeOffset.UtcNow));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var timeline = await TimelineAsync($"zendesk:{run}", 3);
+        var timeline = await Api.TimelineExactlyAsync($"zendesk:{run}", 3);
         var items = timeline.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(["ticket.rated", "ticket.reopened", "ticket.created"], items.Select(i => i.GetProperty("action").GetString()!).ToArray());
         Assert.All(items, i => Assert.Equal("retention", i.GetProperty("stage").GetString()));
         Assert.Equal("csat", items[0].GetProperty("survey").GetProperty("type").GetString());
 
         // The rating's e-mail joined the requester's id: the same customer answers to both.
-        var byEmail = await host.Client.GetFromJsonAsync<JsonElement>($"/api/customers?identity={Uri.EscapeDataString($"email:requester-{run}@example.com")}&code={FunctionKey}");
+        var byEmail = await Host.Client.GetFromJsonAsync<JsonElement>($"/api/customers?identity={Uri.EscapeDataString($"email:requester-{run}@example.com")}&code={FunctionKey}");
         Assert.Equal(timeline.GetProperty("customerId").GetString(), byEmail.GetProperty("customerId").GetString());
 
         Assert.Equal("negative", items[1].GetProperty("sentiment").GetProperty("label").GetString());
 
         // The complaint opens the journey below neutral; the bad rating drops it further: both are pain points. The
         // reopening is negative too but no drop from the complaint before it.
-        var journey = await JourneyAsync(timeline, j => j.GetProperty("touchpointCount").GetInt32() == 3);
+        var journey = await Api.JourneyWhenAsync(timeline, j => j.GetProperty("touchpointCount").GetInt32() == 3);
         Assert.Equal(1, journey.GetProperty("latestCsat").GetProperty("score").GetDouble());
         var pains = journey.GetProperty("painPoints").EnumerateArray().Select(p => p.GetProperty("action").GetString()!).ToArray();
         Assert.Equal(["ticket.created", "ticket.rated"], pains);
@@ -149,8 +143,8 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
     public async Task Zendesk_deliveries_with_a_stale_timestamp_or_a_wrong_signature_are_refused()
     {
         var body = Fixture.Bytes("zendesk/zendesk-ticket-created.json");
-        using var stale = await host.Client.SendAsync(Zendesk(body, DateTimeOffset.UtcNow.AddMinutes(-10)));
-        using var wrong = await host.Client.SendAsync(Zendesk(body, DateTimeOffset.UtcNow, secret: "another-secret"));
+        using var stale = await Host.Client.SendAsync(Zendesk(body, DateTimeOffset.UtcNow.AddMinutes(-10)));
+        using var wrong = await Host.Client.SendAsync(Zendesk(body, DateTimeOffset.UtcNow, secret: "another-secret"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
@@ -167,19 +161,19 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
 
         foreach (var fixture in new[] { "intercom-ping", "intercom-conversation-user-created", "intercom-conversation-rating-added", "intercom-conversation-rating-added" })
         {
-            using var response = await host.Client.SendAsync(Intercom(Encoding.UTF8.GetBytes(Fresh(fixture))));
+            using var response = await Host.Client.SendAsync(Intercom(Encoding.UTF8.GetBytes(Fresh(fixture))));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var timeline = await TimelineAsync($"intercom:contact{run}", 2);
+        var timeline = await Api.TimelineExactlyAsync($"intercom:contact{run}", 2);
         var items = timeline.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(["conversation.rated", "conversation.started"], items.Select(i => i.GetProperty("action").GetString()!).ToArray());
         Assert.All(items, i => Assert.Equal("chat", i.GetProperty("channel").GetString()));
 
-        var journey = await JourneyAsync(timeline, j => j.GetProperty("touchpointCount").GetInt32() == 2);
+        var journey = await Api.JourneyWhenAsync(timeline, j => j.GetProperty("touchpointCount").GetInt32() == 2);
         Assert.Equal(5, journey.GetProperty("latestCsat").GetProperty("score").GetDouble());
 
-        using var forged = await host.Client.SendAsync(Intercom(Encoding.UTF8.GetBytes(Fresh("intercom-conversation-user-created")), "sha1=" + new string('0', 40)));
+        using var forged = await Host.Client.SendAsync(Intercom(Encoding.UTF8.GetBytes(Fresh("intercom-conversation-user-created")), "sha1=" + new string('0', 40)));
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
     }
 
@@ -193,50 +187,11 @@ public sealed class CommerceAndSupportEndToEndTests(AzuriteFixture azurite) : IA
     private static string Unique() => (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 + Random.Shared.Next(1000)).ToString(CultureInfo.InvariantCulture);
 
     private HttpRequestMessage Shopify(byte[] body, string topic, string webhookId, string? signature = null) =>
-        SignedRequests.Shopify(new Uri(host.BaseAddress, "/api/webhooks/shopify"), body, ShopifySecret, topic, webhookId, signature);
+        SignedRequests.Shopify(Url("/api/webhooks/shopify"), body, ShopifySecret, topic, webhookId, signature);
 
     private HttpRequestMessage Zendesk(byte[] body, DateTimeOffset at, string secret = ZendeskSecret) =>
-        SignedRequests.Zendesk(new Uri(host.BaseAddress, "/api/webhooks/zendesk"), body, secret, at);
+        SignedRequests.Zendesk(Url("/api/webhooks/zendesk"), body, secret, at);
 
     private HttpRequestMessage Intercom(byte[] body, string? signature = null) =>
-        SignedRequests.Intercom(new Uri(host.BaseAddress, "/api/webhooks/intercom"), body, IntercomSecret, signature);
-
-    /// <summary>A customer found by lookup must keep answering (merges included); on anything else the host's log explains why.</summary>
-    private async Task<JsonElement> TimelineOfAsync(string customerId)
-    {
-        using var response = await host.Client.GetAsync(new Uri(host.BaseAddress, $"/api/customers/{customerId}/timeline?code={FunctionKey}"));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"timeline of {customerId}: {(int)response.StatusCode} {body}\nhost output:\n{host.Output}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    private async Task<JsonElement> TimelineAsync(string identity, int count)
-    {
-        var lookup = await LocalHostProcess.EventuallyAsync(
-            () => host.Client.GetAsync(new Uri(host.BaseAddress, $"/api/customers?identity={Uri.EscapeDataString(identity)}&code={FunctionKey}")),
-            r => r.StatusCode == HttpStatusCode.OK,
-            Patience);
-        Assert.True(lookup.StatusCode == HttpStatusCode.OK, $"{identity} not found; host output:\n{host.Output}");
-        var customerId = (await lookup.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("customerId").GetString();
-        var timeline = await LocalHostProcess.EventuallyAsync(
-            () => TimelineOfAsync(customerId!),
-            t => t.GetProperty("items").GetArrayLength() >= count,
-            Patience);
-
-        // Redeliveries are processed too: give them the time to (not) add a row, then expect exactly the count.
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        timeline = await TimelineOfAsync(customerId!);
-        Assert.True(timeline.GetProperty("items").GetArrayLength() == count, $"expected {count} items: {timeline}\nhost output:\n{host.Output}");
-        return timeline;
-    }
-
-    private async Task<JsonElement> JourneyAsync(JsonElement timeline, Func<JsonElement, bool> until)
-    {
-        var journey = await LocalHostProcess.EventuallyAsync(
-            () => host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{timeline.GetProperty("customerId").GetString()}/journey?code={FunctionKey}"),
-            until,
-            Patience);
-        Assert.True(until(journey), $"journey never matched: {journey}\nhost output:\n{host.Output}");
-        return journey;
-    }
+        SignedRequests.Intercom(Url("/api/webhooks/intercom"), body, IntercomSecret, signature);
 }

@@ -15,7 +15,7 @@ namespace JourneyHub.IntegrationTests.Sources;
 /// redelivery, refusals, and dead letters for answers that cannot be read.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : LocalHostTests(azurite)
 {
     private const string FunctionKey = "survey-function-key";
     private const string AdminKey = "survey-admin-key";
@@ -24,26 +24,24 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
     private const string SurveyMonkeyClientSecret = "sm_secret_9fX4pL1z";
     private const string DelightedApiKey = "dlt_api_key_5e8a0c2f";
     private readonly WireMockServer surveyMonkey = WireMockServer.Start();
-    private LocalHostProcess host = null!;
 
-    public async Task InitializeAsync() =>
-        host = await LocalHostProcess.StartAsync(azurite.ConnectionString, new Dictionary<string, string>
-        {
-            ["LocalHost__FunctionKey"] = FunctionKey,
-            ["LocalHost__AdminKey"] = AdminKey,
-            ["Sources__Typeform__Secret"] = TypeformSecret,
-            ["Sources__Typeform__SurveyTypes__lT4Z3j__Ce5kT2wYh9Ua"] = "ces",
-            ["Sources__SurveyMonkey__ClientId"] = SurveyMonkeyClientId,
-            ["Sources__SurveyMonkey__ClientSecret"] = SurveyMonkeyClientSecret,
-            ["Sources__SurveyMonkey__AccessToken"] = "sm-access-token",
-            ["Sources__SurveyMonkey__BaseUrl"] = surveyMonkey.Url!,
-            ["Sources__SurveyMonkey__SurveyTypes__405837291__660218512"] = "csat",
-            ["Sources__Delighted__ApiKey"] = DelightedApiKey,
-        });
-
-    public async Task DisposeAsync()
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        await host.DisposeAsync();
+        ["LocalHost__FunctionKey"] = FunctionKey,
+        ["LocalHost__AdminKey"] = AdminKey,
+        ["Sources__Typeform__Secret"] = TypeformSecret,
+        ["Sources__Typeform__SurveyTypes__lT4Z3j__Ce5kT2wYh9Ua"] = "ces",
+        ["Sources__SurveyMonkey__ClientId"] = SurveyMonkeyClientId,
+        ["Sources__SurveyMonkey__ClientSecret"] = SurveyMonkeyClientSecret,
+        ["Sources__SurveyMonkey__AccessToken"] = "sm-access-token",
+        ["Sources__SurveyMonkey__BaseUrl"] = surveyMonkey.Url!,
+        ["Sources__SurveyMonkey__SurveyTypes__405837291__660218512"] = "csat",
+        ["Sources__Delighted__ApiKey"] = DelightedApiKey,
+    };
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
         surveyMonkey.Stop();
     }
 
@@ -54,11 +52,11 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
 
         for (var delivery = 0; delivery < 2; delivery++)
         {
-            using var response = await host.Client.SendAsync(Typeform(body));
+            using var response = await Host.Client.SendAsync(Typeform(body));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var timeline = await TimelineAsync($"email:{email}", 2);
+        var timeline = await Api.TimelineWithAsync($"email:{email}", 2);
         var items = timeline.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(2, items.Count);
         Assert.All(items, i => Assert.Equal("typeform", i.GetProperty("source").GetString()));
@@ -69,7 +67,7 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
         Assert.Equal([("ces", 2.0), ("nps", 9.0)], surveys);
         Assert.Contains(items[0].GetProperty("identities").EnumerateArray(), i => i.GetProperty("type").GetString() == "typeform" && i.GetProperty("value").GetString()!.StartsWith("abc123456-", StringComparison.Ordinal));
 
-        var journey = await JourneyWhenAsync(timeline, j => j.GetProperty("touchpointCount").GetInt32() == 2);
+        var journey = await Api.JourneyWhenAsync(timeline, j => j.GetProperty("touchpointCount").GetInt32() == 2);
         Assert.Equal(9, journey.GetProperty("latestNps").GetProperty("score").GetDouble());
     }
 
@@ -77,8 +75,8 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
     public async Task Typeform_without_or_with_a_wrong_signature_gets_401_problem_json()
     {
         var body = Fixture.Bytes("typeform/typeform-form-response.json");
-        using var unsigned = await host.Client.SendAsync(SignedRequests.Plain(new Uri(host.BaseAddress, "/api/webhooks/typeform"), body, "application/json"));
-        using var wrong = await host.Client.SendAsync(SignedRequests.Typeform(new Uri(host.BaseAddress, "/api/webhooks/typeform"), body, "not-the-secret"));
+        using var unsigned = await Host.Client.SendAsync(SignedRequests.Plain(Url("/api/webhooks/typeform"), body, "application/json"));
+        using var wrong = await Host.Client.SendAsync(SignedRequests.Typeform(Url("/api/webhooks/typeform"), body, "not-the-secret"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
@@ -89,7 +87,7 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
     [Fact]
     public async Task SurveyMonkey_answers_the_head_check_with_200()
     {
-        using var response = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/webhooks/surveymonkey"));
+        using var response = await Host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/webhooks/surveymonkey"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
@@ -108,12 +106,12 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
                 .Replace("114392018374", responseId, StringComparison.Ordinal)
                 .Replace(" Sam.Okafor@Example.org ", email, StringComparison.Ordinal)));
 
-        using (var response = await host.Client.SendAsync(SignedRequests.SurveyMonkey(new Uri(host.BaseAddress, "/api/webhooks/surveymonkey"), callback, SurveyMonkeyClientId, SurveyMonkeyClientSecret)))
+        using (var response = await Host.Client.SendAsync(SignedRequests.SurveyMonkey(Url("/api/webhooks/surveymonkey"), callback, SurveyMonkeyClientId, SurveyMonkeyClientSecret)))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var items = (await TimelineAsync($"email:{email}", 2)).GetProperty("items").EnumerateArray().ToList();
+        var items = (await Api.TimelineWithAsync($"email:{email}", 2)).GetProperty("items").EnumerateArray().ToList();
         var nps = Assert.Single(items, i => i.GetProperty("sourceEventId").GetString() == responseId);
         var csat = Assert.Single(items, i => i.GetProperty("sourceEventId").GetString() == responseId + ":660218512");
         Assert.Equal("nps", nps.GetProperty("survey").GetProperty("type").GetString());
@@ -128,7 +126,7 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
     public async Task SurveyMonkey_with_a_signature_from_another_app_gets_401()
     {
         var callback = Fixture.Bytes("surveymonkey/surveymonkey-response-completed.json");
-        using var response = await host.Client.SendAsync(SignedRequests.SurveyMonkey(new Uri(host.BaseAddress, "/api/webhooks/surveymonkey"), callback, SurveyMonkeyClientId, "another-secret"));
+        using var response = await Host.Client.SendAsync(SignedRequests.SurveyMonkey(Url("/api/webhooks/surveymonkey"), callback, SurveyMonkeyClientId, "another-secret"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -143,11 +141,11 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
 
         foreach (var body in new[] { created, updated, updated })
         {
-            using var response = await host.Client.SendAsync(Delighted(body));
+            using var response = await Host.Client.SendAsync(Delighted(body));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var timeline = await TimelineAsync($"email:{email}", 2);
+        var timeline = await Api.TimelineWithAsync($"email:{email}", 2);
         var items = timeline.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(2, items.Count);
         var answer = Assert.Single(items, i => i.GetProperty("action").GetString() == "survey.answered");
@@ -155,7 +153,7 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
         Assert.Equal(9, answer.GetProperty("survey").GetProperty("score").GetDouble());
         Assert.Equal("Your service is fast and flawless!", comment.GetProperty("attributes").GetProperty("comment").GetString());
         Assert.Equal(JsonValueKind.Null, comment.GetProperty("survey").ValueKind);
-        var journey = await JourneyWhenAsync(timeline, j => j.GetProperty("touchpointCount").GetInt32() == 2);
+        var journey = await Api.JourneyWhenAsync(timeline, j => j.GetProperty("touchpointCount").GetInt32() == 2);
         Assert.Equal(9, journey.GetProperty("latestNps").GetProperty("score").GetDouble());
     }
 
@@ -164,7 +162,7 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
     {
         var (_, body) = Unique(Fixture.Text("delighted/delighted-survey-response-updated.json").Replace("\"score\": 9,", "\"score\": 11,", StringComparison.Ordinal), "charlie_gravis@example.com", "5435", "5975");
 
-        using (var response = await host.Client.SendAsync(Delighted(body)))
+        using (var response = await Host.Client.SendAsync(Delighted(body)))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
@@ -175,7 +173,7 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/dead-letters?source=delighted&limit=500");
                 request.Headers.Add("x-functions-key", AdminKey);
-                using var response = await host.Client.SendAsync(request);
+                using var response = await Host.Client.SendAsync(request);
                 return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray().ToList();
             },
             list => list.Any(d => d.GetProperty("reason").GetString()!.Contains(eventId, StringComparison.Ordinal)));
@@ -187,7 +185,7 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
     public async Task Delighted_with_a_signature_made_with_another_key_gets_401()
     {
         var body = Fixture.Bytes("delighted/delighted-survey-response-updated.json");
-        using var response = await host.Client.SendAsync(SignedRequests.Delighted(new Uri(host.BaseAddress, "/api/webhooks/delighted"), body, "another-key"));
+        using var response = await Host.Client.SendAsync(SignedRequests.Delighted(Url("/api/webhooks/delighted"), body, "another-key"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -207,30 +205,11 @@ public sealed class SurveyToolsEndToEndTests(AzuriteFixture azurite) : IAsyncLif
     }
 
     private HttpRequestMessage Typeform(byte[] body) =>
-        SignedRequests.Typeform(new Uri(host.BaseAddress, "/api/webhooks/typeform"), body, TypeformSecret);
+        SignedRequests.Typeform(Url("/api/webhooks/typeform"), body, TypeformSecret);
 
     private HttpRequestMessage Delighted(byte[] body) =>
-        SignedRequests.Delighted(new Uri(host.BaseAddress, "/api/webhooks/delighted"), body, DelightedApiKey);
+        SignedRequests.Delighted(Url("/api/webhooks/delighted"), body, DelightedApiKey);
 
     private static IResponseBuilder Json(string body) =>
         Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body);
-
-    private async Task<JsonElement> TimelineAsync(string identity, int atLeast)
-    {
-        var lookup = await LocalHostProcess.EventuallyAsync(
-            () => host.Client.GetAsync(new Uri(host.BaseAddress, $"/api/customers?identity={Uri.EscapeDataString(identity)}&code={FunctionKey}")),
-            r => r.StatusCode == HttpStatusCode.OK);
-        Assert.True(lookup.StatusCode == HttpStatusCode.OK, $"{identity} not found; host output:\n{host.Output}");
-        var customerId = (await lookup.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("customerId").GetString();
-        var timeline = await LocalHostProcess.EventuallyAsync(
-            () => host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{customerId}/timeline?code={FunctionKey}"),
-            t => t.GetProperty("items").GetArrayLength() >= atLeast);
-        Assert.True(timeline.GetProperty("items").GetArrayLength() >= atLeast, "timeline incomplete; host output:\n" + host.Output);
-        return timeline;
-    }
-
-    private Task<JsonElement> JourneyWhenAsync(JsonElement timeline, Func<JsonElement, bool> condition) =>
-        LocalHostProcess.EventuallyAsync(
-            () => host.Client.GetFromJsonAsync<JsonElement>($"/api/customers/{timeline.GetProperty("customerId").GetString()}/journey?code={FunctionKey}"),
-            condition);
 }
