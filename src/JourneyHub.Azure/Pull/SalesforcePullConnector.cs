@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace JourneyHub.Azure.Pull;
 
 /// <summary>
-/// Salesforce: one SOQL query per sObject (Contact, Lead, Opportunity, Task, Event) on <c>SystemModstamp</c> in
+/// Salesforce: one SOQL query per sObject (Contact, Lead, Opportunity, OpportunityContactRole, Task, Event) on <c>SystemModstamp</c> in
 /// [since, until), oldest first, following <c>nextRecordsUrl</c> until <c>done</c>. Contacts and leads also select the
 /// field the persona rules name for Salesforce (<c>Journeys__Personas__Fields__salesforce</c>, e.g. <c>Persona__c</c>).
 /// </summary>
@@ -25,6 +25,7 @@ public sealed partial class SalesforcePullConnector(
         ("Contact", "Id, FirstName, LastName, Email, Phone, MobilePhone, LeadSource, CreatedDate, LastModifiedDate, SystemModstamp"),
         ("Lead", "Id, FirstName, LastName, Email, Phone, MobilePhone, LeadSource, Status, IsConverted, ConvertedContactId, ConvertedDate, CreatedDate, LastModifiedDate, SystemModstamp"),
         ("Opportunity", "Id, Name, StageName, IsWon, IsClosed, Amount, AccountId, ContactId, CreatedDate, LastModifiedDate, SystemModstamp"),
+        ("OpportunityContactRole", "Id, OpportunityId, ContactId, Role, IsPrimary, CreatedDate, LastModifiedDate, SystemModstamp"),
         ("Task", "Id, Subject, TaskSubtype, Status, WhoId, ActivityDate, CreatedDate, LastModifiedDate, SystemModstamp"),
         ("Event", "Id, Subject, EventSubtype, WhoId, StartDateTime, CreatedDate, LastModifiedDate, SystemModstamp"),
     ];

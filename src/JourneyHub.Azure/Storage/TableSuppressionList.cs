@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Azure.Data.Tables;
-using JourneyHub.Core.Processing;
+using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
 using Microsoft.Extensions.Options;
 

@@ -141,29 +141,40 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
 
     public async Task<TimelinePage> QueryAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken)
     {
+        var (items, next) = await PageAsync(customerId, query, ["RowKey", "Json", "NoOwnTime"], FromEntity, cancellationToken);
+        return new TimelinePage(items, next);
+    }
+
+    public async Task<StoredTimelinePage> ReadPageAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken)
+    {
+        var (items, next) = await PageAsync(customerId, query, ["RowKey", "Json"], StoredFromEntity, cancellationToken);
+        return new StoredTimelinePage(items, next);
+    }
+
+    /// <summary>
+    /// One page of rows, newest first. Asks for <c>limit + 1</c> rows so that knowing whether a next page exists costs no
+    /// second request; the cursor is the row key of the page's last row.
+    /// </summary>
+    private async Task<(List<T> Items, string? NextCursor)> PageAsync<T>(string customerId, TimelineQuery query, IEnumerable<string> select, Func<TableEntity, T> read, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(query);
         await bootstrap.EnsureAsync(cancellationToken);
         var limit = Math.Clamp(query.Limit, 1, TimelineQuery.MaxLimit);
         var filter = BuildFilter(customerId, query);
-        var items = new List<Touchpoint>(limit + 1);
-        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(1000, limit + 1), select: ["RowKey", "Json", "NoOwnTime"], cancellationToken: cancellationToken))
+        var items = new List<T>(limit);
+        string? lastRowKey = null;
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(1000, limit + 1), select: select, cancellationToken: cancellationToken))
         {
-            items.Add(FromEntity(entity));
-            if (items.Count > limit)
+            if (items.Count == limit)
             {
-                break;
+                return (items, Cursor.Encode(lastRowKey!));
             }
+
+            items.Add(read(entity));
+            lastRowKey = entity.RowKey;
         }
 
-        string? next = null;
-        if (items.Count > limit)
-        {
-            items.RemoveAt(limit);
-            var last = items[^1];
-            next = Cursor.Encode(TimelineKeys.RowKey(last.OccurredAt, last.TouchpointId));
-        }
-
-        return new TimelinePage(items, next);
+        return (items, null);
     }
 
     public async Task<int> DeleteCustomerAsync(string customerId, CancellationToken cancellationToken)
@@ -261,6 +272,13 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
             ["RawRef"] = touchpoint.RawRef,
             ["NoOwnTime"] = touchpoint.OccurredAtIsReceiptTime ? true : null,
         };
+    }
+
+    internal static StoredTouchpoint StoredFromEntity(TableEntity entity)
+    {
+        var (occurredAt, touchpointId) = TimelineKeys.Parse(entity.RowKey);
+        return new StoredTouchpoint(touchpointId, occurredAt, entity.GetString("Json")
+            ?? throw new InvalidDataException($"Timeline row {entity.PartitionKey}/{entity.RowKey} holds no touchpoint."));
     }
 
     internal static Touchpoint FromEntity(TableEntity entity)

@@ -14,15 +14,35 @@ public sealed class CustomerReader(ICustomerStore customers, IIdentityStore iden
     public Task<CustomerRecord?> FindAsync(string customerId, CancellationToken cancellationToken) =>
         customers.FindSurvivorAsync(customerId, cancellationToken);
 
+    /// <summary>
+    /// A page of the customer's timeline. The summary row (tombstones, journey) and the page are independent reads of
+    /// one partition, so both are asked for at once: a page costs one round trip, not two. Only when the summary is a
+    /// merge tombstone is the survivor's summary followed and its page read afterwards; an erased or unknown customer
+    /// has no timeline.
+    /// </summary>
     public async Task<TimelineResponse?> TimelineAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken)
     {
-        var record = await FindAsync(customerId, cancellationToken);
-        if (record is null)
+        var summaryRead = customers.GetAsync(customerId, cancellationToken);
+        var pageRead = timeline.ReadPageAsync(customerId, query, cancellationToken);
+        await Task.WhenAll(summaryRead, pageRead);
+        var record = await summaryRead;
+        var page = await pageRead;
+        if (record?.MergedInto is { } survivor)
+        {
+            record = await customers.FindSurvivorAsync(survivor, cancellationToken);
+            if (record is null)
+            {
+                return null;
+            }
+
+            page = await timeline.ReadPageAsync(record.CustomerId, query, cancellationToken);
+        }
+
+        if (record is null || record.ErasedAt is not null)
         {
             return null;
         }
 
-        var page = await timeline.QueryAsync(record.CustomerId, query, cancellationToken);
         var placement = record.Journey.Placement();
         return new TimelineResponse(record.CustomerId, page.Items, page.NextCursor, MergedFrom(customerId, record))
         {
@@ -64,7 +84,8 @@ public sealed class CustomerReader(ICustomerStore customers, IIdentityStore iden
         string.Equals(requested, record.CustomerId, StringComparison.Ordinal) ? null : requested;
 }
 
-public sealed record TimelineResponse(string CustomerId, IReadOnlyList<Touchpoint> Items, string? NextCursor, string? MergedFrom)
+/// <summary>A timeline page; each item is written as the store holds it (<see cref="StoredTouchpoint"/>), a Touchpoint v1.</summary>
+public sealed record TimelineResponse(string CustomerId, IReadOnlyList<StoredTouchpoint> Items, string? NextCursor, string? MergedFrom)
 {
     /// <summary>
     /// Touchpoint id → the journey stage the customer was in when it happened (<see cref="JourneyPlacement"/>), beside

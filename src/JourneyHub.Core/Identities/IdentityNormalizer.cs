@@ -11,6 +11,8 @@ public static class IdentityTypes
     /// <summary>A HubSpot deal: an object, whose touchpoints go to the contacts associated with it.</summary>
     public const string HubSpotDeal = "hubspot-deal";
     public const string Salesforce = "salesforce";
+    /// <summary>A Salesforce Opportunity: an object, whose touchpoints go to its contact and its contact roles.</summary>
+    public const string SalesforceOpportunity = "salesforce-opportunity";
     public const string Meta = "meta";
     public const string Instagram = "instagram";
     public const string Trustpilot = "trustpilot";
@@ -39,6 +41,7 @@ public static class IdentityTypes
         [HubSpot] = IdentityClass.Person,
         [HubSpotDeal] = IdentityClass.BusinessObject,
         [Salesforce] = IdentityClass.Person,
+        [SalesforceOpportunity] = IdentityClass.BusinessObject,
         [Meta] = IdentityClass.Person,
         [Instagram] = IdentityClass.Person,
         [Trustpilot] = IdentityClass.Person,

@@ -192,9 +192,9 @@ public sealed partial class IdentityResolver(
     }
 
     /// <summary>The union, or <paramref name="existing"/> itself when nothing is new.</summary>
-    public static IReadOnlyList<Schema.Identity> Union(IReadOnlyList<Schema.Identity> existing, IEnumerable<Schema.Identity> added)
+    public static IReadOnlyList<Identity> Union(IReadOnlyList<Identity> existing, IEnumerable<Identity> added)
     {
-        List<Schema.Identity>? set = null;
+        List<Identity>? set = null;
         foreach (var identity in added)
         {
             if (!(set ?? existing).Contains(identity))

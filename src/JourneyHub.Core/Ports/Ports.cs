@@ -1,5 +1,8 @@
+using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Timeline;
 
 namespace JourneyHub.Core.Ports;
@@ -44,7 +47,11 @@ public interface ITimelineStore
     /// </summary>
     Task<AppendResult> AppendAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, AppendOptions options, CancellationToken cancellationToken);
 
+    /// <summary>A page of touchpoints, parsed, with the storage facts they carry (merges and erasure copy and delete them).</summary>
     Task<TimelinePage> QueryAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The same page as <see cref="QueryAsync"/>, each row's stored Touchpoint v1 JSON as written: what the read API serves.</summary>
+    Task<StoredTimelinePage> ReadPageAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken);
 
     /// <summary>Deletes the timeline rows of the partition; the summary row (and any tombstone on it) stays.</summary>
     Task<int> DeleteCustomerAsync(string customerId, CancellationToken cancellationToken);
@@ -74,8 +81,8 @@ public sealed record AppendResult
     /// <summary>Rows dropped because the customer was erased (its tombstone was met).</summary>
     public IReadOnlyList<Touchpoint> Erased { get; init; } = [];
 
-    public Journey.JourneyState Before { get; init; } = new();
-    public Journey.JourneyState After { get; init; } = new();
+    public JourneyState Before { get; init; } = new();
+    public JourneyState After { get; init; } = new();
 
     /// <summary>The requested customer when a merge tombstone was followed: its merge may still need finishing.</summary>
     public string? FollowedFrom { get; init; }
@@ -132,11 +139,11 @@ public sealed record CustomerRecord
     public required string CustomerId { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public IReadOnlyList<Identity> Identities { get; init; } = [];
-    public Journey.JourneyState Journey { get; init; } = new();
+    public JourneyState Journey { get; init; } = new();
 
     /// <summary>Merge tombstone: the customer this one was merged into. Written first by a merge; writers follow it.</summary>
     public string? MergedInto { get; init; }
-    public IReadOnlyList<Identities.MergeRecord> Merges { get; init; } = [];
+    public IReadOnlyList<MergeRecord> Merges { get; init; } = [];
 
     /// <summary>Erasure tombstone: written first by an erasure; nothing is written into the partition afterwards.</summary>
     public DateTimeOffset? ErasedAt { get; init; }
@@ -145,6 +152,14 @@ public sealed record CustomerRecord
     public string? ETag { get; init; }
 
     public bool HasPendingMerges => Merges.Any(m => m.CompletedAt is null && m.IntoCustomerId == CustomerId && m.MergedCustomerId != CustomerId);
+}
+
+/// <summary>Identities of erased customers: events for them are dropped at ingestion.</summary>
+public interface ISuppressionList
+{
+    Task<bool> IsSuppressedAsync(IReadOnlyList<Identity> identities, CancellationToken cancellationToken);
+
+    Task SuppressAsync(IReadOnlyList<Identity> identities, CancellationToken cancellationToken);
 }
 
 public interface IDeadLetterStore
@@ -184,7 +199,7 @@ public interface ITouchpointPublisher
 /// <summary>Adds what a source's API knows about a touchpoint (e-mail of a CRM contact, lifecycle stage…).</summary>
 public interface ITouchpointEnricher
 {
-    Sources.SourceId Source { get; }
+    SourceId Source { get; }
 
     Task<IReadOnlyList<Touchpoint>> EnrichAsync(IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken);
 }

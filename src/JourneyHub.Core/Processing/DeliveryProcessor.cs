@@ -394,11 +394,3 @@ public sealed record ProcessingReport(int Inserted, int Duplicates, int Rejected
     /// <summary>Touchpoints that name only objects nobody is associated with yet: kept by object id until an association arrives.</summary>
     public int Parked { get; init; }
 }
-
-/// <summary>Identities of erased customers: events for them are dropped at ingestion.</summary>
-public interface ISuppressionList
-{
-    Task<bool> IsSuppressedAsync(IReadOnlyList<Schema.Identity> identities, CancellationToken cancellationToken);
-
-    Task SuppressAsync(IReadOnlyList<Schema.Identity> identities, CancellationToken cancellationToken);
-}

@@ -20,7 +20,7 @@ public static class ConditionalResults
         var headers = new Dictionary<string, string> { ["ETag"] = etag, ["Cache-Control"] = "private, no-cache" };
         return Matches(request.Headers.IfNoneMatch.ToString(), etag)
             ? HubResults.Status(304, headers)
-            : HubResults.Json(200, body, headers: headers);
+            : HubResults.Utf8Json(200, bytes, headers: headers);
     }
 
     /// <summary>RFC 9110 weak comparison: <c>*</c>, or any listed tag equal ignoring a <c>W/</c> prefix.</summary>

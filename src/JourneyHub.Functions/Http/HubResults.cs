@@ -14,7 +14,11 @@ namespace JourneyHub.Functions.Http;
 public static class HubResults
 {
     public static IActionResult Json<T>(int status, T body, string contentType = "application/json", IReadOnlyDictionary<string, string>? headers = null) =>
-        new WriteResult(status, contentType, JsonSerializer.SerializeToUtf8Bytes(body, JourneyJson.Options), headers);
+        Utf8Json(status, JsonSerializer.SerializeToUtf8Bytes(body, JourneyJson.Options), contentType, headers);
+
+    /// <summary>A body serialized already (an ETag was computed over these bytes): written as it is, not serialized again.</summary>
+    public static IActionResult Utf8Json(int status, byte[] utf8Json, string contentType = "application/json", IReadOnlyDictionary<string, string>? headers = null) =>
+        new WriteResult(status, contentType, utf8Json, headers);
 
     public static IActionResult Text(int status, string body, string contentType) =>
         new WriteResult(status, contentType, Encoding.UTF8.GetBytes(body), null);

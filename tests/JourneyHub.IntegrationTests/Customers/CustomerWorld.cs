@@ -39,7 +39,7 @@ internal sealed class CustomerWorld
     public IJourneyAnalytics Analytics { get; }
     public TableSegmentAggregates Segments { get; }
     public IdentityGuard Guard { get; }
-    public Core.Processing.ISuppressionList Suppressions { get; }
+    public Core.Ports.ISuppressionList Suppressions { get; }
 
     public CustomerReader Reader => new(Customers, Identities, Timeline, Conflicts);
 

@@ -42,6 +42,8 @@ internal sealed class FaultingTimelineStore(ITimelineStore inner, Fault fault) :
 
     public Task<TimelinePage> QueryAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken) => inner.QueryAsync(customerId, query, cancellationToken);
 
+    public Task<StoredTimelinePage> ReadPageAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken) => inner.ReadPageAsync(customerId, query, cancellationToken);
+
     public Task<int> DeleteCustomerAsync(string customerId, CancellationToken cancellationToken)
     {
         if (fault.Point == "before-delete" && customerId == fault.CustomerId)

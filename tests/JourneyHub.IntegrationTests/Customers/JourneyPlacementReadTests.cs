@@ -83,7 +83,7 @@ public sealed class JourneyPlacementReadTests(AzuriteFixture azurite)
                 [visit.TouchpointId] = JourneyStage.Consideration,
             },
             page!.JourneyStages);
-        Assert.Null(page.Items.Single(t => t.TouchpointId == visit.TouchpointId).Stage); // the item itself is unchanged
+        Assert.Null(page.Items.Single(t => t.TouchpointId == visit.TouchpointId).ToTouchpoint().Stage); // the item itself is unchanged
 
         var purchase = Event(source, email, start.AddDays(4), JourneyStage.Decision, "purchase.completed");
         await world.IngestAsync(purchase);

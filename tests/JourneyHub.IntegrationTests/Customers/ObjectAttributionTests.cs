@@ -88,6 +88,36 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task A_Salesforce_opportunity_without_a_contact_waits_and_reaches_every_contact_its_contact_roles_name_who_stay_two_customers()
+    {
+        var (ada, ben, opportunity) = (SalesforceId("003"), SalesforceId("003"), SalesforceId("006"));
+        var won = Sobject("Opportunity", SalesforceId("04l"), $"<sf:Id>{opportunity}</sf:Id><sf:AccountId>0015g00000Ab3CdAAJ</sf:AccountId><sf:StageName>Closed Won</sf:StageName><sf:Name>Shared renewal</sf:Name><sf:LastModifiedDate>2025-05-01T09:00:00.000Z</sf:LastModifiedDate>");
+
+        var early = await DeliverSalesforceAsync(won);
+        Assert.Equal((1, 0), (early.Parked, early.Inserted));
+
+        await DeliverSalesforceAsync(
+            Sobject("Contact", SalesforceId("04l"), $"<sf:Id>{ada}</sf:Id><sf:Email>ada-{ada}@example.com</sf:Email><sf:CreatedDate>2025-05-01T09:01:00.000Z</sf:CreatedDate><sf:LastModifiedDate>2025-05-01T09:01:00.000Z</sf:LastModifiedDate>"),
+            Sobject("Contact", SalesforceId("04l"), $"<sf:Id>{ben}</sf:Id><sf:Email>ben-{ben}@example.com</sf:Email><sf:CreatedDate>2025-05-01T09:02:00.000Z</sf:CreatedDate><sf:LastModifiedDate>2025-05-01T09:02:00.000Z</sf:LastModifiedDate>"));
+        var roles = await DeliverSalesforceAsync(
+            Sobject("OpportunityContactRole", SalesforceId("04l"), $"<sf:Id>{SalesforceId("00K")}</sf:Id><sf:ContactId>{ada}</sf:ContactId><sf:OpportunityId>{opportunity}</sf:OpportunityId><sf:Role>Decision Maker</sf:Role><sf:CreatedDate>2025-05-01T09:03:00.000Z</sf:CreatedDate>"),
+            Sobject("OpportunityContactRole", SalesforceId("04l"), $"<sf:Id>{SalesforceId("00K")}</sf:Id><sf:ContactId>{ben}</sf:ContactId><sf:OpportunityId>{opportunity}</sf:OpportunityId><sf:Role>Influencer</sf:Role><sf:CreatedDate>2025-05-01T09:04:00.000Z</sf:CreatedDate>"));
+
+        var (adaId, benId) = (await CustomerOfAsync("salesforce", ada), await CustomerOfAsync("salesforce", ben));
+        Assert.NotEqual(adaId, benId);
+        Assert.Equal(adaId, await CustomerOfAsync("email", $"ada-{ada}@example.com"));
+        Assert.Null(await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(new Identity(IdentityTypes.SalesforceOpportunity, opportunity), default));
+        Assert.Equal(4, roles.Inserted); // two contact roles, and the won opportunity once for each contact
+        foreach (var customerId in new[] { adaId, benId })
+        {
+            var rows = await RowsAsync(customerId);
+            var deal = Assert.Single(rows, t => t.Action == "deal.won");
+            Assert.Equal($"{IdentityTypes.SalesforceOpportunity}:{opportunity}", deal.Attributes[ObjectAttribution.AttributedViaAttribute]);
+            Assert.Single(rows, t => t.Action == "association.added");
+        }
+    }
+
+    [Fact]
     public async Task When_two_contacts_of_a_deal_turn_out_to_be_one_person_a_redelivered_deal_event_adds_nothing()
     {
         var (judy, duplicate, deal) = (HubSpotEvents.NewId(), HubSpotEvents.NewId(), HubSpotEvents.NewId());
@@ -245,6 +275,27 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
         var message = new IngestionMessage { Source = source, BlobName = rawRef, ReceivedAt = receivedAt, CorrelationId = "objects-" + attempt, Properties = properties };
         return await services.GetRequiredService<DeliveryProcessor>().ProcessAsync(message, attempt, isLastAttempt: false, default);
     }
+
+    private Task<ProcessingReport> DeliverSalesforceAsync(params string[] notifications) =>
+        DeliverAsync("salesforce", Encoding.UTF8.GetBytes($"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+             <soapenv:Body>
+              <notifications xmlns="http://soap.sforce.com/2005/09/outbound">
+               <OrganizationId>00D5g000004ZkQ1EAK</OrganizationId>
+               <ActionId>04k5g000000TuVxAAK</ActionId>
+               {string.Concat(notifications)}
+              </notifications>
+             </soapenv:Body>
+            </soapenv:Envelope>
+            """), new Dictionary<string, string>(), attempt: 1);
+
+    /// <summary>One Outbound Message notification of <paramref name="type"/> with the given <c>sf:</c> fields.</summary>
+    private static string Sobject(string type, string notificationId, string fields) =>
+        $"""<Notification><Id>{notificationId}</Id><sObject xsi:type="sf:{type}" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">{fields}</sObject></Notification>""";
+
+    /// <summary>An 18-character Salesforce id with the key prefix of its object (003 Contact, 006 Opportunity…), unique per run.</summary>
+    private static string SalesforceId(string prefix) => prefix + HubSpotEvents.NewId().ToString("D15", CultureInfo.InvariantCulture)[^15..];
 
     private async Task<string> CustomerOfAsync(string type, object value) =>
         await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(Identity.Create(type, Convert.ToString(value, CultureInfo.InvariantCulture))!, default)

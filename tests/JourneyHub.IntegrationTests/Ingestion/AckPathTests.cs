@@ -178,7 +178,7 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         var reader = services.GetRequiredService<CustomerReader>();
         var customer = await reader.LookupAsync(new Identity(IdentityTypes.Trustpilot, consumer), default);
         var timeline = await reader.TimelineAsync(customer!.CustomerId, new TimelineQuery { Limit = 50 }, default);
-        var row = Assert.Single(timeline!.Items);
+        var row = Assert.Single(timeline!.Items).ToTouchpoint();
         Assert.Equal(1, (await reader.JourneyAsync(customer.CustomerId, DateTimeOffset.UtcNow, default))!.TouchpointCount);
         Assert.Equal(retried.BlobName, row.RawRef);
         var archived = await services.GetRequiredService<IRawArchive>().ReadAsync(Reference(row.RawRef), default);
@@ -199,7 +199,7 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(2, await ProcessQueuedAsync(services));
         var reader = services.GetRequiredService<CustomerReader>();
         var customerId = (await reader.LookupAsync(new Identity(IdentityTypes.Trustpilot, consumer), default))!.CustomerId;
-        var rawRefs = (await reader.TimelineAsync(customerId, new TimelineQuery { Limit = 50 }, default))!.Items.Select(t => t.RawRef).ToList();
+        var rawRefs = (await reader.TimelineAsync(customerId, new TimelineQuery { Limit = 50 }, default))!.Items.Select(t => t.ToTouchpoint().RawRef).ToList();
         Assert.Equal(2, rawRefs.Distinct().Count());
         Assert.All(rawRefs, r => Assert.StartsWith(StorageRawArchive.TableReferencePrefix, r, StringComparison.Ordinal));
         var archive = services.GetRequiredService<IRawArchive>();
@@ -242,7 +242,7 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(1, await ProcessQueuedAsync(services));
         var reader = services.GetRequiredService<CustomerReader>();
         var customer = await reader.LookupAsync(new Identity(IdentityTypes.Trustpilot, consumer), default);
-        var row = Assert.Single((await reader.TimelineAsync(customer!.CustomerId, new TimelineQuery { Limit = 50 }, default))!.Items);
+        var row = Assert.Single((await reader.TimelineAsync(customer!.CustomerId, new TimelineQuery { Limit = 50 }, default))!.Items).ToTouchpoint();
         Assert.Equal(rawRef, row.RawRef);
         Assert.DoesNotContain(await services.GetRequiredService<IDeadLetterStore>().ListAsync("trustpilot", null, null, 1000, default), d => d.BlobName == rawRef);
     }

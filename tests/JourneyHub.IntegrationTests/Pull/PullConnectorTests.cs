@@ -111,7 +111,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
             .RespondWith(Json(PullHarness.Body("salesforce/salesforce-query-contacts-page2.json")));
         h.Api.Given(Request.Create().WithPath("/services/data/v62.0/query").UsingGet().WithParam("q", new WireMock.Matchers.WildcardMatcher("*FROM Lead *")))
             .RespondWith(Json(EmptySoql));
-        h.Api.Given(Request.Create().WithPath("/services/data/v62.0/query").UsingGet().WithParam("q", new WireMock.Matchers.RegexMatcher("FROM (Opportunity|Task|Event) ")))
+        h.Api.Given(Request.Create().WithPath("/services/data/v62.0/query").UsingGet().WithParam("q", new WireMock.Matchers.RegexMatcher("FROM (Opportunity|OpportunityContactRole|Task|Event) ")))
             .RespondWith(Json(EmptySoql));
 
         var state = await h.Runner.RunIncrementalAsync(SourceId.Salesforce.Name, default);
@@ -119,7 +119,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
         Assert.True(state?.State == PullRunState.Completed, state?.LastError);
         Assert.Equal(2, h.Requests("/services/data/v62.0/query", "q", q => q.Contains("FROM Contact ", StringComparison.Ordinal)));
         Assert.Equal(1, h.Requests("/services/data/v62.0/query/01gRO00000FhQ7dYAF-2000"));
-        Assert.Equal(6, state!.Pages);
+        Assert.Equal(7, state!.Pages);
         Assert.Equal(3, state.Items);
         var soql = h.Api.LogEntries.First(e => e.RequestMessage.Query!.TryGetValue("q", out _)).RequestMessage.Query!["q"].Single();
         Assert.Matches(@"^SELECT Id, .* FROM Contact WHERE SystemModstamp >= \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ORDER BY SystemModstamp ASC$", soql);

@@ -36,7 +36,7 @@ public sealed class SalesforcePersonaPullTests(AzuriteFixture azurite)
             ["records"] = new JsonArray(Contact("0035g00000PeRs1AAB", "Researcher"), Contact("0035g00000PeRs2AAB", persona: null)),
         };
         h.Api.Given(Query("Contact")).RespondWith(Json(contacts.ToJsonString()));
-        h.Api.Given(Request.Create().WithPath("/services/data/v62.0/query").UsingGet().WithParam("q", new WireMock.Matchers.RegexMatcher("FROM (Lead|Opportunity|Task|Event) ")))
+        h.Api.Given(Request.Create().WithPath("/services/data/v62.0/query").UsingGet().WithParam("q", new WireMock.Matchers.RegexMatcher("FROM (Lead|Opportunity|OpportunityContactRole|Task|Event) ")))
             .RespondWith(Json(EmptySoql));
 
         var run = await h.Runner.RunIncrementalAsync(SourceId.Salesforce.Name, default);
@@ -52,7 +52,7 @@ public sealed class SalesforcePersonaPullTests(AzuriteFixture azurite)
             .ToList();
         var contactPage = archived.Single(p => p.Properties["sObject"] == "Contact");
         Assert.Equal("Persona__c", contactPage.Properties[SalesforcePullAdapter.PersonaFieldProperty]);
-        Assert.All(archived.Where(p => p.Properties["sObject"] is "Opportunity" or "Task" or "Event"), p => Assert.False(p.Properties.ContainsKey(SalesforcePullAdapter.PersonaFieldProperty)));
+        Assert.All(archived.Where(p => p.Properties["sObject"] is "Opportunity" or "OpportunityContactRole" or "Task" or "Event"), p => Assert.False(p.Properties.ContainsKey(SalesforcePullAdapter.PersonaFieldProperty)));
 
         var adapter = h.Services.GetRequiredService<SourceRegistry>().Adapter(SourceId.SalesforcePull)!;
         var touchpoints = adapter.Normalize(new RawPayload(SourceId.SalesforcePull.Name, contactPage.RawRef, contactPage.Body, DateTimeOffset.UtcNow, "c", contactPage.Properties)).Touchpoints;

@@ -433,6 +433,8 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
 
         public Task<TimelinePage> QueryAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken) => inner.QueryAsync(customerId, query, cancellationToken);
 
+        public Task<StoredTimelinePage> ReadPageAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken) => inner.ReadPageAsync(customerId, query, cancellationToken);
+
         public Task<int> DeleteCustomerAsync(string customerId, CancellationToken cancellationToken) => inner.DeleteCustomerAsync(customerId, cancellationToken);
     }
 

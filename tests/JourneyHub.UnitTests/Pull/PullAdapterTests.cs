@@ -72,6 +72,30 @@ public sealed class PullAdapterTests
     }
 
     [Fact]
+    public void Salesforce_opportunities_are_objects_and_pulled_contact_roles_associate_contacts_with_them()
+    {
+        var page = """
+            {"totalSize":3,"done":true,"records":[
+              {"attributes":{"type":"Opportunity"},"Id":"0065g00000Op003AAB","Name":"Account-only deal","StageName":"Prospecting","AccountId":"0015g00000Ab3CdAAJ","ContactId":null,"SystemModstamp":"2025-03-14T15:03:00.000+0000"},
+              {"attributes":{"type":"OpportunityContactRole"},"Id":"00K5g00000Ro001AAB","OpportunityId":"0065g00000Op003AAB","ContactId":"0035g00000XyZ77AAB","Role":"Economic Buyer","IsPrimary":false,"CreatedDate":"2025-03-14T15:10:00.000+0000","SystemModstamp":"2025-03-14T15:10:00.000+0000"},
+              {"attributes":{"type":"OpportunityContactRole"},"Id":"00K5g00000Ro002AAB","OpportunityId":"0065g00000Op003AAB","ContactId":"0015g00000Ab3CdAAJ","CreatedDate":"2025-03-14T15:11:00.000+0000"}
+            ]}
+            """;
+
+        var result = new SalesforcePullAdapter().Normalize(SourceTestKit.Raw(SourceId.SalesforcePull.Name, System.Text.Encoding.UTF8.GetBytes(page)));
+
+        Assert.Equal(2, result.Touchpoints.Count);
+        Assert.Equal("salesforce-opportunity:0065g00000Op003AAB", SourceTestKit.Ids(result.Touchpoints[0]));
+        var role = result.Touchpoints[1];
+        Assert.Equal(("association.added", "00K5g00000Ro001AAB:role"), (role.Action, role.SourceEventId));
+        Assert.Equal("salesforce:0035g00000XyZ77AAB salesforce-opportunity:0065g00000Op003AAB", SourceTestKit.Ids(role));
+        Assert.Equal("Economic Buyer", role.Attributes["role"]);
+
+        // An account id where a contact belongs is not a person: that role associates no one.
+        Assert.Equal(2, Assert.Single(result.Rejected).EntryIndex);
+    }
+
+    [Fact]
     public void HubSpot_contacts_give_a_creation_and_a_lifecycle_fact_and_engagements_one_touchpoint_per_contact()
     {
         var contacts = new HubSpotPullAdapter().Normalize(SourceTestKit.RawFixture(SourceId.HubSpotPull.Name, "hubspot/hubspot-crm-contacts-search-response.json", new Dictionary<string, string> { ["objectType"] = "contacts" }));

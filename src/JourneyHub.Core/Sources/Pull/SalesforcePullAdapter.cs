@@ -9,7 +9,8 @@ using JourneyHub.Core.Sources.Salesforce;
 namespace JourneyHub.Core.Sources.Pull;
 
 /// <summary>
-/// SOQL query pages (<c>{"records":[{"attributes":{"type"},…}]}</c>) of Contact, Lead, Opportunity, Task and Event.
+/// SOQL query pages (<c>{"records":[{"attributes":{"type"},…}]}</c>) of Contact, Lead, Opportunity, OpportunityContactRole,
+/// Task and Event.
 /// Touchpoints carry source <c>salesforce</c> and one id per fact (<c>&lt;recordId&gt;:created</c>, <c>:converted</c>,
 /// <c>:stage:&lt;StageName&gt;</c>, <c>:won</c>, <c>:lost</c>, or the activity id), so a record pulled again after an
 /// unrelated edit adds nothing. The REST API does not expose the Outbound Message notification id, so a change seen by
@@ -78,12 +79,7 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
 
                 break;
             case "Opportunity":
-                if (!SalesforcePeople.AddPerson(identities, r.Str("ContactId")))
-                {
-                    yield return AdapterOutcome.Fail("the Opportunity has no ContactId; an account is not a person");
-                    yield break;
-                }
-
+                SalesforcePeople.AddOpportunity(identities, id, r.Str("ContactId"));
                 attributes.AddIfPresent("accountId", r.Str("AccountId"));
                 attributes.AddIfPresent("stageName", r.Str("StageName"));
                 attributes.AddIfPresent("amount", r.Str("Amount"));
@@ -101,6 +97,10 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 if (modified is { } at)
                 {
                     yield return Ok($"{id}:{suffix}", at, Channel.Crm, action, summary, identities, attributes);
+                }
+                else
+                {
+                    yield return AdapterOutcome.Fail("the Opportunity has no SystemModstamp, LastModifiedDate or CreatedDate");
                 }
 
                 break;
@@ -133,8 +133,28 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 }
 
                 break;
+            case "OpportunityContactRole":
+                if (!SalesforcePeople.AddContactRole(identities, r.Str("OpportunityId"), r.Str("ContactId")))
+                {
+                    yield return AdapterOutcome.Fail("the OpportunityContactRole has no OpportunityId or no Contact's ContactId");
+                    yield break;
+                }
+
+                attributes.AddIfPresent("opportunityId", r.Str("OpportunityId"));
+                attributes.AddIfPresent("role", r.Str("Role"));
+                attributes.AddIfPresent("isPrimary", r.Str("IsPrimary"));
+                if ((created ?? modified) is { } associatedAt)
+                {
+                    yield return Ok(id + ":role", associatedAt, Channel.Crm, "association.added", $"Contact {(r.Str("Role") is { Length: > 0 } role ? "role " + role : "role")} on opportunity {r.Str("OpportunityId")}", identities, attributes);
+                }
+                else
+                {
+                    yield return AdapterOutcome.Fail("the record has no CreatedDate");
+                }
+
+                break;
             default:
-                yield return AdapterOutcome.Fail($"sObject type '{type}' is not pulled (Contact, Lead, Opportunity, Task, Event)");
+                yield return AdapterOutcome.Fail($"sObject type '{type}' is not pulled (Contact, Lead, Opportunity, OpportunityContactRole, Task, Event)");
                 break;
         }
     }

@@ -12,9 +12,11 @@ namespace JourneyHub.Core.Sources.Salesforce;
 /// one touchpoint with <c>sourceEventId</c> = the notification <c>Id</c>, which Salesforce keeps across retries.
 /// <list type="bullet">
 /// <item>Contact, Lead → the record's own id (<c>salesforce</c>), Email, Phone/MobilePhone.</item>
-/// <item>Opportunity → <c>deal.won</c> / <c>deal.lost</c> / <c>opportunity.updated</c> from StageName (or IsWon/IsClosed);
-///   the person is the opportunity's <c>ContactId</c>. An account is not a person: an opportunity without ContactId is
-///   rejected with that reason (AccountId is kept as an attribute when there is a contact).</item>
+/// <item>Opportunity → <c>deal.won</c> / <c>deal.lost</c> / <c>opportunity.updated</c> from StageName (or IsWon/IsClosed).
+///   The opportunity is an object (<c>salesforce-opportunity</c>): its touchpoints reach its <c>ContactId</c> and every
+///   contact an <c>OpportunityContactRole</c> associates; without either they wait by opportunity id. An account is not a
+///   person (AccountId is kept as an attribute).</item>
+/// <item>OpportunityContactRole → <c>association.added</c>: the contact and the opportunity, associated.</item>
 /// <item>Task, Event → call / e-mail / meeting by TaskSubtype/EventSubtype; the person is <c>WhoId</c> (Contact or Lead).</item>
 /// <item>Case → support, retention; the person is ContactId and/or SuppliedEmail.</item>
 /// </list>
@@ -106,11 +108,7 @@ public sealed class SalesforceAdapter : ISourceAdapter
                 summary = $"{n.ObjectType} {SalesforcePeople.DisplayName(n.Field("FirstName"), n.Field("LastName"), n.Field("Name")) ?? recordId} {action[(action.IndexOf('.', StringComparison.Ordinal) + 1)..]} in Salesforce";
                 break;
             case "Opportunity":
-                if (!SalesforcePeople.AddPerson(identities, n.Field("ContactId")))
-                {
-                    return AdapterOutcome.Fail("the Opportunity has no ContactId (add it to the Outbound Message fields); an account is not a person");
-                }
-
+                SalesforcePeople.AddOpportunity(identities, recordId, n.Field("ContactId"));
                 attributes
                     .AddIfPresent("accountId", n.Field("AccountId"))
                     .AddIfPresent("stageName", n.Field("StageName"))
@@ -168,8 +166,21 @@ public sealed class SalesforceAdapter : ISourceAdapter
                     .AddIfPresent("subject", n.Field("Subject"));
                 summary = $"Support case {n.Field("CaseNumber") ?? recordId}: {AdapterText.Clip(n.Field("Subject") ?? "(no subject)")}";
                 break;
+            case "OpportunityContactRole":
+                if (!SalesforcePeople.AddContactRole(identities, n.Field("OpportunityId"), n.Field("ContactId")))
+                {
+                    return AdapterOutcome.Fail("the OpportunityContactRole needs OpportunityId and a Contact's ContactId (add them to the Outbound Message fields)");
+                }
+
+                action = "association.added";
+                attributes
+                    .AddIfPresent("opportunityId", n.Field("OpportunityId"))
+                    .AddIfPresent("role", n.Field("Role"))
+                    .AddIfPresent("isPrimary", n.Field("IsPrimary"));
+                summary = $"Contact {(n.Field("Role") is { Length: > 0 } role ? "role " + role : "role")} on opportunity {n.Field("OpportunityId")}";
+                break;
             default:
-                return AdapterOutcome.Fail($"unsupported sObject type '{n.ObjectType}' (Contact, Lead, Opportunity, Task, Event, Case)");
+                return AdapterOutcome.Fail($"unsupported sObject type '{n.ObjectType}' (Contact, Lead, Opportunity, OpportunityContactRole, Task, Event, Case)");
         }
 
         // An Outbound Message without LastModifiedDate or CreatedDate (they are fields the admin selects) has no time of its own.

@@ -33,6 +33,33 @@ public static class SalesforcePeople
         return false;
     }
 
+    /// <summary>
+    /// An Opportunity is an object the people on it share (issue 12): its id attributes the touchpoint, and its
+    /// <c>ContactId</c>, when it names a person, is one association. Without one the touchpoint waits by opportunity id
+    /// until a contact role (<c>OpportunityContactRole</c>) associates someone.
+    /// </summary>
+    public static void AddOpportunity(List<Identity> identities, string opportunityId, string? contactId)
+    {
+        AddPerson(identities, contactId);
+        identities.AddIfPresent(IdentityTypes.SalesforceOpportunity, opportunityId);
+    }
+
+    /// <summary>
+    /// An <c>OpportunityContactRole</c>: the contact and the opportunity on one touchpoint record their association, so
+    /// the opportunity's touchpoints, earlier ones included, reach that contact.
+    /// </summary>
+    /// <returns>Whether the role names a person (Contact) and an opportunity.</returns>
+    public static bool AddContactRole(List<Identity> identities, string? opportunityId, string? contactId)
+    {
+        if (string.IsNullOrEmpty(opportunityId) || !IsPerson(contactId))
+        {
+            return false;
+        }
+
+        AddOpportunity(identities, opportunityId, contactId);
+        return true;
+    }
+
     public static bool IsPerson(string? id) =>
         id is { Length: 15 or 18 } && (id.StartsWith("003", StringComparison.Ordinal) || id.StartsWith("00Q", StringComparison.Ordinal));
 

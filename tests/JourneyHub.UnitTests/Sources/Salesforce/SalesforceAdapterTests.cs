@@ -18,9 +18,10 @@ public sealed class SalesforceAdapterTests
         { "salesforce-outbound-message.xml", 1, "04l5g00000RfT3oAAF", "contact.updated", Channel.Crm, null, "salesforce:0035g00000XyZ77AAB email:j.okonkwo@example.org" },
         { "salesforce-leads.xml", 0, "04l5g00000RfY01AAF", "lead.created", Channel.Crm, JourneyStage.Awareness, "salesforce:00Q5g00000Ld001AAB email:troop.leader@example.net phone:+447700900123" },
         { "salesforce-leads.xml", 1, "04l5g00000RfY02AAF", "lead.converted", Channel.Crm, JourneyStage.Consideration, "salesforce:00Q5g00000Ld002AAB email:k.tanaka@example.jp" },
-        { "salesforce-opportunities.xml", 0, "04l5g00000RfU01AAF", "deal.won", Channel.Crm, JourneyStage.Decision, "salesforce:0035g00000XyZ12AAB" },
-        { "salesforce-opportunities.xml", 1, "04l5g00000RfU02AAF", "deal.lost", Channel.Crm, JourneyStage.Consideration, "salesforce:0035g00000XyZ77AAB" },
-        { "salesforce-opportunities.xml", 2, "04l5g00000RfU04AAF", "opportunity.updated", Channel.Crm, JourneyStage.Consideration, "salesforce:0035g00000XyZ12AAB" },
+        { "salesforce-opportunities.xml", 0, "04l5g00000RfU01AAF", "deal.won", Channel.Crm, JourneyStage.Decision, "salesforce:0035g00000XyZ12AAB salesforce-opportunity:0065g00000Op001AAB" },
+        { "salesforce-opportunities.xml", 1, "04l5g00000RfU02AAF", "deal.lost", Channel.Crm, JourneyStage.Consideration, "salesforce:0035g00000XyZ77AAB salesforce-opportunity:0065g00000Op002AAB" },
+        { "salesforce-opportunities.xml", 2, "04l5g00000RfU03AAF", "opportunity.updated", Channel.Crm, JourneyStage.Consideration, "salesforce-opportunity:0065g00000Op003AAB" },
+        { "salesforce-opportunities.xml", 3, "04l5g00000RfU04AAF", "opportunity.updated", Channel.Crm, JourneyStage.Consideration, "salesforce:0035g00000XyZ12AAB salesforce-opportunity:0065g00000Op004AAB" },
         { "salesforce-tasks.xml", 0, "04l5g00000RfV01AAF", "call.logged", Channel.Phone, null, "salesforce:0035g00000XyZ12AAB" },
         { "salesforce-tasks.xml", 1, "04l5g00000RfV02AAF", "email.sent", Channel.Email, null, "salesforce:00Q5g00000Ld001AAB" },
         { "salesforce-event.xml", 0, "04l5g00000RfW01AAF", "meeting.booked", Channel.Meeting, JourneyStage.Consideration, "salesforce:0035g00000XyZ12AAB" },
@@ -56,16 +57,63 @@ public sealed class SalesforceAdapterTests
     }
 
     [Fact]
-    public void Opportunity_without_a_contact_is_rejected_and_the_others_are_kept()
+    public void An_opportunity_without_a_contact_names_only_itself_so_it_waits_for_a_contact_role_instead_of_being_rejected()
     {
         var result = adapter.Normalize(RawFixture("salesforce", "salesforce/salesforce-opportunities.xml"));
 
-        Assert.Equal(3, result.Touchpoints.Count);
-        var rejected = Assert.Single(result.Rejected);
-        Assert.Equal(2, rejected.EntryIndex);
-        Assert.Contains("no ContactId", rejected.Reason, StringComparison.Ordinal);
-        Assert.Contains("04l5g00000RfU03AAF", rejected.Reason, StringComparison.Ordinal);
+        Assert.Empty(result.Rejected);
+        Assert.Equal(4, result.Touchpoints.Count);
+        var accountOnly = result.Touchpoints.Single(t => t.SourceEventId == "04l5g00000RfU03AAF");
+        Assert.Equal([new Identity("salesforce-opportunity", "0065g00000Op003AAB")], accountOnly.Identities);
+        Assert.True(Core.Identities.IdentityTypes.IsObject(accountOnly.Identities[0].Type));
+        Assert.Equal("0015g00000Ab3CdAAJ", accountOnly.Attributes["accountId"]);
     }
+
+    [Fact]
+    public void An_opportunity_contact_role_associates_the_contact_with_the_opportunity_and_one_without_a_contact_is_rejected()
+    {
+        var result = adapter.Normalize(Raw("salesforce", Encoding.UTF8.GetBytes(ContactRoles)));
+
+        var role = Assert.Single(result.Touchpoints);
+        Assert.Equal("association.added", role.Action);
+        Assert.Equal("04l5g00000RfZ01AAF", role.SourceEventId);
+        Assert.Equal("salesforce:0035g00000XyZ77AAB salesforce-opportunity:0065g00000Op003AAB", Ids(role));
+        Assert.Equal(("Decision Maker", "true"), (role.Attributes["role"], role.Attributes["isPrimary"]));
+        var rejected = Assert.Single(result.Rejected);
+        Assert.Equal(1, rejected.EntryIndex);
+        Assert.Contains("ContactId", rejected.Reason, StringComparison.Ordinal);
+    }
+
+    private const string ContactRoles = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+         <soapenv:Body>
+          <notifications xmlns="http://soap.sforce.com/2005/09/outbound">
+           <OrganizationId>00D5g000004ZkQ1EAK</OrganizationId>
+           <ActionId>04k5g000000CoR1AAK</ActionId>
+           <Notification>
+            <Id>04l5g00000RfZ01AAF</Id>
+            <sObject xsi:type="sf:OpportunityContactRole" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">
+             <sf:Id>00K5g00000Ro001AAB</sf:Id>
+             <sf:ContactId>0035g00000XyZ77AAB</sf:ContactId>
+             <sf:OpportunityId>0065g00000Op003AAB</sf:OpportunityId>
+             <sf:Role>Decision Maker</sf:Role>
+             <sf:IsPrimary>true</sf:IsPrimary>
+             <sf:CreatedDate>2025-03-14T15:10:00.000Z</sf:CreatedDate>
+            </sObject>
+           </Notification>
+           <Notification>
+            <Id>04l5g00000RfZ02AAF</Id>
+            <sObject xsi:type="sf:OpportunityContactRole" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">
+             <sf:Id>00K5g00000Ro002AAB</sf:Id>
+             <sf:OpportunityId>0065g00000Op003AAB</sf:OpportunityId>
+             <sf:CreatedDate>2025-03-14T15:11:00.000Z</sf:CreatedDate>
+            </sObject>
+           </Notification>
+          </notifications>
+         </soapenv:Body>
+        </soapenv:Envelope>
+        """;
 
     [Fact]
     public void Task_without_a_person_is_rejected_with_its_reason()
