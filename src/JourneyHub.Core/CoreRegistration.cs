@@ -43,6 +43,8 @@ public static class CoreRegistration
         // Identity guards against shared e-mails and phones, erasure, persona rules of the journey map.
         services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IdentityGuard>();
+        services.AddSingleton<PayloadRedactor>();
+        services.AddSingleton<RawPayloadEraser>();
         services.AddSingleton<ErasureService>();
         services.AddOptions<PersonaOptions>().BindConfiguration(PersonaOptions.Section);
         services.AddSingleton<PersonaRules>();

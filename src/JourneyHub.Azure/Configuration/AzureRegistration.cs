@@ -46,7 +46,9 @@ public static class AzureRegistration
         // Storage adapters.
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageBootstrap>();
-        services.AddSingleton<IRawArchive, StorageRawArchive>();
+        services.AddSingleton<StorageRawArchive>();
+        services.AddSingleton<IRawArchive>(sp => sp.GetRequiredService<StorageRawArchive>());
+        services.AddSingleton<IRawPayloadRedaction>(sp => sp.GetRequiredService<StorageRawArchive>());
         services.AddSingleton<IIngestionQueue, StorageIngestionQueue>();
         services.AddSingleton<ITimelineStore, TableTimelineStore>();
         services.AddOptions<StorageCacheOptions>().BindConfiguration(StorageCacheOptions.Section);
@@ -56,7 +58,9 @@ public static class AzureRegistration
         services.AddSingleton<IIdentityStore>(sp => sp.GetRequiredService<CachedIdentityStore>());
         services.AddSingleton<IIdentityLinkCache>(sp => sp.GetRequiredService<CachedIdentityStore>());
         services.AddSingleton<ICustomerStore, TableCustomerStore>();
-        services.AddSingleton<IDeadLetterStore, TableDeadLetterStore>();
+        services.AddSingleton<TableDeadLetterStore>();
+        services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<TableDeadLetterStore>());
+        services.AddSingleton<IDeadLetterErasure>(sp => sp.GetRequiredService<TableDeadLetterStore>());
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
         services.AddSingleton<IObjectAssociationStore, TableObjectAssociationStore>();
         services.AddSingleton<IObjectTouchpointStore, TableObjectTouchpointStore>();

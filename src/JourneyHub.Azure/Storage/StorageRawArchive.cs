@@ -8,6 +8,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
+using JourneyHub.Core.Privacy;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Telemetry;
 
@@ -19,8 +20,11 @@ namespace JourneyHub.Azure.Storage;
 /// a hot-tier blob write. Larger bodies are blobs in <c>raw-payloads</c>. The reference is derived from the content:
 /// <c>table:&lt;sha256&gt;</c> or <c>&lt;source path&gt;/&lt;sha256&gt;.&lt;ext&gt;</c>, so it is known before the write and a
 /// redelivery of the same bytes finds the entry already there.
+/// Erasure may replace an entry by a redacted copy under the same reference (<see cref="IRawPayloadRedaction"/>), marked
+/// <c>Redacted</c>/<c>RedactedAt</c>/<c>RedactionReason</c> (entity properties, or blob metadata <c>redacted</c>,
+/// <c>redactedAt</c>, <c>redactionReason</c>); source, sender facts and receipt time stay as they were.
 /// </summary>
-public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap bootstrap) : IRawArchive
+public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap bootstrap) : IRawArchive, IRawPayloadRedaction
 {
     public const string TableReferencePrefix = "table:";
 
@@ -40,6 +44,13 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
 
     /// <summary>Sender facts are one string property (at most 32 K characters); larger sets go to a blob's metadata path.</summary>
     private const int MaxPropertiesChars = 16 * 1024;
+
+    private const string RedactedProperty = "Redacted";
+    private const string RedactedAtProperty = "RedactedAt";
+    private const string RedactionReasonProperty = "RedactionReason";
+    private const string RedactedMetadata = "redacted";
+    private const string RedactedAtMetadata = "redactedAt";
+    private const string RedactionReasonMetadata = "redactionReason";
 
     private BlobContainerClient Container => clients.Blobs.GetBlobContainerClient(StorageNames.RawContainer);
 
@@ -115,6 +126,87 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
         await Container.GetBlobClient(rawRef).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
     }
 
+    public async Task<ArchivedPayload?> GetAsync(string rawRef, CancellationToken cancellationToken)
+    {
+        await bootstrap.EnsureAsync(cancellationToken);
+        if (TryTableKey(rawRef, out var partitionKey))
+        {
+            var response = await Table.GetEntityIfExistsAsync<TableEntity>(partitionKey, EntityRowKey, cancellationToken: cancellationToken);
+            if (!response.HasValue || response.Value is not { } entity || BodyOf(entity) is not { } body)
+            {
+                return null;
+            }
+
+            var payload = new RawPayload(entity.GetString("Source") ?? "", rawRef, body, entity.GetDateTimeOffset("ReceivedAt") ?? default, "", PropertiesOf(entity));
+            var mark = entity.GetDateTimeOffset(RedactedAtProperty) is { } at ? new RedactionMark(at, entity.GetString(RedactionReasonProperty) ?? "") : null;
+            return new ArchivedPayload(payload, entity.ETag.ToString(), mark);
+        }
+
+        try
+        {
+            var result = await Container.GetBlobClient(rawRef).DownloadContentAsync(cancellationToken);
+            var metadata = result.Value.Details.Metadata.ToDictionary(m => m.Key, m => Uri.UnescapeDataString(m.Value), StringComparer.Ordinal);
+            var receivedAt = DateTimeOffset.TryParse(metadata.GetValueOrDefault("receivedAt"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var received) ? received : default;
+            var payload = new RawPayload(metadata.GetValueOrDefault("source") ?? "", rawRef, result.Value.Content.ToArray(), receivedAt, "", metadata);
+            var mark = DateTimeOffset.TryParse(metadata.GetValueOrDefault(RedactedAtMetadata), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
+                ? new RedactionMark(at, metadata.GetValueOrDefault(RedactionReasonMetadata) ?? "")
+                : null;
+            return new ArchivedPayload(payload, result.Value.Details.ETag.ToString(), mark);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<bool> ReplaceAsync(string rawRef, ReadOnlyMemory<byte> body, RedactionMark mark, string version, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mark);
+        await bootstrap.EnsureAsync(cancellationToken);
+        try
+        {
+            if (TryTableKey(rawRef, out var partitionKey))
+            {
+                var response = await Table.GetEntityIfExistsAsync<TableEntity>(partitionKey, EntityRowKey, cancellationToken: cancellationToken);
+                if (!response.HasValue || response.Value is not { } entity || entity.ETag.ToString() != version)
+                {
+                    return false;
+                }
+
+                var copy = TableEntityFor(partitionKey, entity.GetString("Source") ?? "", body, entity.GetString("ContentType") ?? "application/json", entity.GetString("Properties") ?? "{}", entity.GetDateTimeOffset("ReceivedAt") ?? default);
+                copy[RedactedProperty] = true;
+                copy[RedactedAtProperty] = mark.RedactedAt;
+                copy[RedactionReasonProperty] = mark.Reason;
+                await Table.UpdateEntityAsync(copy, new ETag(version), TableUpdateMode.Replace, cancellationToken);
+                return true;
+            }
+
+            var blob = Container.GetBlobClient(rawRef);
+            var properties = (await blob.GetPropertiesAsync(new BlobRequestConditions { IfMatch = new ETag(version) }, cancellationToken)).Value;
+            var metadata = new Dictionary<string, string>(properties.Metadata, StringComparer.Ordinal)
+            {
+                [RedactedMetadata] = "true",
+                [RedactedAtMetadata] = mark.RedactedAt.ToString("O", CultureInfo.InvariantCulture),
+                [RedactionReasonMetadata] = Uri.EscapeDataString(mark.Reason),
+            };
+            await blob.UploadAsync(
+                BinaryData.FromBytes(body),
+                new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = properties.ContentType },
+                    Metadata = metadata,
+                    Conditions = new BlobRequestConditions { IfMatch = new ETag(version) },
+                },
+                cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Changed or deleted since it was read: the caller reads it again.
+            return false;
+        }
+    }
+
     /// <summary>The body of an archived table entity, reassembled from its chunk properties; null when the entity is not a complete payload.</summary>
     public static byte[]? BodyOf(TableEntity entity)
     {
@@ -146,21 +238,7 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
 
     private async Task ArchiveInTableAsync(string partitionKey, string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        var chunks = (body.Length + ChunkBytes - 1) / ChunkBytes;
-        var entity = new TableEntity(partitionKey, EntityRowKey)
-        {
-            ["Source"] = source,
-            ["ContentType"] = contentType.Length > 200 ? "application/octet-stream" : contentType,
-            ["ReceivedAt"] = receivedAt,
-            ["Length"] = body.Length,
-            ["Chunks"] = chunks,
-            ["Properties"] = JsonSerializer.Serialize(properties, JourneyJson.Options),
-        };
-        for (var i = 0; i < chunks; i++)
-        {
-            entity[ChunkProperty(i)] = body.Slice(i * ChunkBytes, Math.Min(ChunkBytes, body.Length - (i * ChunkBytes))).ToArray();
-        }
-
+        var entity = TableEntityFor(partitionKey, source, body, contentType, JsonSerializer.Serialize(properties, JourneyJson.Options), receivedAt);
         try
         {
             await Table.AddEntityAsync(entity, cancellationToken);
@@ -194,6 +272,31 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
         }
     }
 
+    private static TableEntity TableEntityFor(string partitionKey, string source, ReadOnlyMemory<byte> body, string contentType, string propertiesJson, DateTimeOffset receivedAt)
+    {
+        var chunks = (body.Length + ChunkBytes - 1) / ChunkBytes;
+        var entity = new TableEntity(partitionKey, EntityRowKey)
+        {
+            ["Source"] = source,
+            ["ContentType"] = contentType.Length > 200 ? "application/octet-stream" : contentType,
+            ["ReceivedAt"] = receivedAt,
+            ["Length"] = body.Length,
+            ["Chunks"] = chunks,
+            ["Properties"] = propertiesJson,
+        };
+        for (var i = 0; i < chunks; i++)
+        {
+            entity[ChunkProperty(i)] = body.Slice(i * ChunkBytes, Math.Min(ChunkBytes, body.Length - (i * ChunkBytes))).ToArray();
+        }
+
+        return entity;
+    }
+
+    private static Dictionary<string, string> PropertiesOf(TableEntity entity) =>
+        entity.GetString("Properties") is { Length: > 0 } json
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(json, JourneyJson.Options) ?? []
+            : [];
+
     private async Task<(byte[] Body, IReadOnlyDictionary<string, string> Properties)?> ReadFromTableAsync(string partitionKey, CancellationToken cancellationToken)
     {
         var response = await Table.GetEntityIfExistsAsync<TableEntity>(partitionKey, EntityRowKey, cancellationToken: cancellationToken);
@@ -202,10 +305,7 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
             return null;
         }
 
-        var properties = entity.GetString("Properties") is { Length: > 0 } json
-            ? JsonSerializer.Deserialize<Dictionary<string, string>>(json, JourneyJson.Options) ?? []
-            : [];
-        return (body, properties);
+        return (body, PropertiesOf(entity));
     }
 
     private async Task<(byte[] Body, IReadOnlyDictionary<string, string> Properties)?> ReadFromBlobAsync(string blobName, CancellationToken cancellationToken)

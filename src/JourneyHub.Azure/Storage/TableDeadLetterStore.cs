@@ -1,13 +1,31 @@
+using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using JourneyHub.Core.Ports;
+using JourneyHub.Core.Privacy;
+using JourneyHub.Core.Schema;
+using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Azure.Storage;
 
-/// <summary>What could not be processed, with its reason and the archived payload it came from; one partition, few rows.</summary>
-public sealed class TableDeadLetterStore(StorageClients clients, StorageBootstrap bootstrap) : IDeadLetterStore
+/// <summary>
+/// What could not be processed, with its reason and the archived payload it came from; one partition, few rows. Whose a
+/// dead letter is, when known, is stored as the keyed hashes of the identities (<see cref="IdentityKeys"/>, the suppression
+/// list's function) in one property, so an erasure finds the person's dead letters by a scan of this small partition
+/// without the table holding their identities in plain text.
+/// </summary>
+public sealed class TableDeadLetterStore(StorageClients clients, StorageBootstrap bootstrap, IOptions<SuppressionKeyOptions> options) : IDeadLetterStore, IDeadLetterErasure
 {
     private const string Partition = "deadletter";
+    private const string IdentityHashesProperty = "IdentityHashes";
+
+    /// <summary>
+    /// 450 hashes of 64 characters and a separator fit one string property (32 K characters) with room to spare; a failure
+    /// naming more people (a whole page of them) records the first 450, and the rest cannot be found by identity.
+    /// </summary>
+    public const int MaxIdentityHashes = 450;
+
+    private readonly IdentityKeys keys = new(options.Value.SuppressionKey);
 
     private TableClient Table => clients.Tables.GetTableClient(StorageNames.DeadLettersTable);
 
@@ -26,6 +44,9 @@ public sealed class TableDeadLetterStore(StorageClients clients, StorageBootstra
                 ["CorrelationId"] = deadLetter.CorrelationId,
                 ["Queue"] = deadLetter.Queue,
                 ["Message"] = deadLetter.Message,
+                [IdentityHashesProperty] = deadLetter.Identities.Count == 0
+                    ? null
+                    : string.Join(' ', deadLetter.Identities.Select(keys.Hash).Distinct(StringComparer.Ordinal).Take(MaxIdentityHashes)),
             },
             TableUpdateMode.Replace,
             cancellationToken);
@@ -81,6 +102,75 @@ public sealed class TableDeadLetterStore(StorageClients clients, StorageBootstra
         await bootstrap.EnsureAsync(cancellationToken);
         await Table.DeleteEntityAsync(Partition, id, ETag.All, cancellationToken);
     }
+
+    public async Task<IReadOnlyList<DeadLetter>> FindAsync(IReadOnlyCollection<Identity> identities, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(identities);
+        await bootstrap.EnsureAsync(cancellationToken);
+        var wanted = identities.Select(keys.Hash).ToHashSet(StringComparer.Ordinal);
+        var found = new List<DeadLetter>();
+        if (wanted.Count == 0)
+        {
+            return found;
+        }
+
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and {IdentityHashesProperty} gt {""}");
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (HashesOf(entity).Overlaps(wanted))
+            {
+                found.Add(FromEntity(entity));
+            }
+        }
+
+        return found;
+    }
+
+    public async Task<int> SettleAsync(string blobName, IReadOnlyCollection<Identity> erased, bool renumbered, RedactionMark mark, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(erased);
+        ArgumentNullException.ThrowIfNull(mark);
+        await bootstrap.EnsureAsync(cancellationToken);
+        var gone = erased.Select(keys.Hash).ToHashSet(StringComparer.Ordinal);
+        var deleted = 0;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and BlobName eq {blobName}");
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            var hashes = HashesOf(entity);
+            var names = hashes.Overlaps(gone);
+            var numbered = entity.GetInt32("EntryIndex") is not null;
+            if (names && numbered)
+            {
+                // The entry was the erased person's: it left the payload, and its dead letter goes with it.
+                await Table.DeleteEntityAsync(Partition, entity.RowKey, ETag.All, cancellationToken);
+                deleted++;
+                continue;
+            }
+
+            if (!names && !(renumbered && numbered))
+            {
+                continue;
+            }
+
+            hashes.ExceptWith(gone);
+            entity[IdentityHashesProperty] = hashes.Count == 0 ? null : string.Join(' ', hashes.Order(StringComparer.Ordinal));
+            if (renumbered && numbered)
+            {
+                entity.Remove("EntryIndex");
+                entity["Reason"] = entity.GetString("Reason") + string.Format(
+                    CultureInfo.InvariantCulture,
+                    " [Entry number cleared: the payload was replaced by a redacted copy at {0:O}; a replay numbers what still fails.]",
+                    mark.RedactedAt);
+            }
+
+            await Table.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Replace, cancellationToken);
+        }
+
+        return deleted;
+    }
+
+    private static HashSet<string> HashesOf(TableEntity entity) =>
+        (entity.GetString(IdentityHashesProperty) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 
     private static DeadLetter FromEntity(TableEntity entity) => new()
     {

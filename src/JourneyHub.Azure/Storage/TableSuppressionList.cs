@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Azure.Data.Tables;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
@@ -16,7 +14,7 @@ public sealed class TableSuppressionList(StorageClients clients, StorageBootstra
 {
     private const string Partition = "suppressed";
 
-    private readonly byte[] key = Encoding.UTF8.GetBytes(options.Value.SuppressionKey);
+    private readonly IdentityKeys keys = new(options.Value.SuppressionKey);
 
     private TableClient Table => clients.Tables.GetTableClient(StorageNames.SuppressionsTable);
 
@@ -55,6 +53,5 @@ public sealed class TableSuppressionList(StorageClients clients, StorageBootstra
     }
 
     /// <summary>The row key of an identity: HMAC-SHA256 of its normalized "type:value" under the suppression key.</summary>
-    internal string Hash(Identity identity) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(identity.Type + ":" + identity.Value)));
+    internal string Hash(Identity identity) => keys.Hash(identity);
 }

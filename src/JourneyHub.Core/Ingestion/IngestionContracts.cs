@@ -50,7 +50,11 @@ public sealed record NormalizationResult(IReadOnlyList<Touchpoint> Touchpoints, 
 }
 
 /// <summary>A part of a payload that could not be normalized, with the reason an operator will read.</summary>
-public sealed record RejectedEntry(int? EntryIndex, string Reason);
+public sealed record RejectedEntry(int? EntryIndex, string Reason)
+{
+    /// <summary>Whose entry it is, when the adapter could tell: erasing that person erases the entry's raw payload too.</summary>
+    public IReadOnlyList<Identity> Identities { get; init; } = [];
+}
 
 /// <summary>One adapter per sender, found by <see cref="Sources.SourceRegistry"/> under the source it states.</summary>
 public interface ISourceAdapter

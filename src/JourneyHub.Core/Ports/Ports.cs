@@ -189,6 +189,13 @@ public sealed record DeadLetter
     /// <summary>For a poisoned work-queue message (erasure, backfill): the queue it belongs to, and its text to send back on replay.</summary>
     public string Queue { get; init; } = "";
     public string? Message { get; init; }
+
+    /// <summary>
+    /// Whose failure it is, when known (the identities of a rejected entry or of the payload's touchpoints). The store keeps
+    /// only their keyed hashes, like the suppression list, so that an erasure finds the dead letter without the table
+    /// holding personal data for that purpose; read back, this is empty.
+    /// </summary>
+    public IReadOnlyList<Identity> Identities { get; init; } = [];
 }
 
 public interface ITouchpointPublisher

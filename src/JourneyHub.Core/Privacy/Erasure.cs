@@ -22,6 +22,8 @@ public sealed record ErasureStatus
     /// <summary>Every customer id erased: the one asked for, its survivor and everything merged into it.</summary>
     public IReadOnlyList<string> CustomerIds { get; init; } = [];
     public int Touchpoints { get; init; }
+
+    /// <summary>Raw payloads deleted, or replaced by a redacted copy when they held other people's events too.</summary>
     public int RawPayloads { get; init; }
     public int Identities { get; init; }
 }
@@ -45,17 +47,21 @@ public interface IErasureQueue
 /// safe to repeat after a crash: writes the erasure tombstone on the summary row of the customer and every id merged
 /// with it (every write into a partition is guarded by that row's ETag, so a racing event fails its check, meets the
 /// tombstone and is dropped: it can never bring the customer back); suppresses the person's keyed identity hashes (so
-/// events naming an identity no customer holds any more are dropped); deletes archived raw payloads, analytics rows,
+/// events naming an identity no customer holds any more are dropped); erases the archived raw payloads of the person's
+/// rows and dead letters (a payload that holds other people's events too is replaced by a redacted copy without the
+/// person's entries, see <see cref="RawPayloadEraser"/>; dead letters are found by their keyed identity hashes); deletes analytics rows,
 /// timeline rows, conflicts, identity links and object associations; strips the summary rows down to the tombstone; and
 /// marks the request completed. Objects are not people: a deal or order id is never suppressed, and the raw payload of a
 /// touchpoint that reached the person only through an object is kept while another person is still associated with that
 /// object (a deal shared with another contact: the payload backs their copies); their rows and associations stay untouched.
+/// An object only the erased person held goes with them: its entries leave a redacted copy like the person's own.
 /// </summary>
 public sealed partial class ErasureService(
     ICustomerStore customers,
     IIdentityStore identities,
     ITimelineStore timeline,
-    IRawArchive archive,
+    RawPayloadEraser payloads,
+    IDeadLetterErasure deadLetters,
     ISuppressionList suppressions,
     IIdentityConflictStore conflicts,
     IJourneyAnalytics analytics,
@@ -159,12 +165,15 @@ public sealed partial class ErasureService(
         }
 
         // A payload that names only objects goes with this person unless someone else is still associated with one of them
-        // (the tombstones above already hide the erased ids from the associations).
+        // (the tombstones above already hide the erased ids from the associations); so do those objects' entries in a
+        // payload that is redacted.
+        var erased = new HashSet<Identity>(people);
         foreach (var (rawRef, via) in objectPayloads)
         {
             if ((await objects.PeopleOfAsync([.. via], cancellationToken)).Count == 0)
             {
                 rawRefs.Add(rawRef);
+                erased.UnionWith(via);
             }
         }
 
@@ -172,9 +181,28 @@ public sealed partial class ErasureService(
         var identityList = people.ToList();
         await suppressions.SuppressAsync(identityList, cancellationToken);
 
-        foreach (var rawRef in rawRefs)
+        // The person's dead-lettered and rejected events, where their identities could be read, and what they came from.
+        foreach (var deadLetter in await deadLetters.FindAsync(identityList, cancellationToken))
         {
-            await archive.DeleteAsync(rawRef, cancellationToken);
+            if (deadLetter.BlobName.Length > 0)
+            {
+                rawRefs.Add(deadLetter.BlobName);
+            }
+        }
+
+        var reason = "erasure of customer " + customerId;
+        var (deleted, redacted) = (0, 0);
+        foreach (var rawRef in rawRefs.Order(StringComparer.Ordinal))
+        {
+            switch (await payloads.EraseAsync(rawRef, erased, reason, cancellationToken))
+            {
+                case PayloadErasure.Deleted:
+                    deleted++;
+                    break;
+                case PayloadErasure.Redacted:
+                    redacted++;
+                    break;
+            }
         }
 
         foreach (var id in ids)
@@ -212,7 +240,7 @@ public sealed partial class ErasureService(
             Status = ErasureStatus.Completed,
             CompletedAt = clock.GetUtcNow(),
             Touchpoints = status.Touchpoints + rows,
-            RawPayloads = status.RawPayloads + rawRefs.Count,
+            RawPayloads = status.RawPayloads + deleted + redacted,
             Identities = status.Identities + links,
         };
         foreach (var id in ids)
@@ -221,7 +249,7 @@ public sealed partial class ErasureService(
             await log.SaveAsync(done with { CustomerId = id }, cancellationToken);
         }
 
-        LogErased(customerId, ids.Count, rows, rawRefs.Count, links);
+        LogErased(customerId, ids.Count, rows, deleted, redacted, links);
         return done;
     }
 
@@ -265,6 +293,6 @@ public sealed partial class ErasureService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Erasure of {CustomerId} requested")]
     private partial void LogRequested(string customerId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Erased {CustomerId}: {Customers} customer id(s), {Rows} timeline rows, {RawPayloads} raw payloads, {Identities} identity links")]
-    private partial void LogErased(string customerId, int customers, int rows, int rawPayloads, int identities);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erased {CustomerId}: {Customers} customer id(s), {Rows} timeline rows, {RawPayloads} raw payloads deleted and {Redacted} redacted, {Identities} identity links")]
+    private partial void LogErased(string customerId, int customers, int rows, int rawPayloads, int redacted, int identities);
 }

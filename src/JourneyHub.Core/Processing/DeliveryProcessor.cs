@@ -38,6 +38,10 @@ public sealed partial class DeliveryProcessor(
         ArgumentNullException.ThrowIfNull(message);
         using var activity = JourneyHubTelemetry.StartProcessing(message.Source, message.CorrelationId, message.Properties);
         activity?.SetTag("journeyhub.attempt", attempt);
+
+        // Whose events the payload holds, once normalized: a failure of the whole payload is recorded with them, so erasing
+        // one of those people finds it.
+        var named = new HashSet<Identity>();
         try
         {
             if (message.ReplayOf is not null)
@@ -46,25 +50,27 @@ public sealed partial class DeliveryProcessor(
                 await deadLetters.RemoveForBlobAsync(message.BlobName, cancellationToken);
             }
 
-            return await ProcessCoreAsync(message, attempt, isLastAttempt, cancellationToken);
+            return await ProcessCoreAsync(message, attempt, isLastAttempt, named, cancellationToken);
         }
         catch (PermanentIngestionException ex)
         {
-            await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, ex.Message, cancellationToken);
+            await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, ex.Message, [.. named], cancellationToken);
             return ProcessingReport.Empty with { DeadLettered = 1 };
         }
         catch (Exception ex) when (isLastAttempt && ex is not OperationCanceledException)
         {
             LogGivingUp(ex, message.Source, message.BlobName, attempt);
-            await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, $"Failed after {attempt} attempts: {ex.GetType().Name}: {ex.Message}", cancellationToken);
+            await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, $"Failed after {attempt} attempts: {ex.GetType().Name}: {ex.Message}", [.. named], cancellationToken);
             return ProcessingReport.Empty with { DeadLettered = 1 };
         }
     }
 
-    private async Task<ProcessingReport> ProcessCoreAsync(IngestionMessage message, int attempt, bool isLastAttempt, CancellationToken cancellationToken)
+    private async Task<ProcessingReport> ProcessCoreAsync(IngestionMessage message, int attempt, bool isLastAttempt, HashSet<Identity> named, CancellationToken cancellationToken)
     {
         var raw = await LoadAsync(message, cancellationToken);
         var normalized = await NormalizeAsync(message, raw, cancellationToken);
+        named.UnionWith(normalized.Touchpoints.SelectMany(t => t.Identities));
+        named.UnionWith(normalized.Rejected.SelectMany(r => r.Identities));
         var touchpoints = await EnrichAsync(message, normalized.Touchpoints, isLastAttempt, cancellationToken);
         var assigned = await AssignCustomersAsync(message, touchpoints, cancellationToken);
         var isRetry = attempt > 1 || message.ReplayOf is not null;
@@ -79,6 +85,13 @@ public sealed partial class DeliveryProcessor(
             // crash before it only repeats the suppression.
             await archive.DeleteAsync(message.BlobName, cancellationToken);
             LogSuppressedPayloadErased(message.Source, message.BlobName);
+        }
+        else if (suppressed > 0)
+        {
+            // Some events belong to erased people, others not: the erased people's entries leave the archived payload (a
+            // redacted copy, or the whole payload for a source that cannot be redacted entry by entry), as erasure does.
+            var erasedPeople = assigned.SuppressedPeople.Concat(written.ErasedPeople).Where(i => !IdentityTypes.IsObject(i.Type)).ToHashSet();
+            await services.GetRequiredService<Privacy.RawPayloadEraser>().EraseAsync(message.BlobName, erasedPeople, "events of erased people in a later delivery", cancellationToken);
         }
 
         LogProcessed(message.Source, message.BlobName, written.Inserted, written.Duplicates, written.Stored.Count, normalized.Rejected.Count, suppressed, assigned.Parked, message.CorrelationId);
@@ -115,7 +128,7 @@ public sealed partial class DeliveryProcessor(
 
         foreach (var rejected in normalized.Rejected)
         {
-            await DeadLetterAsync(message, DeadLetterIds.ForRejectedEntry(message.BlobName, rejected.EntryIndex), rejected.EntryIndex, rejected.Reason, cancellationToken);
+            await DeadLetterAsync(message, DeadLetterIds.ForRejectedEntry(message.BlobName, rejected.EntryIndex), rejected.EntryIndex, rejected.Reason, rejected.Identities, cancellationToken);
         }
 
         var stamped = normalized.Touchpoints
@@ -163,6 +176,7 @@ public sealed partial class DeliveryProcessor(
         var byCustomer = new Dictionary<string, CustomerBatch>(StringComparer.Ordinal);
         var decided = new Dictionary<string, CustomerAssignment>(StringComparer.Ordinal);
         var suppressed = 0;
+        var suppressedPeople = new HashSet<Identity>();
         var parked = 0;
         for (var index = 0; index < touchpoints.Count; index++)
         {
@@ -177,6 +191,7 @@ public sealed partial class DeliveryProcessor(
             if (assignment.IsSuppressed)
             {
                 suppressed++;
+                suppressedPeople.UnionWith(touchpoint.Identities);
                 continue;
             }
 
@@ -194,7 +209,7 @@ public sealed partial class DeliveryProcessor(
 
             if (objectIds.Count == 0)
             {
-                await DeadLetterAsync(message, DeadLetterIds.ForTouchpointWithoutIdentity(message.BlobName, index), index, $"Touchpoint {touchpoint.SourceEventId} ({touchpoint.Action}) carries no identity that can name a customer.", cancellationToken);
+                await DeadLetterAsync(message, DeadLetterIds.ForTouchpointWithoutIdentity(message.BlobName, index), index, $"Touchpoint {touchpoint.SourceEventId} ({touchpoint.Action}) carries no identity that can name a customer.", touchpoint.Identities, cancellationToken);
                 continue;
             }
 
@@ -211,7 +226,7 @@ public sealed partial class DeliveryProcessor(
             }
         }
 
-        return new Assigned(byCustomer, suppressed, parked);
+        return new Assigned(byCustomer, suppressed, suppressedPeople, parked);
     }
 
     /// <summary>
@@ -282,6 +297,7 @@ public sealed partial class DeliveryProcessor(
             written.Inserted += result.Inserted.Count;
             written.Duplicates += result.Duplicates.Count;
             written.Erased += result.Erased.Count;
+            written.ErasedPeople.UnionWith(result.Erased.SelectMany(t => t.Identities));
             written.Stored.AddRange(stored);
             if (!written.Customers.Contains(result.CustomerId))
             {
@@ -330,18 +346,22 @@ public sealed partial class DeliveryProcessor(
         public bool HasHistory { get; private set; }
     }
 
-    private sealed record Assigned(Dictionary<string, CustomerBatch> ByCustomer, int Suppressed, int Parked);
+    private sealed record Assigned(Dictionary<string, CustomerBatch> ByCustomer, int Suppressed, HashSet<Identity> SuppressedPeople, int Parked);
 
     private sealed class Written
     {
         public int Inserted { get; set; }
         public int Duplicates { get; set; }
         public int Erased { get; set; }
+
+        /// <summary>Identities of the rows dropped at an erasure tombstone: people erased while this delivery ran.</summary>
+        public HashSet<Identity> ErasedPeople { get; } = [];
         public List<Touchpoint> Stored { get; } = [];
         public List<string> Customers { get; } = [];
     }
 
-    private async Task DeadLetterAsync(IngestionMessage message, string id, int? entryIndex, string reason, CancellationToken cancellationToken)
+    /// <param name="identities">Whose failure it is, when known; the store keeps only their keyed hashes (found again by erasure).</param>
+    private async Task DeadLetterAsync(IngestionMessage message, string id, int? entryIndex, string reason, IReadOnlyList<Identity> identities, CancellationToken cancellationToken)
     {
         LogDeadLettered(message.Source, message.BlobName, entryIndex, reason);
         JourneyHubTelemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>(JourneyHubTelemetry.SourceTag, message.Source));
@@ -356,6 +376,7 @@ public sealed partial class DeliveryProcessor(
                 ReceivedAt = message.ReceivedAt,
                 EntryIndex = entryIndex,
                 CorrelationId = message.CorrelationId,
+                Identities = identities,
             },
             cancellationToken);
     }

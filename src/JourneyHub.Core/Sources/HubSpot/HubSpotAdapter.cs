@@ -44,7 +44,7 @@ public sealed class HubSpotAdapter : ISourceAdapter
     {
         if (e.EventId is null || e.OccurredAt is null || string.IsNullOrEmpty(e.SubscriptionType))
         {
-            return AdapterOutcome.Fail("eventId, occurredAt and subscriptionType are required");
+            return AdapterOutcome.Fail("eventId, occurredAt and subscriptionType are required", ContactOf(e));
         }
 
         if (e.SubscriptionType.StartsWith("object.", StringComparison.Ordinal))
@@ -157,7 +157,7 @@ public sealed class HubSpotAdapter : ISourceAdapter
                 summary = $"Deal {e.ObjectId} deleted";
                 break;
             default:
-                return AdapterOutcome.Fail($"unknown subscriptionType '{e.SubscriptionType}'");
+                return AdapterOutcome.Fail($"unknown subscriptionType '{e.SubscriptionType}'", ContactOf(e));
         }
 
         if (objectId is null)
@@ -176,6 +176,18 @@ public sealed class HubSpotAdapter : ISourceAdapter
             identities,
             attributes,
             stage));
+    }
+
+    /// <summary>The contact a rejected contact event is about, so its dead letter is found when that person is erased.</summary>
+    private static List<Identity> ContactOf(HubSpotEvent e)
+    {
+        var identities = new List<Identity>(1);
+        if (e.SubscriptionType?.StartsWith("contact.", StringComparison.Ordinal) == true)
+        {
+            AddContact(identities, e.ObjectId ?? e.FromObjectId);
+        }
+
+        return identities;
     }
 
     private static void AddContact(List<Identity> identities, long? contactId)

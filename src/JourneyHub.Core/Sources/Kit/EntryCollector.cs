@@ -27,7 +27,7 @@ public static class EntryCollector
             }
             else
             {
-                (rejected ??= []).Add(new RejectedEntry(i, $"{describe(i, entries[i])}: {outcome.Error}"));
+                (rejected ??= []).Add(new RejectedEntry(i, $"{describe(i, entries[i])}: {outcome.Error}") { Identities = outcome.Identities });
             }
         }
 
@@ -52,7 +52,7 @@ public static class EntryCollector
                 }
                 else
                 {
-                    (rejected ??= []).Add(new RejectedEntry(i, $"{describe(i, entries[i])}: {outcome.Error}"));
+                    (rejected ??= []).Add(new RejectedEntry(i, $"{describe(i, entries[i])}: {outcome.Error}") { Identities = outcome.Identities });
                 }
             }
         }
@@ -64,5 +64,5 @@ public static class EntryCollector
     public static NormalizationResult One(AdapterOutcome outcome, string description) =>
         outcome.Touchpoint is { } touchpoint
             ? new NormalizationResult([touchpoint], [])
-            : new NormalizationResult([], [new RejectedEntry(0, $"{description}: {outcome.Error}")]);
+            : new NormalizationResult([], [new RejectedEntry(0, $"{description}: {outcome.Error}") { Identities = outcome.Identities }]);
 }

@@ -1,0 +1,49 @@
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Schema;
+
+namespace JourneyHub.Core.Privacy;
+
+/// <summary>An archived raw payload as erasure reads it: the bytes and sender facts, and the version a replace is conditional on.</summary>
+/// <param name="Redaction">Set when the entry is already a redacted copy.</param>
+public sealed record ArchivedPayload(RawPayload Payload, string Version, RedactionMark? Redaction);
+
+/// <summary>Marks a redacted copy: when, and why (which erasure), without naming the person.</summary>
+public sealed record RedactionMark(DateTimeOffset RedactedAt, string Reason);
+
+/// <summary>
+/// Reads and replaces archived raw payloads in place. The copy keeps its reference (<c>rawRef</c>): the other people's
+/// rows, dead letters and replays keep finding it, and a redelivery of the original bytes lands on it without
+/// overwriting it (the archive never overwrites an existing entry on ingestion).
+/// </summary>
+public interface IRawPayloadRedaction
+{
+    /// <summary>The archived entry under <paramref name="rawRef"/>; null when it does not exist (any more).</summary>
+    Task<ArchivedPayload?> GetAsync(string rawRef, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the entry by <paramref name="body"/>, marked with <paramref name="mark"/>, keeping its source, sender facts
+    /// and receipt time (retention still counts from the original receipt). False when the entry changed since it was
+    /// read at <paramref name="version"/> (or is gone): the caller reads it again.
+    /// </summary>
+    Task<bool> ReplaceAsync(string rawRef, ReadOnlyMemory<byte> body, RedactionMark mark, string version, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Dead letters by whose they are. The store keeps the identities of a dead letter only as keyed hashes (HMAC-SHA256 under
+/// the suppression key, like the suppression list), so it can answer "which dead letters name this person" without holding
+/// their identities in plain text for that purpose.
+/// </summary>
+public interface IDeadLetterErasure
+{
+    /// <summary>The dead letters recorded with at least one of <paramref name="identities"/>.</summary>
+    Task<IReadOnlyList<DeadLetter>> FindAsync(IReadOnlyCollection<Identity> identities, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After the payload <paramref name="blobName"/> lost the entries of erased people: deletes its per-entry dead letters
+    /// that name one of <paramref name="erased"/>, and drops those identities from the others. When
+    /// <paramref name="renumbered"/>, the others' entry numbers no longer match the copy: they are cleared and the reason
+    /// says so (a replay judges the copy again and numbers what still fails). Returns the number deleted.
+    /// </summary>
+    Task<int> SettleAsync(string blobName, IReadOnlyCollection<Identity> erased, bool renumbered, RedactionMark mark, CancellationToken cancellationToken);
+}

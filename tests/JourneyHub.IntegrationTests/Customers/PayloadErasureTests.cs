@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using JourneyHub.Azure.Configuration;
+using JourneyHub.Azure.Storage;
+using JourneyHub.Core.Admin;
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Privacy;
+using JourneyHub.Core.Processing;
+using JourneyHub.Core.Schema;
+using JourneyHub.Core.Timeline;
+using JourneyHub.IntegrationTests.Infrastructure;
+using JourneyHub.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JourneyHub.IntegrationTests.Customers;
+
+/// <summary>
+/// Erasure that touches no one else (issue 12), with the production processor, erasure, stores and replay on an Azurite of
+/// its own (the replays go through the ingestion queue, which no other test may drain meanwhile): a multi-person raw
+/// payload becomes a redacted copy whose other events replay into the same rows, and the person's dead-lettered and
+/// rejected events go with them, found by keyed hashes.
+/// </summary>
+public sealed class PayloadErasureTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IDisposable
+{
+    private const string SuppressionKey = "payload-erasure-tests-suppression-key-0123456789";
+    private static readonly DateTimeOffset ReceivedAt = new(2025, 3, 14, 14, 22, 10, TimeSpan.Zero);
+    private readonly ServiceProvider services = Build(azurite);
+
+    public void Dispose() => services.Dispose();
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Erasing_one_person_of_a_HubSpot_batch_leaves_a_redacted_copy_whose_other_events_replay_into_the_same_rows(bool largeEnoughForABlob)
+    {
+        var (maria, okonkwo, deal) = (HubSpotEvents.NewId(), HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        var email = $"okonkwo-{okonkwo}@example.org";
+        var events = FixtureBatch(maria, okonkwo, deal, email);
+
+        // An event no adapter reads: its dead letter names no one and must survive the erasure, replayable.
+        events.Add(new Dictionary<string, object?> { ["eventId"] = HubSpotEvents.NewId(), ["occurredAt"] = 1741962125000, ["subscriptionType"] = "company.creation", ["objectId"] = HubSpotEvents.NewId() });
+        if (largeEnoughForABlob)
+        {
+            events.Add(HubSpotEvents.PropertyChange(maria, "notes", new string('n', StorageRawArchive.MaxTableBytes + 1000), ReceivedAt));
+        }
+
+        var rawRef = await DeliverAsync(JsonSerializer.SerializeToUtf8Bytes(events));
+        Assert.Equal(largeEnoughForABlob, !StorageRawArchive.TryTableKey(rawRef, out _));
+        var mariaId = await CustomerOfAsync(IdentityTypes.HubSpot, maria);
+        var okonkwoId = await CustomerOfAsync(IdentityTypes.HubSpot, okonkwo);
+        var mariaRows = await RowIdsAsync(mariaId);
+        // Creation, lifecycle, association, merge, and the deal's creation brought by the association (+ the notes).
+        Assert.Equal(largeEnoughForABlob ? 6 : 5, mariaRows.Count);
+        var unread = Assert.Single(await DeadLettersOfAsync(rawRef));
+        Assert.Equal(6, unread.EntryIndex);
+
+        var erased = await services.GetRequiredService<ErasureService>().EraseAsync(okonkwoId, default);
+
+        Assert.Equal(1, erased.RawPayloads);
+        var copy = (await services.GetRequiredService<IRawPayloadRedaction>().GetAsync(rawRef, default))!;
+        Assert.Equal("erasure of customer " + okonkwoId, copy.Redaction!.Reason);
+        var text = Encoding.UTF8.GetString(copy.Payload.Body.Span);
+        Assert.DoesNotContain(okonkwo.ToString(CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
+        Assert.DoesNotContain(email, text, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(maria.ToString(CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
+        Assert.Equal("true", await StoredRedactedFlagAsync(rawRef));
+
+        // The other dead letter of the payload stays, its entry number cleared (the copy has one entry less).
+        var kept = Assert.Single(await DeadLettersOfAsync(rawRef));
+        Assert.Equal(unread.Id, kept.Id);
+        Assert.Null(kept.EntryIndex);
+
+        // Replay through the operator's path: the copy is read from the archive (no signature involved), Maria's events
+        // are found stored, nothing is duplicated, and the unread event is dead-lettered again with its new number.
+        var replay = await services.GetRequiredService<DeadLetterAdmin>().ReplayAsync(new ReplayRequest { Ids = [kept.Id] }, default);
+        Assert.Equal(1, replay.Queued);
+        var report = Assert.Single(await ProcessQueuedAsync());
+        Assert.Equal((0, mariaRows.Count), (report.Inserted, report.Duplicates));
+        Assert.Equal(mariaRows, await RowIdsAsync(mariaId));
+        Assert.Equal(5, Assert.Single(await DeadLettersOfAsync(rawRef)).EntryIndex);
+        Assert.Null(await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(new Identity(IdentityTypes.HubSpot, okonkwo.ToString(CultureInfo.InvariantCulture)), default));
+        Assert.Empty(await RowIdsAsync(okonkwoId));
+    }
+
+    [Fact]
+    public async Task A_persons_rejected_events_are_erased_with_them_and_the_dead_letters_hold_only_keyed_hashes()
+    {
+        var (frank, grace) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        var frankText = frank.ToString(CultureInfo.InvariantCulture);
+        await DeliverAsync(HubSpotEvents.Batch(HubSpotEvents.ContactCreated(frank, ReceivedAt)));
+
+        // Frank's event of a kind the hub does not read: alone in one payload, and next to Grace's in another.
+        var alone = await DeliverAsync(HubSpotEvents.Batch(PrivacyDeletion(frank)));
+        var mixed = await DeliverAsync(HubSpotEvents.Batch(PrivacyDeletion(frank), HubSpotEvents.ContactCreated(grace, ReceivedAt)));
+
+        // A payload no adapter can read names no one: it cannot be attributed and stays (docs: what cannot be known).
+        var unreadable = await DeliverAsync("not json"u8.ToArray());
+        var graceId = await CustomerOfAsync(IdentityTypes.HubSpot, grace);
+        var graceRows = await RowIdsAsync(graceId);
+        Assert.Single(await DeadLettersOfAsync(alone));
+        Assert.Single(await DeadLettersOfAsync(mixed));
+        await foreach (var entity in azurite.Table(StorageNames.DeadLettersTable).QueryAsync<TableEntity>())
+        {
+            Assert.DoesNotContain(frankText, string.Join('|', entity.Select(p => Convert.ToString(p.Value, CultureInfo.InvariantCulture))), StringComparison.Ordinal);
+        }
+
+        var erased = await services.GetRequiredService<ErasureService>().EraseAsync(await CustomerOfAsync(IdentityTypes.HubSpot, frank), default);
+
+        Assert.Equal(3, erased.RawPayloads);
+        Assert.Null(await azurite.RawPayloadAsync(alone));
+        Assert.Empty(await DeadLettersOfAsync(alone));
+        Assert.Empty(await DeadLettersOfAsync(mixed));
+        var copy = Encoding.UTF8.GetString((await azurite.RawPayloadAsync(mixed))!);
+        Assert.DoesNotContain(frankText, copy, StringComparison.Ordinal);
+        Assert.Contains(grace.ToString(CultureInfo.InvariantCulture), copy, StringComparison.Ordinal);
+        Assert.Equal(graceRows, await RowIdsAsync(graceId));
+        Assert.NotNull(await azurite.RawPayloadAsync(unreadable));
+        Assert.Single(await DeadLettersOfAsync(unreadable));
+    }
+
+    [Fact]
+    public async Task A_later_delivery_mixing_an_erased_person_and_another_keeps_only_the_others_events_in_the_archive()
+    {
+        var (frank, grace) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        var frankEmail = $"frank-{frank}@example.com";
+        await DeliverAsync(HubSpotEvents.Batch(HubSpotEvents.PropertyChange(frank, "email", frankEmail, ReceivedAt)));
+        await services.GetRequiredService<ErasureService>().EraseAsync(await CustomerOfAsync(IdentityTypes.HubSpot, frank), default);
+
+        var later = await DeliverAsync(HubSpotEvents.Batch(
+            HubSpotEvents.PropertyChange(frank, "email", frankEmail, ReceivedAt.AddMinutes(5)),
+            HubSpotEvents.ContactCreated(grace, ReceivedAt.AddMinutes(5))));
+
+        var copy = Encoding.UTF8.GetString((await azurite.RawPayloadAsync(later))!);
+        Assert.DoesNotContain(frankEmail, copy, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(frank.ToString(CultureInfo.InvariantCulture), copy, StringComparison.Ordinal);
+        Assert.Single(await RowIdsAsync(await CustomerOfAsync(IdentityTypes.HubSpot, grace)));
+        Assert.Null(await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(new Identity(IdentityTypes.Email, frankEmail), default));
+    }
+
+    /// <summary>The golden HubSpot batch (tests/Fixtures) with this test's own ids: Maria's creation, lifecycle, association with a deal and merge, the deal's creation, and Okonkwo's e-mail.</summary>
+    private static List<Dictionary<string, object?>> FixtureBatch(long maria, long okonkwo, long deal, string email)
+    {
+        var text = Fixture.Text("hubspot/hubspot-webhook-batch.json")
+            .Replace("81273645012", maria.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("80911223344", HubSpotEvents.NewId().ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("80455566677", okonkwo.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("19283746501", deal.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("j.okonkwo@example.org", email, StringComparison.Ordinal);
+        var events = JsonSerializer.Deserialize<List<Dictionary<string, object?>>>(text)!;
+        foreach (var e in events)
+        {
+            // Fresh event ids too, so the touchpoints are this run's own.
+            e["eventId"] = HubSpotEvents.NewId();
+        }
+
+        return events;
+    }
+
+    private static Dictionary<string, object?> PrivacyDeletion(long contact) => new()
+    {
+        ["eventId"] = HubSpotEvents.NewId(),
+        ["occurredAt"] = ReceivedAt.ToUnixTimeMilliseconds(),
+        ["subscriptionType"] = "contact.privacyDeletion",
+        ["objectId"] = contact,
+    };
+
+    /// <summary>As the intake and the queue trigger do: archive the bytes, then one processing attempt.</summary>
+    private async Task<string> DeliverAsync(byte[] body)
+    {
+        var properties = new Dictionary<string, string>();
+        var rawRef = await services.GetRequiredService<IRawArchive>().ArchiveAsync("hubspot", body, "application/json", properties, ReceivedAt, default);
+        var message = new IngestionMessage { Source = "hubspot", BlobName = rawRef, ReceivedAt = ReceivedAt, CorrelationId = "erase-" + Guid.NewGuid().ToString("N"), Properties = properties };
+        await services.GetRequiredService<DeliveryProcessor>().ProcessAsync(message, 1, isLastAttempt: false, default);
+        return rawRef;
+    }
+
+    /// <summary>Plays the queue trigger for what a replay queued.</summary>
+    private async Task<List<ProcessingReport>> ProcessQueuedAsync()
+    {
+        var queue = azurite.Queue(StorageNames.IngestQueue);
+        var reports = new List<ProcessingReport>();
+        foreach (var message in (await queue.ReceiveMessagesAsync(32)).Value)
+        {
+            reports.Add(await services.GetRequiredService<QueueMessageHandler>().HandleAsync(message.MessageText, message.DequeueCount, default));
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        }
+
+        return reports;
+    }
+
+    private async Task<string?> StoredRedactedFlagAsync(string rawRef)
+    {
+        if (StorageRawArchive.TryTableKey(rawRef, out var partitionKey))
+        {
+            var entity = (await azurite.Table(StorageNames.RawPayloadsTable).GetEntityAsync<TableEntity>(partitionKey, StorageRawArchive.EntityRowKey)).Value;
+            return entity.GetBoolean("Redacted") is true ? "true" : null;
+        }
+
+        return (await azurite.RawContainer.GetBlobClient(rawRef).GetPropertiesAsync()).Value.Metadata.TryGetValue("redacted", out var flag) ? flag : null;
+    }
+
+    private async Task<List<DeadLetter>> DeadLettersOfAsync(string rawRef) =>
+        [.. (await services.GetRequiredService<IDeadLetterStore>().ListAsync("hubspot", null, null, 1000, default)).Where(d => d.BlobName == rawRef)];
+
+    private async Task<string> CustomerOfAsync(string type, long value) =>
+        await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(new Identity(type, value.ToString(CultureInfo.InvariantCulture)), default)
+        ?? throw new InvalidOperationException($"No customer holds {type}:{value}.");
+
+    private async Task<List<string>> RowIdsAsync(string customerId) =>
+        [.. (await services.GetRequiredService<ITimelineStore>().QueryAsync(customerId, new TimelineQuery { Limit = TimelineQuery.MaxLimit }, default)).Items.Select(t => t.TouchpointId).Order(StringComparer.Ordinal)];
+
+    private static ServiceProvider Build(AzuriteFixture azurite)
+    {
+        var builder = HubHostBuilder.Create(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Privacy:SuppressionKey"] = SuppressionKey,
+        });
+        builder.AddJourneyHubAzure();
+        return builder.Services.BuildServiceProvider();
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text;
+using JourneyHub.Core;
+using JourneyHub.Core.Identities;
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Privacy;
+using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources;
+using JourneyHub.Core.Sources.Pull;
+using JourneyHub.UnitTests.Sources;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JourneyHub.UnitTests.Privacy;
+
+/// <summary>
+/// Redaction of multi-person raw payloads (issue 12), per source, on the golden fixtures: erasing one person leaves a copy
+/// that the source's own adapter reads as exactly the other people's events, and that holds none of the person's values.
+/// </summary>
+public sealed class PayloadRedactorTests : IDisposable
+{
+    // The webhook and pull adapters as Core registers them.
+    private readonly ServiceProvider provider = CoreServices();
+
+    private SourceRegistry Registry => provider.GetRequiredService<SourceRegistry>();
+
+    private PayloadRedactor Redactor => provider.GetRequiredService<PayloadRedactor>();
+
+    public void Dispose() => provider.Dispose();
+
+    private static ServiceProvider CoreServices()
+    {
+        var builder = HubHostBuilder.Create();
+        builder.AddJourneyHubCore();
+        return builder.Services.BuildServiceProvider();
+    }
+
+    public static TheoryData<string, string, string> Batches => new()
+    {
+        { "hubspot", "hubspot/hubspot-webhook-batch.json", "" },
+        { "trustpilot", "trustpilot/trustpilot-webhook-batch-with-bad-entries.json", "" },
+        { "meta", "meta/meta-page-feed-batch.json", "" },
+        { SourceId.HubSpotPull.Name, "hubspot/hubspot-crm-contacts-search-response.json", "objectType=contacts" },
+        { SourceId.SalesforcePull.Name, "salesforce/salesforce-query-contacts-page1.json", "" },
+        { SourceId.Google.Name, "google/google-reviews-page1.json", $"{GoogleReviewsAdapter.LocationProperty}=locations/1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Batches))]
+    public void Erasing_one_person_of_a_batch_leaves_a_copy_with_exactly_the_other_peoples_events_and_none_of_their_values(string source, string fixture, string properties)
+    {
+        var payload = SourceTestKit.RawFixture(source, fixture, Properties(properties));
+        var adapter = Registry.Adapter(source)!;
+        var before = adapter.Normalize(payload);
+        var person = before.Touchpoints.First(t => t.Identities.Any(i => !IdentityTypes.IsObject(i.Type)));
+        var erased = person.Identities.Where(i => !IdentityTypes.IsObject(i.Type)).ToHashSet();
+
+        var plan = Redactor.Plan(payload, erased);
+
+        Assert.Equal(RedactionKind.Redacted, plan.Kind);
+        Assert.InRange(plan.Removed, 1, plan.Entries - 1);
+        var after = adapter.Normalize(payload with { Body = plan.Body });
+        Assert.Equal(
+            before.Touchpoints.Where(t => !t.Identities.Any(erased.Contains)).Select(t => t.TouchpointId),
+            after.Touchpoints.Select(t => t.TouchpointId));
+        Assert.DoesNotContain(after.Touchpoints.Concat(before.Touchpoints.Where(t => !t.Identities.Any(erased.Contains))), t => t.Identities.Any(erased.Contains));
+        Assert.Equal(before.Rejected.Count(r => !r.Identities.Any(erased.Contains)), after.Rejected.Count);
+
+        var original = Encoding.UTF8.GetString(payload.Body.Span);
+        var copy = Encoding.UTF8.GetString(plan.Body!);
+        foreach (var identity in erased.Where(i => original.Contains(i.Value, StringComparison.OrdinalIgnoreCase)))
+        {
+            Assert.DoesNotContain(identity.Value, copy, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Theory]
+    [InlineData("trustpilot-pull", "trustpilot/trustpilot-private-reviews-response.json", "")]
+    [InlineData("meta-pull", "meta/meta-graph-comments-page.json", "pageId=104328857712345;postId=104328857712345_987650001234567")]
+    [InlineData("google", "google/google-reviews-page2.json", "location=locations/1")]
+    public void A_page_of_only_the_persons_entries_is_deleted_whole(string source, string fixture, string properties)
+    {
+        var payload = SourceTestKit.RawFixture(source, fixture, Properties(properties));
+        var person = Registry.Adapter(source)!.Normalize(payload).Touchpoints.First(t => t.Identities.Count > 0);
+
+        var plan = Redactor.Plan(payload, person.Identities.ToHashSet());
+
+        Assert.Equal(RedactionKind.EveryEntryOfThePerson, plan.Kind);
+        Assert.Null(plan.Body);
+    }
+
+    [Fact]
+    public void A_HubSpot_batch_loses_only_the_erased_contacts_events_and_keeps_the_others_bytes_readable()
+    {
+        var payload = SourceTestKit.RawFixture("hubspot", "hubspot/hubspot-webhook-batch.json");
+        var okonkwo = new Identity(IdentityTypes.HubSpot, "80455566677");
+
+        var plan = Redactor.Plan(payload, new HashSet<Identity> { okonkwo });
+
+        Assert.Equal((RedactionKind.Redacted, 6, 1), (plan.Kind, plan.Entries, plan.Removed));
+        var copy = Encoding.UTF8.GetString(plan.Body!);
+        Assert.DoesNotContain("80455566677", copy, StringComparison.Ordinal);
+        Assert.DoesNotContain("j.okonkwo@example.org", copy, StringComparison.Ordinal);
+        Assert.Contains("\"eventId\":2841953117", copy, StringComparison.Ordinal);
+        Assert.Contains("\"sourceId\":\"formId:2b5c6e1a-7f0d-4f4e-9f57-0c3d9a1b2e44\"", copy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_object_only_the_erased_person_held_leaves_with_them_and_a_shared_one_stays()
+    {
+        var payload = SourceTestKit.RawFixture("hubspot", "hubspot/hubspot-webhook-batch.json");
+        var maria = new Identity(IdentityTypes.HubSpot, "81273645012");
+        var deal = new Identity(IdentityTypes.HubSpotDeal, "19283746501");
+
+        var alone = Redactor.Plan(payload, new HashSet<Identity> { maria, deal });
+        var shared = Redactor.Plan(payload, new HashSet<Identity> { maria });
+
+        // Maria's creation, lifecycle, association and merge, and the deal's creation when no one else holds the deal.
+        Assert.Equal(5, alone.Removed);
+        Assert.DoesNotContain("19283746501", Encoding.UTF8.GetString(alone.Body!), StringComparison.Ordinal);
+        Assert.Equal(4, shared.Removed);
+        Assert.Contains("\"subscriptionType\":\"deal.creation\"", Encoding.UTF8.GetString(shared.Body!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_rejected_entry_that_names_the_person_leaves_too()
+    {
+        var body = """[{"eventId":1,"occurredAt":1741962118305,"subscriptionType":"contact.privacyDeletion","objectId":501},{"eventId":2,"occurredAt":1741962118305,"subscriptionType":"contact.creation","objectId":502}]"""u8.ToArray();
+        var payload = SourceTestKit.Raw("hubspot", body);
+        var rejected = Assert.Single(Registry.Adapter("hubspot")!.Normalize(payload).Rejected);
+        Assert.Equal([new Identity(IdentityTypes.HubSpot, "501")], rejected.Identities);
+
+        var plan = Redactor.Plan(payload, new HashSet<Identity> { new(IdentityTypes.HubSpot, "501") });
+
+        Assert.Equal(RedactionKind.Redacted, plan.Kind);
+        Assert.Equal("""[{"eventId":2,"occurredAt":1741962118305,"subscriptionType":"contact.creation","objectId":502}]""", Encoding.UTF8.GetString(plan.Body!));
+    }
+
+    [Fact]
+    public void A_batch_of_one_person_is_deleted_whole_and_a_batch_without_them_is_kept()
+    {
+        var payload = SourceTestKit.RawFixture("meta", "meta/meta-page-messaging-batch.json");
+        var person = new Identity(IdentityTypes.Meta, "7012345678901234");
+
+        // The read receipt becomes no touchpoint, but it carries the person's id: it goes with the rest.
+        Assert.Equal(RedactionKind.EveryEntryOfThePerson, Redactor.Plan(payload, new HashSet<Identity> { person }).Kind);
+        Assert.Equal(RedactionKind.NoEntryOfThePerson, Redactor.Plan(payload, new HashSet<Identity> { new(IdentityTypes.Meta, "1") }).Kind);
+    }
+
+    [Theory]
+    [InlineData("shopify", "shopify/shopify-orders-create.json", "")]
+    [InlineData("salesforce", "salesforce/salesforce-outbound-message.xml", "")]
+    [InlineData("hubspot-pull", "hubspot/hubspot-crm-email.json", "objectType=emails")]
+    [InlineData("hubspot", "", "")]
+    public void Sources_whose_payloads_cannot_be_split_by_person_are_deleted_whole(string source, string fixture, string properties)
+    {
+        var payload = fixture.Length == 0 ? SourceTestKit.Raw(source, "not json"u8.ToArray()) : SourceTestKit.RawFixture(source, fixture, Properties(properties));
+
+        Assert.Equal(RedactionKind.NotRedactable, Redactor.Plan(payload, new HashSet<Identity> { new(IdentityTypes.Email, "a@example.com") }).Kind);
+    }
+
+    private static Dictionary<string, string> Properties(string text) =>
+        text.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+}
