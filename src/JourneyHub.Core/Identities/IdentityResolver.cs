@@ -175,6 +175,32 @@ public sealed partial class IdentityResolver(
         return new CustomerAssignment(customerId, mineNow.Where(i => !listed.Contains(i)).ToList());
     }
 
+    /// <summary>
+    /// Links this delivery made to a customer whose erasure began meanwhile (the write met its tombstone): the erasure
+    /// listed the customer's identities before these existed, so it cannot remove them. They are suppressed like the
+    /// rest of the person and the links that still name the erased customer are deleted, so no identity of an erased
+    /// person stays in the link table.
+    /// </summary>
+    public async Task UnlinkFromErasedAsync(IReadOnlyCollection<Identity> linked, string erasedCustomerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(linked);
+        if (linked.Count == 0)
+        {
+            return;
+        }
+
+        await suppressions.SuppressAsync([.. linked], cancellationToken);
+        foreach (var identity in linked)
+        {
+            if (await identities.FindCustomerAsync(identity, cancellationToken) == erasedCustomerId)
+            {
+                await identities.DeleteAsync(identity, cancellationToken);
+            }
+        }
+
+        LogUnlinkedFromErased(linked.Count, erasedCustomerId);
+    }
+
     private async Task RecordLimitConflictAsync(string customerId, Identity identity, string cause, CancellationToken cancellationToken)
     {
         LogLimit(customerId, identity.Type, guard.Options.MaxPerType);
@@ -209,6 +235,9 @@ public sealed partial class IdentityResolver(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An identity of the touchpoint still points at erased customer {CustomerId}: suppressed")]
     private partial void LogErasedOwner(string customerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} identities linked while customer {CustomerId} was being erased: suppressed and unlinked")]
+    private partial void LogUnlinkedFromErased(int count, string customerId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Concurrent first delivery: {IdentityType} already belongs to {CustomerId}; joining it")]
     private partial void LogLostRace(string identityType, string customerId);

@@ -276,6 +276,12 @@ public sealed partial class DeliveryProcessor(
                 links.Forget(batch.Touchpoints.SelectMany(t => t.Identities));
             }
 
+            if (result.Erased.Count > 0)
+            {
+                // Identities this delivery linked while the customer's erasure ran must not outlive it.
+                await resolver.UnlinkFromErasedAsync(batch.Linked, result.CustomerId, cancellationToken);
+            }
+
             if (result.FollowedFrom is { } mergedAway)
             {
                 await merger.SettleAsync(mergedAway, cancellationToken);

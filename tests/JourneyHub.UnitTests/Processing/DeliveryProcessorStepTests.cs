@@ -235,6 +235,32 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         await segments.Received(1).ApplyAsync("cus_survivor", Arg.Any<JourneyState?>(), Arg.Any<JourneyState>(), Arg.Any<CancellationToken>());
     }
 
+    [Fact]
+    public async Task Identities_linked_while_the_customer_was_being_erased_are_suppressed_and_unlinked_when_the_write_meets_the_tombstone()
+    {
+        // A known customer gets a new identity; its erasure starts between the resolver's claim and the write.
+        var contact = HubSpotEvents.NewId();
+        var email = new Identity("email", $"jane-{contact}@example.com");
+        var hubspot = new Identity("hubspot", contact.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var owners = new Dictionary<Identity, string> { [email] = "cus_erased" };
+        identities.FindCustomerAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns(call => owners.GetValueOrDefault(call.Arg<Identity>()));
+        identities.ClaimAsync(Arg.Any<Identity>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => owners[call.Arg<Identity>()] = call.Arg<string>());
+        merger.SettleAsync("cus_erased", Arg.Any<CancellationToken>()).Returns("cus_erased");
+        customers.GetAsync("cus_erased", Arg.Any<CancellationToken>()).Returns(new CustomerRecord { CustomerId = "cus_erased", CreatedAt = At, Identities = [email] });
+        timeline.AppendAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<AppendOptions>(), Arg.Any<CancellationToken>())
+            .Returns(call => new AppendResult { CustomerId = call.ArgAt<string>(0), Erased = call.ArgAt<IReadOnlyList<Touchpoint>>(1) });
+        var created = HubSpotEvents.PropertyChange(contact, "email", email.Value, At);
+
+        var report = await Processor().ProcessAsync(await ArchiveAsync(created), 1, false, default);
+
+        Assert.Equal((0, 1), (report.Inserted, report.Suppressed));
+        await identities.Received(1).ClaimAsync(hubspot, "cus_erased", Arg.Any<CancellationToken>());
+        await suppressions.Received(1).SuppressAsync(Arg.Is<IReadOnlyList<Identity>>(l => l.Count == 1 && l[0] == hubspot), Arg.Any<CancellationToken>());
+        await identities.Received(1).DeleteAsync(hubspot, Arg.Any<CancellationToken>());
+        await identities.DidNotReceive().DeleteAsync(email, Arg.Any<CancellationToken>());
+        await publisher.DidNotReceiveWithAnyArgs().PublishAsync(default!, default);
+    }
+
     private async Task<IngestionMessage> ArchiveAsync(params Dictionary<string, object?>[] events)
     {
         var body = HubSpotEvents.Batch(events);
