@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Xml;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using JourneyHub.Core;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Custom;
@@ -9,8 +10,8 @@ using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.Core.Sources.Meta;
 using JourneyHub.Core.Sources.Salesforce;
 using JourneyHub.Core.Sources.Trustpilot;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace JourneyHub.Benchmarks;
 
@@ -44,11 +45,9 @@ public class NormalizationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var collection = new ServiceCollection();
-        collection.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        collection.AddSingleton(TimeProvider.System);
-        collection.AddJourneyHubSources();
-        services = collection.BuildServiceProvider();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.AddJourneyHubCore();
+        services = builder.Services.BuildServiceProvider();
         hubSpot = services.GetRequiredService<SourceRegistry>().Adapter(SourceId.HubSpot)!;
         salesforce = services.GetRequiredService<SourceRegistry>().Adapter(SourceId.Salesforce)!;
         meta = services.GetRequiredService<SourceRegistry>().Adapter(SourceId.Meta)!;

@@ -1,5 +1,4 @@
-using JourneyHub.Azure.Configuration;
-using JourneyHub.Functions.Http;
+using JourneyHub.Functions;
 using JourneyHub.LocalHost;
 
 // The local host serves the Functions app's routes with the same function classes, on Azurite by default.
@@ -15,8 +14,7 @@ if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_U
 }
 
 var azurite = await LocalStorage.EnsureAzuriteAsync(builder.Configuration);
-builder.Services.AddJourneyHub(builder.Configuration);
-builder.Services.AddJourneyHubHttp();
+builder.AddJourneyHubFunctions();
 builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.Section);
 builder.Services.AddHostedService<QueueTriggerWorker>();
 builder.Services.AddHostedService<TimerTriggerWorker>();

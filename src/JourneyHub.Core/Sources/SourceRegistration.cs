@@ -4,6 +4,7 @@ using JourneyHub.Core.Sources.Delighted;
 using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.Core.Sources.Intercom;
 using JourneyHub.Core.Sources.Meta;
+using JourneyHub.Core.Sources.Pull;
 using JourneyHub.Core.Sources.Salesforce;
 using JourneyHub.Core.Sources.Shopify;
 using JourneyHub.Core.Sources.SurveyMonkey;
@@ -17,16 +18,18 @@ using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Core.Sources;
 
-public static class SourceRegistration
+internal static class SourceRegistration
 {
     /// <summary>
     /// Registers every source adapter and webhook verifier (found through <see cref="SourceRegistry"/>) and binds the
     /// <c>Sources:&lt;X&gt;</c> options. Secrets are not required at start: a source without its secret answers
     /// "not configured" (contract §3: a source whose settings are absent must not stop the others).
-    /// The HubSpot verifier is registered by the Azure layer.
+    /// Part of <see cref="CoreRegistration.AddJourneyHubCore"/>.
     /// </summary>
-    public static IServiceCollection AddJourneyHubSources(this IServiceCollection services)
+    internal static IServiceCollection AddSources(this IServiceCollection services)
     {
+        // HubSpot's access token and base URL are also read by the Azure layer's HubSpot client: one options class for both.
+        services.AddOptions<HubSpotOptions>().BindConfiguration(HubSpotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MetaOptions>().BindConfiguration(MetaOptions.Section);
         services.AddOptions<SalesforceOptions>().BindConfiguration(SalesforceOptions.Section);
         services.AddOptions<TrustpilotOptions>().BindConfiguration(TrustpilotOptions.Section);
@@ -58,7 +61,14 @@ public static class SourceRegistration
         services.AddSingleton<ISourceAdapter, TypeformAdapter>();
         services.AddSingleton<ISourceAdapter, SurveyMonkeyAdapter>();
         services.AddSingleton<ISourceAdapter, DelightedAdapter>();
+        // Pulled pages are normalized by adapters of their own; the connectors that fetch them are the Azure layer's.
+        services.AddSingleton<ISourceAdapter, HubSpotPullAdapter>();
+        services.AddSingleton<ISourceAdapter, SalesforcePullAdapter>();
+        services.AddSingleton<ISourceAdapter, GoogleReviewsAdapter>();
+        services.AddSingleton<ISourceAdapter, TrustpilotPullAdapter>();
+        services.AddSingleton<ISourceAdapter, MetaPullAdapter>();
 
+        services.AddSingleton<IWebhookVerifier, HubSpotWebhookVerifier>();
         services.AddSingleton<IWebhookVerifier, SalesforceWebhookVerifier>();
         services.AddSingleton<IWebhookVerifier, MetaWebhookVerifier>();
         services.AddSingleton<IWebhookVerifier, TrustpilotWebhookVerifier>();

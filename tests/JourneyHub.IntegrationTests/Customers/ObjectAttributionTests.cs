@@ -10,14 +10,13 @@ using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources.Shopify;
 using JourneyHub.Core.Timeline;
 using JourneyHub.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JourneyHub.IntegrationTests.Customers;
 
 /// <summary>
 /// Objects are not people (issue 12): deals and orders attribute touchpoints to the people associated with them and never
-/// link or merge anyone. The production processor, erasure and stores (AddJourneyHub) on a real Azurite.
+/// link or merge anyone. The production processor, erasure and stores (AddJourneyHubAzure) on a real Azurite.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
@@ -313,13 +312,13 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
 
     private static ServiceProvider Build(AzuriteFixture azurite)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = HubHostBuilder.Create(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Privacy:SuppressionKey"] = "object-attribution-tests-suppression-key-0123",
-        }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddJourneyHub(configuration);
+        });
+        builder.AddJourneyHubAzure();
+        var services = builder.Services;
         services.AddSingleton(sp => new HistoryRace(ActivatorUtilities.CreateInstance<JourneyHub.Azure.Storage.TableObjectTouchpointStore>(sp)));
         services.AddSingleton<IObjectTouchpointStore>(sp => sp.GetRequiredService<HistoryRace>());
         return services.BuildServiceProvider();

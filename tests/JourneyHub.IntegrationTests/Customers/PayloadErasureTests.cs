@@ -14,7 +14,6 @@ using JourneyHub.Core.Schema;
 using JourneyHub.Core.Timeline;
 using JourneyHub.IntegrationTests.Infrastructure;
 using JourneyHub.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JourneyHub.IntegrationTests.Customers;
@@ -216,13 +215,12 @@ public sealed class PayloadErasureTests(AzuriteFixture azurite) : IClassFixture<
 
     private static ServiceProvider Build(AzuriteFixture azurite)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = HubHostBuilder.Create(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Privacy:SuppressionKey"] = SuppressionKey,
-        }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddJourneyHub(configuration);
-        return services.BuildServiceProvider();
+        });
+        builder.AddJourneyHubAzure();
+        return builder.Services.BuildServiceProvider();
     }
 }

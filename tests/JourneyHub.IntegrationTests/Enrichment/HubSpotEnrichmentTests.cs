@@ -5,7 +5,6 @@ using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -129,7 +128,7 @@ public sealed class HubSpotEnrichmentTests : IDisposable
 
     private async Task<IReadOnlyList<Touchpoint>> EnrichAsync(Touchpoint touchpoint, string? token = "pat-test", string attemptTimeout = "00:00:10")
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = HubHostBuilder.Create(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
             ["Sources:HubSpot:BaseUrl"] = server.Url,
@@ -137,9 +136,9 @@ public sealed class HubSpotEnrichmentTests : IDisposable
             ["Http:Resilience:Retry:Delay"] = "00:00:00.010",
             ["Http:Resilience:Retry:MaxRetryAttempts"] = "2",
             ["Http:Resilience:AttemptTimeout:Timeout"] = attemptTimeout,
-        }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddJourneyHub(configuration);
+        });
+        builder.AddJourneyHubAzure();
+        var services = builder.Services;
         await using var provider = services.BuildServiceProvider();
         var enricher = provider.GetRequiredService<SourceRegistry>().Enricher(SourceId.HubSpot)!;
         return await enricher.EnrichAsync([touchpoint], CancellationToken.None);

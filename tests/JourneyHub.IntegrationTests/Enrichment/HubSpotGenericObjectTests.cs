@@ -9,7 +9,6 @@ using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -144,16 +143,16 @@ public sealed class HubSpotGenericObjectTests(AzuriteFixture azurite) : IDisposa
 
     private async Task<IReadOnlyList<Touchpoint>> EnrichAsync(string? token, params Touchpoint[] touchpoints)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = HubHostBuilder.Create(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
             ["Sources:HubSpot:BaseUrl"] = server.Url,
             ["Sources:HubSpot:AccessToken"] = token,
             ["Http:Resilience:Retry:Delay"] = "00:00:00.010",
             ["Http:Resilience:Retry:MaxRetryAttempts"] = "2",
-        }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddJourneyHub(configuration);
+        });
+        builder.AddJourneyHubAzure();
+        var services = builder.Services;
         await using var provider = services.BuildServiceProvider();
         var enricher = provider.GetRequiredService<SourceRegistry>().Enricher(SourceId.HubSpot)!;
         return await enricher.EnrichAsync(touchpoints, CancellationToken.None);

@@ -7,7 +7,6 @@ using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources.SurveyMonkey;
 using JourneyHub.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -115,16 +114,16 @@ public sealed class SurveyMonkeyEnrichmentTests : IDisposable
 
     private async Task<IReadOnlyList<Touchpoint>> EnrichAsync(IReadOnlyList<Touchpoint> touchpoints, string? token = "sm-token")
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = HubHostBuilder.Create(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
             ["Sources:SurveyMonkey:BaseUrl"] = server.Url,
             ["Sources:SurveyMonkey:AccessToken"] = token,
             ["Http:Resilience:Retry:Delay"] = "00:00:00.010",
             ["Http:Resilience:Retry:MaxRetryAttempts"] = "2",
-        }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddJourneyHub(configuration);
+        });
+        builder.AddJourneyHubAzure();
+        var services = builder.Services;
         await using var provider = services.BuildServiceProvider();
         var enricher = provider.GetRequiredService<SourceRegistry>().Enricher(SourceId.SurveyMonkey)!;
         return await enricher.EnrichAsync(touchpoints, CancellationToken.None);

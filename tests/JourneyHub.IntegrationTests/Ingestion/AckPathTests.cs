@@ -306,14 +306,13 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private ServiceProvider Build(Action<IServiceCollection>? configure = null, string? suppressionKey = SuppressionKey)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = HubHostBuilder.Create(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Privacy:SuppressionKey"] = suppressionKey,
-        }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddJourneyHub(configuration);
-        services.AddSingleton<CustomerReader>();
+        });
+        builder.AddJourneyHubAzure();
+        var services = builder.Services;
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }

@@ -4,7 +4,6 @@ using JourneyHub.Azure.Configuration;
 using JourneyHub.Azure.Storage;
 using JourneyHub.Core.Pull;
 using JourneyHub.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -13,7 +12,7 @@ using WireMock.Server;
 namespace JourneyHub.IntegrationTests.Pull;
 
 /// <summary>
-/// The real DI graph (AddJourneyHub) against Azurite and a WireMock fake of each API, with short resilience delays.
+/// The real DI graph (AddJourneyHubAzure) against Azurite and a WireMock fake of each API, with short resilience delays.
 /// Each test gets its own provider (own throttle gate) and starts from an empty checkpoint.
 /// </summary>
 public sealed class PullHarness : IAsyncDisposable
@@ -50,13 +49,11 @@ public sealed class PullHarness : IAsyncDisposable
             settings[key] = value;
         }
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug));
-        services.AddFakeLogging();
-        services.AddJourneyHub(configuration);
-        var provider = services.BuildServiceProvider();
+        var builder = HubHostBuilder.Create(settings);
+        builder.AddJourneyHubAzure();
+        builder.Services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug));
+        builder.Services.AddFakeLogging();
+        var provider = builder.Services.BuildServiceProvider();
         var harness = new PullHarness(provider, api, azurite);
 
         // WireMock's first answer can take longer than the short attempt timeout the tests use: warm it up, then forget it.

@@ -1,6 +1,5 @@
 using JourneyHub.Azure.Configuration;
 using JourneyHub.Core.Sources;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JourneyHub.IntegrationTests.Sources;
@@ -11,12 +10,12 @@ public sealed class SourceRegistryHostTests
     [Fact]
     public void The_host_registry_serves_every_webhook_and_pulled_source_once()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = HubHostBuilder.Create(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-        }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddJourneyHub(configuration);
+        });
+        builder.AddJourneyHubAzure();
+        var services = builder.Services;
         using var provider = services.BuildServiceProvider();
         var registry = provider.GetRequiredService<SourceRegistry>();
 

@@ -16,7 +16,6 @@ using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources.Custom;
 using JourneyHub.Core.Timeline;
 using JourneyHub.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JourneyHub.IntegrationTests.Storage;
@@ -24,7 +23,7 @@ namespace JourneyHub.IntegrationTests.Storage;
 /// <summary>
 /// One customer, one partition, one atomic write: rows and the journey summary are written together, so crashes,
 /// retries, merges and erasures racing deliveries never count a row twice, lose one, or write into a dead partition.
-/// The processor and the stores are the production ones (AddJourneyHub) on a real Azurite.
+/// The processor and the stores are the production ones (AddJourneyHubAzure) on a real Azurite.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class PartitionTransactionTests(AzuriteFixture azurite)
@@ -284,15 +283,14 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
 
     private ServiceProvider Build(Action<IServiceCollection>? configure = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = HubHostBuilder.Create(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Privacy:SuppressionKey"] = "partition-transaction-tests-suppression-key-0123",
             ["Sources:Custom:race:Secret"] = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("race-secret-race-secret-race-sec")),
-        }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddJourneyHub(configuration);
-        services.AddSingleton<JourneyHub.Core.Api.CustomerReader>();
+        });
+        builder.AddJourneyHubAzure();
+        var services = builder.Services;
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }

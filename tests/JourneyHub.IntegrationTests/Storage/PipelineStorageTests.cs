@@ -10,14 +10,13 @@ using JourneyHub.Core.Processing;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Timeline;
 using JourneyHub.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 
 namespace JourneyHub.IntegrationTests.Storage;
 
-/// <summary>The storage adapters and the processor on a real Azurite, wired by the same AddJourneyHub as production.</summary>
+/// <summary>The storage adapters and the processor on a real Azurite, wired by the same AddJourneyHubAzure as production.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class PipelineStorageTests(AzuriteFixture azurite)
 {
@@ -127,10 +126,9 @@ public sealed class PipelineStorageTests(AzuriteFixture azurite)
 
     private ServiceProvider Build(Action<IServiceCollection>? configure = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["Privacy:SuppressionKey"] = "pipeline-storage-tests-suppression-key-0123" }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddJourneyHub(configuration);
-        services.AddSingleton<JourneyHub.Core.Api.CustomerReader>();
+        var builder = HubHostBuilder.Create(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["Privacy:SuppressionKey"] = "pipeline-storage-tests-suppression-key-0123" });
+        builder.AddJourneyHubAzure();
+        var services = builder.Services;
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }

@@ -1,9 +1,9 @@
 using System.Text;
+using JourneyHub.Core;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Signatures;
 using JourneyHub.Core.Sources;
 using JourneyHub.Testing.Fakes;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -27,12 +27,13 @@ public sealed class WebhookIntakeTests : IDisposable
 
     public WebhookIntakeTests()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = HubHostBuilder.Create(new Dictionary<string, string?>
         {
             ["Sources:Meta:AppSecret"] = MetaSecret,
             ["Sources:Custom:contoso-pos:Secret"] = CustomSecret,
-        }).Build();
-        services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddJourneyHubSources().BuildServiceProvider();
+        });
+        builder.AddJourneyHubCore();
+        services = builder.Services.BuildServiceProvider();
         intake = new WebhookIntake(services, archive, queue, new FakeTimeProvider(Now), NullLogger<WebhookIntake>.Instance);
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using JourneyHub.Core;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Privacy;
@@ -6,7 +7,6 @@ using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Pull;
 using JourneyHub.UnitTests.Sources;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JourneyHub.UnitTests.Privacy;
@@ -17,28 +17,21 @@ namespace JourneyHub.UnitTests.Privacy;
 /// </summary>
 public sealed class PayloadRedactorTests : IDisposable
 {
-    private readonly ServiceProvider provider = new ServiceCollection()
-        .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
-        .AddJourneyHubSources()
-        .BuildServiceProvider();
+    // The webhook and pull adapters as Core registers them.
+    private readonly ServiceProvider provider = CoreServices();
 
-    // The webhook adapters as registered, and the pull adapters (registered by the Azure layer) over the same instances.
-    private SourceRegistry Registry => new(
-        [
-            .. provider.GetServices<ISourceAdapter>(),
-            new HubSpotPullAdapter(),
-            new SalesforcePullAdapter(),
-            new GoogleReviewsAdapter(),
-            new TrustpilotPullAdapter(provider.GetRequiredService<Core.Sources.Trustpilot.TrustpilotAdapter>()),
-            new MetaPullAdapter(provider.GetRequiredService<Core.Sources.Meta.MetaAdapter>()),
-        ],
-        [],
-        [],
-        []);
+    private SourceRegistry Registry => provider.GetRequiredService<SourceRegistry>();
 
-    private PayloadRedactor Redactor => new(Registry);
+    private PayloadRedactor Redactor => provider.GetRequiredService<PayloadRedactor>();
 
     public void Dispose() => provider.Dispose();
+
+    private static ServiceProvider CoreServices()
+    {
+        var builder = HubHostBuilder.Create();
+        builder.AddJourneyHubCore();
+        return builder.Services.BuildServiceProvider();
+    }
 
     public static TheoryData<string, string, string> Batches => new()
     {

@@ -1,3 +1,4 @@
+using JourneyHub.Core;
 using JourneyHub.Core.Admin;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
@@ -9,7 +10,6 @@ using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources;
 using JourneyHub.Testing;
 using JourneyHub.Testing.Fakes;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -271,11 +271,13 @@ public sealed class DeliveryProcessorStepTests : IDisposable
 
     private DeliveryProcessor Processor()
     {
-        services ??= new ServiceCollection()
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
-            .AddJourneyHubSources()
-            .AddSingleton(enricher)
-            .BuildServiceProvider();
+        if (services is null)
+        {
+            var builder = HubHostBuilder.Create();
+            builder.AddJourneyHubCore();
+            services = builder.Services.AddSingleton(enricher).BuildServiceProvider();
+        }
+
         var resolver = new IdentityResolver(identities, customers, merger, Substitute.For<IIdentityConflictStore>(), suppressions, new IdentityGuard(new IdentityOptions()), TimeProvider.System, NullLogger<IdentityResolver>.Instance);
         var objects = new ObjectAttribution(Substitute.For<IObjectAssociationStore>(), Substitute.For<IObjectTouchpointStore>(), customers, NullLogger<ObjectAttribution>.Instance);
         var personas = Substitute.For<IOptionsMonitor<PersonaOptions>>();

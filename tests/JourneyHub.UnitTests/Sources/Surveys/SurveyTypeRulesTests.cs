@@ -1,3 +1,4 @@
+using JourneyHub.Core;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources.Surveys;
 using JourneyHub.Core.Sources;
@@ -55,13 +56,13 @@ public sealed class SurveyTypeSettingsValidationTests
     [Fact]
     public void A_wrong_survey_type_setting_fails_the_options_with_the_setting_named()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = HubHostBuilder.Create(new Dictionary<string, string?>
         {
             ["Sources:SurveyMonkey:SurveyTypes:405837291:660218512"] = "satisfaction",
             ["Sources:Typeform:SurveyTypes:Ce5kT2wYh9Ua"] = "ces",
-        }).Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddJourneyHubSources();
-        using var provider = services.BuildServiceProvider();
+        });
+        builder.AddJourneyHubCore();
+        using var provider = builder.Services.BuildServiceProvider();
 
         var typeform = provider.GetRequiredService<IOptions<TypeformOptions>>().Value;
         var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SurveyMonkeyOptions>>().Value);

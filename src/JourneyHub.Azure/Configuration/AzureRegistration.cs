@@ -9,30 +9,39 @@ using JourneyHub.Azure.Pull;
 using JourneyHub.Azure.Segments;
 using JourneyHub.Azure.Storage;
 using JourneyHub.Azure.SurveyMonkey;
+using JourneyHub.Core;
 using JourneyHub.Core.Admin;
 using JourneyHub.Core.Identities;
-using JourneyHub.Core.Ingestion;
-using JourneyHub.Core.Ports;
+using JourneyHub.Core.Journey;
+using JourneyHub.Core.Journey.Segments;
 using JourneyHub.Core.Privacy;
 using JourneyHub.Core.Processing;
-using JourneyHub.Core.Sources;
+using JourneyHub.Core.Ports;
 using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.Core.Sources.SurveyMonkey;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Refit;
 
 namespace JourneyHub.Azure.Configuration;
 
-public static class JourneyHubServiceCollectionExtensions
+public static class AzureRegistration
 {
-    /// <summary>Everything the hub needs, for the Functions worker and the local host alike.</summary>
-    public static IServiceCollection AddJourneyHub(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// The hub on Azure Storage, Service Bus and the vendors' APIs, the one registration entry of this layer, used by the
+    /// Functions app and the local host alike. Registers Core first (<see cref="CoreRegistration.AddJourneyHubCore"/>),
+    /// then the adapters of its ports: storage, customers and segments tables, the HubSpot and SurveyMonkey clients, the
+    /// pull connectors and the event publisher.
+    /// </summary>
+    public static IHostApplicationBuilder AddJourneyHubAzure(this IHostApplicationBuilder builder)
     {
-        services.AddSingleton(TimeProvider.System);
-        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddJourneyHubCore();
+        var services = builder.Services;
+        var configuration = builder.Configuration;
 
         // Storage adapters.
         services.AddSingleton<StorageClients>();
@@ -59,21 +68,21 @@ public static class JourneyHubServiceCollectionExtensions
         services.AddSingleton<IStorageHealth, StorageHealth>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RetentionSweeper>();
-
-        // Pipeline logic (Core).
-        services.AddSingleton<WebhookIntake>();
-        services.AddSingleton<IdentityResolver>();
-        services.AddSingleton<ObjectAttribution>();
-        services.AddSingleton<ICustomerMerger, CustomerMerger>();
-        services.AddSingleton<DeliveryProcessor>();
-        services.AddSingleton<QueueMessageHandler>();
-        services.AddJourneyHubAdmin();
         services.AddSingleton<IWorkQueueSender, StorageWorkQueueSender>();
 
-        // Sources: adapters, verifiers and enrichers are found through SourceRegistry; HubSpot's verifier and enricher need the options here.
-        services.AddJourneyHubSources();
-        services.AddOptions<HubSpotOptions>().BindConfiguration(HubSpotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IWebhookVerifier, HubSpotWebhookVerifier>();
+        // The "customer as one person" tables: identity conflicts, journey analytics, erasure log and queue.
+        services.AddSingleton<CustomerStorage>();
+        services.AddSingleton<IIdentityConflictStore, TableIdentityConflictStore>();
+        services.AddSingleton<IJourneyAnalytics, TableJourneyAnalytics>();
+        services.AddSingleton<IErasureLog, TableErasureLog>();
+        services.AddSingleton<IErasureQueue, StorageErasureQueue>();
+        services.AddHostedService<CustomerStorageWarmup>();
+
+        // The segment journey map is read from sharded aggregates.
+        services.AddSingleton<TableSegmentAggregates>();
+        services.AddSingleton<ISegmentAggregates>(sp => sp.GetRequiredService<TableSegmentAggregates>());
+
+        // HubSpot contacts and objects are read by the enricher (webhook events carry ids only).
         services.AddSingleton<HubSpotObjectReader>();
         services.AddSingleton<ITouchpointEnricher, HubSpotContactEnricher>();
         services.AddTransient<BearerTokenHandler<HubSpotOptions>>(sp => new(() => sp.GetRequiredService<IOptionsMonitor<HubSpotOptions>>().CurrentValue.AccessToken));
@@ -91,10 +100,8 @@ public static class JourneyHubServiceCollectionExtensions
             .AddJourneyHubResilience(configuration);
 
         AddPublisher(services, configuration);
-        services.AddJourneyHubCustomers();
-        services.AddJourneyHubSegments();
-        services.AddJourneyHubPull(configuration);
-        return services;
+        services.AddPullConnectors(configuration);
+        return builder;
     }
 
     private static void AddPublisher(IServiceCollection services, IConfiguration configuration)

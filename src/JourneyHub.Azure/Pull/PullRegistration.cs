@@ -9,32 +9,24 @@ using Refit;
 
 namespace JourneyHub.Azure.Pull;
 
-public static class PullServiceCollectionExtensions
+internal static class PullRegistration
 {
     /// <summary>
     /// Pull connectors: one Refit client per API (base URL and credentials from <c>Sources:&lt;X&gt;</c>, the pull resilience
     /// pipeline, the throttle gate), one <see cref="IPullConnector"/> and one pull adapter per source (found through
-    /// <see cref="SourceRegistry"/>), the checkpoint store and the backfill queue.
+    /// <see cref="SourceRegistry"/>), the checkpoint store and the backfill queue. Part of <c>AddJourneyHubAzure</c>.
     /// </summary>
-    public static IServiceCollection AddJourneyHubPull(this IServiceCollection services, IConfiguration configuration)
+    internal static IServiceCollection AddPullConnectors(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PullOptions>().BindConfiguration(PullOptions.Section);
         services.AddSingleton<PullThrottleGate>();
         services.AddSingleton<IPullStateStore, TablePullStateStore>();
         services.AddSingleton<IBackfillQueue, StorageBackfillQueue>();
-        services.AddSingleton<PullRunner>();
 
         AddClient<IHubSpotPullApi, HubSpotPullConnector>(services, configuration, SourceId.HubSpot.Name, "HubSpot", "https://api.hubapi.com");
         AddClient<ISalesforcePullApi, SalesforcePullConnector>(services, configuration, SourceId.Salesforce.Name, "Salesforce", "https://login.salesforce.com");
         AddClient<IGoogleReviewsApi, GooglePullConnector>(services, configuration, SourceId.Google.Name, "Google", "https://mybusiness.googleapis.com");
         AddClient<ITrustpilotPullApi, TrustpilotPullConnector>(services, configuration, SourceId.Trustpilot.Name, "Trustpilot", "https://api.trustpilot.com");
         AddClient<IMetaGraphPullApi, MetaPullConnector>(services, configuration, SourceId.Meta.Name, "Meta", "https://graph.facebook.com");
-
-        services.AddSingleton<ISourceAdapter, HubSpotPullAdapter>();
-        services.AddSingleton<ISourceAdapter, SalesforcePullAdapter>();
-        services.AddSingleton<ISourceAdapter, GoogleReviewsAdapter>();
-        services.AddSingleton<ISourceAdapter, TrustpilotPullAdapter>();
-        services.AddSingleton<ISourceAdapter, MetaPullAdapter>();
         return services;
     }
 
