@@ -7,11 +7,13 @@ using Microsoft.Extensions.Options;
 namespace JourneyHub.Azure.Retention;
 
 /// <summary>What one sweep deleted, and what it found but left because it was rewritten or removed meanwhile.</summary>
-public sealed record RetentionSweepResult(int RawPayloadsDeleted, int DeadLettersDeleted, int Skipped);
+public sealed record RetentionSweepResult(int RawPayloadsDeleted, int DeadLettersDeleted, int ObjectTouchpointsDeleted, int Skipped);
 
 /// <summary>
 /// Ages out what the blob lifecycle rule cannot reach: <c>RawPayloads</c> entities by their stored <c>ReceivedAt</c> and
-/// <c>DeadLetters</c> entities by their stored <c>FailedAt</c>. The stored times are used rather than the entity
+/// <c>DeadLetters</c> entities by their stored <c>FailedAt</c>, and the objects' history (<c>ObjectTouchpoints</c>: a deal's
+/// or order's own events, kept for contacts associated later) by its stored <c>RecordedAt</c>, the time of its latest
+/// write. The stored times are used rather than the entity
 /// <c>Timestamp</c> because they say when the hub received or gave up on a delivery, which is what retention is about;
 /// a row migrated or rewritten later would otherwise look young.
 /// Each entity is deleted with the ETag it was read with: a dead letter upserted again by a new failure after the query
@@ -38,8 +40,11 @@ public sealed partial class RetentionSweeper(
         var deadLetters = await DeleteMatchingAsync(StorageNames.DeadLettersTable, TableClient.CreateQueryFilter($"FailedAt lt {cutoff}"), cancellationToken);
         var rawPayloads = await DeleteMatchingAsync(StorageNames.RawPayloadsTable, TableClient.CreateQueryFilter($"ReceivedAt lt {cutoff}"), cancellationToken);
 
-        var result = new RetentionSweepResult(rawPayloads.Deleted, deadLetters.Deleted, rawPayloads.Skipped + deadLetters.Skipped);
-        LogSwept(days, cutoff, result.RawPayloadsDeleted, result.DeadLettersDeleted, result.Skipped);
+        // An object's history past the limit would give a contact associated today events whose raw payloads are gone.
+        var objectTouchpoints = await DeleteMatchingAsync(StorageNames.ObjectTouchpointsTable, TableClient.CreateQueryFilter($"RecordedAt lt {cutoff}"), cancellationToken);
+
+        var result = new RetentionSweepResult(rawPayloads.Deleted, deadLetters.Deleted, objectTouchpoints.Deleted, rawPayloads.Skipped + deadLetters.Skipped + objectTouchpoints.Skipped);
+        LogSwept(days, cutoff, result.RawPayloadsDeleted, result.DeadLettersDeleted, result.ObjectTouchpointsDeleted, result.Skipped);
         return result;
     }
 
@@ -64,7 +69,7 @@ public sealed partial class RetentionSweeper(
     }
 
     /// <summary>
-    /// One transaction for the entities of one partition (dead letters share a partition); a transaction fails whole when
+    /// One transaction for the entities of one partition (dead letters share a partition, an object's history is one); a transaction fails whole when
     /// one of them changed or vanished, so then each is deleted on its own and only that one is skipped.
     /// RawPayloads rows have a partition each (the content hash), so they always take the single path.
     /// </summary>
@@ -100,8 +105,8 @@ public sealed partial class RetentionSweeper(
         return (deleted, batch.Length - deleted);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep ({Days} days, before {Cutoff:O}): deleted {RawPayloads} raw payload rows and {DeadLetters} dead letters; {Skipped} changed or gone meanwhile")]
-    private partial void LogSwept(int days, DateTimeOffset cutoff, int rawPayloads, int deadLetters, int skipped);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep ({Days} days, before {Cutoff:O}): deleted {RawPayloads} raw payload rows, {DeadLetters} dead letters and {ObjectTouchpoints} object history rows; {Skipped} changed or gone meanwhile")]
+    private partial void LogSwept(int days, DateTimeOffset cutoff, int rawPayloads, int deadLetters, int objectTouchpoints, int skipped);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep of {Table}: a transaction of {Count} deletions failed with {Status}, deleting them one by one")]
     private partial void LogTransactionFellBack(string table, int count, int status);

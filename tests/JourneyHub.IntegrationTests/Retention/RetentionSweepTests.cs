@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using JourneyHub.Azure.Retention;
 using JourneyHub.Azure.Storage;
+using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ports;
+using JourneyHub.Core.Schema;
 using JourneyHub.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -41,14 +43,44 @@ public sealed class RetentionSweepTests(AzuriteFixture azurite) : IClassFixture<
 
         var result = await Sweeper(bootstrap, Now).SweepAsync(default);
 
-        Assert.Equal(new RetentionSweepResult(RawPayloadsDeleted: 1, DeadLettersDeleted: oldIds.Count, Skipped: 0), result);
+        Assert.Equal(new RetentionSweepResult(RawPayloadsDeleted: 1, DeadLettersDeleted: oldIds.Count, ObjectTouchpointsDeleted: 0, Skipped: 0), result);
         Assert.Null(await archive.ReadAsync(MessageFor(oldRaw), default));
         Assert.NotNull(await archive.ReadAsync(MessageFor(youngRaw), default));
         var left = await deadLetters.ListAsync(null, null, null, 1000, default);
         Assert.Equal(["young"], left.Select(d => d.Id));
 
         // A second sweep finds nothing more to do.
-        Assert.Equal(new RetentionSweepResult(0, 0, 0), await Sweeper(bootstrap, Now).SweepAsync(default));
+        Assert.Equal(new RetentionSweepResult(0, 0, 0, 0), await Sweeper(bootstrap, Now).SweepAsync(default));
+    }
+
+    [Fact]
+    public async Task Object_history_rows_last_written_before_the_limit_are_deleted_and_younger_ones_kept()
+    {
+        using var bootstrap = new StorageBootstrap(azurite.Clients);
+        var clock = new FakeTimeProvider(Now.AddDays(-Days - 1));
+        var history = new TableObjectTouchpointStore(azurite.Clients, bootstrap, clock);
+        var (oldDeal, sharedDeal) = (new Identity(IdentityTypes.HubSpotDeal, "retention-old"), new Identity(IdentityTypes.HubSpotDeal, "retention-shared"));
+
+        // More old rows of one deal than one transaction holds, and a deal with an old and a young row.
+        var oldRows = Enumerable.Range(0, 102).Select(i => DealEvent($"old-{i:D3}")).ToList();
+        foreach (var touchpoint in oldRows)
+        {
+            await history.AddAsync(oldDeal, touchpoint, default);
+        }
+
+        await history.AddAsync(sharedDeal, DealEvent("shared-old"), default);
+        clock.SetUtcNow(Now.AddDays(-Days + 1));
+        await history.AddAsync(sharedDeal, DealEvent("shared-young"), default);
+
+        // Written again after the limit (a redelivery): it counts from its latest write and stays.
+        await history.AddAsync(oldDeal, oldRows[0], default);
+
+        var result = await Sweeper(bootstrap, Now).SweepAsync(default);
+
+        Assert.Equal(new RetentionSweepResult(0, 0, ObjectTouchpointsDeleted: oldRows.Count, Skipped: 0), result);
+        Assert.Equal([oldRows[0].TouchpointId], (await history.ListAsync(oldDeal, default)).Select(t => t.TouchpointId));
+        Assert.Equal(["shared-young"], (await history.ListAsync(sharedDeal, default)).Select(t => t.SourceEventId));
+        Assert.Equal(new RetentionSweepResult(0, 0, 0, 0), await Sweeper(bootstrap, Now).SweepAsync(default));
     }
 
     [Theory]
@@ -67,6 +99,19 @@ public sealed class RetentionSweepTests(AzuriteFixture azurite) : IClassFixture<
         new StaticOptionsMonitor(new RetentionOptions { RawPayloadDays = Days }),
         new FakeTimeProvider(now),
         NullLogger<RetentionSweeper>.Instance);
+
+    private static Touchpoint DealEvent(string sourceEventId) => new()
+    {
+        TouchpointId = TouchpointIds.For("hubspot", sourceEventId),
+        Source = "hubspot",
+        SourceEventId = sourceEventId,
+        OccurredAt = Now.AddDays(-Days - 2),
+        Channel = Channel.Crm,
+        Kind = TouchpointKind.Direct,
+        Action = "deal.updated",
+        Summary = "Deal updated",
+        Identities = [new Identity(IdentityTypes.HubSpotDeal, sourceEventId)],
+    };
 
     private static DeadLetter DeadLetterOf(string id, string rawRef, DateTimeOffset failedAt) => new()
     {

@@ -84,7 +84,7 @@ public sealed class MetaAdapter : ISourceAdapter
 
     private static AdapterOutcome MapChange(SourceId source, MetaEntry entry, MetaChange change)
     {
-        if (change.Value.ValueKind != JsonValueKind.Object)
+        if (change.Value is not { IsObject: true })
         {
             return AdapterOutcome.Fail("value is not an object");
         }
@@ -103,14 +103,14 @@ public sealed class MetaAdapter : ISourceAdapter
     {
         return change.Field switch
         {
-            "feed" when source == SourceId.Meta => MapFeed(entry, change.Value.Deserialize(MetaJsonContext.Default.MetaFeedValue)!),
-            "comments" or "live_comments" when source == SourceId.Instagram => MapInstagramComment(entry, change.Field, change.Value.Deserialize(MetaJsonContext.Default.InstagramCommentValue)!),
-            "mentions" when source == SourceId.Instagram => MapInstagramMention(entry, change.Value.Deserialize(MetaJsonContext.Default.InstagramMentionValue)!),
+            "feed" when source == SourceId.Meta => MapFeed(entry, change.Value!.AsFeed()),
+            "comments" or "live_comments" when source == SourceId.Instagram => MapInstagramComment(entry, change.Field, change.Value!.AsInstagramComment()),
+            "mentions" when source == SourceId.Instagram => MapInstagramMention(entry, change.Value!.AsInstagramMention()),
             _ => AdapterOutcome.Fail($"field '{change.Field}' is not supported for {source}"),
         };
     }
 
-    private static AdapterOutcome MapFeed(MetaEntry entry, MetaFeedValue value)
+    private static AdapterOutcome MapFeed(MetaEntry entry, MetaChangeValue value)
     {
         var isComment = value.Item == "comment";
         if (!isComment && !PostItems.Contains(value.Item ?? ""))
@@ -171,7 +171,7 @@ public sealed class MetaAdapter : ISourceAdapter
         return Build(Page, sourceEventId, occurredAt, Channel.Social, action, summary, text, IdentityTypes.Meta, fromId, attributes);
     }
 
-    private static AdapterOutcome MapInstagramComment(MetaEntry entry, string field, InstagramCommentValue value)
+    private static AdapterOutcome MapInstagramComment(MetaEntry entry, string field, MetaChangeValue value)
     {
         if (string.IsNullOrEmpty(value.Id))
         {
@@ -208,7 +208,7 @@ public sealed class MetaAdapter : ISourceAdapter
     /// A mention notification carries only the media and comment ids, no author: the touchpoint is kept without
     /// identities so that enrichment (GET /{ig-user-id}?fields=mentioned_comment) can name the author.
     /// </summary>
-    private static AdapterOutcome MapInstagramMention(MetaEntry entry, InstagramMentionValue value)
+    private static AdapterOutcome MapInstagramMention(MetaEntry entry, MetaChangeValue value)
     {
         var sourceEventId = value.CommentId is { Length: > 0 } commentId ? commentId
             : value.MediaId is { Length: > 0 } mediaId ? $"media:{mediaId}" : null;
