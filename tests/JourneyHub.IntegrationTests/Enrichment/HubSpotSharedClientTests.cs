@@ -1,8 +1,6 @@
 using JourneyHub.Azure.Configuration;
 using JourneyHub.Azure.HubSpot;
 using JourneyHub.Azure.Pull;
-using JourneyHub.Core.Identities;
-using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources;
 using JourneyHub.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,7 +53,7 @@ public sealed class HubSpotSharedClientTests : IDisposable
 
         var page = await connector.FetchAsync(connector.Start(now.AddDays(-1), now, now), CancellationToken.None);
         // Refit wraps what the handlers throw before an answer; the gate's refusal is inside.
-        var refused = await Assert.ThrowsAsync<ApiRequestException>(() => registry.Enricher(SourceId.HubSpot)!.EnrichAsync([ContactCreated()], CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<ApiRequestException>(() => registry.Enricher(SourceId.HubSpot)!.EnrichAsync([HubSpotEnrichmentTests.ContactCreated()], CancellationToken.None));
 
         Assert.Equal(0, page.Items);
         Assert.Contains("hubspot", Assert.IsType<PullThrottledException>(refused.InnerException).Message, StringComparison.Ordinal);
@@ -75,18 +73,4 @@ public sealed class HubSpotSharedClientTests : IDisposable
 
     private static bool IsRefitClient(Type type) =>
         type.IsInterface && type.GetMethods().Any(m => m.GetCustomAttributes(typeof(HttpMethodAttribute), inherit: true).Length > 0);
-
-    private static Touchpoint ContactCreated() => new()
-    {
-        TouchpointId = TouchpointIds.For("hubspot", "1-81273645012"),
-        Source = "hubspot",
-        SourceEventId = "1-81273645012",
-        OccurredAt = DateTimeOffset.UtcNow,
-        Channel = Channel.Crm,
-        Kind = TouchpointKind.Direct,
-        Stage = JourneyStage.Awareness,
-        Action = "contact.created",
-        Summary = "Contact created in HubSpot",
-        Identities = [new Identity(IdentityTypes.HubSpot, "81273645012")],
-    };
 }
