@@ -57,4 +57,33 @@ public static class BlobPutBaseline
         var all = latencies.ToList();
         return (Percentiles.Of(all, 50), Percentiles.Of(all, 99), all.Count);
     }
+
+    /// <summary>
+    /// One writer more beside the webhook senders, while they send: bare PUTs of the same bodies, one after another, until
+    /// <paramref name="stop"/> is cancelled. Its latencies are the floor under the same load the replies saw, where
+    /// <see cref="RunAsync"/> measures the floor after the load, on an idle Azurite.
+    /// </summary>
+    public static async Task<(double P50, double P99, int Count)> ProbeAsync(HubEnvironment environment, IReadOnlyList<byte[]> bodies, CancellationToken stop)
+    {
+        var container = new BlobServiceClient(environment.StorageConnectionString).GetBlobContainerClient("put-probe-" + Guid.NewGuid().ToString("N")[..8]);
+        await container.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
+        await container.GetBlobClient("warm").UploadAsync(BinaryData.FromBytes(bodies[0]), CancellationToken.None);
+        var latencies = new List<double>();
+        for (var i = 0; !stop.IsCancellationRequested; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            try
+            {
+                await container.GetBlobClient("p" + i).UploadAsync(BinaryData.FromBytes(bodies[i % bodies.Count]), stop);
+                latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The PUT in flight when the senders finished is not a sample.
+            }
+        }
+
+        await container.DeleteAsync(cancellationToken: CancellationToken.None);
+        return latencies.Count == 0 ? (double.NaN, double.NaN, 0) : (Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99), latencies.Count);
+    }
 }

@@ -130,6 +130,11 @@ public static class Harness
             };
         }
 
+        // The ack path's floor under the same load: one bare-PUT writer beside the senders while they send.
+        using var probeStop = new CancellationTokenSource();
+        var putProbe = scenario == Scenario.Load && options.RawBaseline
+            ? BlobPutBaseline.ProbeAsync(environment, workload.SendOrder.Select(Workload.Body).ToList(), probeStop.Token)
+            : Task.FromResult((P50: double.NaN, P99: double.NaN, Count: 0));
         var start = Stopwatch.StartNew();
         var notAccepted = 0;
         var sendTime = await sender.SendAllAsync(
@@ -149,6 +154,8 @@ public static class Harness
             },
             OnProgress,
             cancellationToken);
+        await probeStop.CancelAsync();
+        var putDuringLoad = await putProbe;
         await fault;
         var accepted = workload.SendOrder.Count - notAccepted;
         output.WriteLine($"  sent {workload.SendOrder.Count} deliveries in {sendTime.TotalSeconds:F1} s: {accepted} accepted, {notAccepted} not accepted after retries");
@@ -279,6 +286,11 @@ public static class Harness
             figures["replyP99ToBlobPutP99"] = figures["latencyP99Ms"] / put.P99;
             output.WriteLine($"  bare blob PUT        p50 {put.P50:F1} ms, p99 {put.P99:F1} ms ({put.Count} PUTs of the same bodies, {options.Senders} at once, same Azurite, after the load)");
             output.WriteLine($"  webhook reply p99    {figures["latencyP99Ms"]:F1} ms = {figures["replyP99ToBlobPutP99"]:F2}x the bare blob PUT p99");
+            figures["blobPutDuringLoadP50Ms"] = putDuringLoad.P50;
+            figures["blobPutDuringLoadP99Ms"] = putDuringLoad.P99;
+            figures["replyP99ToBlobPutDuringLoadP99"] = figures["latencyP99Ms"] / putDuringLoad.P99;
+            output.WriteLine($"  bare blob PUT        p50 {putDuringLoad.P50:F1} ms, p99 {putDuringLoad.P99:F1} ms ({putDuringLoad.Count} PUTs by one more writer beside the {options.Senders} senders, during the load)");
+            output.WriteLine($"  webhook reply        p50 {figures["latencyP50Ms"] / putDuringLoad.P50:F2}x, p99 {figures["replyP99ToBlobPutDuringLoadP99"]:F2}x the bare blob PUT during the load");
         }
 
         foreach (var line in outcome.Proved)

@@ -1,11 +1,15 @@
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Xml;
+using System.Xml.Linq;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Processing;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Pull;
+using JourneyHub.Core.Sources.Salesforce;
 
 namespace JourneyHub.Core.Privacy;
 
@@ -14,9 +18,10 @@ namespace JourneyHub.Core.Privacy;
 /// JSON arrays that hold the entries: <c>""</c> is the root array, <c>a.b</c> the array <c>b</c> of the object <c>a</c>,
 /// <c>a[].b</c> the arrays <c>b</c> of every item of the array <c>a</c>. Everything outside the entries (the envelope) must
 /// name the sender only (portal, page, business unit), never a person: that is what makes removing entries enough.
-/// Sources not listed are deleted whole when a person is erased: single-event sources (one payload is one person's
-/// event: Shopify, Zendesk, Intercom, Typeform, SurveyMonkey, Delighted, custom sources), Salesforce Outbound Messages
-/// (SOAP XML) and HubSpot engagement pages (their <c>associations</c> map names contacts outside the entries).
+/// XML payloads name their entries by element instead (<see cref="XmlEntries"/>): a Salesforce Outbound Message's
+/// <c>Notification</c>s. Sources not listed are deleted whole when a person is erased: single-event sources (one
+/// payload is one person's event: Shopify, Zendesk, Intercom, Typeform, SurveyMonkey, Delighted, custom sources) and
+/// HubSpot engagement pages (their <c>associations</c> map names contacts outside the entries).
 /// </summary>
 public static class RedactablePayloads
 {
@@ -50,8 +55,12 @@ public static class RedactablePayloads
         return Paths.GetValueOrDefault(source);
     }
 
+    /// <summary>The entry element of an XML payload of <paramref name="source"/>; null when it is not an XML source redacted entry by entry.</summary>
+    public static XName? XmlEntries(string source) =>
+        source == SourceId.Salesforce.Name ? SalesforceOutboundMessage.OutboundNs + "Notification" : null;
+
     /// <summary>The sources whose payloads get a redacted copy (documentation and tests).</summary>
-    public static IReadOnlyCollection<string> Sources => Paths.Keys;
+    public static IReadOnlyCollection<string> Sources => [.. Paths.Keys, SourceId.Salesforce.Name];
 }
 
 /// <summary>What erasing a person does to one raw payload.</summary>
@@ -95,7 +104,17 @@ public sealed class PayloadRedactor(SourceRegistry sources)
     {
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(erased);
-        if (RedactablePayloads.EntryPaths(payload.Source, payload.Properties) is not { } paths || sources.Adapter(payload.Source) is not { } adapter)
+        if (sources.Adapter(payload.Source) is not { } adapter)
+        {
+            return RedactionPlan.NotRedactable;
+        }
+
+        if (RedactablePayloads.XmlEntries(payload.Source) is { } element)
+        {
+            return PlanXml(adapter, payload, element, erased);
+        }
+
+        if (RedactablePayloads.EntryPaths(payload.Source, payload.Properties) is not { } paths)
         {
             return RedactionPlan.NotRedactable;
         }
@@ -148,15 +167,9 @@ public sealed class PayloadRedactor(SourceRegistry sources)
             }
         }
 
-        var removed = owned.Count(o => o);
-        if (removed == 0)
+        if (Decided(owned) is { } decided)
         {
-            return new RedactionPlan(RedactionKind.NoEntryOfThePerson, null, entries, 0);
-        }
-
-        if (removed == entries)
-        {
-            return new RedactionPlan(RedactionKind.EveryEntryOfThePerson, null, entries, removed);
+            return decided;
         }
 
         ordinal = 0;
@@ -173,7 +186,81 @@ public sealed class PayloadRedactor(SourceRegistry sources)
             }
         }
 
-        return new RedactionPlan(RedactionKind.Redacted, JsonSerializer.SerializeToUtf8Bytes(root, Output), entries, removed);
+        return new RedactionPlan(RedactionKind.Redacted, JsonSerializer.SerializeToUtf8Bytes(root, Output), entries, owned.Count(o => o));
+    }
+
+    /// <summary>
+    /// The same judgement over the entry elements of an XML payload (read with DTDs prohibited, like the adapter reads it):
+    /// each entry alone in a copy of the document, text and attribute values compared as JSON values are.
+    /// </summary>
+    private static RedactionPlan PlanXml(ISourceAdapter adapter, RawPayload payload, XName element, IReadOnlySet<Identity> erased)
+    {
+        XDocument document;
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(payload.Body.ToArray(), writable: false), SalesforceOutboundMessage.SafeSettings());
+            document = XDocument.Load(reader, LoadOptions.PreserveWhitespace);
+        }
+        catch (XmlException)
+        {
+            return RedactionPlan.NotRedactable;
+        }
+
+        var entries = document.Descendants(element).ToList();
+        if (entries.Count == 0)
+        {
+            return RedactionPlan.NotRedactable;
+        }
+
+        var values = erased.Select(i => i.Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var owned = new bool[entries.Count];
+        for (var k = 0; k < entries.Count; k++)
+        {
+            var alone = new XDocument(document);
+            var others = alone.Descendants(element).Where((_, i) => i != k).ToList();
+            others.ForEach(e => e.Remove());
+            if (Names(adapter, payload with { Body = Bytes(alone) }, erased) is not { } names)
+            {
+                return RedactionPlan.NotRedactable;
+            }
+
+            owned[k] = names || entries[k].DescendantsAndSelf().Any(e => (!e.HasElements && values.Contains(e.Value)) || e.Attributes().Any(a => values.Contains(a.Value)));
+        }
+
+        if (Decided(owned) is { } decided)
+        {
+            return decided;
+        }
+
+        for (var k = 0; k < entries.Count; k++)
+        {
+            if (owned[k])
+            {
+                entries[k].Remove();
+            }
+        }
+
+        return new RedactionPlan(RedactionKind.Redacted, Bytes(document), entries.Count, owned.Count(o => o));
+    }
+
+    /// <summary>The plan when no entry or every entry is the person's; null when a copy is needed.</summary>
+    private static RedactionPlan? Decided(bool[] owned)
+    {
+        var removed = owned.Count(o => o);
+        return removed == 0 ? new RedactionPlan(RedactionKind.NoEntryOfThePerson, null, owned.Length, 0)
+            : removed == owned.Length ? new RedactionPlan(RedactionKind.EveryEntryOfThePerson, null, owned.Length, removed)
+            : null;
+    }
+
+    private static byte[] Bytes(XDocument document)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false) }))
+        {
+            document.Save(writer);
+        }
+
+        return stream.ToArray();
     }
 
     /// <summary>Whether one entry names an erased identity; null when the adapter failed on it.</summary>

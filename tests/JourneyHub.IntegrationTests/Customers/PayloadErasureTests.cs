@@ -141,6 +141,37 @@ public sealed class PayloadErasureTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Null(await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(new Identity(IdentityTypes.Email, frankEmail), default));
     }
 
+    [Fact]
+    public async Task Erasing_one_contact_of_a_Salesforce_Outbound_Message_keeps_the_other_Notification_replayable()
+    {
+        var run = HubSpotEvents.NewId().ToString(CultureInfo.InvariantCulture);
+        var (maria, okonkwo) = ("0035g" + run[^13..], "0035h" + run[^13..]);
+        var body = Encoding.UTF8.GetBytes(Fixture.Text("salesforce/salesforce-outbound-message.xml")
+            .Replace("0035g00000XyZ12AAB", maria, StringComparison.Ordinal)
+            .Replace("0035g00000XyZ77AAB", okonkwo, StringComparison.Ordinal)
+            .Replace("maria.lindqvist@example.com", $"maria-{run}@example.com", StringComparison.Ordinal)
+            .Replace("j.okonkwo@example.org", $"okonkwo-{run}@example.org", StringComparison.Ordinal)
+            .Replace("04l5g00000RfT3", "04l" + run[^11..], StringComparison.Ordinal)
+            .Replace("+46 70 123 45 67", "+46 70 " + run[^7..], StringComparison.Ordinal));
+        var rawRef = await DeliverAsync(body, "salesforce", "text/xml");
+        var okonkwoId = await CustomerOfAsync(IdentityTypes.Salesforce, okonkwo);
+        var okonkwoRows = await RowIdsAsync(okonkwoId);
+        Assert.NotEmpty(okonkwoRows);
+
+        await services.GetRequiredService<ErasureService>().EraseAsync(await CustomerOfAsync(IdentityTypes.Salesforce, maria), default);
+
+        var copy = Encoding.UTF8.GetString((await azurite.RawPayloadAsync(rawRef))!);
+        Assert.DoesNotContain(maria, copy, StringComparison.Ordinal);
+        Assert.DoesNotContain($"maria-{run}@example.com", copy, StringComparison.Ordinal);
+        Assert.Contains(okonkwo, copy, StringComparison.Ordinal);
+
+        // The replay path (ReplayOf set, bytes read from the archive): the other contact's rows are found, none added.
+        var replay = new IngestionMessage { Source = "salesforce", BlobName = rawRef, ReceivedAt = ReceivedAt, CorrelationId = "replay-" + run, ReplayOf = "dl_replay" };
+        var report = await services.GetRequiredService<DeliveryProcessor>().ProcessAsync(replay, 1, isLastAttempt: false, default);
+        Assert.Equal((0, okonkwoRows.Count, 0), (report.Inserted, report.Duplicates, report.Rejected));
+        Assert.Equal(okonkwoRows, await RowIdsAsync(okonkwoId));
+    }
+
     /// <summary>The golden HubSpot batch (tests/Fixtures) with this test's own ids: Maria's creation, lifecycle, association with a deal and merge, the deal's creation, and Okonkwo's e-mail.</summary>
     private static List<Dictionary<string, object?>> FixtureBatch(long maria, long okonkwo, long deal, string email)
     {
@@ -169,11 +200,11 @@ public sealed class PayloadErasureTests(AzuriteFixture azurite) : IClassFixture<
     };
 
     /// <summary>As the intake and the queue trigger do: archive the bytes, then one processing attempt.</summary>
-    private async Task<string> DeliverAsync(byte[] body)
+    private async Task<string> DeliverAsync(byte[] body, string source = "hubspot", string contentType = "application/json")
     {
         var properties = new Dictionary<string, string>();
-        var rawRef = await services.GetRequiredService<IRawArchive>().ArchiveAsync("hubspot", body, "application/json", properties, ReceivedAt, default);
-        var message = new IngestionMessage { Source = "hubspot", BlobName = rawRef, ReceivedAt = ReceivedAt, CorrelationId = "erase-" + Guid.NewGuid().ToString("N"), Properties = properties };
+        var rawRef = await services.GetRequiredService<IRawArchive>().ArchiveAsync(source, body, contentType, properties, ReceivedAt, default);
+        var message = new IngestionMessage { Source = source, BlobName = rawRef, ReceivedAt = ReceivedAt, CorrelationId = "erase-" + Guid.NewGuid().ToString("N"), Properties = properties };
         await services.GetRequiredService<DeliveryProcessor>().ProcessAsync(message, 1, isLastAttempt: false, default);
         return rawRef;
     }
@@ -206,8 +237,10 @@ public sealed class PayloadErasureTests(AzuriteFixture azurite) : IClassFixture<
     private async Task<List<DeadLetter>> DeadLettersOfAsync(string rawRef) =>
         [.. (await services.GetRequiredService<IDeadLetterStore>().ListAsync("hubspot", null, null, 1000, default)).Where(d => d.BlobName == rawRef)];
 
-    private async Task<string> CustomerOfAsync(string type, long value) =>
-        await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(new Identity(type, value.ToString(CultureInfo.InvariantCulture)), default)
+    private Task<string> CustomerOfAsync(string type, long value) => CustomerOfAsync(type, value.ToString(CultureInfo.InvariantCulture));
+
+    private async Task<string> CustomerOfAsync(string type, string value) =>
+        await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(Identity.Create(type, value)!, default)
         ?? throw new InvalidOperationException($"No customer holds {type}:{value}.");
 
     private async Task<List<string>> RowIdsAsync(string customerId) =>

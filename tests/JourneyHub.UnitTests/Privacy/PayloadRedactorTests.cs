@@ -38,6 +38,8 @@ public sealed class PayloadRedactorTests : IDisposable
         { "hubspot", "hubspot/hubspot-webhook-batch.json", "" },
         { "trustpilot", "trustpilot/trustpilot-webhook-batch-with-bad-entries.json", "" },
         { "meta", "meta/meta-page-feed-batch.json", "" },
+        { "salesforce", "salesforce/salesforce-outbound-message.xml", "" },
+        { "salesforce", "salesforce/salesforce-leads.xml", "" },
         { SourceId.HubSpotPull.Name, "hubspot/hubspot-crm-contacts-search-response.json", "objectType=contacts" },
         { SourceId.SalesforcePull.Name, "salesforce/salesforce-query-contacts-page1.json", "" },
         { SourceId.Google.Name, "google/google-reviews-page1.json", $"{GoogleReviewsAdapter.LocationProperty}=locations/1" },
@@ -104,6 +106,24 @@ public sealed class PayloadRedactorTests : IDisposable
     }
 
     [Fact]
+    public void A_Salesforce_Outbound_Message_loses_the_persons_Notification_and_keeps_its_envelope_and_the_others()
+    {
+        var payload = SourceTestKit.RawFixture("salesforce", "salesforce/salesforce-outbound-message.xml");
+        var maria = new Identity(IdentityTypes.Salesforce, "0035g00000XyZ12AAB");
+
+        var plan = Redactor.Plan(payload, new HashSet<Identity> { maria });
+
+        Assert.Equal((RedactionKind.Redacted, 2, 1), (plan.Kind, plan.Entries, plan.Removed));
+        var copy = Encoding.UTF8.GetString(plan.Body!);
+        Assert.DoesNotContain("Lindqvist", copy, StringComparison.Ordinal);
+        Assert.DoesNotContain("maria.lindqvist@example.com", copy, StringComparison.Ordinal);
+        Assert.DoesNotContain("+46 70 123 45 67", copy, StringComparison.Ordinal);
+        var message = Core.Sources.Salesforce.SalesforceOutboundMessage.Parse(plan.Body);
+        Assert.Equal("00D5g000004ZkQ1EAK", message.OrganizationId);
+        Assert.Equal("04l5g00000RfT3oAAF", Assert.Single(message.Notifications).Id);
+    }
+
+    [Fact]
     public void An_object_only_the_erased_person_held_leaves_with_them_and_a_shared_one_stays()
     {
         var payload = SourceTestKit.RawFixture("hubspot", "hubspot/hubspot-webhook-batch.json");
@@ -147,7 +167,7 @@ public sealed class PayloadRedactorTests : IDisposable
 
     [Theory]
     [InlineData("shopify", "shopify/shopify-orders-create.json", "")]
-    [InlineData("salesforce", "salesforce/salesforce-outbound-message.xml", "")]
+    [InlineData("salesforce", "salesforce/salesforce-dtd-entity-expansion.xml", "")]
     [InlineData("hubspot-pull", "hubspot/hubspot-crm-email.json", "objectType=emails")]
     [InlineData("hubspot", "", "")]
     public void Sources_whose_payloads_cannot_be_split_by_person_are_deleted_whole(string source, string fixture, string properties)
