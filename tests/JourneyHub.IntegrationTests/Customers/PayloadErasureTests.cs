@@ -123,6 +123,40 @@ public sealed class PayloadErasureTests(AzuriteFixture azurite) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_payload_that_failed_whole_records_its_peoples_keyed_hashes_and_erasing_one_leaves_it_replayable_for_the_other()
+    {
+        var (frank, grace) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        var body = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(frank, ReceivedAt), HubSpotEvents.ContactCreated(grace, ReceivedAt));
+        var rawRef = await services.GetRequiredService<IRawArchive>().ArchiveAsync("hubspot", body, "application/json", new Dictionary<string, string>(), ReceivedAt, default);
+        var message = new IngestionMessage { Source = "hubspot", BlobName = rawRef, ReceivedAt = ReceivedAt, CorrelationId = "whole-" + frank };
+        await using (var failing = Build(azurite, s => s.AddSingleton<ITouchpointPublisher>(new UnavailablePublisher())))
+        {
+            // The last attempt fails after the rows were written (the topic is down): one dead letter for the whole payload.
+            Assert.Equal(1, (await failing.GetRequiredService<DeliveryProcessor>().ProcessAsync(message, 5, isLastAttempt: true, default)).DeadLettered);
+        }
+
+        var keys = new IdentityKeys(SuppressionKey);
+        var (frankId, graceId) = (new Identity(IdentityTypes.HubSpot, frank.ToString(CultureInfo.InvariantCulture)), new Identity(IdentityTypes.HubSpot, grace.ToString(CultureInfo.InvariantCulture)));
+        var deadLetter = Assert.Single(await DeadLettersOfAsync(rawRef));
+        Assert.Null(deadLetter.EntryIndex);
+        Assert.Equal(new[] { keys.Hash(frankId), keys.Hash(graceId) }.Order(StringComparer.Ordinal), HashesOf(await DeadLetterEntityAsync(deadLetter.Id)).Order(StringComparer.Ordinal));
+        Assert.Equal([deadLetter.Id], (await services.GetRequiredService<IDeadLetterErasure>().FindAsync([frankId], default)).Select(d => d.Id));
+
+        await services.GetRequiredService<ErasureService>().EraseAsync(await CustomerOfAsync(IdentityTypes.HubSpot, frank), default);
+
+        // Grace's failure too: the dead letter stays, without Frank's hash, and replays the copy into her row.
+        Assert.Equal([keys.Hash(graceId)], HashesOf(await DeadLetterEntityAsync(deadLetter.Id)));
+        Assert.Empty(await services.GetRequiredService<IDeadLetterErasure>().FindAsync([frankId], default));
+        var graceRows = await RowIdsAsync(await CustomerOfAsync(IdentityTypes.HubSpot, grace));
+        Assert.Single(graceRows);
+        Assert.Equal(1, (await services.GetRequiredService<DeadLetterAdmin>().ReplayAsync(new ReplayRequest { Ids = [deadLetter.Id] }, default)).Queued);
+        var report = Assert.Single(await ProcessQueuedAsync());
+        Assert.Equal((0, 1, 0), (report.Inserted, report.Duplicates, report.DeadLettered));
+        Assert.Empty(await DeadLettersOfAsync(rawRef));
+        Assert.Equal(graceRows, await RowIdsAsync(await CustomerOfAsync(IdentityTypes.HubSpot, grace)));
+    }
+
+    [Fact]
     public async Task A_later_delivery_mixing_an_erased_person_and_another_keeps_only_the_others_events_in_the_archive()
     {
         var (frank, grace) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
@@ -234,6 +268,12 @@ public sealed class PayloadErasureTests(AzuriteFixture azurite) : IClassFixture<
         return (await azurite.RawContainer.GetBlobClient(rawRef).GetPropertiesAsync()).Value.Metadata.TryGetValue("redacted", out var flag) ? flag : null;
     }
 
+    private async Task<TableEntity> DeadLetterEntityAsync(string id) =>
+        (await azurite.Table(StorageNames.DeadLettersTable).GetEntityAsync<TableEntity>("deadletter", id)).Value;
+
+    private static List<string> HashesOf(TableEntity entity) =>
+        [.. (entity.GetString("IdentityHashes") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+
     private async Task<List<DeadLetter>> DeadLettersOfAsync(string rawRef) =>
         [.. (await services.GetRequiredService<IDeadLetterStore>().ListAsync("hubspot", null, null, 1000, default)).Where(d => d.BlobName == rawRef)];
 
@@ -246,7 +286,7 @@ public sealed class PayloadErasureTests(AzuriteFixture azurite) : IClassFixture<
     private async Task<List<string>> RowIdsAsync(string customerId) =>
         [.. (await services.GetRequiredService<ITimelineStore>().QueryAsync(customerId, new TimelineQuery { Limit = TimelineQuery.MaxLimit }, default)).Items.Select(t => t.TouchpointId).Order(StringComparer.Ordinal)];
 
-    private static ServiceProvider Build(AzuriteFixture azurite)
+    private static ServiceProvider Build(AzuriteFixture azurite, Action<IServiceCollection>? configure = null)
     {
         var builder = HubHostBuilder.Create(new Dictionary<string, string?>
         {
@@ -254,6 +294,12 @@ public sealed class PayloadErasureTests(AzuriteFixture azurite) : IClassFixture<
             ["Privacy:SuppressionKey"] = SuppressionKey,
         });
         builder.AddJourneyHubAzure();
+        configure?.Invoke(builder.Services);
         return builder.Services.BuildServiceProvider();
+    }
+
+    private sealed class UnavailablePublisher : ITouchpointPublisher
+    {
+        public Task PublishAsync(IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken) => throw new IOException("topic unavailable");
     }
 }
