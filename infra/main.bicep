@@ -382,6 +382,8 @@ var serviceBusSettings = {
 
 var sourceSettings = {
   Sources__HubSpot__BaseUrl: 'https://api.hubapi.com'
+  // Off switch of the HubSpot pull only: the token in Sources__HubSpot__AccessToken keeps serving enrichment.
+  Sources__HubSpot__PullEnabled: 'true'
   Sources__Meta__BaseUrl: 'https://graph.facebook.com'
   Sources__Trustpilot__BaseUrl: 'https://api.trustpilot.com'
   Sources__Google__BaseUrl: 'https://mybusiness.googleapis.com'

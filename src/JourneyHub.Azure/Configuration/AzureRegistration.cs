@@ -17,7 +17,6 @@ using JourneyHub.Core.Journey.Segments;
 using JourneyHub.Core.Privacy;
 using JourneyHub.Core.Processing;
 using JourneyHub.Core.Ports;
-using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.Core.Sources.SurveyMonkey;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,8 +32,8 @@ public static class AzureRegistration
     /// <summary>
     /// The hub on Azure Storage, Service Bus and the vendors' APIs, the one registration entry of this layer, used by the
     /// Functions app and the local host alike. Registers Core first (<see cref="CoreRegistration.AddJourneyHubCore"/>),
-    /// then the adapters of its ports: storage, customers and segments tables, the HubSpot and SurveyMonkey clients, the
-    /// pull connectors and the event publisher.
+    /// then the adapters of its ports: storage, customers and segments tables, the HubSpot client (enrichment and pull),
+    /// the SurveyMonkey client, the other pull connectors and the event publisher.
     /// </summary>
     public static IHostApplicationBuilder AddJourneyHubAzure(this IHostApplicationBuilder builder)
     {
@@ -82,14 +81,8 @@ public static class AzureRegistration
         services.AddSingleton<TableSegmentAggregates>();
         services.AddSingleton<ISegmentAggregates>(sp => sp.GetRequiredService<TableSegmentAggregates>());
 
-        // HubSpot contacts and objects are read by the enricher (webhook events carry ids only).
-        services.AddSingleton<HubSpotObjectReader>();
-        services.AddSingleton<ITouchpointEnricher, HubSpotContactEnricher>();
-        services.AddTransient<BearerTokenHandler<HubSpotOptions>>(sp => new(() => sp.GetRequiredService<IOptionsMonitor<HubSpotOptions>>().CurrentValue.AccessToken));
-        services.AddRefitGeneratedClient<IHubSpotCrmApi>(HubSpotJsonContext.Default)
-            .ConfigureHttpClient((sp, client) => client.BaseAddress = new Uri(sp.GetRequiredService<IOptionsMonitor<HubSpotOptions>>().CurrentValue.BaseUrl))
-            .AddHttpMessageHandler<BearerTokenHandler<HubSpotOptions>>()
-            .AddJourneyHubResilience(configuration);
+        // One HubSpot client for enrichment (webhook events carry ids only) and the HubSpot pull.
+        services.AddHubSpotClient(configuration);
 
         // SurveyMonkey callbacks carry ids only: the enricher fetches the answers.
         services.AddSingleton<ITouchpointEnricher, SurveyMonkeyResponseEnricher>();

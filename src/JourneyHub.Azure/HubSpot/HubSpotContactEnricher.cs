@@ -17,7 +17,7 @@ namespace JourneyHub.Azure.HubSpot;
 /// id (<see cref="HubSpotObjectReader"/>). Skipped without an access token.
 /// </summary>
 public sealed partial class HubSpotContactEnricher(
-    IHubSpotCrmApi api,
+    IHubSpotApi api,
     HubSpotObjectReader objects,
     IOptionsMonitor<HubSpotOptions> options,
     IOptionsMonitor<PersonaOptions> personas,

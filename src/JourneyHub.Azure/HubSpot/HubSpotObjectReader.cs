@@ -11,7 +11,7 @@ namespace JourneyHub.Azure.HubSpot;
 /// touchpoints of their associated contacts in their place. An object that cannot be read (gone, no contact, not a valid
 /// answer) keeps its pending touchpoint: it has no person, so the processor keeps it as a dead letter to replay.
 /// </summary>
-public sealed partial class HubSpotObjectReader(IHubSpotCrmApi api, ILogger<HubSpotObjectReader> logger)
+public sealed partial class HubSpotObjectReader(IHubSpotApi api, ILogger<HubSpotObjectReader> logger)
 {
     private static readonly string[] Associations = ["contacts"];
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };

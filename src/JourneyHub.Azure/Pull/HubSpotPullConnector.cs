@@ -1,7 +1,9 @@
 using System.Globalization;
+using JourneyHub.Azure.HubSpot;
 using JourneyHub.Core.Journey;
 using JourneyHub.Core.Pull;
 using JourneyHub.Core.Sources;
+using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.Core.Sources.Pull;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,8 +18,8 @@ namespace JourneyHub.Azure.Pull;
 /// search does not return: one v4 batch association read per page, archived beside the search page.
 /// </summary>
 public sealed partial class HubSpotPullConnector(
-    IHubSpotPullApi api,
-    IOptionsMonitor<PullSourceSettings> settings,
+    IHubSpotApi api,
+    IOptionsMonitor<HubSpotOptions> options,
     IOptionsMonitor<PersonaOptions> personas,
     ILogger<HubSpotPullConnector> logger) : IPullConnector
 {
@@ -40,7 +42,7 @@ public sealed partial class HubSpotPullConnector(
 
     public SourceId Adapter => SourceId.HubSpotPull;
 
-    public string? MissingConfiguration => settings.Get(Source.Name) switch
+    public string? MissingConfiguration => options.CurrentValue switch
     {
         { PullEnabled: false } => "Sources__HubSpot__PullEnabled is false.",
         { AccessToken: null or "" } => "Sources__HubSpot__AccessToken is not set.",

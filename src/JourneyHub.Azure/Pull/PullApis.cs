@@ -1,20 +1,10 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Refit;
 
 namespace JourneyHub.Azure.Pull;
 
-// Every call returns the body as a stream: the page is archived byte for byte before anything reads it.
-
-/// <summary>HubSpot CRM v3 search and v4 association reads.</summary>
-public interface IHubSpotPullApi
-{
-    [Post("/crm/v3/objects/{objectType}/search")]
-    Task<Stream> SearchAsync(string objectType, [Body] HubSpotSearchRequest request, CancellationToken cancellationToken);
-
-    [Post("/crm/v4/associations/{fromObjectType}/contacts/batch/read")]
-    Task<Stream> ContactAssociationsAsync(string fromObjectType, [Body] HubSpotBatchIds request, CancellationToken cancellationToken);
-}
+// Every call returns the body as a stream: the page is archived byte for byte before anything reads it. No call sends a
+// body either, so these clients need no JSON serializer context. HubSpot's pull calls are in the one HubSpot client
+// (HubSpot/HubSpotApi.cs), shared with enrichment.
 
 /// <summary>Salesforce REST: SOQL query and its <c>nextRecordsUrl</c> continuation.</summary>
 public interface ISalesforcePullApi
@@ -49,27 +39,3 @@ public interface IMetaGraphPullApi
     [Get("/{version}/{postId}/comments")]
     Task<Stream> CommentsAsync(string version, string postId, string fields, int limit, string? after, string filter, CancellationToken cancellationToken);
 }
-
-public sealed record HubSpotSearchRequest
-{
-    public required IReadOnlyList<HubSpotFilterGroup> FilterGroups { get; init; }
-    public required IReadOnlyList<HubSpotSort> Sorts { get; init; }
-    public required IReadOnlyList<string> Properties { get; init; }
-    public int Limit { get; init; } = 100;
-    public string? After { get; init; }
-}
-
-public sealed record HubSpotFilterGroup(IReadOnlyList<HubSpotFilter> Filters);
-
-public sealed record HubSpotFilter(string PropertyName, string Operator, string Value);
-
-public sealed record HubSpotSort(string PropertyName, string Direction);
-
-public sealed record HubSpotBatchIds(IReadOnlyList<HubSpotId> Inputs);
-
-public sealed record HubSpotId(string Id);
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(HubSpotSearchRequest))]
-[JsonSerializable(typeof(HubSpotBatchIds))]
-public sealed partial class PullJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using JourneyHub.Azure.HubSpot;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Pull;
 using JourneyHub.Core.Sources;
@@ -13,16 +14,15 @@ internal static class PullRegistration
 {
     /// <summary>
     /// Pull connectors: one Refit client per API (base URL and credentials from <c>Sources:&lt;X&gt;</c>, the pull resilience
-    /// pipeline, the throttle gate), one <see cref="IPullConnector"/> and one pull adapter per source (found through
-    /// <see cref="SourceRegistry"/>), the checkpoint store and the backfill queue. Part of <c>AddJourneyHubAzure</c>.
+    /// pipeline, the throttle gate) and one <see cref="IPullConnector"/> per source (found through <see cref="SourceRegistry"/>),
+    /// the checkpoint store and the backfill queue. HubSpot's connector uses the HubSpot client that enrichment uses
+    /// (<see cref="HubSpotRegistration"/>). Part of <c>AddJourneyHubAzure</c>.
     /// </summary>
     internal static IServiceCollection AddPullConnectors(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<PullThrottleGate>();
         services.AddSingleton<IPullStateStore, TablePullStateStore>();
         services.AddSingleton<IBackfillQueue, StorageBackfillQueue>();
 
-        AddClient<IHubSpotPullApi, HubSpotPullConnector>(services, configuration, SourceId.HubSpot.Name, "HubSpot", "https://api.hubapi.com");
         AddClient<ISalesforcePullApi, SalesforcePullConnector>(services, configuration, SourceId.Salesforce.Name, "Salesforce", "https://login.salesforce.com");
         AddClient<IGoogleReviewsApi, GooglePullConnector>(services, configuration, SourceId.Google.Name, "Google", "https://mybusiness.googleapis.com");
         AddClient<ITrustpilotPullApi, TrustpilotPullConnector>(services, configuration, SourceId.Trustpilot.Name, "Trustpilot", "https://api.trustpilot.com");
@@ -36,7 +36,7 @@ internal static class PullRegistration
     {
         services.AddOptions<PullSourceSettings>(source).BindConfiguration("Sources:" + section);
         services.AddSingleton<IPullConnector, TConnector>();
-        services.AddRefitGeneratedClient<TApi>(PullJsonContext.Default)
+        services.AddRefitGeneratedClient<TApi>()
             .ConfigureHttpClient((sp, client) =>
             {
                 var settings = sp.GetRequiredService<IOptionsMonitor<PullSourceSettings>>().Get(source);
@@ -44,7 +44,6 @@ internal static class PullRegistration
                 client.BaseAddress = new Uri(baseUrl.TrimEnd('/'));
             })
             .AddHttpMessageHandler(sp => new PullAuthHandler(sp.GetRequiredService<IOptionsMonitor<PullSourceSettings>>(), source))
-            .AddPullResilience(configuration, source)
-            .AddHttpMessageHandler(sp => new PullThrottleHandler(sp.GetRequiredService<PullThrottleGate>(), source, sp.GetRequiredService<TimeProvider>()));
+            .AddPullResilience(configuration, source);
     }
 }

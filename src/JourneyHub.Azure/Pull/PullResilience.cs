@@ -4,6 +4,7 @@ using System.Text.Json;
 using JourneyHub.Azure.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -12,8 +13,8 @@ using Polly.Timeout;
 namespace JourneyHub.Azure.Pull;
 
 /// <summary>
-/// The pull clients' pipeline: total timeout → retry → per-attempt timeout, tuned from <c>Http:Resilience</c> like the
-/// standard handler. Unlike the standard handler it also knows each API's throttling dialect: Retry-After, HubSpot's
+/// The pipeline of the pull clients and of the HubSpot client (which enrichment shares): total timeout → retry →
+/// per-attempt timeout → throttle gate, tuned from <c>Http:Resilience</c> like the standard handler. Unlike the standard handler it also knows each API's throttling dialect: Retry-After, HubSpot's
 /// <c>X-HubSpot-RateLimit-*</c>, Meta's <c>X-Business-Use-Case-Usage</c> and error codes, and Salesforce's
 /// <c>403 REQUEST_LIMIT_EXCEEDED</c>. A throttled request waits what the API asks; when that is longer than
 /// <c>Pull:MaxThrottleDelay</c> it is not retried at all, and the run stops on its checkpoint instead of hammering.
@@ -27,8 +28,13 @@ public static partial class PullResilience
 
     private static readonly HashSet<int> MetaThrottleCodes = [4, 17, 32, 613, 80001, 80002, 80004, 80005, 80006];
 
+    /// <summary>
+    /// Adds the pipeline and, inside it, the <see cref="PullThrottleHandler"/> of <paramref name="source"/>, so every
+    /// attempt first waits out what the API asked of any client of the process.
+    /// </summary>
     public static IHttpClientBuilder AddPullResilience(this IHttpClientBuilder builder, IConfiguration configuration, string source)
     {
+        builder.Services.TryAddSingleton<PullThrottleGate>();
         builder.AddResilienceHandler("pull", (pipeline, context) =>
         {
             var options = new HttpStandardResilienceOptions();
@@ -84,6 +90,7 @@ public static partial class PullResilience
             });
             pipeline.AddTimeout(options.AttemptTimeout);
         });
+        builder.AddHttpMessageHandler(sp => new PullThrottleHandler(sp.GetRequiredService<PullThrottleGate>(), source, sp.GetRequiredService<TimeProvider>()));
         return builder;
     }
 

@@ -144,7 +144,8 @@ public sealed class HubSpotEnrichmentTests : IDisposable
         return await enricher.EnrichAsync([touchpoint], CancellationToken.None);
     }
 
-    private static Touchpoint ContactCreated() => new()
+    /// <summary>A contact.created event as the webhook adapter makes it: only the HubSpot id, enrichment adds the rest.</summary>
+    internal static Touchpoint ContactCreated() => new()
     {
         TouchpointId = TouchpointIds.For("hubspot", "1-81273645012"),
         Source = "hubspot",

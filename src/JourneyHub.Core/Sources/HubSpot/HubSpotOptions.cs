@@ -9,7 +9,7 @@ public sealed class HubSpotOptions
     /// <summary>The app's client secret: the key of X-HubSpot-Signature-v3.</summary>
     public string? ClientSecret { get; set; }
 
-    /// <summary>Private app or OAuth token; without it enrichment is skipped.</summary>
+    /// <summary>Private app or OAuth token of the HubSpot client (enrichment and pull); without it neither calls HubSpot.</summary>
     public string? AccessToken { get; set; }
 
     [Url]
@@ -22,4 +22,7 @@ public sealed class HubSpotOptions
     /// </summary>
     [Url]
     public string? WebhookUrl { get; set; }
+
+    /// <summary>Off switch of the HubSpot pull that keeps the token, and with it enrichment (e.g. while a portal is migrated).</summary>
+    public bool PullEnabled { get; set; } = true;
 }
