@@ -38,11 +38,15 @@ internal static class PullCalls
             var what = throttled ? "is still throttling after retries" : "failed";
             throw new PullFetchException($"{source}: {path} {what} ({status} {ex.StatusCode}): {Clip(body)}", status, isAuthFailure: false, ex);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or PullThrottledException)
+        catch (Exception ex) when (CauseOf(ex) is HttpRequestException or TimeoutRejectedException or PullThrottledException)
         {
-            throw new PullFetchException($"{source}: {ex.GetType().Name}: {ex.Message}", null, isAuthFailure: false, ex);
+            var cause = CauseOf(ex);
+            throw new PullFetchException($"{source}: {cause.GetType().Name}: {cause.Message}", null, isAuthFailure: false, ex);
         }
     }
+
+    /// <summary>Refit wraps what failed before an answer came back (connection, timeout, throttle gate); the cause says what to do.</summary>
+    private static Exception CauseOf(Exception ex) => ex is ApiRequestException { InnerException: { } inner } ? inner : ex;
 
     public static JsonDocument Parse(byte[] body) => JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
 

@@ -3,14 +3,14 @@ namespace JourneyHub.Azure.Pull;
 /// <summary>
 /// The pull settings of one source, bound (as named options, name = source) from <c>Sources:&lt;Source&gt;</c>; the webhook
 /// settings of the same section are read by the source's own options class. Unknown keys are ignored, so one class
-/// serves every source.
+/// serves every pulled source but HubSpot, whose one client (enrichment and pull) reads <c>HubSpotOptions</c>.
 /// </summary>
 public sealed class PullSourceSettings
 {
     /// <summary>API root; every test points it at a local fake server.</summary>
     public string? BaseUrl { get; set; }
 
-    /// <summary>Bearer token (HubSpot private app, Salesforce, Google OAuth, Meta page token, Trustpilot business user).</summary>
+    /// <summary>Bearer token (Salesforce, Google OAuth, Meta page token, Trustpilot business user).</summary>
     public string? AccessToken { get; set; }
 
     /// <summary>Trustpilot <c>apikey</c> header.</summary>

@@ -163,7 +163,15 @@ public sealed class TableDeadLetterStore(StorageClients clients, StorageBootstra
                     mark.RedactedAt);
             }
 
-            await Table.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Replace, cancellationToken);
+            try
+            {
+                // Conditional: a dead letter written again meanwhile (a replay judged the copy) is newer than this one.
+                await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // Gone or rewritten since the query: the newer state stands.
+            }
         }
 
         return deleted;

@@ -224,6 +224,7 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
         Assert.Single(h.Api.LogEntries);
         Assert.Equal(PullRunState.Failed, again!.State);
         Assert.Equal(2, again.Errors);
+        Assert.Contains("Meta: PullThrottledException: meta asked not to be called", again.LastError, StringComparison.Ordinal);
     }
 
     [Fact]
