@@ -99,6 +99,19 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_fetch_cancelled_by_shutdown_surfaces_as_a_cancellation_not_as_a_failed_fetch()
+    {
+        await using var h = await PullHarness.StartAsync(azurite, SourceId.Trustpilot.Name);
+        h.Api.Given(Request.Create().WithPath(TrustpilotReviews).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"reviews":[],"links":[]}""").WithDelay(TimeSpan.FromSeconds(10)));
+        var connector = h.Services.GetServices<IPullConnector>().Single(c => c.Source == SourceId.Trustpilot);
+        using var shutdown = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        // The runner tells a shutdown (checkpoint kept, run not failed) from a failure by this type.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connector.FetchAsync(connector.Start(DateTimeOffset.UtcNow.AddDays(-1), null, DateTimeOffset.UtcNow), shutdown.Token));
+    }
+
+    [Fact]
     public async Task Salesforce_403_request_limit_is_throttling_and_nextRecordsUrl_is_followed()
     {
         await using var h = await PullHarness.StartAsync(azurite, SourceId.Salesforce.Name);
