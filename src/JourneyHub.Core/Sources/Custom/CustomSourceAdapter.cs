@@ -78,6 +78,22 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
             return AdapterOutcome.Fail("data is missing");
         }
 
+        var identities = new List<Identity>();
+        if (data.Person is { } person)
+        {
+            identities.AddIfPresent(IdentityTypes.Email, person.Email);
+            identities.AddIfPresent(IdentityTypes.Phone, person.Phone);
+            identities.AddIfPresent(source.Name, person.Id);
+            AddExternalIds(identities, source.Name, person.ExternalIds);
+        }
+
+        // A rejected event still names its person, so that erasing them finds its dead letter and payload.
+        var outcome = MapData(source, name, body, data, identities, payload);
+        return outcome.Touchpoint is null ? outcome with { Identities = identities } : outcome;
+    }
+
+    private static AdapterOutcome MapData(SourceId source, string name, CustomEvent body, CustomEventData data, List<Identity> identities, RawPayload payload)
+    {
         var sourceEventId = payload.Properties.TryGetValue(CustomWebhookVerifier.WebhookIdProperty, out var webhookId) && webhookId.Length > 0
             ? webhookId
             : data.ExternalId;
@@ -153,15 +169,6 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
             }
 
             stage = given;
-        }
-
-        var identities = new List<Identity>();
-        if (data.Person is { } person)
-        {
-            identities.AddIfPresent(IdentityTypes.Email, person.Email);
-            identities.AddIfPresent(IdentityTypes.Phone, person.Phone);
-            identities.AddIfPresent(source.Name, person.Id);
-            AddExternalIds(identities, source.Name, person.ExternalIds);
         }
 
         if (identities.Count == 0)

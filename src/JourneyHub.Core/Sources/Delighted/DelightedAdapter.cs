@@ -74,7 +74,7 @@ public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) 
 
         if (response.CreatedAt is not { } createdAt)
         {
-            return Reject(webhook, "event_data.created_at is missing");
+            return Reject(webhook, "event_data.created_at is missing", identities);
         }
 
         var comment = string.IsNullOrWhiteSpace(response.Comment) ? null : response.Comment.Trim();
@@ -106,7 +106,7 @@ public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) 
             if (sentiment is null)
             {
                 var limits = SentimentRules.SurveyTable[type];
-                return Reject(webhook, $"score {score.ToString(CultureInfo.InvariantCulture)} of survey_type '{response.SurveyType}' does not map onto a whole {JourneyJson.WireName(type)} score from {limits.Min} to {limits.Max}");
+                return Reject(webhook, $"score {score.ToString(CultureInfo.InvariantCulture)} of survey_type '{response.SurveyType}' does not map onto a whole {JourneyJson.WireName(type)} score from {limits.Min} to {limits.Max}", identities);
             }
 
             if (hubScore != score)
@@ -171,7 +171,7 @@ public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) 
 
         if (unsubscribe.UnsubscribedAt is not { } seconds)
         {
-            return Reject(webhook, "event_data.unsubscribed_at is missing");
+            return Reject(webhook, "event_data.unsubscribed_at is missing", identities);
         }
 
         var sourceEventId = webhook.EventId is { Length: > 0 } eventId
@@ -199,6 +199,7 @@ public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) 
     /// </summary>
     private static readonly SurveyQuestionRule FivePointCes = new(SurveyType.Ces, AgreementScale: true) { FromAnswer = a => a switch { 5 => 1, 4 => 3, 3 => 4, 2 => 5, 1 => 7, _ => a + 10 } };
 
-    private static NormalizationResult Reject(DelightedWebhook webhook, string reason) =>
-        EntryCollector.One(AdapterOutcome.Fail(reason), $"Delighted {webhook.EventType} {webhook.EventId}");
+    /// <param name="identities">The person, when known: the dead letter then records whose it is, so erasing them finds it.</param>
+    private static NormalizationResult Reject(DelightedWebhook webhook, string reason, IReadOnlyList<Identity>? identities = null) =>
+        EntryCollector.One(AdapterOutcome.Fail(reason, identities ?? []), $"Delighted {webhook.EventType} {webhook.EventId}");
 }

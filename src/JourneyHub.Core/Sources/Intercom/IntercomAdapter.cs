@@ -121,7 +121,7 @@ public sealed class IntercomAdapter : ISourceAdapter
                 var rating = conversation.ConversationRating;
                 if (rating?.Rating is not (>= 1 and <= 5) || rating.Rating is not { } score)
                 {
-                    return AdapterOutcome.Fail($"conversation_rating.rating '{rating?.Rating}' is not 1–5");
+                    return AdapterOutcome.Fail($"conversation_rating.rating '{rating?.Rating}' is not 1–5", identities);
                 }
 
                 var remark = string.IsNullOrWhiteSpace(rating.Remark) ? null : rating.Remark.Trim();

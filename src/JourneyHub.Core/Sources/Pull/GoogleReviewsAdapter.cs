@@ -43,6 +43,19 @@ public sealed class GoogleReviewsAdapter : ISourceAdapter
 
     public static int? StarsOf(string? starRating) => starRating is not null && Stars.TryGetValue(starRating, out var stars) ? stars : null;
 
+    /// <summary>The reviewer a rejected review still names (none when anonymous), so erasing them finds its dead letter.</summary>
+    private static List<Identity> ReviewerOf(JsonElement review)
+    {
+        var reviewer = review.Obj("reviewer");
+        var identities = new List<Identity>(1);
+        if (reviewer.Str("isAnonymous") != "true")
+        {
+            identities.AddIfPresent(IdentityTypes.Google, reviewer.Str("profilePhotoUrl"));
+        }
+
+        return identities;
+    }
+
     private static IEnumerable<AdapterOutcome> Map(JsonElement review, string? location)
     {
         var reviewId = review.Str("reviewId") ?? review.Str("name")?.Split('/')[^1];
@@ -54,7 +67,7 @@ public sealed class GoogleReviewsAdapter : ISourceAdapter
 
         if (StarsOf(review.Str("starRating")) is not { } stars)
         {
-            yield return AdapterOutcome.Fail($"starRating '{review.Str("starRating")}' is not ONE..FIVE");
+            yield return AdapterOutcome.Fail($"starRating '{review.Str("starRating")}' is not ONE..FIVE", ReviewerOf(review));
             yield break;
         }
 
@@ -67,7 +80,7 @@ public sealed class GoogleReviewsAdapter : ISourceAdapter
 
         if (PullJson.Time(review.Str("createTime")) is not { } createdAt)
         {
-            yield return AdapterOutcome.Fail("the review has no createTime");
+            yield return AdapterOutcome.Fail("the review has no createTime", ReviewerOf(review));
             yield break;
         }
 

@@ -62,7 +62,7 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
         var createdAt = PullJson.Time(properties.Str("createdate")) ?? PullJson.Time(contact.Str("createdAt"));
         if (createdAt is null)
         {
-            return AdapterOutcome.Fail("the contact has no createdate");
+            return AdapterOutcome.Fail("the contact has no createdate", ContactIdentities(id, properties));
         }
 
         return AdapterOutcome.Ok(Touchpoints.Create($"contact:{id}:created", createdAt.Value, Channel.Crm, "contact.created", "Contact created in HubSpot", ContactIdentities(id, properties), ContactAttributes(id, properties, personaField)));

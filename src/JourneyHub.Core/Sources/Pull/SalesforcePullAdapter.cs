@@ -68,7 +68,7 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 }
                 else
                 {
-                    yield return AdapterOutcome.Fail("the record has no CreatedDate");
+                    yield return AdapterOutcome.Fail("the record has no CreatedDate", People(identities));
                 }
 
                 if (type == "Lead" && r.Str("IsConverted") == "true" && (PullJson.Time(r.Str("ConvertedDate")) ?? modified) is { } convertedAt)
@@ -100,7 +100,7 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 }
                 else
                 {
-                    yield return AdapterOutcome.Fail("the Opportunity has no SystemModstamp, LastModifiedDate or CreatedDate");
+                    yield return AdapterOutcome.Fail("the Opportunity has no SystemModstamp, LastModifiedDate or CreatedDate", People(identities));
                 }
 
                 break;
@@ -129,7 +129,7 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 }
                 else
                 {
-                    yield return AdapterOutcome.Fail("the activity has no date");
+                    yield return AdapterOutcome.Fail("the activity has no date", People(identities));
                 }
 
                 break;
@@ -149,7 +149,7 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 }
                 else
                 {
-                    yield return AdapterOutcome.Fail("the record has no CreatedDate");
+                    yield return AdapterOutcome.Fail("the record has no CreatedDate", People(identities));
                 }
 
                 break;
@@ -158,6 +158,9 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 break;
         }
     }
+
+    /// <summary>The people a rejected record names (never its opportunity), so erasing them finds its dead letter.</summary>
+    private static List<Identity> People(List<Identity> identities) => [.. identities.Where(i => !IdentityTypes.IsObject(i.Type))];
 
     /// <summary>
     /// Facts of one record are yielded while its attributes are still being filled in (a converted lead adds

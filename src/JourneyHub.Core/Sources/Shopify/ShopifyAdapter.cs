@@ -98,7 +98,7 @@ public sealed class ShopifyAdapter : ISourceAdapter
         var placedAt = order.ProcessedAt ?? order.CreatedAt;
         if (placedAt is null)
         {
-            return AdapterOutcome.Fail("the order has no created_at or processed_at time");
+            return AdapterOutcome.Fail("the order has no created_at or processed_at time", [.. identities.Where(i => !IdentityTypes.IsObject(i.Type))]);
         }
 
         var attributes = OrderAttributes(delivery, order, orderId);
@@ -195,15 +195,15 @@ public sealed class ShopifyAdapter : ISourceAdapter
             return AdapterOutcome.Fail("the customer has no id");
         }
 
-        if (customer.CreatedAt is not { } createdAt)
-        {
-            return AdapterOutcome.Fail("the customer has no created_at time");
-        }
-
         var identities = new List<Identity>();
         identities.AddIfPresent(IdentityTypes.Shopify, Id(customerId));
         identities.AddIfPresent(IdentityTypes.Email, customer.Email);
         identities.AddIfPresent(IdentityTypes.Phone, customer.Phone);
+        if (customer.CreatedAt is not { } createdAt)
+        {
+            return AdapterOutcome.Fail("the customer has no created_at time", identities);
+        }
+
         var attributes = DeliveryAttributes(delivery)
             .Set("customerId", Id(customerId))
             .AddIfPresent("state", customer.State)
@@ -226,17 +226,17 @@ public sealed class ShopifyAdapter : ISourceAdapter
             return AdapterOutcome.Fail("the checkout has no token or id");
         }
 
-        if (checkout.CreatedAt is not { } createdAt)
-        {
-            return AdapterOutcome.Fail("the checkout has no created_at time");
-        }
-
         var identities = new List<Identity>();
         identities.AddIfPresent(IdentityTypes.Email, checkout.Email ?? checkout.Customer?.Email);
         identities.AddIfPresent(IdentityTypes.Phone, checkout.Phone ?? checkout.Customer?.Phone);
         if (checkout.Customer?.Id is { } customerId)
         {
             identities.AddIfPresent(IdentityTypes.Shopify, Id(customerId));
+        }
+
+        if (checkout.CreatedAt is not { } createdAt)
+        {
+            return AdapterOutcome.Fail("the checkout has no created_at time", identities);
         }
 
         if (identities.Count == 0)

@@ -112,7 +112,7 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
         {
             if (review.Stars is not (>= 1 and <= 5) || review.Stars is not { } stars)
             {
-                return AdapterOutcome.Fail($"stars '{review.Stars}' is not 1–5");
+                return AdapterOutcome.Fail($"stars '{review.Stars}' is not 1–5", identities);
             }
 
             rating = new Rating(stars, 5);
@@ -140,7 +140,7 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
 
         if (occurredAt == DateTimeOffset.UnixEpoch)
         {
-            return AdapterOutcome.Fail("the review has no createdAt/updatedAt time");
+            return AdapterOutcome.Fail("the review has no createdAt/updatedAt time", identities);
         }
 
         return AdapterOutcome.Ok(Touchpoints.Create(sourceEventId, occurredAt, Channel.Review, action, summary, identities, attributes, sentiment: sentiment, rating: rating));

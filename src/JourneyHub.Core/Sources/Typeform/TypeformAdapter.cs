@@ -87,7 +87,7 @@ public sealed class TypeformAdapter(IOptionsMonitor<TypeformOptions> options) : 
             if (SentimentRules.FromSurvey(type, score) is not { } sentiment)
             {
                 var limits = SentimentRules.SurveyTable[type];
-                return AdapterOutcome.Fail($"answer {number.ToString(CultureInfo.InvariantCulture)} is not a whole {JourneyJson.WireName(type)} score from {limits.Min} to {limits.Max}");
+                return AdapterOutcome.Fail($"answer {number.ToString(CultureInfo.InvariantCulture)} is not a whole {JourneyJson.WireName(type)} score from {limits.Min} to {limits.Max}", identities);
             }
 
             var attributes = baseAttributes.Copy()

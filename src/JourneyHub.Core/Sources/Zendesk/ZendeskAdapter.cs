@@ -104,12 +104,12 @@ public sealed class ZendeskAdapter : ISourceAdapter
                 var comment = Read(e.Event, ZendeskJsonContext.Default.ZendeskCommentEvent).Comment;
                 if (comment is null)
                 {
-                    return AdapterOutcome.Fail("event.comment is missing");
+                    return AdapterOutcome.Fail("event.comment is missing", identities);
                 }
 
                 if (comment.IsPublic == false)
                 {
-                    return AdapterOutcome.Fail("an internal note, not a conversation with the customer");
+                    return AdapterOutcome.Fail("an internal note, not a conversation with the customer", identities);
                 }
 
                 // The requester's own words carry the customer's sentiment; an agent's reply does not.
@@ -128,7 +128,7 @@ public sealed class ZendeskAdapter : ISourceAdapter
                 var previous = change.Previous?.ToLowerInvariant();
                 if (string.IsNullOrEmpty(current))
                 {
-                    return AdapterOutcome.Fail("event.current (the new status) is missing");
+                    return AdapterOutcome.Fail("event.current (the new status) is missing", identities);
                 }
 
                 attributes.Set("status", current).AddIfPresent("previousStatus", previous);
@@ -142,7 +142,7 @@ public sealed class ZendeskAdapter : ISourceAdapter
                 var rating = Read(e.Event, ZendeskJsonContext.Default.ZendeskSatisfactionEvent);
                 if (SatisfactionScore(rating.Score) is not { } score)
                 {
-                    return AdapterOutcome.Fail($"event.score '{rating.Score}' is not a satisfaction rating (good, bad, or 1–5)");
+                    return AdapterOutcome.Fail($"event.score '{rating.Score}' is not a satisfaction rating (good, bad, or 1–5)", identities);
                 }
 
                 var comment = string.IsNullOrWhiteSpace(rating.Comment) ? null : rating.Comment.Trim();
@@ -164,7 +164,7 @@ public sealed class ZendeskAdapter : ISourceAdapter
 
         AdapterOutcome Ok(string action, string summary, Schema.Sentiment? sentiment) =>
             time is null
-                ? AdapterOutcome.Fail($"time '{e.Time}' is not an ISO 8601 time")
+                ? AdapterOutcome.Fail($"time '{e.Time}' is not an ISO 8601 time", identities)
                 : AdapterOutcome.Ok(Factory.Create(sourceEventId, time.Value, channel, action, summary, identities, attributes, sentiment: sentiment));
     }
 

@@ -290,6 +290,17 @@ public sealed class ShopifyAdapterTests
     /// A golden delivery as the verifier hands it on; <paramref name="overrides"/> replace forwarded headers (an empty value
     /// leaves the header out), <paramref name="body"/> rewrites the body.
     /// </summary>
+    [Fact]
+    public void A_customer_rejected_for_a_missing_time_still_names_the_customer_so_erasure_finds_it()
+    {
+        var result = Normalize("customers-create", body: b => b.Replace("\"created_at\":", "\"created_at_was\":", StringComparison.Ordinal));
+
+        var rejected = Assert.Single(result.Rejected);
+        Assert.Contains("created_at", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains(new Identity("email", "maria.lindqvist@example.com"), rejected.Identities);
+        Assert.Contains(rejected.Identities, i => i.Type == "shopify");
+    }
+
     private static Core.Ingestion.NormalizationResult Normalize(string fixture, Dictionary<string, string>? overrides = null, Func<string, string>? body = null, DateTimeOffset? receivedAt = null)
     {
         var headers = Headers($"shopify/shopify-{fixture}.headers.json").Headers;
