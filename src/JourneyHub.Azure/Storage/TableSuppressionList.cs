@@ -14,6 +14,7 @@ public sealed class TableSuppressionList(StorageClients clients, StorageBootstra
 {
     private const string Partition = "suppressed";
 
+    /// <summary>Row keys: HMAC-SHA256 of each identity's normalized "type:value" under the suppression key.</summary>
     private readonly IdentityKeys keys = new(options.Value.SuppressionKey);
 
     private TableClient Table => clients.Tables.GetTableClient(StorageNames.SuppressionsTable);
@@ -26,14 +27,14 @@ public sealed class TableSuppressionList(StorageClients clients, StorageBootstra
         await bootstrap.EnsureAsync(cancellationToken);
         if (identities.Count == 1)
         {
-            return (await Table.GetEntityIfExistsAsync<TableEntity>(Partition, Hash(identities[0]), ["RowKey"], cancellationToken)).HasValue;
+            return (await Table.GetEntityIfExistsAsync<TableEntity>(Partition, keys.Hash(identities[0]), ["RowKey"], cancellationToken)).HasValue;
         }
 
         // One single-partition query for all of a touchpoint's identities instead of a point read each.
-        foreach (var chunk in identities.Select(Hash).Distinct(StringComparer.Ordinal).Chunk(KeysPerQuery))
+        foreach (var chunk in identities.Select(keys.Hash).Distinct(StringComparer.Ordinal).Chunk(KeysPerQuery))
         {
-            var keys = string.Join(" or ", chunk.Select(hash => TableClient.CreateQueryFilter($"RowKey eq {hash}")));
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}") + " and (" + keys + ")";
+            var rowKeys = string.Join(" or ", chunk.Select(hash => TableClient.CreateQueryFilter($"RowKey eq {hash}")));
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}") + " and (" + rowKeys + ")";
             await foreach (var _ in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
             {
                 return true;
@@ -48,10 +49,7 @@ public sealed class TableSuppressionList(StorageClients clients, StorageBootstra
         await bootstrap.EnsureAsync(cancellationToken);
         foreach (var identity in identities)
         {
-            await Table.UpsertEntityAsync(new TableEntity(Partition, Hash(identity)) { ["SuppressedAt"] = clock.GetUtcNow() }, TableUpdateMode.Replace, cancellationToken);
+            await Table.UpsertEntityAsync(new TableEntity(Partition, keys.Hash(identity)) { ["SuppressedAt"] = clock.GetUtcNow() }, TableUpdateMode.Replace, cancellationToken);
         }
     }
-
-    /// <summary>The row key of an identity: HMAC-SHA256 of its normalized "type:value" under the suppression key.</summary>
-    internal string Hash(Identity identity) => keys.Hash(identity);
 }

@@ -37,9 +37,9 @@ public sealed class CustomerReader(ICustomerStore customers, IIdentityStore iden
 
             page = await timeline.ReadPageAsync(record.CustomerId, query, cancellationToken);
         }
-
-        if (record is null || record.ErasedAt is not null)
+        else if (record is not { ErasedAt: null })
         {
+            // Unknown, or erased (its rows may still be there while the erasure runs: never served).
             return null;
         }
 

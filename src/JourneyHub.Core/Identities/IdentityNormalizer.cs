@@ -70,6 +70,9 @@ public static class IdentityTypes
     /// <summary>True for ids of things people share (deals, opportunities, orders): they attribute touchpoints, never link people.</summary>
     public static bool IsObject(string type) => ClassOf(type) == IdentityClass.BusinessObject;
 
+    /// <summary>The identities that name people, without the object ids among them (what erasure and dead letters key on).</summary>
+    public static IEnumerable<Identity> People(IEnumerable<Identity> identities) => identities.Where(i => !IsObject(i.Type));
+
     public static bool IsKnown(string type) => ClassOf(type) is not null;
 }
 
@@ -83,6 +86,9 @@ public enum IdentityClass
 /// <summary>Normalizes identity values the same way on ingestion and on lookup, so both meet in one key.</summary>
 public static class IdentityNormalizer
 {
+    /// <summary>A longer value names nobody (no e-mail, phone or CRM id is this long; a longer one is pasted text).</summary>
+    public const int MaxValueChars = 512;
+
     // Values that sources send for "unknown" and that must never link two people.
     private static readonly HashSet<string> Placeholders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -98,7 +104,7 @@ public static class IdentityNormalizer
 
         type = type.Trim().ToLowerInvariant();
         var trimmed = value.Trim();
-        if (Placeholders.Contains(trimmed) || trimmed.Length > 512)
+        if (Placeholders.Contains(trimmed) || trimmed.Length > MaxValueChars)
         {
             return null;
         }

@@ -190,13 +190,7 @@ public sealed partial class IdentityResolver(
         }
 
         await suppressions.SuppressAsync([.. linked], cancellationToken);
-        foreach (var identity in linked)
-        {
-            if (await identities.FindCustomerAsync(identity, cancellationToken) == erasedCustomerId)
-            {
-                await identities.DeleteAsync(identity, cancellationToken);
-            }
-        }
+        await identities.DeleteLinksToAsync(linked, [erasedCustomerId], cancellationToken);
 
         LogUnlinkedFromErased(linked.Count, erasedCustomerId);
     }

@@ -104,6 +104,27 @@ public interface IIdentityStore
     Task DeleteAsync(Identity identity, CancellationToken cancellationToken);
 }
 
+public static class IdentityStoreExtensions
+{
+    /// <summary>Deletes the links of <paramref name="identities"/> that still point at one of <paramref name="customerIds"/> (others are someone else's now); returns how many.</summary>
+    public static async Task<int> DeleteLinksToAsync(this IIdentityStore store, IEnumerable<Identity> identities, IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(identities);
+        var deleted = 0;
+        foreach (var identity in identities)
+        {
+            if (await store.FindCustomerAsync(identity, cancellationToken) is { } owner && customerIds.Contains(owner))
+            {
+                await store.DeleteAsync(identity, cancellationToken);
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+}
+
 /// <summary>The summary row of a customer partition, read and written on its own (merges, identities, tombstones).</summary>
 public interface ICustomerStore
 {

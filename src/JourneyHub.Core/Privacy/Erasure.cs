@@ -123,7 +123,7 @@ public sealed partial class ErasureService(
         }
 
         // Summaries written before objects were told apart from people may still list deal or order ids: never suppress those.
-        var people = new HashSet<Identity>(records.SelectMany(r => r.Identities).Where(i => !IdentityTypes.IsObject(i.Type)));
+        var people = new HashSet<Identity>(IdentityTypes.People(records.SelectMany(r => r.Identities)));
         var rawRefs = new HashSet<string>(StringComparer.Ordinal);
         var objectPayloads = new Dictionary<string, HashSet<Identity>>(StringComparer.Ordinal);
         var rows = 0;
@@ -214,15 +214,7 @@ public sealed partial class ErasureService(
             await objects.ForgetCustomerAsync(id, cancellationToken);
         }
 
-        var links = 0;
-        foreach (var identity in identityList)
-        {
-            if (await identities.FindCustomerAsync(identity, cancellationToken) is { } owner && ids.Contains(owner))
-            {
-                await identities.DeleteAsync(identity, cancellationToken);
-                links++;
-            }
-        }
+        var links = await identities.DeleteLinksToAsync(identityList, ids, cancellationToken);
 
         foreach (var id in ids)
         {

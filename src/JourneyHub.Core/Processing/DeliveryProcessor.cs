@@ -90,7 +90,7 @@ public sealed partial class DeliveryProcessor(
         {
             // Some events belong to erased people, others not: the erased people's entries leave the archived payload (a
             // redacted copy, or the whole payload for a source that cannot be redacted entry by entry), as erasure does.
-            var erasedPeople = assigned.SuppressedPeople.Concat(written.ErasedPeople).Where(i => !IdentityTypes.IsObject(i.Type)).ToHashSet();
+            var erasedPeople = IdentityTypes.People(assigned.SuppressedPeople.Concat(written.ErasedPeople)).ToHashSet();
             await services.GetRequiredService<Privacy.RawPayloadEraser>().EraseAsync(message.BlobName, erasedPeople, "events of erased people in a later delivery", cancellationToken);
         }
 

@@ -26,7 +26,7 @@ public static class TouchpointBounds
     public const int MaxIdentities = 20;
 
     /// <summary>An identity value longer than this names nobody (the normalizer's limit, applied again to enriched identities).</summary>
-    public const int MaxIdentityValueChars = 512;
+    public const int MaxIdentityValueChars = Identities.IdentityNormalizer.MaxValueChars;
 
     /// <summary>Attributes per touchpoint: the first ones in the adapter's order are kept.</summary>
     public const int MaxAttributes = 50;

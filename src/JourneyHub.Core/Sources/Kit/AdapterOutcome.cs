@@ -1,3 +1,4 @@
+using JourneyHub.Core.Identities;
 using JourneyHub.Core.Schema;
 
 namespace JourneyHub.Core.Sources.Kit;
@@ -16,6 +17,10 @@ public readonly record struct AdapterOutcome(Touchpoint? Touchpoint, string? Err
 
     public static AdapterOutcome Fail(string error) => new(null, error);
 
-    /// <summary>A failed entry whose person is known (e.g. a contact event of a kind the hub does not read).</summary>
-    public static AdapterOutcome Fail(string error, IReadOnlyList<Identity> identities) => new(null, error) { Identities = identities };
+    /// <summary>
+    /// A failed entry whose person is known (e.g. a contact event of a kind the hub does not read). Object ids among
+    /// <paramref name="identities"/> (an order, an opportunity) are dropped: the dead letter records whose it is.
+    /// </summary>
+    public static AdapterOutcome Fail(string error, IEnumerable<Identity> identities) =>
+        new(null, error) { Identities = [.. IdentityTypes.People(identities)] };
 }

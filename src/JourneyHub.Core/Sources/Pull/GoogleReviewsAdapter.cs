@@ -43,19 +43,6 @@ public sealed class GoogleReviewsAdapter : ISourceAdapter
 
     public static int? StarsOf(string? starRating) => starRating is not null && Stars.TryGetValue(starRating, out var stars) ? stars : null;
 
-    /// <summary>The reviewer a rejected review still names (none when anonymous), so erasing them finds its dead letter.</summary>
-    private static List<Identity> ReviewerOf(JsonElement review)
-    {
-        var reviewer = review.Obj("reviewer");
-        var identities = new List<Identity>(1);
-        if (reviewer.Str("isAnonymous") != "true")
-        {
-            identities.AddIfPresent(IdentityTypes.Google, reviewer.Str("profilePhotoUrl"));
-        }
-
-        return identities;
-    }
-
     private static IEnumerable<AdapterOutcome> Map(JsonElement review, string? location)
     {
         var reviewId = review.Str("reviewId") ?? review.Str("name")?.Split('/')[^1];
@@ -65,14 +52,22 @@ public sealed class GoogleReviewsAdapter : ISourceAdapter
             yield break;
         }
 
+        // The reviewer, once: a rejected review still names them (so erasing them finds its dead letter); none when anonymous.
+        var reviewer = review.Obj("reviewer");
+        var anonymous = reviewer.Str("isAnonymous") == "true" || reviewer.Str("profilePhotoUrl") is not { Length: > 0 };
+        var identities = new List<Identity>(1);
+        if (!anonymous)
+        {
+            identities.AddIfPresent(IdentityTypes.Google, reviewer.Str("profilePhotoUrl"));
+        }
+
         if (StarsOf(review.Str("starRating")) is not { } stars)
         {
-            yield return AdapterOutcome.Fail($"starRating '{review.Str("starRating")}' is not ONE..FIVE", ReviewerOf(review));
+            yield return AdapterOutcome.Fail($"starRating '{review.Str("starRating")}' is not ONE..FIVE", identities);
             yield break;
         }
 
-        var reviewer = review.Obj("reviewer");
-        if (reviewer.Str("isAnonymous") == "true" || reviewer.Str("profilePhotoUrl") is not { Length: > 0 } photo)
+        if (anonymous)
         {
             yield return AdapterOutcome.Fail("the reviewer is anonymous: nobody to put it on a timeline for");
             yield break;
@@ -80,12 +75,10 @@ public sealed class GoogleReviewsAdapter : ISourceAdapter
 
         if (PullJson.Time(review.Str("createTime")) is not { } createdAt)
         {
-            yield return AdapterOutcome.Fail("the review has no createTime", ReviewerOf(review));
+            yield return AdapterOutcome.Fail("the review has no createTime", identities);
             yield break;
         }
 
-        var identities = new List<Identity>(1);
-        identities.AddIfPresent(IdentityTypes.Google, photo);
         var attributes = new AttributeDictionary()
             .Set("reviewId", reviewId)
             .AddIfPresent("location", location)

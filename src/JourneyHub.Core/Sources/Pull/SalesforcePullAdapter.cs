@@ -68,7 +68,7 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 }
                 else
                 {
-                    yield return AdapterOutcome.Fail("the record has no CreatedDate", People(identities));
+                    yield return AdapterOutcome.Fail("the record has no CreatedDate", identities);
                 }
 
                 if (type == "Lead" && r.Str("IsConverted") == "true" && (PullJson.Time(r.Str("ConvertedDate")) ?? modified) is { } convertedAt)
@@ -100,7 +100,7 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 }
                 else
                 {
-                    yield return AdapterOutcome.Fail("the Opportunity has no SystemModstamp, LastModifiedDate or CreatedDate", People(identities));
+                    yield return AdapterOutcome.Fail("the Opportunity has no SystemModstamp, LastModifiedDate or CreatedDate", identities);
                 }
 
                 break;
@@ -129,7 +129,7 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 }
                 else
                 {
-                    yield return AdapterOutcome.Fail("the activity has no date", People(identities));
+                    yield return AdapterOutcome.Fail("the activity has no date", identities);
                 }
 
                 break;
@@ -140,16 +140,14 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                     yield break;
                 }
 
-                attributes.AddIfPresent("opportunityId", r.Str("OpportunityId"));
-                attributes.AddIfPresent("role", r.Str("Role"));
-                attributes.AddIfPresent("isPrimary", r.Str("IsPrimary"));
+                var roleSummary = SalesforcePeople.DescribeContactRole(attributes, r.Str("OpportunityId"), r.Str("Role"), r.Str("IsPrimary"));
                 if ((created ?? modified) is { } associatedAt)
                 {
-                    yield return Ok(id + ":role", associatedAt, Channel.Crm, "association.added", $"Contact {(r.Str("Role") is { Length: > 0 } role ? "role " + role : "role")} on opportunity {r.Str("OpportunityId")}", identities, attributes);
+                    yield return Ok(id + ":role", associatedAt, Channel.Crm, "association.added", roleSummary, identities, attributes);
                 }
                 else
                 {
-                    yield return AdapterOutcome.Fail("the record has no CreatedDate", People(identities));
+                    yield return AdapterOutcome.Fail("the record has no CreatedDate", identities);
                 }
 
                 break;
@@ -158,9 +156,6 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 break;
         }
     }
-
-    /// <summary>The people a rejected record names (never its opportunity), so erasing them finds its dead letter.</summary>
-    private static List<Identity> People(List<Identity> identities) => [.. identities.Where(i => !IdentityTypes.IsObject(i.Type))];
 
     /// <summary>
     /// Facts of one record are yielded while its attributes are still being filled in (a converted lead adds

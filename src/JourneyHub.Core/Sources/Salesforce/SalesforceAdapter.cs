@@ -173,11 +173,7 @@ public sealed class SalesforceAdapter : ISourceAdapter
                 }
 
                 action = "association.added";
-                attributes
-                    .AddIfPresent("opportunityId", n.Field("OpportunityId"))
-                    .AddIfPresent("role", n.Field("Role"))
-                    .AddIfPresent("isPrimary", n.Field("IsPrimary"));
-                summary = $"Contact {(n.Field("Role") is { Length: > 0 } role ? "role " + role : "role")} on opportunity {n.Field("OpportunityId")}";
+                summary = SalesforcePeople.DescribeContactRole(attributes, n.Field("OpportunityId"), n.Field("Role"), n.Field("IsPrimary"));
                 break;
             default:
                 return AdapterOutcome.Fail($"unsupported sObject type '{n.ObjectType}' (Contact, Lead, Opportunity, OpportunityContactRole, Task, Event, Case)");

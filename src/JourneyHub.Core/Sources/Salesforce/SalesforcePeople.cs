@@ -60,6 +60,17 @@ public static class SalesforcePeople
         return true;
     }
 
+    /// <summary>What a contact role says besides who: its attributes, and the touchpoint summary (webhook and pull alike).</summary>
+    public static string DescribeContactRole(AttributeDictionary attributes, string? opportunityId, string? role, string? isPrimary)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        attributes
+            .AddIfPresent("opportunityId", opportunityId)
+            .AddIfPresent("role", role)
+            .AddIfPresent("isPrimary", isPrimary);
+        return $"Contact {(role is { Length: > 0 } ? "role " + role : "role")} on opportunity {opportunityId}";
+    }
+
     public static bool IsPerson(string? id) =>
         id is { Length: 15 or 18 } && (id.StartsWith("003", StringComparison.Ordinal) || id.StartsWith("00Q", StringComparison.Ordinal));
 

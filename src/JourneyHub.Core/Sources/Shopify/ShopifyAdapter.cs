@@ -98,7 +98,7 @@ public sealed class ShopifyAdapter : ISourceAdapter
         var placedAt = order.ProcessedAt ?? order.CreatedAt;
         if (placedAt is null)
         {
-            return AdapterOutcome.Fail("the order has no created_at or processed_at time", [.. identities.Where(i => !IdentityTypes.IsObject(i.Type))]);
+            return AdapterOutcome.Fail("the order has no created_at or processed_at time", identities);
         }
 
         var attributes = OrderAttributes(delivery, order, orderId);
