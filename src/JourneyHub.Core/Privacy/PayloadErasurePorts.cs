@@ -41,9 +41,26 @@ public interface IDeadLetterErasure
 
     /// <summary>
     /// After the payload <paramref name="blobName"/> lost the entries of erased people: deletes its per-entry dead letters
-    /// that name one of <paramref name="erased"/>, and drops those identities from the others. When
-    /// <paramref name="renumbered"/>, the others' entry numbers no longer match the copy: they are cleared and the reason
-    /// says so (a replay judges the copy again and numbers what still fails). Returns the number deleted.
+    /// that name one of <paramref name="erasedKeys"/> (<see cref="IIdentityKeys"/> hashes, what the store holds), and drops
+    /// those keys from the others. When <paramref name="renumbered"/>, the others' entry numbers no longer match the copy:
+    /// they are cleared and the reason says so (a replay judges the copy again and numbers what still fails). Returns the
+    /// number deleted.
     /// </summary>
-    Task<int> SettleAsync(string blobName, IReadOnlyCollection<Identity> erased, bool renumbered, RedactionMark mark, CancellationToken cancellationToken);
+    Task<int> SettleAsync(string blobName, IReadOnlySet<string> erasedKeys, bool renumbered, RedactionMark mark, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// The keyed hash of an identity (HMAC-SHA256 of its normalized "type:value" under the suppression key): how the suppression
+/// list, the dead letters and the erasure queue's redaction work items name a person without holding the identity in plain text.
+/// </summary>
+public interface IIdentityKeys
+{
+    string Hash(Identity identity);
+}
+
+/// <summary>
+/// A work item of the <c>journey-erasure</c> queue: take the entries of erased people out of the archived payload
+/// <paramref name="RawRef"/>. The people travel as <see cref="IIdentityKeys"/> hashes only (a poisoned message is listed
+/// and quoted as a dead letter, so its text must name no one); the worker finds the identities again in the payload itself.
+/// </summary>
+public sealed record PayloadRedactionRequest(string RawRef, IReadOnlyList<string> ErasedKeys);

@@ -294,6 +294,27 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_suppression_list_and_the_dead_letters_hash_a_person_with_the_one_registered_identity_keys()
+    {
+        await using var services = Build();
+        var keys = services.GetRequiredService<IdentityKeys>();
+        Assert.Same(keys, services.GetRequiredService<IdentityKeys>());
+        var person = Identity.Create(IdentityTypes.Email, $"one-key-{Guid.NewGuid():N}@example.com")!;
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(SuppressionKey), Encoding.UTF8.GetBytes(person.Type + ":" + person.Value)));
+        Assert.Equal(expected, keys.Hash(person));
+
+        await services.GetRequiredService<ISuppressionList>().SuppressAsync([person], default);
+        var deadLetterId = "one-key-" + Guid.NewGuid().ToString("N");
+        await services.GetRequiredService<IDeadLetterStore>().AddAsync(
+            new DeadLetter { Id = deadLetterId, Source = "hubspot", BlobName = "hubspot/one-key", Reason = "test", FailedAt = DateTimeOffset.UtcNow, ReceivedAt = DateTimeOffset.UtcNow, Identities = [person] },
+            default);
+
+        Assert.True((await azurite.Table(StorageNames.SuppressionsTable).GetEntityIfExistsAsync<TableEntity>("suppressed", expected)).HasValue);
+        Assert.Equal(expected, (await azurite.Table(StorageNames.DeadLettersTable).GetEntityAsync<TableEntity>("deadletter", deadLetterId)).Value.GetString("IdentityHashes"));
+        Assert.Equal([deadLetterId], (await services.GetRequiredService<IDeadLetterErasure>().FindAsync([person], default)).Select(d => d.Id));
+    }
+
+    [Fact]
     public void The_suppression_key_is_required_and_an_unresolved_key_vault_reference_is_refused()
     {
         foreach (var (key, expected) in new[] { ((string?)null, "required"), ("too-short", "at least 32"), ("@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/privacy-suppression-key/)", "Key Vault") })
