@@ -4,9 +4,9 @@ using JourneyHub.Core.Schema;
 
 namespace JourneyHub.Core.Privacy;
 
-/// <summary>An archived raw payload as erasure reads it: the bytes and sender facts, and the version a replace is conditional on.</summary>
+/// <summary>An archived raw payload as erasure reads it: the bytes, sender facts and content type, and the version a replace is conditional on.</summary>
 /// <param name="Redaction">Set when the entry is already a redacted copy.</param>
-public sealed record ArchivedPayload(RawPayload Payload, string Version, RedactionMark? Redaction);
+public sealed record ArchivedPayload(RawPayload Payload, string ContentType, string Version, RedactionMark? Redaction);
 
 /// <summary>Marks a redacted copy: when, and why (which erasure), without naming the person.</summary>
 public sealed record RedactionMark(DateTimeOffset RedactedAt, string Reason);
@@ -22,11 +22,12 @@ public interface IRawPayloadRedaction
     Task<ArchivedPayload?> GetAsync(string rawRef, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Replaces the entry by <paramref name="body"/>, marked with <paramref name="mark"/>, keeping its source, sender facts
-    /// and receipt time (retention still counts from the original receipt). False when the entry changed since it was
-    /// read at <paramref name="version"/> (or is gone): the caller reads it again.
+    /// Replaces the entry <paramref name="archived"/> (as <see cref="GetAsync"/> read it) by <paramref name="body"/>, marked
+    /// with <paramref name="mark"/>, keeping its source, sender facts, content type and receipt time (retention still
+    /// counts from the original receipt). One write, conditional on the version read: false when the entry changed since
+    /// (or is gone), and the caller reads it again.
     /// </summary>
-    Task<bool> ReplaceAsync(string rawRef, ReadOnlyMemory<byte> body, RedactionMark mark, string version, CancellationToken cancellationToken);
+    Task<bool> ReplaceAsync(ArchivedPayload archived, ReadOnlyMemory<byte> body, RedactionMark mark, CancellationToken cancellationToken);
 }
 
 /// <summary>

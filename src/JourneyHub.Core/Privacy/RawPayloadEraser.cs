@@ -103,7 +103,7 @@ public sealed partial class RawPayloadEraser(
                     await personalDeadLetters.SettleAsync(rawRef, erasedKeys, renumbered: false, mark, cancellationToken);
                     return PayloadErasure.Kept;
                 case RedactionKind.Redacted:
-                    if (!await redaction.ReplaceAsync(rawRef, plan.Body!, mark, archived.Version, cancellationToken))
+                    if (!await redaction.ReplaceAsync(archived, plan.Body!, mark, cancellationToken))
                     {
                         continue;
                     }
