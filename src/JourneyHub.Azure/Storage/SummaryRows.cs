@@ -22,10 +22,21 @@ public static class PartitionRows
     /// <summary>Prefix of the marker rows of events without a time of their own, keyed by touchpoint id.</summary>
     public const string ReceiptTimeMarkerPrefix = "~receipt_";
 
+    /// <summary>
+    /// Prefix of the marker rows of object-event copies, keyed by the object event's touchpoint id
+    /// (<see cref="Touchpoint.CopyOf"/>): one copy of an object event per customer, whatever association key it came by.
+    /// </summary>
+    public const string CopyMarkerPrefix = "~copy_";
+
     /// <summary>Every touchpoint row key sorts before this (':' follows '9').</summary>
     public const string TouchpointRowsEnd = ":";
 
     public static string ReceiptTimeMarker(string touchpointId) => ReceiptTimeMarkerPrefix + touchpointId;
+
+    public static string CopyMarker(string objectTouchpointId) => CopyMarkerPrefix + objectTouchpointId;
+
+    /// <summary>Marker rows (receipt time, object-event copies) start with '~' like the summary row, but are not it.</summary>
+    public static bool IsMarker(string rowKey) => rowKey.StartsWith('~') && rowKey != Summary;
 }
 
 /// <summary>

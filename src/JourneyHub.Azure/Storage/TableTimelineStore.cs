@@ -141,7 +141,7 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
 
     public async Task<TimelinePage> QueryAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken)
     {
-        var (items, next) = await PageAsync(customerId, query, ["RowKey", "Json", "NoOwnTime"], FromEntity, cancellationToken);
+        var (items, next) = await PageAsync(customerId, query, ["RowKey", "Json", "NoOwnTime", "CopyOf"], FromEntity, cancellationToken);
         return new TimelinePage(items, next);
     }
 
@@ -205,7 +205,7 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
             }
         }
 
-        return keys.Count(k => !k.StartsWith(PartitionRows.ReceiptTimeMarkerPrefix, StringComparison.Ordinal));
+        return keys.Count(k => !PartitionRows.IsMarker(k));
     }
 
     internal static string BuildFilter(string customerId, TimelineQuery query)
@@ -271,6 +271,7 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
             ["Action"] = touchpoint.Action,
             ["RawRef"] = touchpoint.RawRef,
             ["NoOwnTime"] = touchpoint.OccurredAtIsReceiptTime ? true : null,
+            ["CopyOf"] = touchpoint.CopyOf,
         };
     }
 
@@ -285,24 +286,34 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
     {
         var touchpoint = JsonSerializer.Deserialize<Touchpoint>(entity.GetString("Json"), JourneyJson.Options)
             ?? throw new InvalidDataException($"Timeline row {entity.PartitionKey}/{entity.RowKey} holds no touchpoint.");
-        return entity.GetBoolean("NoOwnTime") == true ? touchpoint with { OccurredAtIsReceiptTime = true } : touchpoint;
+        var noOwnTime = entity.GetBoolean("NoOwnTime") == true;
+        var copyOf = entity.GetString("CopyOf");
+        return noOwnTime || copyOf is not null ? touchpoint with { OccurredAtIsReceiptTime = noOwnTime, CopyOf = copyOf } : touchpoint;
     }
 
     /// <summary>
-    /// What makes a redelivery the same row: the time-ordered row key, or, for an event without a time of its own
-    /// (whose receipt time differs on every delivery), a marker row keyed by the touchpoint id alone.
+    /// What makes a redelivery the same row: the time-ordered row key, or a marker row (<see cref="MarkerKey"/>).
     /// </summary>
-    private static string DedupKey(Touchpoint touchpoint) =>
-        touchpoint.OccurredAtIsReceiptTime ? PartitionRows.ReceiptTimeMarker(touchpoint.TouchpointId) : TimelineKeys.RowKey(touchpoint.OccurredAt, touchpoint.TouchpointId);
+    private static string DedupKey(Touchpoint touchpoint) => MarkerKey(touchpoint) ?? TimelineKeys.RowKey(touchpoint.OccurredAt, touchpoint.TouchpointId);
 
-    /// <summary>As many rows as fit one transaction beside the summary update (a receipt-time row takes two operations).</summary>
+    /// <summary>
+    /// The marker row inserted beside a touchpoint row, when the row key alone does not say "already applied": a copy of
+    /// an object event is keyed by that event (two customers' copies of one deal event, merged, must stay one row); an
+    /// event without a time of its own (whose receipt time differs on every delivery) by its touchpoint id.
+    /// </summary>
+    private static string? MarkerKey(Touchpoint touchpoint) =>
+        touchpoint.CopyOf is { } objectEvent ? PartitionRows.CopyMarker(objectEvent)
+        : touchpoint.OccurredAtIsReceiptTime ? PartitionRows.ReceiptTimeMarker(touchpoint.TouchpointId)
+        : null;
+
+    /// <summary>As many rows as fit one transaction beside the summary update (a row with a marker takes two operations).</summary>
     private static List<Touchpoint> TakeTransaction(List<Touchpoint> pending)
     {
         var chunk = new List<Touchpoint>(Math.Min(pending.Count, MaxOperations - 1));
         var operations = 1;
         foreach (var touchpoint in pending)
         {
-            var cost = touchpoint.OccurredAtIsReceiptTime ? 2 : 1;
+            var cost = MarkerKey(touchpoint) is null ? 1 : 2;
             if (operations + cost > MaxOperations)
             {
                 break;
@@ -324,9 +335,9 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
         {
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, ToEntity(customerId, touchpoint with { CustomerId = customerId })));
             owners.Add(touchpoint);
-            if (touchpoint.OccurredAtIsReceiptTime)
+            if (MarkerKey(touchpoint) is { } marker)
             {
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(customerId, PartitionRows.ReceiptTimeMarker(touchpoint.TouchpointId))
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(customerId, marker)
                 {
                     ["RowKeyOfRow"] = TimelineKeys.RowKey(touchpoint.OccurredAt, touchpoint.TouchpointId),
                 }));
@@ -344,8 +355,8 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
     {
         var existing = new HashSet<string>(StringComparer.Ordinal);
 
-        // Touchpoint rows and receipt-time markers live in two key ranges of the partition: one query per range.
-        foreach (var group in pending.Select(DedupKey).GroupBy(k => k.StartsWith(PartitionRows.ReceiptTimeMarkerPrefix, StringComparison.Ordinal)))
+        // Touchpoint rows and each kind of marker live in their own key ranges of the partition: one query per range.
+        foreach (var group in pending.Select(DedupKey).GroupBy(k => PartitionRows.IsMarker(k) ? k[..(k.IndexOf('_', StringComparison.Ordinal) + 1)] : ""))
         {
             var wanted = group.ToHashSet(StringComparer.Ordinal);
             var (low, high) = (wanted.Min(StringComparer.Ordinal)!, wanted.Max(StringComparer.Ordinal)!);

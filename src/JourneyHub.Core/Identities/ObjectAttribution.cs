@@ -56,7 +56,8 @@ public sealed partial class ObjectAttribution(
     /// <summary>
     /// The copy of an object's touchpoint for one associated customer. Its source event id (and so its touchpoint id) adds
     /// the association's recorded customer id, which a merge does not change: a redelivery, a parked touchpoint released
-    /// and redelivered, or a replay after the two customers merged all meet the same row.
+    /// and redelivered, or a replay after the two customers merged all meet the same row. <see cref="Touchpoint.CopyOf"/>
+    /// names the object event, so two copies of it (two contacts of one deal, merged later) never both stay on one customer.
     /// </summary>
     public static Touchpoint Attribute(Touchpoint touchpoint, Attribution person)
     {
@@ -68,6 +69,7 @@ public sealed partial class ObjectAttribution(
             SourceEventId = sourceEventId,
             TouchpointId = TouchpointIds.For(touchpoint.Source, sourceEventId),
             CustomerId = person.CustomerId,
+            CopyOf = touchpoint.TouchpointId,
             Attributes = new Dictionary<string, string>(touchpoint.Attributes, StringComparer.Ordinal) { [AttributedViaAttribute] = person.Via.ToString() },
         };
     }

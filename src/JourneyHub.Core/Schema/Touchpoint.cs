@@ -22,6 +22,14 @@ public sealed record Touchpoint
     [JsonIgnore]
     public bool OccurredAtIsReceiptTime { get; init; }
 
+    /// <summary>
+    /// On a customer's copy of an object's touchpoint (a deal or order event that reached the customer through the
+    /// object): the object event's own touchpoint id. Storage keeps one copy of an object event per customer, so two
+    /// customers who both received it and are later merged keep one. Not part of the contract and never serialized.
+    /// </summary>
+    [JsonIgnore]
+    public string? CopyOf { get; init; }
+
     public DateTimeOffset ReceivedAt { get; init; }
     public required Channel Channel { get; init; }
     public required TouchpointKind Kind { get; init; }

@@ -118,7 +118,7 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
-    public async Task When_two_contacts_of_a_deal_turn_out_to_be_one_person_a_redelivered_deal_event_adds_nothing()
+    public async Task When_two_contacts_of_a_deal_turn_out_to_be_one_person_the_deal_event_is_theirs_once_and_a_redelivery_adds_nothing()
     {
         var (judy, duplicate, deal) = (HubSpotEvents.NewId(), HubSpotEvents.NewId(), HubSpotEvents.NewId());
         await DeliverHubSpotAsync(HubSpotDealEvents.ContactToDeal(judy, deal, Start), HubSpotDealEvents.ContactToDeal(duplicate, deal, Start));
@@ -138,7 +138,12 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
         });
         var survivor = await CustomerOfAsync("hubspot", judy);
         Assert.Equal(survivor, await CustomerOfAsync("hubspot", duplicate));
-        var before = (await RowsAsync(survivor)).Count;
+
+        // Each of the two had its own copy of the won deal; the merged person has it once, and counts it once.
+        var merged = await RowsAsync(survivor);
+        Assert.Single(merged, t => t.Action == "deal.won");
+        Assert.Equal(merged.Count, (await services.GetRequiredService<ICustomerStore>().GetAsync(survivor, default))!.Journey.TouchpointCount);
+        var before = merged.Count;
 
         // The association rows still name the merged-away id; the copy keeps the key it was stored under.
         var again = await DeliverHubSpotAsync(attempt: 2, won);

@@ -209,6 +209,44 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Two_copies_of_one_object_event_meet_on_one_customer_as_one_row_counted_once_in_one_batch_or_in_two()
+    {
+        await using var services = Build();
+        var timeline = services.GetRequiredService<ITimelineStore>();
+        var customerId = TouchpointIds.NewCustomerId(DateTimeOffset.UtcNow);
+        var at = DateTimeOffset.UtcNow.AddHours(-2);
+        var deal = Row(customerId, "deal-won-" + Guid.NewGuid().ToString("N"), at);
+
+        // The copies two contacts of one deal received (keyed by each association), as a merge brings them together;
+        // one without a time of its own too, whose row key moves with every receipt.
+        Touchpoint CopyFor(string key, DateTimeOffset occurredAt, bool noOwnTime) => deal with
+        {
+            SourceEventId = deal.SourceEventId + ":" + key,
+            TouchpointId = TouchpointIds.For(deal.Source, deal.SourceEventId + ":" + key),
+            OccurredAt = occurredAt,
+            OccurredAtIsReceiptTime = noOwnTime,
+            CopyOf = deal.TouchpointId,
+        };
+        var other = Row(customerId, "page-" + Guid.NewGuid().ToString("N"), at.AddMinutes(1));
+
+        var together = await timeline.AppendAsync(customerId, [CopyFor("cus_a", at, false), other, CopyFor("cus_b", at, false)], AppendOptions.Default, default);
+        var later = await timeline.AppendAsync(customerId, [CopyFor("cus_c", at.AddMinutes(5), true)], new AppendOptions { RowsMayExist = true }, default);
+        var alone = await timeline.AppendAsync(customerId, [CopyFor("cus_d", at.AddMinutes(9), true)], AppendOptions.Default, default);
+
+        Assert.Equal((2, 1), (together.Inserted.Count, together.Duplicates.Count));
+        Assert.Equal((0, 1), (later.Inserted.Count, later.Duplicates.Count));
+        Assert.Equal((0, 1), (alone.Inserted.Count, alone.Duplicates.Count));
+        var rows = (await timeline.QueryAsync(customerId, new TimelineQuery(), default)).Items;
+        var copy = Assert.Single(rows, r => r.SourceEventId.StartsWith(deal.SourceEventId, StringComparison.Ordinal));
+        Assert.Equal(deal.TouchpointId, copy.CopyOf);
+        Assert.Equal(TouchpointIds.For(deal.Source, deal.SourceEventId + ":cus_a"), copy.TouchpointId);
+        Assert.Equal(2, (await SummaryAsync(services, customerId)).TouchpointCount);
+
+        // The marker is not a touchpoint: deleting the partition (a merge, an erasure) reports the two rows.
+        Assert.Equal(2, await timeline.DeleteCustomerAsync(customerId, default));
+    }
+
+    [Fact]
     public async Task A_customer_whose_identities_outgrow_one_table_property_keeps_taking_events()
     {
         // The most a sender can give one customer: identity values of the longest accepted length (512 characters),

@@ -101,6 +101,11 @@ public sealed class ObjectAttributionTests
         Assert.Equal("cus_b", second.CustomerId);
         Assert.Equal("hubspot-deal:19283746501", second.Attributes[ObjectAttribution.AttributedViaAttribute]);
         Assert.False(ObjectAttribution.NamesPerson(second));
+
+        // Both copies name the one deal event they came from: storage keeps one of them per customer.
+        Assert.Equal(dealWon.TouchpointId, first.CopyOf);
+        Assert.Equal(dealWon.TouchpointId, second.CopyOf);
+        Assert.Null(dealWon.CopyOf);
     }
 
     private void Summary(string customerId, string? mergedInto = null, bool erased = false) =>
