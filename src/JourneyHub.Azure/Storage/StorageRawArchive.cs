@@ -150,7 +150,7 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
             var mark = DateTimeOffset.TryParse(metadata.GetValueOrDefault(RedactedAtMetadata), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
                 ? new RedactionMark(at, metadata.GetValueOrDefault(RedactionReasonMetadata) ?? "")
                 : null;
-            return new ArchivedPayload(payload, result.Value.Details.ContentType, result.Value.Details.ETag.ToString(), mark);
+            return new ArchivedPayload(payload, result.Value.Details.ContentType ?? "application/octet-stream", result.Value.Details.ETag.ToString(), mark);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
