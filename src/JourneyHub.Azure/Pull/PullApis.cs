@@ -12,6 +12,10 @@ public interface ISalesforcePullApi
     [Get("/services/data/{version}/query")]
     Task<Stream> QueryAsync(string version, [AliasAs("q")] string soql, CancellationToken cancellationToken);
 
+    /// <summary>As <see cref="QueryAsync"/>, but soft-deleted records (in the recycle bin) are returned too, with <c>IsDeleted</c>.</summary>
+    [Get("/services/data/{version}/queryAll")]
+    Task<Stream> QueryAllAsync(string version, [AliasAs("q")] string soql, CancellationToken cancellationToken);
+
     [Get("/{**path}")]
     Task<Stream> NextAsync(string path, CancellationToken cancellationToken);
 }

@@ -12,6 +12,8 @@ namespace JourneyHub.Azure.Pull;
 /// Salesforce: one SOQL query per sObject (Contact, Lead, Opportunity, OpportunityContactRole, Task, Event) on <c>SystemModstamp</c> in
 /// [since, until), oldest first, following <c>nextRecordsUrl</c> until <c>done</c>. Contacts and leads also select the
 /// field the persona rules name for Salesforce (<c>Journeys__Personas__Fields__salesforce</c>, e.g. <c>Persona__c</c>).
+/// A last query asks <c>queryAll</c> for the contact roles deleted in the window (Salesforce sends no Outbound Message for
+/// a deletion): each one ends its contact's association with the opportunity.
 /// </summary>
 public sealed partial class SalesforcePullConnector(
     ISalesforcePullApi api,
@@ -20,14 +22,18 @@ public sealed partial class SalesforcePullConnector(
 {
     public const string DefaultApiVersion = "v62.0";
 
-    public static IReadOnlyList<(string Object, string Fields)> Queries { get; } =
+    public static IReadOnlyList<SalesforceQuery> Queries { get; } =
     [
-        ("Contact", "Id, FirstName, LastName, Email, Phone, MobilePhone, LeadSource, CreatedDate, LastModifiedDate, SystemModstamp"),
-        ("Lead", "Id, FirstName, LastName, Email, Phone, MobilePhone, LeadSource, Status, IsConverted, ConvertedContactId, ConvertedDate, CreatedDate, LastModifiedDate, SystemModstamp"),
-        ("Opportunity", "Id, Name, StageName, IsWon, IsClosed, Amount, AccountId, ContactId, CreatedDate, LastModifiedDate, SystemModstamp"),
-        ("OpportunityContactRole", "Id, OpportunityId, ContactId, Role, IsPrimary, CreatedDate, LastModifiedDate, SystemModstamp"),
-        ("Task", "Id, Subject, TaskSubtype, Status, WhoId, ActivityDate, CreatedDate, LastModifiedDate, SystemModstamp"),
-        ("Event", "Id, Subject, EventSubtype, WhoId, StartDateTime, CreatedDate, LastModifiedDate, SystemModstamp"),
+        new("Contact", "Id, FirstName, LastName, Email, Phone, MobilePhone, LeadSource, CreatedDate, LastModifiedDate, SystemModstamp"),
+        new("Lead", "Id, FirstName, LastName, Email, Phone, MobilePhone, LeadSource, Status, IsConverted, ConvertedContactId, ConvertedDate, CreatedDate, LastModifiedDate, SystemModstamp"),
+        new("Opportunity", "Id, Name, StageName, IsWon, IsClosed, Amount, AccountId, ContactId, CreatedDate, LastModifiedDate, SystemModstamp"),
+        new("OpportunityContactRole", "Id, OpportunityId, ContactId, Role, IsPrimary, CreatedDate, LastModifiedDate, SystemModstamp"),
+        new("Task", "Id, Subject, TaskSubtype, Status, WhoId, ActivityDate, CreatedDate, LastModifiedDate, SystemModstamp"),
+        new("Event", "Id, Subject, EventSubtype, WhoId, StartDateTime, CreatedDate, LastModifiedDate, SystemModstamp"),
+
+        // A deletion moves SystemModstamp, so the window finds it; the recycle bin keeps deleted rows for 15 days, longer
+        // than any pull window (a gap longer than that loses the removal: the role keeps receiving the opportunity's events).
+        new("OpportunityContactRole", "Id, OpportunityId, ContactId, Role, IsPrimary, IsDeleted, CreatedDate, LastModifiedDate, SystemModstamp", Deleted: true),
     ];
 
     public SourceId Source => SourceId.Salesforce;
@@ -55,13 +61,13 @@ public sealed partial class SalesforcePullConnector(
     /// <param name="personaField">Selected as well for Contact and Lead when not already in the list (validated by the caller).</param>
     public static string Soql(int index, DateTimeOffset since, DateTimeOffset? until, string? personaField = null)
     {
-        var (sObject, fields) = Queries[index];
+        var (sObject, fields, deleted) = Queries[index];
         if (personaField is not null && SelectsPersona(index) && !fields.Split(", ").Contains(personaField, StringComparer.OrdinalIgnoreCase))
         {
             fields += ", " + personaField;
         }
 
-        var where = $"SystemModstamp >= {Literal(since)}" + (until is { } u ? $" AND SystemModstamp < {Literal(u)}" : "");
+        var where = (deleted ? "IsDeleted = true AND " : "") + $"SystemModstamp >= {Literal(since)}" + (until is { } u ? $" AND SystemModstamp < {Literal(u)}" : "");
         return $"SELECT {fields} FROM {sObject} WHERE {where} ORDER BY SystemModstamp ASC";
     }
 
@@ -72,7 +78,9 @@ public sealed partial class SalesforcePullConnector(
         var personaField = SelectsPersona(c.SObject) ? PersonaField : null;
         var body = await PullCalls.ReadAsync("Salesforce", "Sources__Salesforce__", () => c.Next is { } next
             ? api.NextAsync(next.TrimStart('/'), cancellationToken)
-            : api.QueryAsync(version, Soql(c.SObject, c.Since, c.Until, personaField), cancellationToken));
+            : Queries[c.SObject].Deleted
+                ? api.QueryAllAsync(version, Soql(c.SObject, c.Since, c.Until), cancellationToken)
+                : api.QueryAsync(version, Soql(c.SObject, c.Since, c.Until, personaField), cancellationToken));
 
         int items;
         string? nextRecords;
@@ -87,7 +95,7 @@ public sealed partial class SalesforcePullConnector(
             ? PullCalls.Cursor(c with { Next = nextRecords }, PullCursorJsonContext.Default.SalesforceCursor)
             : c.SObject + 1 < Queries.Count ? PullCalls.Cursor(c with { SObject = c.SObject + 1, Next = null }, PullCursorJsonContext.Default.SalesforceCursor)
             : null;
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal) { ["sObject"] = Queries[c.SObject].Object };
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal) { ["sObject"] = Queries[c.SObject].SObject };
         if (personaField is not null)
         {
             // Archived with the page, so a replay copies the same field whatever the rules say by then.
@@ -97,7 +105,7 @@ public sealed partial class SalesforcePullConnector(
         return new PulledPage(body, items, properties, nextCursor);
     }
 
-    private static bool SelectsPersona(int index) => Queries[index].Object is "Contact" or "Lead";
+    private static bool SelectsPersona(int index) => Queries[index].SObject is "Contact" or "Lead";
 
     /// <summary>A standard or custom field API name (<c>Title</c>, <c>Persona__c</c>, <c>ns__Persona__c</c>): letters, digits, underscores.</summary>
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,79}$", RegexOptions.CultureInvariant)]
@@ -105,3 +113,6 @@ public sealed partial class SalesforcePullConnector(
 
     private static string Literal(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
+
+/// <summary>One SOQL query of the pull: the sObject, its fields, and whether it asks <c>queryAll</c> for deleted rows only.</summary>
+public sealed record SalesforceQuery(string SObject, string Fields, bool Deleted = false);

@@ -1,4 +1,3 @@
-using System.Text;
 using JourneyHub.Core.Schema;
 
 namespace JourneyHub.Core.Identities;
@@ -95,6 +94,9 @@ public static class IdentityNormalizer
         "", "null", "undefined", "none", "n/a", "na", "anonymous", "unknown", "-", "0",
     };
 
+    // Real values (e-mails, phones, CRM ids) are mostly longer than any placeholder: those skip hashing the value.
+    private static readonly int LongestPlaceholder = Placeholders.Max(p => p.Length);
+
     public static Identity? Normalize(string type, string? value)
     {
         if (string.IsNullOrWhiteSpace(type) || value is null)
@@ -104,7 +106,7 @@ public static class IdentityNormalizer
 
         type = type.Trim().ToLowerInvariant();
         var trimmed = value.Trim();
-        if (Placeholders.Contains(trimmed) || trimmed.Length > MaxValueChars)
+        if ((trimmed.Length <= LongestPlaceholder && Placeholders.Contains(trimmed)) || trimmed.Length > MaxValueChars)
         {
             return null;
         }
@@ -162,21 +164,24 @@ public static class IdentityNormalizer
     /// <summary>E.164: '+' and 8–15 digits. "00" is read as the international prefix.</summary>
     private static string? NormalizePhone(string value)
     {
-        var digits = new StringBuilder(value.Length);
+        // '+' and the digits, assembled on the stack: the value is at most MaxValueChars long here, and only the result is kept.
+        Span<char> e164 = stackalloc char[value.Length + 1];
+        e164[0] = '+';
+        var length = 1;
         foreach (var c in value)
         {
             if (char.IsAsciiDigit(c))
             {
-                digits.Append(c);
+                e164[length++] = c;
             }
         }
 
-        var text = digits.ToString();
-        if (!value.TrimStart().StartsWith('+') && text.StartsWith("00", StringComparison.Ordinal))
+        ReadOnlySpan<char> digits = e164[1..length];
+        if (!value.AsSpan().TrimStart().StartsWith('+') && digits.StartsWith("00", StringComparison.Ordinal))
         {
-            text = text[2..];
+            digits = digits[2..];
         }
 
-        return text.Length is >= 8 and <= 15 ? "+" + text : null;
+        return digits.Length is >= 8 and <= 15 ? string.Concat("+", digits) : null;
     }
 }

@@ -64,7 +64,9 @@ public readonly partial record struct SourceId
     {
         if (text is not null && text.StartsWith(CustomPrefix, StringComparison.Ordinal))
         {
-            return TryCustom(text[CustomPrefix.Length..], out source);
+            // What TryCustom(name) would build is the text itself: checking the name in place saves two strings per custom event.
+            source = NamePattern().IsMatch(text.AsSpan(CustomPrefix.Length)) ? new SourceId(text) : default;
+            return source.name is not null;
         }
 
         source = text is not null && NamePattern().IsMatch(text) ? new SourceId(text) : default;

@@ -26,7 +26,7 @@ internal sealed class CustomerWorld
         Suppressions = new TableSuppressionList(azurite.Clients, bootstrap, new IdentityKeys("customer-world-suppression-key-for-tests-0123456789"), TimeProvider.System);
         Storage = new CustomerStorage(azurite.Clients, bootstrap);
         Conflicts = new TableIdentityConflictStore(Storage);
-        Analytics = new TableJourneyAnalytics(Storage);
+        Analytics = new TableJourneyAnalytics(Storage, Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableJourneyAnalytics>.Instance);
         Segments = new TableSegmentAggregates(azurite.Clients, clock ?? TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableSegmentAggregates>.Instance);
         Guard = new IdentityGuard(options ?? new IdentityOptions());
     }

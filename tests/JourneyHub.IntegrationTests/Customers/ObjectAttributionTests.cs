@@ -7,6 +7,7 @@ using JourneyHub.Core.Ports;
 using JourneyHub.Core.Privacy;
 using JourneyHub.Core.Processing;
 using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Shopify;
 using JourneyHub.Core.Timeline;
 using JourneyHub.IntegrationTests.Infrastructure;
@@ -115,6 +116,41 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
             Assert.Equal($"{IdentityTypes.SalesforceOpportunity}:{opportunity}", deal.Attributes[ObjectAttribution.AttributedViaAttribute]);
             Assert.Single(rows, t => t.Action == "association.added");
         }
+    }
+
+    [Fact]
+    public async Task A_contact_role_deleted_in_Salesforce_and_seen_by_the_pull_stops_the_opportunitys_later_events_reaching_that_contact()
+    {
+        var (ada, ben, opportunity) = (SalesforceId("003"), SalesforceId("003"), SalesforceId("006"));
+        var (adaRole, benRole) = (SalesforceId("00K"), SalesforceId("00K"));
+        await DeliverSalesforceAsync(
+            Sobject("Contact", SalesforceId("04l"), $"<sf:Id>{ada}</sf:Id><sf:Email>ada-{ada}@example.com</sf:Email><sf:CreatedDate>2025-05-01T09:01:00.000Z</sf:CreatedDate><sf:LastModifiedDate>2025-05-01T09:01:00.000Z</sf:LastModifiedDate>"),
+            Sobject("Contact", SalesforceId("04l"), $"<sf:Id>{ben}</sf:Id><sf:Email>ben-{ben}@example.com</sf:Email><sf:CreatedDate>2025-05-01T09:02:00.000Z</sf:CreatedDate><sf:LastModifiedDate>2025-05-01T09:02:00.000Z</sf:LastModifiedDate>"),
+            Sobject("OpportunityContactRole", SalesforceId("04l"), $"<sf:Id>{adaRole}</sf:Id><sf:ContactId>{ada}</sf:ContactId><sf:OpportunityId>{opportunity}</sf:OpportunityId><sf:Role>Decision Maker</sf:Role><sf:CreatedDate>2025-05-01T09:03:00.000Z</sf:CreatedDate>"),
+            Sobject("OpportunityContactRole", SalesforceId("04l"), $"<sf:Id>{benRole}</sf:Id><sf:ContactId>{ben}</sf:ContactId><sf:OpportunityId>{opportunity}</sf:OpportunityId><sf:Role>Influencer</sf:Role><sf:CreatedDate>2025-05-01T09:04:00.000Z</sf:CreatedDate>"));
+        var proposal = await DeliverSalesforceAsync(Sobject("Opportunity", SalesforceId("04l"), $"<sf:Id>{opportunity}</sf:Id><sf:StageName>Proposal</sf:StageName><sf:Name>Renewal</sf:Name><sf:LastModifiedDate>2025-05-01T09:05:00.000Z</sf:LastModifiedDate>"));
+        Assert.Equal(2, proposal.Inserted);
+
+        // Ada's role is deleted in Salesforce: no Outbound Message; the pull's queryAll page of deleted roles brings it.
+        var deletedRoles = $$"""
+            {"totalSize":1,"done":true,"records":[
+              {"attributes":{"type":"OpportunityContactRole"},"Id":"{{adaRole}}","OpportunityId":"{{opportunity}}","ContactId":"{{ada}}","Role":"Decision Maker","IsPrimary":false,"IsDeleted":true,"CreatedDate":"2025-05-01T09:03:00.000+0000","SystemModstamp":"2025-05-01T09:06:00.000+0000"}
+            ]}
+            """;
+        var pulled = await DeliverAsync(SourceId.SalesforcePull.Name, Encoding.UTF8.GetBytes(deletedRoles), new Dictionary<string, string> { ["sObject"] = "OpportunityContactRole" }, attempt: 1);
+        Assert.Equal(1, pulled.Inserted);
+
+        var won = await DeliverSalesforceAsync(Sobject("Opportunity", SalesforceId("04l"), $"<sf:Id>{opportunity}</sf:Id><sf:StageName>Closed Won</sf:StageName><sf:IsWon>true</sf:IsWon><sf:Name>Renewal</sf:Name><sf:LastModifiedDate>2025-05-01T09:07:00.000Z</sf:LastModifiedDate>"));
+
+        Assert.Equal(1, won.Inserted);
+        var adaRows = await RowsAsync(await CustomerOfAsync("salesforce", ada));
+        var benRows = await RowsAsync(await CustomerOfAsync("salesforce", ben));
+        Assert.Single(adaRows, t => t.Action == "association.removed");
+        Assert.DoesNotContain(adaRows, t => t.Action == "deal.won");
+        Assert.Single(benRows, t => t.Action == "deal.won");
+
+        // What Ada received before the removal stays on her timeline.
+        Assert.Single(adaRows, t => t.Attributes.ContainsKey(ObjectAttribution.AttributedViaAttribute));
     }
 
     [Fact]

@@ -120,7 +120,17 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : Loc
         Assert.Equal("[]", left.GetString("Identities"));
         Assert.DoesNotContain("hubspot", left.GetString("Journey") ?? "", StringComparison.Ordinal);
         Assert.Empty(await RowsAsync(StorageNames.IdentitiesTable, $"hubspot:{contact}"));
-        Assert.Empty(await RowsAsync(CustomerStorage.StageReachedTable, "c_" + customerId));
+
+        // The funnel keeps only the customer's pointer, emptied (it outranks a sync still in flight): no stage row, no first time.
+        var funnel = new List<TableEntity>();
+        await foreach (var row in Azurite.Table(CustomerStorage.StageReachedTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {"p_" + customerId} or CustomerId eq {customerId}")))
+        {
+            funnel.Add(row);
+        }
+
+        var pointer = Assert.Single(funnel);
+        Assert.Equal("p_" + customerId, pointer.RowKey);
+        Assert.DoesNotContain(pointer.Keys, key => key.StartsWith("awareness", StringComparison.Ordinal) || key.StartsWith("consideration", StringComparison.Ordinal));
         foreach (var rawRef in rawRefs)
         {
             Assert.Null(await Azurite.RawPayloadAsync(rawRef));

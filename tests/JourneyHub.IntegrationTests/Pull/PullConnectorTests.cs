@@ -126,16 +126,21 @@ public sealed class PullConnectorTests(AzuriteFixture azurite)
             .RespondWith(Json(EmptySoql));
         h.Api.Given(Request.Create().WithPath("/services/data/v62.0/query").UsingGet().WithParam("q", new WireMock.Matchers.RegexMatcher("FROM (Opportunity|OpportunityContactRole|Task|Event) ")))
             .RespondWith(Json(EmptySoql));
+        h.Api.Given(Request.Create().WithPath("/services/data/v62.0/queryAll").UsingGet()).RespondWith(Json(EmptySoql));
 
         var state = await h.Runner.RunIncrementalAsync(SourceId.Salesforce.Name, default);
 
         Assert.True(state?.State == PullRunState.Completed, state?.LastError);
         Assert.Equal(2, h.Requests("/services/data/v62.0/query", "q", q => q.Contains("FROM Contact ", StringComparison.Ordinal)));
         Assert.Equal(1, h.Requests("/services/data/v62.0/query/01gRO00000FhQ7dYAF-2000"));
-        Assert.Equal(7, state!.Pages);
+        Assert.Equal(8, state!.Pages);
         Assert.Equal(3, state.Items);
         var soql = h.Api.LogEntries.First(e => e.RequestMessage.Query!.TryGetValue("q", out _)).RequestMessage.Query!["q"].Single();
         Assert.Matches(@"^SELECT Id, .* FROM Contact WHERE SystemModstamp >= \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ORDER BY SystemModstamp ASC$", soql);
+
+        // Deleted contact roles come from queryAll, the one query that sees the recycle bin.
+        var deleted = Assert.Single(h.Api.LogEntries, e => e.RequestMessage.Path == "/services/data/v62.0/queryAll").RequestMessage.Query!["q"].Single();
+        Assert.Matches(@"^SELECT Id, .*IsDeleted.* FROM OpportunityContactRole WHERE IsDeleted = true AND SystemModstamp >= \S+ ORDER BY SystemModstamp ASC$", deleted);
         Assert.Equal("Bearer 00D5g000004ZkQ1!test", h.Api.LogEntries[0].RequestMessage.Headers!["Authorization"].Single());
 
         var pages = await h.ArchivedPagesAsync(SourceId.SalesforcePull.Name, state.RunId!);

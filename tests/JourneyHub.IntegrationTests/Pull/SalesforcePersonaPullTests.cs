@@ -38,6 +38,7 @@ public sealed class SalesforcePersonaPullTests(AzuriteFixture azurite)
         h.Api.Given(Query("Contact")).RespondWith(Json(contacts.ToJsonString()));
         h.Api.Given(Request.Create().WithPath("/services/data/v62.0/query").UsingGet().WithParam("q", new WireMock.Matchers.RegexMatcher("FROM (Lead|Opportunity|OpportunityContactRole|Task|Event) ")))
             .RespondWith(Json(EmptySoql));
+        h.Api.Given(Request.Create().WithPath("/services/data/v62.0/queryAll").UsingGet()).RespondWith(Json(EmptySoql));
 
         var run = await h.Runner.RunIncrementalAsync(SourceId.Salesforce.Name, default);
 
@@ -53,6 +54,7 @@ public sealed class SalesforcePersonaPullTests(AzuriteFixture azurite)
         var contactPage = archived.Single(p => p.Properties["sObject"] == "Contact");
         Assert.Equal("Persona__c", contactPage.Properties[SalesforcePullAdapter.PersonaFieldProperty]);
         Assert.All(archived.Where(p => p.Properties["sObject"] is "Opportunity" or "OpportunityContactRole" or "Task" or "Event"), p => Assert.False(p.Properties.ContainsKey(SalesforcePullAdapter.PersonaFieldProperty)));
+        Assert.DoesNotContain("Persona__c", Assert.Single(h.Api.LogEntries, e => e.RequestMessage.Path == "/services/data/v62.0/queryAll").RequestMessage.Query!["q"].Single(), StringComparison.Ordinal);
 
         var adapter = h.Services.GetRequiredService<SourceRegistry>().Adapter(SourceId.SalesforcePull)!;
         var touchpoints = adapter.Normalize(new RawPayload(SourceId.SalesforcePull.Name, contactPage.RawRef, contactPage.Body, DateTimeOffset.UtcNow, "c", contactPage.Properties)).Touchpoints;
@@ -96,7 +98,7 @@ public sealed class SalesforcePersonaPullTests(AzuriteFixture azurite)
     private static string Soql(PullHarness h, string sObject) =>
         h.Api.LogEntries
             .Select(e => e.RequestMessage.Query is { } q && q.TryGetValue("q", out var values) ? values.Single() : null)
-            .Single(q => q is not null && q.Contains($" FROM {sObject} ", StringComparison.Ordinal))!;
+            .Single(q => q is not null && q.Contains($" FROM {sObject} ", StringComparison.Ordinal) && !q.Contains("IsDeleted = true", StringComparison.Ordinal))!;
 
     private static IRequestBuilder Query(string sObject) =>
         Request.Create().WithPath("/services/data/v62.0/query").UsingGet().WithParam("q", new WireMock.Matchers.WildcardMatcher($"*FROM {sObject} *"));

@@ -1,4 +1,5 @@
 using System.Text;
+using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Pull;
@@ -93,6 +94,25 @@ public sealed class PullAdapterTests
 
         // An account id where a contact belongs is not a person: that role associates no one.
         Assert.Equal(2, Assert.Single(result.Rejected).EntryIndex);
+    }
+
+    [Fact]
+    public void A_pulled_deleted_contact_role_ends_its_association_and_is_its_own_fact()
+    {
+        // What queryAll returns for a role deleted from an opportunity (IsDeleted true, SystemModstamp = the deletion).
+        var page = """
+            {"totalSize":1,"done":true,"records":[
+              {"attributes":{"type":"OpportunityContactRole"},"Id":"00K5g00000Ro001AAB","OpportunityId":"0065g00000Op003AAB","ContactId":"0035g00000XyZ77AAB","Role":"Economic Buyer","IsPrimary":false,"IsDeleted":true,"CreatedDate":"2025-03-14T15:10:00.000+0000","LastModifiedDate":"2025-03-20T08:00:00.000+0000","SystemModstamp":"2025-03-20T08:00:00.000+0000"}
+            ]}
+            """;
+
+        var removed = Assert.Single(new SalesforcePullAdapter().Normalize(SourceTestKit.Raw(SourceId.SalesforcePull.Name, Encoding.UTF8.GetBytes(page))).Touchpoints);
+
+        Assert.Equal(("association.removed", "00K5g00000Ro001AAB:role-removed"), (removed.Action, removed.SourceEventId));
+        Assert.Equal(new DateTimeOffset(2025, 3, 20, 8, 0, 0, TimeSpan.Zero), removed.OccurredAt);
+        Assert.Equal("salesforce:0035g00000XyZ77AAB salesforce-opportunity:0065g00000Op003AAB", SourceTestKit.Ids(removed));
+        Assert.True(ObjectAttribution.RemovesAssociation(removed));
+        Assert.Equal("Contact role Economic Buyer on opportunity 0065g00000Op003AAB removed", removed.Summary);
     }
 
     [Fact]

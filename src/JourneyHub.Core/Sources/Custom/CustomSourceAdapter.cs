@@ -38,8 +38,12 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
         [Channel.Other] = "event.recorded",
     };
 
-    private static readonly Dictionary<string, Channel> Channels = Enum.GetValues<Channel>()
-        .ToDictionary(c => JsonSerializer.Serialize(c, CustomJsonContext.Default.Channel).Trim('"'), c => c, StringComparer.OrdinalIgnoreCase);
+    /// <summary>Each channel's wire name (<c>in_store</c>), as the contract spells it; read for summaries, not serialized per event.</summary>
+    private static readonly Dictionary<Channel, string> ChannelNames = Enum.GetValues<Channel>()
+        .ToDictionary(c => c, c => JsonSerializer.Serialize(c, CustomJsonContext.Default.Channel).Trim('"'));
+
+    private static readonly Dictionary<string, Channel> Channels = ChannelNames
+        .ToDictionary(c => c.Value, c => c.Key, StringComparer.OrdinalIgnoreCase);
 
     private static readonly Dictionary<string, JourneyStage> Stages = Enum.GetValues<JourneyStage>()
         .ToDictionary(s => JsonSerializer.Serialize(s, CustomJsonContext.Default.JourneyStage).Trim('"'), s => s, StringComparer.OrdinalIgnoreCase);
@@ -63,7 +67,7 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
         }
 
         var outcome = body is null ? AdapterOutcome.Fail("the body is JSON null") : Map(source, name, body, payload);
-        return EntryCollector.One(outcome, $"{source} event");
+        return EntryCollector.One(outcome, source, static sourceId => $"{sourceId} event");
     }
 
     private static AdapterOutcome Map(SourceId source, string name, CustomEvent body, RawPayload payload)
@@ -192,7 +196,7 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
         var summary = data.Summary is { Length: > 0 } stated ? AdapterText.Clip(stated, 200)
             : survey is not null ? $"{survey.Type.ToString().ToUpperInvariant()} {survey.Score.ToString(CultureInfo.InvariantCulture)} from {name}{(survey.Comment is null ? "" : $": \"{AdapterText.Clip(survey.Comment)}\"")}"
             : rating is not null ? $"{rating.Value}/{rating.Scale} rating from {name}"
-            : $"{action} ({JsonSerializer.Serialize(channel, CustomJsonContext.Default.Channel).Trim('"')}) from {name}";
+            : $"{action} ({ChannelNames[channel]}) from {name}";
 
         var occurredAt = data.OccurredAt ?? body.Timestamp;
         return AdapterOutcome.Ok(new TouchpointFactory(source).Create(

@@ -60,7 +60,9 @@ public sealed class HubSpotAdapter : ISourceAdapter
 
         var objectId = e.ObjectId ?? e.FromObjectId;
         var identities = new List<Identity>(2);
-        var attributes = new AttributeDictionary()
+
+        // Room for the common three, the event's own one or two and objectId: no resize for the usual event.
+        var attributes = new AttributeDictionary(6)
             .Set("subscriptionType", e.SubscriptionType)
             .Set("portalId", Text(e.PortalId))
             .AddIfPresent("changeSource", e.ChangeSource);
@@ -168,7 +170,7 @@ public sealed class HubSpotAdapter : ISourceAdapter
         var objectIdText = Text(objectId);
         attributes["objectId"] = objectIdText;
         return AdapterOutcome.Ok(Touchpoints.Create(
-            sourceEventId: $"{Text(e.EventId)}-{objectIdText}",
+            sourceEventId: string.Create(CultureInfo.InvariantCulture, $"{e.EventId.Value}-{objectIdText}"),
             occurredAt: DateTimeOffset.FromUnixTimeMilliseconds(e.OccurredAt.Value),
             channel,
             action,

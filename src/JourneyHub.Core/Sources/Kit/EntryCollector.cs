@@ -60,6 +60,15 @@ public static class EntryCollector
         return new NormalizationResult(touchpoints, rejected ?? []);
     }
 
+    /// <summary>A payload that is one event (Standard Webhooks): entry 0, described only when it failed.</summary>
+    public static NormalizationResult One<TState>(AdapterOutcome outcome, TState state, Func<TState, string> describe)
+    {
+        ArgumentNullException.ThrowIfNull(describe);
+        return outcome.Touchpoint is { } touchpoint
+            ? new NormalizationResult([touchpoint], [])
+            : new NormalizationResult([], [new RejectedEntry(0, $"{describe(state)}: {outcome.Error}") { Identities = outcome.Identities }]);
+    }
+
     /// <summary>A payload that is one event (Standard Webhooks): entry 0.</summary>
     public static NormalizationResult One(AdapterOutcome outcome, string description) =>
         outcome.Touchpoint is { } touchpoint

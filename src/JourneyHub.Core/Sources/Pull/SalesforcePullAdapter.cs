@@ -12,7 +12,8 @@ namespace JourneyHub.Core.Sources.Pull;
 /// SOQL query pages (<c>{"records":[{"attributes":{"type"},…}]}</c>) of Contact, Lead, Opportunity, OpportunityContactRole,
 /// Task and Event.
 /// Touchpoints carry source <c>salesforce</c> and one id per fact (<c>&lt;recordId&gt;:created</c>, <c>:converted</c>,
-/// <c>:stage:&lt;StageName&gt;</c>, <c>:won</c>, <c>:lost</c>, or the activity id), so a record pulled again after an
+/// <c>:stage:&lt;StageName&gt;</c>, <c>:won</c>, <c>:lost</c>, <c>:role</c>, <c>:role-removed</c> for a contact role deleted
+/// (read by <c>queryAll</c>, <c>IsDeleted</c> true: it ends the association), or the activity id), so a record pulled again after an
 /// unrelated edit adds nothing. The REST API does not expose the Outbound Message notification id, so a change seen by
 /// both a webhook and a pull is stored twice, once per path (see docs/pull-connectors.md).
 /// </summary>
@@ -141,7 +142,20 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 }
 
                 var roleSummary = SalesforcePeople.DescribeContactRole(attributes, r.Str("OpportunityId"), r.Str("Role"), r.Str("IsPrimary"));
-                if ((created ?? modified) is { } associatedAt)
+                if (r.Str("IsDeleted") == "true")
+                {
+                    // From the queryAll of deleted roles: the deletion is the record's last modification.
+                    attributes.Set(ObjectAttribution.AssociationRemovedAttribute, "true");
+                    if (modified is { } removedAt)
+                    {
+                        yield return Ok(id + ":role-removed", removedAt, Channel.Crm, "association.removed", roleSummary + " removed", identities, attributes);
+                    }
+                    else
+                    {
+                        yield return AdapterOutcome.Fail("the deleted record has no SystemModstamp", identities);
+                    }
+                }
+                else if ((created ?? modified) is { } associatedAt)
                 {
                     yield return Ok(id + ":role", associatedAt, Channel.Crm, "association.added", roleSummary, identities, attributes);
                 }

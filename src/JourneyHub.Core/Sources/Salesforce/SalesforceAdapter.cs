@@ -78,6 +78,9 @@ public sealed class SalesforceAdapter : ISourceAdapter
             .AddIfPresent("organizationId", message.OrganizationId)
             .AddIfPresent("actionId", message.ActionId);
 
+        // Read once: the touchpoint's time, and (Contact, Lead) whether the notification is the record's creation.
+        var lastModified = Timestamp(n.Field("LastModifiedDate"));
+
         string action;
         string summary;
         var channel = Channel.Crm;
@@ -89,23 +92,17 @@ public sealed class SalesforceAdapter : ISourceAdapter
                 attributes
                     .AddIfPresent("leadSource", n.Field("LeadSource"))
                     .AddIfPresent("status", n.Field("Status"));
-
-                // Custom fields (API names ending in __c) are in the message only because an admin selected them, so they
-                // are kept under their API names: the persona rules name one (Journeys__Personas__Fields__salesforce=Persona__c).
-                foreach (var (name, value) in n.Fields.Where(f => f.Key.EndsWith("__c", StringComparison.Ordinal)).OrderBy(f => f.Key, StringComparer.Ordinal))
-                {
-                    attributes.AddIfPresent(name, value);
-                }
-
-                var kind = n.ObjectType.ToLowerInvariant();
+                AddCustomFields(attributes, n.Fields);
 
                 // A record merged away in Salesforce names its survivor in MasterRecordId (when the Outbound Message
                 // selects it): both ids on one touchpoint make the identity resolver merge the two customers.
                 var mergedInto = n.Field("MasterRecordId") is { } master && master != recordId && SalesforcePeople.AddPerson(identities, master);
-                action = mergedInto ? $"{kind}.merged"
-                    : n.ObjectType == "Lead" && n.Field("IsConverted") == "true" ? "lead.converted"
-                    : IsCreation(n) ? $"{kind}.created" : $"{kind}.updated";
-                summary = $"{n.ObjectType} {SalesforcePeople.DisplayName(n.Field("FirstName"), n.Field("LastName"), n.Field("Name")) ?? recordId} {action[(action.IndexOf('.', StringComparison.Ordinal) + 1)..]} in Salesforce";
+                var isLead = n.ObjectType == "Lead";
+                var verb = mergedInto ? "merged"
+                    : isLead && n.Field("IsConverted") == "true" ? "converted"
+                    : IsCreation(n, lastModified) ? "created" : "updated";
+                action = RecordAction(isLead, verb);
+                summary = $"{n.ObjectType} {SalesforcePeople.DisplayName(n.Field("FirstName"), n.Field("LastName"), n.Field("Name")) ?? recordId} {verb} in Salesforce";
                 break;
             case "Opportunity":
                 SalesforcePeople.AddOpportunity(identities, recordId, n.Field("ContactId"));
@@ -180,7 +177,7 @@ public sealed class SalesforceAdapter : ISourceAdapter
         }
 
         // An Outbound Message without LastModifiedDate or CreatedDate (they are fields the admin selects) has no time of its own.
-        var occurredAt = Timestamp(n.Field("LastModifiedDate")) ?? Timestamp(n.Field("CreatedDate"));
+        var occurredAt = lastModified ?? Timestamp(n.Field("CreatedDate"));
         return AdapterOutcome.Ok(Touchpoints.Create(
             n.Id,
             occurredAt ?? receivedAt,
@@ -193,8 +190,49 @@ public sealed class SalesforceAdapter : ISourceAdapter
     }
 
     /// <summary>Outbound Messages fire on create and on update alike; only equal Created/LastModified dates prove a creation.</summary>
-    private static bool IsCreation(SalesforceNotification n) =>
-        n.Field("CreatedDate") is { } created && (n.Field("LastModifiedDate") is not { } modified || Timestamp(created) == Timestamp(modified));
+    private static bool IsCreation(SalesforceNotification n, DateTimeOffset? lastModified) =>
+        n.Field("CreatedDate") is { } created && (n.Field("LastModifiedDate") is null || Timestamp(created) == lastModified);
+
+    /// <summary>A Contact's or Lead's action, one constant per verb rather than a string built per notification.</summary>
+    private static string RecordAction(bool isLead, string verb) => (isLead, verb) switch
+    {
+        (false, "created") => "contact.created",
+        (false, "updated") => "contact.updated",
+        (false, "merged") => "contact.merged",
+        (true, "created") => "lead.created",
+        (true, "updated") => "lead.updated",
+        (true, "merged") => "lead.merged",
+        (true, "converted") => "lead.converted",
+        _ => throw new ArgumentOutOfRangeException(nameof(verb), verb, "Not a Contact or Lead verb."),
+    };
+
+    /// <summary>
+    /// Custom fields (API names ending in __c) are in the message only because an admin selected them, so they are kept
+    /// under their API names, in ordinal order of name: the persona rules name one (Journeys__Personas__Fields__salesforce=Persona__c).
+    /// </summary>
+    private static void AddCustomFields(AttributeDictionary attributes, IReadOnlyDictionary<string, string> fields)
+    {
+        List<KeyValuePair<string, string>>? custom = null;
+        foreach (var field in fields)
+        {
+            if (field.Key.EndsWith("__c", StringComparison.Ordinal))
+            {
+                (custom ??= []).Add(field);
+            }
+        }
+
+        if (custom is null)
+        {
+            return;
+        }
+
+        // Field names are unique, so an unstable sort orders them as a stable one would.
+        custom.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        foreach (var (name, value) in custom)
+        {
+            attributes.AddIfPresent(name, value);
+        }
+    }
 
     private static string OpportunityAction(SalesforceNotification n) => n.Field("StageName") switch
     {
@@ -206,5 +244,27 @@ public sealed class SalesforceAdapter : ISourceAdapter
     };
 
     private static DateTimeOffset? Timestamp(string? value) =>
-        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
+        SalesforceDateTime(value) ?? (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null);
+
+    /// <summary>
+    /// The one shape Salesforce writes a dateTime in, <c>2025-03-14T14:22:01.000Z</c>, read field by field: the general
+    /// parser costs more than mapping the rest of a notification. It reads that shape as the same instant; anything else
+    /// (another shape, a date that does not exist) is null here and left to the general parser.
+    /// </summary>
+    private static DateTimeOffset? SalesforceDateTime(string? value)
+    {
+        if (value is not { Length: 24 } || value[4] != '-' || value[7] != '-' || value[10] != 'T' || value[13] != ':' || value[16] != ':' || value[19] != '.' || value[23] != 'Z'
+            || !TryDigits(value, 0, 4, out var year) || !TryDigits(value, 5, 2, out var month) || !TryDigits(value, 8, 2, out var day)
+            || !TryDigits(value, 11, 2, out var hour) || !TryDigits(value, 14, 2, out var minute) || !TryDigits(value, 17, 2, out var second)
+            || !TryDigits(value, 20, 3, out var millisecond)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return null;
+        }
+
+        return new DateTimeOffset(year, month, day, hour, minute, second, millisecond, TimeSpan.Zero);
+    }
+
+    private static bool TryDigits(string value, int start, int length, out int number) =>
+        int.TryParse(value.AsSpan(start, length), NumberStyles.None, CultureInfo.InvariantCulture, out number);
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Xml;
 using System.Xml.Linq;
+using JourneyHub.Core.Sources.Kit;
 
 namespace JourneyHub.Core.Sources.Salesforce;
 
@@ -108,7 +109,7 @@ public sealed record SalesforceOutboundMessage(string? OrganizationId, string? A
         string? id = null;
         string? type = null;
         var sObjectSeen = false;
-        Dictionary<string, string>? fields = null;
+        IReadOnlyDictionary<string, string>? fields = null;
         if (!reader.IsEmptyElement)
         {
             var depth = reader.Depth;
@@ -132,18 +133,22 @@ public sealed record SalesforceOutboundMessage(string? OrganizationId, string? A
             }
         }
 
-        return new SalesforceNotification(id, type, fields ?? new Dictionary<string, string>(StringComparer.Ordinal));
+        return new SalesforceNotification(id, type, fields ?? AttributeDictionary.Empty);
     }
 
-    /// <summary>The sObject's field elements by local name: non-nil, without child elements, and not blank.</summary>
-    private static Dictionary<string, string> ReadFields(XmlReader reader, string xsi)
+    /// <summary>
+    /// The sObject's field elements by local name: non-nil, without child elements, and not blank. A flat
+    /// <see cref="AttributeDictionary"/> rather than a hash table: a notification selects a handful of fields, read a few
+    /// times each, and the hash buckets would cost more than the fields themselves.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> ReadFields(XmlReader reader, string xsi)
     {
-        var fields = new Dictionary<string, string>(16, StringComparer.Ordinal);
         if (reader.IsEmptyElement)
         {
-            return fields;
+            return AttributeDictionary.Empty;
         }
 
+        var fields = new AttributeDictionary();
         var depth = reader.Depth;
         while (reader.Read() && reader.Depth > depth)
         {
@@ -157,7 +162,7 @@ public sealed record SalesforceOutboundMessage(string? OrganizationId, string? A
             var (value, hasElements) = ReadText(reader);
             if (!nil && !hasElements && value.Trim() is { Length: > 0 } trimmed)
             {
-                fields[name] = trimmed;
+                fields.Set(name, trimmed);
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using JourneyHub.Core.Identities;
+using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Kit;
@@ -43,6 +44,25 @@ public sealed class AdapterKitTests
         var expected = "tp_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source + "\n" + sourceEventId))[..12]);
 
         Assert.Equal(expected, TouchpointIds.For(source, sourceEventId));
+    }
+
+    [Fact]
+    public void The_factorys_stage_is_the_rules_tables_answer_for_every_source_and_action_in_any_case()
+    {
+        var actions = JourneyRules.StageTable.Keys.Where(k => k.Signal.StartsWith("action:", StringComparison.Ordinal)).Select(k => k.Signal["action:".Length..]).Append("no.such_action").Distinct().ToList();
+        var sources = JourneyRules.StageTable.Keys.Select(k => k.Source).Where(s => s != "*").Append("custom:pos").Append("hubspot-pull").Distinct().ToList();
+        var checkedPairs = 0;
+        foreach (var source in sources)
+        {
+            var factory = new TouchpointFactory(SourceId.Parse(source));
+            foreach (var action in actions.SelectMany(a => new[] { a, a.ToUpperInvariant() }))
+            {
+                Assert.True(JourneyRules.StageForAction(source, action) == factory.Create("e1", At, Channel.Crm, action, "s", []).Stage, $"{source} {action}");
+                checkedPairs++;
+            }
+        }
+
+        Assert.True(checkedPairs > 500, $"only {checkedPairs} pairs");
     }
 
     [Fact]

@@ -177,6 +177,28 @@ public sealed class SalesforceAdapterTests
         document.LoadXml(SalesforceAck.Xml);
         Assert.Equal("true", document.GetElementsByTagName("Ack", "http://soap.sforce.com/2005/09/outbound")[0]!.InnerText);
     }
+
+    [Theory]
+    [InlineData("2025-03-14T14:22:01.000Z", "2025-03-14T14:22:01.0000000+00:00")]
+    [InlineData("2025-03-14T14:22:01.987Z", "2025-03-14T14:22:01.9870000+00:00")]
+    [InlineData("2024-02-29T23:59:59.999Z", "2024-02-29T23:59:59.9990000+00:00")]
+    [InlineData("2025-03-14T15:22:01.000+01:00", "2025-03-14T14:22:01.0000000+00:00")]
+    [InlineData("2025-03-14T14:22:01Z", "2025-03-14T14:22:01.0000000+00:00")]
+    [InlineData("2025-03-14 14:22:01", "2025-03-14T14:22:01.0000000+00:00")]
+    [InlineData("2025-02-29T14:22:01.000Z", null)]
+    [InlineData("2025-13-14T14:22:01.000Z", null)]
+    [InlineData("2025-03-14T24:22:01.000Z", null)]
+    [InlineData("2025-03-14T14:22:01.0x0Z", null)]
+    public void Modification_times_in_salesforces_shape_and_in_any_other_read_as_the_general_parser_reads_them(string lastModified, string? expected)
+    {
+        var xml = Fixture.Text("salesforce/salesforce-outbound-message.xml").Replace("2025-03-14T14:22:01.000Z", lastModified, StringComparison.Ordinal);
+        var touchpoint = adapter.Normalize(Raw("salesforce", Encoding.UTF8.GetBytes(xml))).Touchpoints[0];
+
+        // Unreadable: the notification has no time of its own (the fixture selects no CreatedDate).
+        Assert.Equal(expected ?? ReceivedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), touchpoint.OccurredAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(expected is null, touchpoint.OccurredAtIsReceiptTime);
+        Assert.Equal(DateTimeOffset.TryParse(lastModified, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var general) ? general : ReceivedAt, touchpoint.OccurredAt);
+    }
 }
 
 public sealed class SalesforceWebhookVerifierTests
@@ -234,6 +256,7 @@ public sealed class SalesforceWebhookVerifierTests
 
         Assert.Equal("Careful researcher", touchpoint.Attributes["Persona__c"]);
         Assert.Equal("Gold", touchpoint.Attributes["Loyalty_Tier__c"]);
+        Assert.Equal(["Loyalty_Tier__c", "Persona__c"], touchpoint.Attributes.Keys.Where(k => k.EndsWith("__c", StringComparison.Ordinal)));
 
         var rules = new Core.Journey.PersonaRules(Monitor(new Core.Journey.PersonaOptions { Fields = { ["salesforce"] = "Persona__c" } }));
         Assert.Equal("Careful researcher", rules.Stamp(touchpoint).Attributes[Core.Journey.JourneyState.PersonaAttribute]);
