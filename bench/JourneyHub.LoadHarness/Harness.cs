@@ -31,6 +31,7 @@ public static class Harness
         Scenario.TimelineRead => TimelineReadBenchmark.RunAsync(options, output, cancellationToken),
         Scenario.Batches => BatchScenario.RunAsync(options, output, cancellationToken),
         Scenario.SegmentMap => SegmentMapBenchmark.RunAsync(options, output, cancellationToken),
+        Scenario.QueueBacklog => QueueBacklogBenchmark.RunAsync(output, cancellationToken),
         _ => LoadAsync(options, output, cancellationToken),
     };
 
@@ -430,6 +431,7 @@ public static class Harness
         Scenario.EnrichmentErrors => "enrichment-errors",
         Scenario.TimelineRead => "timeline-read",
         Scenario.SegmentMap => "segment-map",
+        Scenario.QueueBacklog => "queue-backlog",
         _ => scenario.ToString().ToLowerInvariant(),
     };
 }

@@ -14,6 +14,7 @@ public enum Scenario
     Transactions,
     Batches,
     SegmentMap,
+    QueueBacklog,
 }
 
 /// <summary>What one harness run does; every count and wait is bounded.</summary>
@@ -125,6 +126,7 @@ public sealed record HarnessOptions
         "transactions" => Scenario.Transactions,
         "batches" => Scenario.Batches,
         "segment-map" => Scenario.SegmentMap,
-        _ => throw new ArgumentException($"unknown scenario '{text}' (load, kill-host, azurite-restart, enrichment-errors, poison, hostile, timeline-read, transactions, batches, segment-map)"),
+        "queue-backlog" => Scenario.QueueBacklog,
+        _ => throw new ArgumentException($"unknown scenario '{text}' (load, kill-host, azurite-restart, enrichment-errors, poison, hostile, timeline-read, transactions, batches, segment-map, queue-backlog)"),
     };
 }

@@ -1,6 +1,6 @@
 using JourneyHub.LoadHarness;
 
-// dotnet run --project bench/JourneyHub.LoadHarness -c Release -- [--smoke] [--scenario load|kill-host|azurite-restart|enrichment-errors|poison|hostile|timeline-read|transactions|batches|segment-map]
+// dotnet run --project bench/JourneyHub.LoadHarness -c Release -- [--smoke] [--scenario load|kill-host|azurite-restart|enrichment-errors|poison|hostile|timeline-read|transactions|batches|segment-map|queue-backlog]
 var (options, error) = HarnessOptions.Parse(args);
 if (options is null)
 {

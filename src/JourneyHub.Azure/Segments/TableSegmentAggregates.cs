@@ -639,16 +639,21 @@ public sealed partial class TableSegmentAggregates(
         }
         catch (RequestFailedException)
         {
-            // Whichever row failed its check, the others may be as stale: the retry reads them all from the table.
+            // Whichever row failed its check, the others may be as stale: the retry reads them all (and their days) again.
             foreach (var action in actions)
             {
                 rows.Remove(CacheKey(action.Entity.PartitionKey, action.Entity.RowKey));
             }
 
+            foreach (var day in keys.Select(k => k.Day).Distinct())
+            {
+                rows.Remove(DayKey(partition, day));
+            }
+
             throw;
         }
 
-        // Every row written is now known with its new ETag; deleted rows are known to be absent only to the table.
+        // Every row written is now known with its new ETag; a deleted row is not cached, so its known day says it is absent.
         for (var i = 0; i < actions.Count; i++)
         {
             var written = actions[i].Entity;
@@ -679,46 +684,55 @@ public sealed partial class TableSegmentAggregates(
     private static string CacheKey(string partition, string rowKey) => partition + "/" + rowKey;
 
     /// <summary>
-    /// The sums rows of these (day, segment) pairs in one query: a RowKey range from the first to the last day, narrowed
-    /// by day and segment columns, so the common case (one or two days) is a short range scan.
+    /// The sums rows of these (day, segment) pairs. Rows this process knows (cached with their ETags) are not read again;
+    /// for the other days, every sums row of the day in this shard is read in one query (a RowKey range per day, all
+    /// segments), and the day is then known in full: a row of it that is not cached does not exist, until a transaction
+    /// says otherwise (an insert of a row that another process created fails with 409, and the day is read again). So a
+    /// new customer's first change on a day the shard has seen needs no query, whatever its segments.
     /// </summary>
     private async Task<Dictionary<string, (TableEntity? Entity, SumsRow Row)>> ReadRowsAsync(string partition, List<(string Day, string Segment)> keys, CancellationToken cancellationToken)
     {
-        var found = new Dictionary<string, (TableEntity?, SumsRow)>(StringComparer.Ordinal);
-        if (keys.Count == 0)
+        var read = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        var unknownDays = keys
+            .Where(k => Cached(partition, SumsRowKey(k.Day, k.Segment)) is null && !DayKnown(partition, k.Day))
+            .Select(k => k.Day)
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (unknownDays.Count > 0)
         {
-            return found;
-        }
-
-        var cached = keys.Select(k => Cached(partition, SumsRowKey(k.Day, k.Segment))).ToList();
-        if (cached.All(entity => entity is not null))
-        {
-            // Every row known from this process's last write or read: the transaction's ETags will tell if one moved.
-            foreach (var entity in cached)
+            var filter = new StringBuilder(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {SumsPrefix + unknownDays[0] + "|"} and RowKey lt {SumsPrefix + unknownDays[^1] + "}"}"));
+            filter.Append(" and (").AppendJoin(" or ", unknownDays.Select(d => TableClient.CreateQueryFilter($"Day eq {d}"))).Append(')');
+            await foreach (var entity in Table.QueryAsync<TableEntity>(filter.ToString(), maxPerPage: 1000, cancellationToken: cancellationToken))
             {
-                found[entity!.RowKey] = (entity, SumsRow.From(entity));
+                read[entity.RowKey] = entity;
+                Remember(entity);
             }
 
-            return found;
+            foreach (var day in unknownDays)
+            {
+                rows.Set(DayKey(partition, day), true, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = Idle });
+            }
         }
 
-        var days = keys.Select(k => k.Day).Distinct().Order(StringComparer.Ordinal).ToList();
-        var segments = keys.Select(k => k.Segment).Distinct().Order(StringComparer.Ordinal).ToList();
-        var filter = new StringBuilder(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {SumsPrefix + days[0] + "|"} and RowKey lt {SumsPrefix + days[^1] + "}"}"));
-        filter.Append(" and (").AppendJoin(" or ", days.Select(d => TableClient.CreateQueryFilter($"Day eq {d}"))).Append(')');
-        filter.Append(" and (").AppendJoin(" or ", segments.Select(s => TableClient.CreateQueryFilter($"Segment eq {s}"))).Append(')');
-        var wanted = keys.Select(k => SumsRowKey(k.Day, k.Segment)).ToHashSet(StringComparer.Ordinal);
-        await foreach (var entity in Table.QueryAsync<TableEntity>(filter.ToString(), maxPerPage: 1000, cancellationToken: cancellationToken))
+        // Every row known from this read or this process's last write or read: the transaction's ETags (and inserts) will
+        // tell if one moved.
+        var found = new Dictionary<string, (TableEntity?, SumsRow)>(StringComparer.Ordinal);
+        foreach (var (day, segment) in keys)
         {
-            if (wanted.Contains(entity.RowKey))
+            var rowKey = SumsRowKey(day, segment);
+            if ((read.TryGetValue(rowKey, out var fresh) ? fresh : Cached(partition, rowKey)) is { } entity)
             {
-                found[entity.RowKey] = (entity, SumsRow.From(entity));
-                Remember(entity);
+                found[rowKey] = (entity, SumsRow.From(entity));
             }
         }
 
         return found;
     }
+
+    private bool DayKnown(string partition, string day) => rows.TryGetValue(DayKey(partition, day), out _);
+
+    private static string DayKey(string partition, string day) => CacheKey(partition, "known|" + day);
 
     private static TableEntity ContributionEntity(string partition, string rowKey, SegmentContribution contribution)
     {

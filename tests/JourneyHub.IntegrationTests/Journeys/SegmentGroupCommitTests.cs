@@ -101,6 +101,32 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
     }
 
     [Fact]
+    public async Task A_day_read_once_is_known_in_full_and_a_row_another_host_added_meanwhile_is_caught()
+    {
+        // Each customer comes from a source of its own, so each first change needs sums rows nobody wrote before.
+        var customers = Population(8, i => "source" + Math.Min(i, 6).ToString(CultureInfo.InvariantCulture));
+        using var aggregates = Aggregates(clients);
+        await aggregates.MapAsync(new SegmentMapQuery(Day, Day.AddDays(1), Segment.All), CancellationToken.None);
+        proxy.Reset();
+        foreach (var customer in customers.Take(6))
+        {
+            await aggregates.ApplyAsync(customer.CustomerId, new JourneyState(), customer.Final, CancellationToken.None);
+        }
+
+        // The shard's day was read once, with all its segments; later customers' new rows are known to be absent.
+        Assert.Equal(1, proxy.Counts.GetValueOrDefault("table GET SegmentMap (query)"));
+        Assert.Equal(6, proxy.Counts.GetValueOrDefault("table batch SegmentMap"));
+
+        // Another host (its own read of the day) adds a customer of source 6, a new row of the day; this host's insert of
+        // that row for customer 7, also of source 6, fails, and the day is read again: three queries in all.
+        using var other = Aggregates(clients);
+        await other.ApplyAsync(customers[6].CustomerId, new JourneyState(), customers[6].Final, CancellationToken.None);
+        await aggregates.ApplyAsync(customers[7].CustomerId, new JourneyState(), customers[7].Final, CancellationToken.None);
+        Assert.Equal(3, proxy.Counts.GetValueOrDefault("table GET SegmentMap (query)"));
+        await AssertSameAsSeededAsync(aggregates, customers);
+    }
+
+    [Fact]
     public async Task A_first_change_for_a_removed_customer_stores_nothing()
     {
         var customer = Population(1).Single();
@@ -144,7 +170,7 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
     }
 
     /// <summary>Customers of one shard, three touchpoints each on one day (so they share sums rows), from two sources.</summary>
-    private static List<Customer> Population(int count)
+    private static List<Customer> Population(int count, Func<int, string>? sourceOf = null)
     {
         var ids = Enumerable.Range(0, int.MaxValue)
             .Select(i => CustomerWorld.Unique("cus_group"))
@@ -153,7 +179,7 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
             .ToList();
         return ids.Select((id, i) =>
         {
-            var source = i % 3 == 0 ? "shopify" : "hubspot";
+            var source = sourceOf?.Invoke(i) ?? (i % 3 == 0 ? "shopify" : "hubspot");
             var touchpoints = new List<Touchpoint>
             {
                 CustomerWorld.Event(source, Day.AddHours(1 + (i % 7))) with { Channel = Channel.Email, Stage = JourneyStage.Awareness, Action = "email.opened" },

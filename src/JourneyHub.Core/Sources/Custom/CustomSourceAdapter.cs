@@ -82,7 +82,7 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
             return AdapterOutcome.Fail("data is missing");
         }
 
-        var identities = new List<Identity>();
+        var identities = new List<Identity>(2);
         if (data.Person is { } person)
         {
             identities.AddIfPresent(IdentityTypes.Email, person.Email);

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using JourneyHub.Core.Identities;
@@ -11,8 +12,12 @@ namespace JourneyHub.Core.Sources.HubSpot;
 /// <summary>HubSpot Webhooks API: a JSON array of up to 100 events. Unknown events are rejected one by one, never the batch.</summary>
 public sealed class HubSpotAdapter : ISourceAdapter
 {
-
     private static readonly TouchpointFactory Touchpoints = new(SourceId.HubSpot);
+
+    /// <summary>The rules table's <c>lifecycle:</c> rows for HubSpot, read once (<see cref="JourneyRules.StageFor"/>'s answers).</summary>
+    private static readonly FrozenDictionary<string, JourneyStage> LifecycleStages = StageIndex.Of(SourceId.HubSpot.Name, "lifecycle:");
+
+    private static FormattedId? lastPortal;
 
     public SourceId Source => SourceId.HubSpot;
 
@@ -59,12 +64,15 @@ public sealed class HubSpotAdapter : ISourceAdapter
         }
 
         var objectId = e.ObjectId ?? e.FromObjectId;
+
+        // The event's own object id names its contact or deal and becomes the objectId attribute: formatted once for both.
+        var ownId = Text(e.ObjectId);
         var identities = new List<Identity>(2);
 
         // Room for the common three, the event's own one or two and objectId: no resize for the usual event.
         var attributes = new AttributeDictionary(6)
             .Set("subscriptionType", e.SubscriptionType)
-            .Set("portalId", Text(e.PortalId))
+            .Set("portalId", PortalText(e.PortalId))
             .AddIfPresent("changeSource", e.ChangeSource);
 
         string action;
@@ -74,20 +82,20 @@ public sealed class HubSpotAdapter : ISourceAdapter
         switch (e.SubscriptionType)
         {
             case "contact.creation":
-                AddContact(identities, e.ObjectId);
+                AddContact(identities, ownId);
                 action = "contact.created";
                 channel = e.ChangeSource == "FORM" ? Channel.Web : Channel.Crm;
                 summary = channel == Channel.Web ? "Signed up through a HubSpot form" : "Contact created in HubSpot";
                 break;
             case "contact.propertyChange" when e.PropertyName == "lifecyclestage":
-                AddContact(identities, e.ObjectId);
+                AddContact(identities, ownId);
                 action = "lifecycle.changed";
-                stage = JourneyRules.StageFor(SourceId.HubSpot.Name, "lifecycle:" + e.PropertyValue);
+                stage = LifecycleStages.StageOf(e.PropertyValue);
                 summary = $"Lifecycle stage changed to {e.PropertyValue}";
                 attributes["lifecyclestage"] = e.PropertyValue ?? "";
                 break;
             case "contact.propertyChange":
-                AddContact(identities, e.ObjectId);
+                AddContact(identities, ownId);
                 if (e.PropertyName == "email")
                 {
                     identities.AddIfPresent(IdentityTypes.Email, e.PropertyValue);
@@ -102,15 +110,15 @@ public sealed class HubSpotAdapter : ISourceAdapter
                 attributes["propertyName"] = e.PropertyName ?? "";
                 break;
             case "contact.deletion":
-                AddContact(identities, e.ObjectId);
+                AddContact(identities, ownId);
                 action = "contact.deleted";
                 summary = "Contact deleted in HubSpot";
                 break;
             case "contact.merge":
-                AddContact(identities, e.PrimaryObjectId ?? e.ObjectId);
+                AddContact(identities, Text(e.PrimaryObjectId ?? e.ObjectId));
                 foreach (var merged in e.MergedObjectIds ?? [])
                 {
-                    AddContact(identities, merged);
+                    AddContact(identities, Text(merged));
                 }
 
                 action = "contact.merged";
@@ -118,10 +126,10 @@ public sealed class HubSpotAdapter : ISourceAdapter
                 attributes["mergedObjectIds"] = string.Join(',', (e.MergedObjectIds ?? []).Select(id => Text(id)));
                 break;
             case "contact.associationChange":
-                AddContact(identities, e.FromObjectId);
+                AddContact(identities, Text(e.FromObjectId));
                 if (e.AssociationType == "CONTACT_TO_DEAL")
                 {
-                    AddDeal(identities, e.ToObjectId);
+                    AddDeal(identities, Text(e.ToObjectId));
                 }
 
                 action = e.AssociationRemoved == true ? "association.removed" : "association.added";
@@ -133,12 +141,12 @@ public sealed class HubSpotAdapter : ISourceAdapter
                 attributes.AddIfPresent(ObjectAttribution.AssociationRemovedAttribute, e.AssociationRemoved == true ? "true" : null);
                 break;
             case "deal.creation":
-                AddDeal(identities, e.ObjectId);
+                AddDeal(identities, ownId);
                 action = "deal.created";
                 summary = $"Deal {e.ObjectId} created";
                 break;
             case "deal.propertyChange" when e.PropertyName == "dealstage":
-                AddDeal(identities, e.ObjectId);
+                AddDeal(identities, ownId);
                 (action, summary) = e.PropertyValue switch
                 {
                     "closedwon" => ("deal.won", $"Deal {e.ObjectId} won"),
@@ -148,13 +156,13 @@ public sealed class HubSpotAdapter : ISourceAdapter
                 attributes["dealstage"] = e.PropertyValue ?? "";
                 break;
             case "deal.propertyChange":
-                AddDeal(identities, e.ObjectId);
+                AddDeal(identities, ownId);
                 action = "deal.updated";
                 summary = $"Deal {e.ObjectId} property {e.PropertyName} changed";
                 attributes["propertyName"] = e.PropertyName ?? "";
                 break;
             case "deal.deletion":
-                AddDeal(identities, e.ObjectId);
+                AddDeal(identities, ownId);
                 action = "deal.deleted";
                 summary = $"Deal {e.ObjectId} deleted";
                 break;
@@ -167,7 +175,7 @@ public sealed class HubSpotAdapter : ISourceAdapter
             return AdapterOutcome.Fail("objectId is required");
         }
 
-        var objectIdText = Text(objectId);
+        var objectIdText = e.ObjectId is not null ? ownId : Text(objectId);
         attributes["objectId"] = objectIdText;
         return AdapterOutcome.Ok(Touchpoints.Create(
             sourceEventId: string.Create(CultureInfo.InvariantCulture, $"{e.EventId.Value}-{objectIdText}"),
@@ -186,27 +194,40 @@ public sealed class HubSpotAdapter : ISourceAdapter
         var identities = new List<Identity>(1);
         if (e.SubscriptionType?.StartsWith("contact.", StringComparison.Ordinal) == true)
         {
-            AddContact(identities, e.ObjectId ?? e.FromObjectId);
+            AddContact(identities, Text(e.ObjectId ?? e.FromObjectId));
         }
 
         return identities;
     }
 
-    private static void AddContact(List<Identity> identities, long? contactId)
+    /// <param name="contactId">The contact id's text; empty when the event names none.</param>
+    private static void AddContact(List<Identity> identities, string contactId) => identities.AddIfPresent(IdentityTypes.HubSpot, contactId);
+
+    /// <param name="dealId">The deal id's text; empty when the event names none.</param>
+    private static void AddDeal(List<Identity> identities, string dealId) => identities.AddIfPresent(IdentityTypes.HubSpotDeal, dealId);
+
+    /// <summary>
+    /// The portal id's text, formatted once per run of events from one portal (a delivery's events all come from the same
+    /// portal) rather than once per event. Replaced whole, so a reader on another thread sees one portal's pair or the other's.
+    /// </summary>
+    private static string PortalText(long? portalId)
     {
-        if (contactId is not null)
+        if (portalId is not { } id)
         {
-            identities.AddIfPresent(IdentityTypes.HubSpot, Text(contactId));
+            return "";
         }
+
+        if (lastPortal is { } last && last.Id == id)
+        {
+            return last.Text;
+        }
+
+        var text = Text(id);
+        lastPortal = new FormattedId(id, text);
+        return text;
     }
 
-    private static void AddDeal(List<Identity> identities, long? dealId)
-    {
-        if (dealId is not null)
-        {
-            identities.AddIfPresent(IdentityTypes.HubSpotDeal, Text(dealId));
-        }
-    }
+    private sealed record FormattedId(long Id, string Text);
 
     private static string Text(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
 }

@@ -29,18 +29,16 @@ namespace JourneyHub.Core.Sources.Kit;
 /// </summary>
 public sealed class TouchpointFactory(SourceId source)
 {
-    /// <summary>
-    /// <see cref="JourneyRules.StageTable"/>'s action rows as one lookup per source (its own rows over the "*" rows), so that
-    /// deriving a stage costs one ordinal lookup instead of building <c>"action:" + action</c> and hashing up to two
-    /// (source, signal) tuples for every touchpoint. A source without rows of its own (every custom source) reads the "*" rows.
-    /// </summary>
-    private static readonly FrozenDictionary<string, JourneyStage> WildcardActionStages = ActionStagesOf("*");
+    private const string ActionSignal = "action:";
+
+    // The action stages of every source with rows of its own; any other source (every custom source) reads the "*" rows.
+    private static readonly FrozenDictionary<string, JourneyStage> WildcardActionStages = StageIndex.Of("*", ActionSignal);
 
     private static readonly FrozenDictionary<string, FrozenDictionary<string, JourneyStage>> ActionStagesBySource = JourneyRules.StageTable.Keys
         .Select(key => key.Source)
         .Where(name => name != "*")
         .Distinct(StringComparer.Ordinal)
-        .ToFrozenDictionary(name => name, ActionStagesOf, StringComparer.Ordinal);
+        .ToFrozenDictionary(name => name, name => StageIndex.Of(name, ActionSignal), StringComparer.Ordinal);
 
     private readonly FrozenDictionary<string, JourneyStage> actionStages = ActionStagesBySource.GetValueOrDefault(source.Name) ?? WildcardActionStages;
 
@@ -78,7 +76,7 @@ public sealed class TouchpointFactory(SourceId source)
             OccurredAtIsReceiptTime = occurredAtIsReceiptTime,
             Channel = channel,
             Kind = kind ?? JourneyRules.KindFor(channel),
-            Stage = stage ?? StageForAction(action),
+            Stage = stage ?? actionStages.StageOf(action),
             Action = action,
             Summary = summary,
             Sentiment = sentiment,
@@ -87,27 +85,4 @@ public sealed class TouchpointFactory(SourceId source)
             Identities = identities,
             Attributes = attributes ?? AttributeDictionary.Empty,
         };
-
-    /// <summary>What <see cref="JourneyRules.StageForAction"/> answers for this source (signals are matched in lower case).</summary>
-    private JourneyStage? StageForAction(string action) =>
-        actionStages.TryGetValue(action.ToLowerInvariant(), out var stage) ? stage : null;
-
-    /// <summary>Action → stage for <paramref name="sourceName"/>: the "*" rows, overridden by the source's own.</summary>
-    private static FrozenDictionary<string, JourneyStage> ActionStagesOf(string sourceName)
-    {
-        const string actionSignal = "action:";
-        var stages = new Dictionary<string, JourneyStage>(StringComparer.Ordinal);
-        foreach (var rowSource in sourceName == "*" ? ["*"] : new[] { "*", sourceName })
-        {
-            foreach (var ((source, signal), stage) in JourneyRules.StageTable)
-            {
-                if (source == rowSource && signal.StartsWith(actionSignal, StringComparison.Ordinal))
-                {
-                    stages[signal[actionSignal.Length..]] = stage;
-                }
-            }
-        }
-
-        return stages.ToFrozenDictionary(StringComparer.Ordinal);
-    }
 }

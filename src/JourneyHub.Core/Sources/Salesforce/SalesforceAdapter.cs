@@ -102,7 +102,12 @@ public sealed class SalesforceAdapter : ISourceAdapter
                     : isLead && n.Field("IsConverted") == "true" ? "converted"
                     : IsCreation(n, lastModified) ? "created" : "updated";
                 action = RecordAction(isLead, verb);
-                summary = $"{n.ObjectType} {SalesforcePeople.DisplayName(n.Field("FirstName"), n.Field("LastName"), n.Field("Name")) ?? recordId} {verb} in Salesforce";
+                var (firstName, lastName) = (n.Field("FirstName"), n.Field("LastName"));
+
+                // "First Last" is written straight into the summary rather than built as a string of its own first.
+                summary = !string.IsNullOrEmpty(firstName) && !string.IsNullOrEmpty(lastName)
+                    ? $"{n.ObjectType} {firstName} {lastName} {verb} in Salesforce"
+                    : $"{n.ObjectType} {SalesforcePeople.DisplayName(firstName, lastName, n.Field("Name")) ?? recordId} {verb} in Salesforce";
                 break;
             case "Opportunity":
                 SalesforcePeople.AddOpportunity(identities, recordId, n.Field("ContactId"));
