@@ -113,7 +113,7 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex is int index && index < owners.Count)
             {
-                // That row (or its receipt-time marker) exists: it was applied together with the summary before.
+                // That row (or its marker) exists: it was applied together with the summary before.
                 var applied = owners[index];
                 duplicates.Add(applied);
                 pending.Remove(applied);
@@ -130,7 +130,7 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
         {
             CustomerId = target,
             Inserted = inserted,
-            Duplicates = duplicates.Select(t => t with { CustomerId = target }).ToList(),
+            Duplicates = await AsStoredAsync(target, duplicates, cancellationToken),
             Erased = erased,
             Before = before ?? record?.Journey ?? new JourneyState(),
             After = record?.Journey ?? new JourneyState(),
@@ -349,6 +349,37 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
             ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, SummaryEntity.From(updated), new ETag(etag))
             : new TableTransactionAction(TableTransactionActionType.Add, SummaryEntity.From(updated)));
         return (actions, owners);
+    }
+
+    /// <summary>
+    /// A duplicate found through its marker may be stored under another row key: an event without a time of its own
+    /// received again at another time, or another copy of the same object event (a merge brings two customers' copies
+    /// together; a replay may come under another association key). What is reported, and published again on a retry, is
+    /// the stored row, so downstream never hears of a touchpoint id or time the timeline does not hold.
+    /// </summary>
+    private async Task<List<Touchpoint>> AsStoredAsync(string customerId, List<Touchpoint> duplicates, CancellationToken cancellationToken)
+    {
+        var reported = new List<Touchpoint>(duplicates.Count);
+        foreach (var touchpoint in duplicates)
+        {
+            var stored = MarkerKey(touchpoint) is { } marker ? await StoredUnderAsync(customerId, marker, touchpoint, cancellationToken) : null;
+            reported.Add(stored ?? touchpoint with { CustomerId = customerId });
+        }
+
+        return reported;
+    }
+
+    /// <summary>The row a marker points to, when that is another row than the touchpoint's own.</summary>
+    private async Task<Touchpoint?> StoredUnderAsync(string customerId, string marker, Touchpoint touchpoint, CancellationToken cancellationToken)
+    {
+        var found = await Table.GetEntityIfExistsAsync<TableEntity>(customerId, marker, select: ["RowKeyOfRow"], cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value!.GetString("RowKeyOfRow") is not { } rowKey || rowKey == TimelineKeys.RowKey(touchpoint.OccurredAt, touchpoint.TouchpointId))
+        {
+            return null;
+        }
+
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(customerId, rowKey, select: ["Json", "NoOwnTime", "CopyOf"], cancellationToken: cancellationToken);
+        return row.HasValue ? FromEntity(row.Value!) with { CustomerId = customerId } : null;
     }
 
     private async Task<HashSet<string>> ExistingKeysAsync(string customerId, List<Touchpoint> pending, CancellationToken cancellationToken)

@@ -242,6 +242,9 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
         Assert.Equal(TouchpointIds.For(deal.Source, deal.SourceEventId + ":cus_a"), copy.TouchpointId);
         Assert.Equal(2, (await SummaryAsync(services, customerId)).TouchpointCount);
 
+        // What a retry reports (and publishes again) is the copy the timeline holds, not the one that was turned away.
+        Assert.All(new[] { together.Duplicates[0], later.Duplicates[0], alone.Duplicates[0] }, d => Assert.Equal((copy.TouchpointId, copy.OccurredAt), (d.TouchpointId, d.OccurredAt)));
+
         // The marker is not a touchpoint: deleting the partition (a merge, an erasure) reports the two rows.
         Assert.Equal(2, await timeline.DeleteCustomerAsync(customerId, default));
     }
