@@ -45,6 +45,7 @@ public static class CoreRegistration
         services.AddSingleton<IdentityGuard>();
         services.AddSingleton<PayloadRedactor>();
         services.AddSingleton<RawPayloadEraser>();
+        services.AddSingleton<PayloadRedactionQueue>();
         services.AddSingleton<ErasureService>();
         services.AddOptions<PersonaOptions>().BindConfiguration(PersonaOptions.Section);
         services.AddSingleton<PersonaRules>();

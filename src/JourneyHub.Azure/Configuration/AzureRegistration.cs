@@ -42,7 +42,10 @@ public static class AzureRegistration
         var services = builder.Services;
         var configuration = builder.Configuration;
 
-        // Storage adapters.
+        // Storage adapters. One keyed-hash function for every store that finds a person without holding their identities.
+        services.AddOptions<SuppressionKeyOptions>().BindConfiguration(SuppressionKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new IdentityKeys(sp.GetRequiredService<IOptions<SuppressionKeyOptions>>().Value.SuppressionKey));
+        services.AddSingleton<IIdentityKeys>(sp => sp.GetRequiredService<IdentityKeys>());
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageBootstrap>();
         services.AddSingleton<StorageRawArchive>();
@@ -63,7 +66,6 @@ public static class AzureRegistration
         services.AddSingleton<ISuppressionList, TableSuppressionList>();
         services.AddSingleton<IObjectAssociationStore, TableObjectAssociationStore>();
         services.AddSingleton<IObjectTouchpointStore, TableObjectTouchpointStore>();
-        services.AddOptions<SuppressionKeyOptions>().BindConfiguration(SuppressionKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IStorageHealth, StorageHealth>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RetentionSweeper>();
@@ -75,6 +77,7 @@ public static class AzureRegistration
         services.AddSingleton<IJourneyAnalytics, TableJourneyAnalytics>();
         services.AddSingleton<IErasureLog, TableErasureLog>();
         services.AddSingleton<IErasureQueue, StorageErasureQueue>();
+        services.AddSingleton<ErasureQueueHandler>();
         services.AddHostedService<CustomerStorageWarmup>();
 
         // The segment journey map is read from sharded aggregates.

@@ -34,30 +34,62 @@ public sealed class TableErasureLog(CustomerStorage storage) : IErasureLog
     }
 }
 
-/// <summary>The <c>journey-erasure</c> Storage Queue: one small JSON message per request.</summary>
+/// <summary>
+/// The <c>journey-erasure</c> Storage Queue: one small JSON message per request, <c>{"customerId":…}</c> for a customer's
+/// erasure or <c>{"redaction":{"rawRef":…,"erasedKeys":[…]}}</c> for a payload of a later delivery (keyed hashes, no
+/// identity in plain text: a poisoned message is quoted in its dead letter).
+/// </summary>
 public sealed class StorageErasureQueue(CustomerStorage storage) : IErasureQueue
 {
-    public async Task EnqueueAsync(string customerId, CancellationToken cancellationToken)
-    {
-        await storage.EnsureAsync(cancellationToken);
-        await storage.Clients.Queues.GetQueueClient(CustomerStorage.ErasureQueue)
-            .SendMessageAsync(JsonSerializer.Serialize(new ErasureMessage(customerId), JourneyJson.Options), cancellationToken);
-    }
+    public Task EnqueueAsync(string customerId, CancellationToken cancellationToken) =>
+        SendAsync(new ErasureMessage(customerId), cancellationToken);
 
-    public static string? Parse(string messageText)
+    public Task EnqueueAsync(PayloadRedactionRequest request, CancellationToken cancellationToken) =>
+        SendAsync(new ErasureMessage(null, request), cancellationToken);
+
+    /// <summary>The message, or null when the text is not one (cannot be retried into meaning).</summary>
+    public static ErasureMessage? Parse(string messageText)
     {
         try
         {
-            return JsonSerializer.Deserialize<ErasureMessage>(messageText, JourneyJson.Options)?.CustomerId;
+            return JsonSerializer.Deserialize<ErasureMessage>(messageText, JourneyJson.Options);
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private async Task SendAsync(ErasureMessage message, CancellationToken cancellationToken)
+    {
+        await storage.EnsureAsync(cancellationToken);
+        await storage.Clients.Queues.GetQueueClient(CustomerStorage.ErasureQueue)
+            .SendMessageAsync(JsonSerializer.Serialize(message, JourneyJson.Options), cancellationToken);
+    }
 }
 
-public sealed record ErasureMessage(string CustomerId);
+/// <param name="CustomerId">Erase this customer (<see cref="ErasureService.EraseAsync"/>).</param>
+/// <param name="Redaction">Take erased people's entries out of one payload (<see cref="RawPayloadEraser.RedactAsync"/>).</param>
+public sealed record ErasureMessage(string? CustomerId, PayloadRedactionRequest? Redaction = null);
+
+/// <summary>What the erasure queue trigger runs for one message; a failure is retried by the queue, then poisoned (and listed as a dead letter).</summary>
+public sealed class ErasureQueueHandler(ErasureService erasure, RawPayloadEraser payloads)
+{
+    public async Task HandleAsync(string messageText, CancellationToken cancellationToken)
+    {
+        switch (StorageErasureQueue.Parse(messageText))
+        {
+            case { CustomerId: { Length: > 0 } customerId }:
+                await erasure.EraseAsync(customerId, cancellationToken);
+                break;
+            case { Redaction: { RawRef: { Length: > 0 }, ErasedKeys: { Count: > 0 } } redaction }:
+                await payloads.RedactAsync(redaction, cancellationToken);
+                break;
+
+            // A message that names no customer and no payload cannot be retried into meaning: acknowledged.
+        }
+    }
+}
 
 /// <summary>Creates the customer tables and the erasure queue at start, so the queue listener finds its queue on a fresh account.</summary>
 public sealed partial class CustomerStorageWarmup(CustomerStorage storage, Microsoft.Extensions.Logging.ILogger<CustomerStorageWarmup> logger) : Microsoft.Extensions.Hosting.IHostedService

@@ -1,17 +1,25 @@
 using System.Security.Cryptography;
 using System.Text;
+using JourneyHub.Core.Privacy;
 using JourneyHub.Core.Schema;
 
 namespace JourneyHub.Azure.Storage;
 
 /// <summary>
 /// The keyed hash of an identity under the suppression key (<c>Privacy__SuppressionKey</c>): HMAC-SHA256 of its normalized
-/// "type:value". Every table that must find a person without holding their identities in plain text (the suppression list,
-/// the dead letters' person index) uses this one function, so one identity hashes the same everywhere.
+/// "type:value". Every table or message that must find a person without holding their identities in plain text (the
+/// suppression list, the dead letters' person index, the erasure queue's redaction work items) uses this one function,
+/// registered once (<c>AddJourneyHubAzure</c>), so one identity hashes the same everywhere.
 /// </summary>
-public sealed class IdentityKeys(string secret)
+public sealed class IdentityKeys : IIdentityKeys
 {
-    private readonly byte[] key = Encoding.UTF8.GetBytes(secret);
+    private readonly byte[] key;
+
+    public IdentityKeys(string secret)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(secret);
+        key = Encoding.UTF8.GetBytes(secret);
+    }
 
     public string Hash(Identity identity)
     {

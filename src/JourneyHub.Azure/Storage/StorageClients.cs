@@ -53,6 +53,25 @@ public sealed class StorageClients
         Queues = new QueueServiceClient(queueUri, credential, new QueueClientOptions { MessageEncoding = MessageEncoding });
     }
 
+    private StorageClients(TableServiceClient tables, BlobServiceClient blobs, QueueServiceClient queues)
+    {
+        Tables = tables;
+        Blobs = blobs;
+        Queues = queues;
+    }
+
+    /// <summary>
+    /// Clients built with options of the caller's own (e.g. a pipeline policy that observes every request, as the archive
+    /// tests count a redaction's storage calls); queue clients must use <see cref="MessageEncoding"/>.
+    /// </summary>
+    public static StorageClients From(TableServiceClient tables, BlobServiceClient blobs, QueueServiceClient queues)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(queues);
+        return new StorageClients(tables, blobs, queues);
+    }
+
     public TableServiceClient Tables { get; }
 
     public BlobServiceClient Blobs { get; }

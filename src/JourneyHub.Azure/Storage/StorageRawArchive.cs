@@ -51,6 +51,8 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
     private const string RedactedMetadata = "redacted";
     private const string RedactedAtMetadata = "redactedAt";
     private const string RedactionReasonMetadata = "redactionReason";
+    private const string SourceMetadata = "source";
+    private const string ReceivedAtMetadata = "receivedAt";
 
     private BlobContainerClient Container => clients.Blobs.GetBlobContainerClient(StorageNames.RawContainer);
 
@@ -87,23 +89,19 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
             return new RawPayload(message.Source, message.BlobName, inline, message.ReceivedAt, message.CorrelationId, message.Properties);
         }
 
-        await bootstrap.EnsureAsync(cancellationToken);
-        var archived = TryTableKey(message.BlobName, out var partitionKey)
-            ? await ReadFromTableAsync(partitionKey, cancellationToken)
-            : await ReadFromBlobAsync(message.BlobName, cancellationToken);
-        if (archived is null)
+        if (await GetAsync(message.BlobName, cancellationToken) is not { } archived)
         {
             return null;
         }
 
         // The message's own facts (this delivery's correlation id) win over those stored with the first copy.
         var properties = new Dictionary<string, string>(message.Properties, StringComparer.Ordinal);
-        foreach (var (key, value) in archived.Value.Properties)
+        foreach (var (key, value) in archived.Payload.Properties)
         {
             properties.TryAdd(key, value);
         }
 
-        return new RawPayload(message.Source, message.BlobName, archived.Value.Body, message.ReceivedAt, message.CorrelationId, properties);
+        return new RawPayload(message.Source, message.BlobName, archived.Payload.Body, message.ReceivedAt, message.CorrelationId, properties);
     }
 
     public async Task DeleteAsync(string rawRef, CancellationToken cancellationToken)
@@ -126,6 +124,7 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
         await Container.GetBlobClient(rawRef).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
     }
 
+    /// <summary>The one reader of an entry, table or blob: bytes, stored facts, content type, version and redaction mark.</summary>
     public async Task<ArchivedPayload?> GetAsync(string rawRef, CancellationToken cancellationToken)
     {
         await bootstrap.EnsureAsync(cancellationToken);
@@ -139,19 +138,19 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
 
             var payload = new RawPayload(entity.GetString("Source") ?? "", rawRef, body, entity.GetDateTimeOffset("ReceivedAt") ?? default, "", PropertiesOf(entity));
             var mark = entity.GetDateTimeOffset(RedactedAtProperty) is { } at ? new RedactionMark(at, entity.GetString(RedactionReasonProperty) ?? "") : null;
-            return new ArchivedPayload(payload, entity.ETag.ToString(), mark);
+            return new ArchivedPayload(payload, entity.GetString("ContentType") ?? "application/json", entity.ETag.ToString(), mark);
         }
 
         try
         {
             var result = await Container.GetBlobClient(rawRef).DownloadContentAsync(cancellationToken);
             var metadata = result.Value.Details.Metadata.ToDictionary(m => m.Key, m => Uri.UnescapeDataString(m.Value), StringComparer.Ordinal);
-            var receivedAt = DateTimeOffset.TryParse(metadata.GetValueOrDefault("receivedAt"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var received) ? received : default;
-            var payload = new RawPayload(metadata.GetValueOrDefault("source") ?? "", rawRef, result.Value.Content.ToArray(), receivedAt, "", metadata);
+            var receivedAt = DateTimeOffset.TryParse(metadata.GetValueOrDefault(ReceivedAtMetadata), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var received) ? received : default;
+            var payload = new RawPayload(metadata.GetValueOrDefault(SourceMetadata) ?? "", rawRef, result.Value.Content.ToArray(), receivedAt, "", metadata);
             var mark = DateTimeOffset.TryParse(metadata.GetValueOrDefault(RedactedAtMetadata), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
                 ? new RedactionMark(at, metadata.GetValueOrDefault(RedactionReasonMetadata) ?? "")
                 : null;
-            return new ArchivedPayload(payload, result.Value.Details.ETag.ToString(), mark);
+            return new ArchivedPayload(payload, result.Value.Details.ContentType ?? "application/octet-stream", result.Value.Details.ETag.ToString(), mark);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -159,43 +158,40 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
         }
     }
 
-    public async Task<bool> ReplaceAsync(string rawRef, ReadOnlyMemory<byte> body, RedactionMark mark, string version, CancellationToken cancellationToken)
+    /// <summary>
+    /// One conditional write, built from what <see cref="GetAsync"/> returned (source, sender facts, content type, receipt
+    /// time): no second read, the version the caller holds is the condition.
+    /// </summary>
+    public async Task<bool> ReplaceAsync(ArchivedPayload archived, ReadOnlyMemory<byte> body, RedactionMark mark, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(archived);
         ArgumentNullException.ThrowIfNull(mark);
         await bootstrap.EnsureAsync(cancellationToken);
+        var stored = archived.Payload;
         try
         {
-            if (TryTableKey(rawRef, out var partitionKey))
+            if (TryTableKey(stored.BlobName, out var partitionKey))
             {
-                var response = await Table.GetEntityIfExistsAsync<TableEntity>(partitionKey, EntityRowKey, cancellationToken: cancellationToken);
-                if (!response.HasValue || response.Value is not { } entity || entity.ETag.ToString() != version)
-                {
-                    return false;
-                }
-
-                var copy = TableEntityFor(partitionKey, entity.GetString("Source") ?? "", body, entity.GetString("ContentType") ?? "application/json", entity.GetString("Properties") ?? "{}", entity.GetDateTimeOffset("ReceivedAt") ?? default);
+                var copy = TableEntityFor(partitionKey, stored.Source, body, archived.ContentType, JsonSerializer.Serialize(stored.Properties, JourneyJson.Options), stored.ReceivedAt);
                 copy[RedactedProperty] = true;
                 copy[RedactedAtProperty] = mark.RedactedAt;
                 copy[RedactionReasonProperty] = mark.Reason;
-                await Table.UpdateEntityAsync(copy, new ETag(version), TableUpdateMode.Replace, cancellationToken);
+                await Table.UpdateEntityAsync(copy, new ETag(archived.Version), TableUpdateMode.Replace, cancellationToken);
                 return true;
             }
 
-            var blob = Container.GetBlobClient(rawRef);
-            var properties = (await blob.GetPropertiesAsync(new BlobRequestConditions { IfMatch = new ETag(version) }, cancellationToken)).Value;
-            var metadata = new Dictionary<string, string>(properties.Metadata, StringComparer.Ordinal)
-            {
-                [RedactedMetadata] = "true",
-                [RedactedAtMetadata] = mark.RedactedAt.ToString("O", CultureInfo.InvariantCulture),
-                [RedactionReasonMetadata] = Uri.EscapeDataString(mark.Reason),
-            };
-            await blob.UploadAsync(
+            // The blob's metadata as read (unescaped), written back as the archive writes it, with the mark.
+            var metadata = stored.Properties.ToDictionary(p => p.Key, p => IsVerbatimMetadata(p.Key) ? p.Value : Uri.EscapeDataString(p.Value), StringComparer.Ordinal);
+            metadata[RedactedMetadata] = "true";
+            metadata[RedactedAtMetadata] = mark.RedactedAt.ToString("O", CultureInfo.InvariantCulture);
+            metadata[RedactionReasonMetadata] = Uri.EscapeDataString(mark.Reason);
+            await Container.GetBlobClient(stored.BlobName).UploadAsync(
                 BinaryData.FromBytes(body),
                 new BlobUploadOptions
                 {
-                    HttpHeaders = new BlobHttpHeaders { ContentType = properties.ContentType },
+                    HttpHeaders = new BlobHttpHeaders { ContentType = archived.ContentType },
                     Metadata = metadata,
-                    Conditions = new BlobRequestConditions { IfMatch = new ETag(version) },
+                    Conditions = new BlobRequestConditions { IfMatch = new ETag(archived.Version) },
                 },
                 cancellationToken);
             return true;
@@ -252,8 +248,8 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
     private async Task ArchiveInBlobAsync(string blobName, string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var metadata = properties.ToDictionary(p => MetadataKey(p.Key), p => Uri.EscapeDataString(p.Value), StringComparer.Ordinal);
-        metadata["source"] = Uri.EscapeDataString(source);
-        metadata["receivedAt"] = receivedAt.ToString("O", CultureInfo.InvariantCulture);
+        metadata[SourceMetadata] = Uri.EscapeDataString(source);
+        metadata[ReceivedAtMetadata] = receivedAt.ToString("O", CultureInfo.InvariantCulture);
         try
         {
             await Container.GetBlobClient(blobName).UploadAsync(
@@ -297,31 +293,6 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
             ? JsonSerializer.Deserialize<Dictionary<string, string>>(json, JourneyJson.Options) ?? []
             : [];
 
-    private async Task<(byte[] Body, IReadOnlyDictionary<string, string> Properties)?> ReadFromTableAsync(string partitionKey, CancellationToken cancellationToken)
-    {
-        var response = await Table.GetEntityIfExistsAsync<TableEntity>(partitionKey, EntityRowKey, cancellationToken: cancellationToken);
-        if (!response.HasValue || response.Value is not { } entity || BodyOf(entity) is not { } body)
-        {
-            return null;
-        }
-
-        return (body, PropertiesOf(entity));
-    }
-
-    private async Task<(byte[] Body, IReadOnlyDictionary<string, string> Properties)?> ReadFromBlobAsync(string blobName, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var result = await Container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken);
-            var properties = result.Value.Details.Metadata.ToDictionary(m => m.Key, m => Uri.UnescapeDataString(m.Value), StringComparer.Ordinal);
-            return (result.Value.Content.ToArray(), properties);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return null;
-        }
-    }
-
     private static bool FitsTable(ReadOnlyMemory<byte> body, IReadOnlyDictionary<string, string> properties) =>
         body.Length <= MaxTableBytes && properties.Sum(p => p.Key.Length + p.Value.Length + 8) <= MaxPropertiesChars;
 
@@ -341,6 +312,9 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
     }
 
     private static bool IsPerAttempt(string key) => key is "correlationId" or JourneyHubTelemetry.TraceParentProperty;
+
+    /// <summary>Metadata the archive writes as it is (timestamps, a flag); every other value is escaped, as sender facts may hold any character.</summary>
+    private static bool IsVerbatimMetadata(string key) => key is ReceivedAtMetadata or RedactedAtMetadata or RedactedMetadata;
 
     // Metadata names must be C# identifiers.
     private static string MetadataKey(string key) => new(key.Where(char.IsAsciiLetterOrDigit).ToArray());

@@ -4,7 +4,6 @@ using Azure.Data.Tables;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Privacy;
 using JourneyHub.Core.Schema;
-using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Azure.Storage;
 
@@ -14,7 +13,7 @@ namespace JourneyHub.Azure.Storage;
 /// list's function) in one property, so an erasure finds the person's dead letters by a scan of this small partition
 /// without the table holding their identities in plain text.
 /// </summary>
-public sealed class TableDeadLetterStore(StorageClients clients, StorageBootstrap bootstrap, IOptions<SuppressionKeyOptions> options) : IDeadLetterStore, IDeadLetterErasure
+public sealed class TableDeadLetterStore(StorageClients clients, StorageBootstrap bootstrap, IdentityKeys keys) : IDeadLetterStore, IDeadLetterErasure
 {
     private const string Partition = "deadletter";
     private const string IdentityHashesProperty = "IdentityHashes";
@@ -24,8 +23,6 @@ public sealed class TableDeadLetterStore(StorageClients clients, StorageBootstra
     /// naming more people (a whole page of them) records the first 450, and the rest cannot be found by identity.
     /// </summary>
     public const int MaxIdentityHashes = 450;
-
-    private readonly IdentityKeys keys = new(options.Value.SuppressionKey);
 
     private TableClient Table => clients.Tables.GetTableClient(StorageNames.DeadLettersTable);
 
@@ -126,18 +123,17 @@ public sealed class TableDeadLetterStore(StorageClients clients, StorageBootstra
         return found;
     }
 
-    public async Task<int> SettleAsync(string blobName, IReadOnlyCollection<Identity> erased, bool renumbered, RedactionMark mark, CancellationToken cancellationToken)
+    public async Task<int> SettleAsync(string blobName, IReadOnlySet<string> erasedKeys, bool renumbered, RedactionMark mark, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(erased);
+        ArgumentNullException.ThrowIfNull(erasedKeys);
         ArgumentNullException.ThrowIfNull(mark);
         await bootstrap.EnsureAsync(cancellationToken);
-        var gone = erased.Select(keys.Hash).ToHashSet(StringComparer.Ordinal);
         var deleted = 0;
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and BlobName eq {blobName}");
         await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             var hashes = HashesOf(entity);
-            var names = hashes.Overlaps(gone);
+            var names = hashes.Overlaps(erasedKeys);
             var numbered = entity.GetInt32("EntryIndex") is not null;
             if (names && numbered)
             {
@@ -152,7 +148,7 @@ public sealed class TableDeadLetterStore(StorageClients clients, StorageBootstra
                 continue;
             }
 
-            hashes.ExceptWith(gone);
+            hashes.ExceptWith(erasedKeys);
             entity[IdentityHashesProperty] = hashes.Count == 0 ? null : string.Join(' ', hashes.Order(StringComparer.Ordinal));
             if (renumbered && numbered)
             {

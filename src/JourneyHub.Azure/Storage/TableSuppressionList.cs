@@ -1,21 +1,18 @@
 using Azure.Data.Tables;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
-using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Azure.Storage;
 
 /// <summary>
 /// Erased people, kept only as HMAC-SHA256 of their identities under a secret key, so nothing personal survives
 /// erasure: a plain or salted hash of a phone number could be found again by hashing every possible number, a keyed
-/// one cannot without the key (which lives in Key Vault, not in the table).
+/// one cannot without the key (which lives in Key Vault, not in the table). Row keys are <see cref="IdentityKeys"/> hashes,
+/// the one function every table that must find a person uses.
 /// </summary>
-public sealed class TableSuppressionList(StorageClients clients, StorageBootstrap bootstrap, IOptions<SuppressionKeyOptions> options, TimeProvider clock) : ISuppressionList
+public sealed class TableSuppressionList(StorageClients clients, StorageBootstrap bootstrap, IdentityKeys keys, TimeProvider clock) : ISuppressionList
 {
     private const string Partition = "suppressed";
-
-    /// <summary>Row keys: HMAC-SHA256 of each identity's normalized "type:value" under the suppression key.</summary>
-    private readonly IdentityKeys keys = new(options.Value.SuppressionKey);
 
     private TableClient Table => clients.Tables.GetTableClient(StorageNames.SuppressionsTable);
 

@@ -36,10 +36,16 @@ public interface IErasureLog
     Task SaveAsync(ErasureStatus status, CancellationToken cancellationToken);
 }
 
-/// <summary>The <c>journey-erasure</c> queue; its trigger runs <see cref="ErasureService.EraseAsync"/>.</summary>
+/// <summary>
+/// The <c>journey-erasure</c> queue; its trigger runs <see cref="ErasureService.EraseAsync"/> for a customer and
+/// <see cref="RawPayloadEraser.RedactAsync"/> for a payload. A failure is retried by the queue, then goes to its poison
+/// queue, which is listed among the dead letters and replayable.
+/// </summary>
 public interface IErasureQueue
 {
     Task EnqueueAsync(string customerId, CancellationToken cancellationToken);
+
+    Task EnqueueAsync(PayloadRedactionRequest request, CancellationToken cancellationToken);
 }
 
 /// <summary>

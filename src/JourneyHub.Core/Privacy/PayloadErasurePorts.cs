@@ -4,9 +4,9 @@ using JourneyHub.Core.Schema;
 
 namespace JourneyHub.Core.Privacy;
 
-/// <summary>An archived raw payload as erasure reads it: the bytes and sender facts, and the version a replace is conditional on.</summary>
+/// <summary>An archived raw payload as erasure reads it: the bytes, sender facts and content type, and the version a replace is conditional on.</summary>
 /// <param name="Redaction">Set when the entry is already a redacted copy.</param>
-public sealed record ArchivedPayload(RawPayload Payload, string Version, RedactionMark? Redaction);
+public sealed record ArchivedPayload(RawPayload Payload, string ContentType, string Version, RedactionMark? Redaction);
 
 /// <summary>Marks a redacted copy: when, and why (which erasure), without naming the person.</summary>
 public sealed record RedactionMark(DateTimeOffset RedactedAt, string Reason);
@@ -22,11 +22,12 @@ public interface IRawPayloadRedaction
     Task<ArchivedPayload?> GetAsync(string rawRef, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Replaces the entry by <paramref name="body"/>, marked with <paramref name="mark"/>, keeping its source, sender facts
-    /// and receipt time (retention still counts from the original receipt). False when the entry changed since it was
-    /// read at <paramref name="version"/> (or is gone): the caller reads it again.
+    /// Replaces the entry <paramref name="archived"/> (as <see cref="GetAsync"/> read it) by <paramref name="body"/>, marked
+    /// with <paramref name="mark"/>, keeping its source, sender facts, content type and receipt time (retention still
+    /// counts from the original receipt). One write, conditional on the version read: false when the entry changed since
+    /// (or is gone), and the caller reads it again.
     /// </summary>
-    Task<bool> ReplaceAsync(string rawRef, ReadOnlyMemory<byte> body, RedactionMark mark, string version, CancellationToken cancellationToken);
+    Task<bool> ReplaceAsync(ArchivedPayload archived, ReadOnlyMemory<byte> body, RedactionMark mark, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -41,9 +42,26 @@ public interface IDeadLetterErasure
 
     /// <summary>
     /// After the payload <paramref name="blobName"/> lost the entries of erased people: deletes its per-entry dead letters
-    /// that name one of <paramref name="erased"/>, and drops those identities from the others. When
-    /// <paramref name="renumbered"/>, the others' entry numbers no longer match the copy: they are cleared and the reason
-    /// says so (a replay judges the copy again and numbers what still fails). Returns the number deleted.
+    /// that name one of <paramref name="erasedKeys"/> (<see cref="IIdentityKeys"/> hashes, what the store holds), and drops
+    /// those keys from the others. When <paramref name="renumbered"/>, the others' entry numbers no longer match the copy:
+    /// they are cleared and the reason says so (a replay judges the copy again and numbers what still fails). Returns the
+    /// number deleted.
     /// </summary>
-    Task<int> SettleAsync(string blobName, IReadOnlyCollection<Identity> erased, bool renumbered, RedactionMark mark, CancellationToken cancellationToken);
+    Task<int> SettleAsync(string blobName, IReadOnlySet<string> erasedKeys, bool renumbered, RedactionMark mark, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// The keyed hash of an identity (HMAC-SHA256 of its normalized "type:value" under the suppression key): how the suppression
+/// list, the dead letters and the erasure queue's redaction work items name a person without holding the identity in plain text.
+/// </summary>
+public interface IIdentityKeys
+{
+    string Hash(Identity identity);
+}
+
+/// <summary>
+/// A work item of the <c>journey-erasure</c> queue: take the entries of erased people out of the archived payload
+/// <paramref name="RawRef"/>. The people travel as <see cref="IIdentityKeys"/> hashes only (a poisoned message is listed
+/// and quoted as a dead letter, so its text must name no one); the worker finds the identities again in the payload itself.
+/// </summary>
+public sealed record PayloadRedactionRequest(string RawRef, IReadOnlyList<string> ErasedKeys);

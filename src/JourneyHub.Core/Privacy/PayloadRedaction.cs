@@ -263,6 +263,39 @@ public sealed class PayloadRedactor(SourceRegistry sources)
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// Every identity the payload names, as the adapter reads it and as stored (after <see cref="TouchpointBounds"/>), its
+    /// rejections' included: the identities <see cref="Plan"/> can match entries by. Empty when no adapter reads the payload.
+    /// </summary>
+    public IReadOnlySet<Identity> IdentitiesIn(RawPayload payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var found = new HashSet<Identity>();
+        if (sources.Adapter(payload.Source) is not { } adapter)
+        {
+            return found;
+        }
+
+        NormalizationResult result;
+        try
+        {
+            result = adapter.Normalize(payload);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return found;
+        }
+
+        foreach (var touchpoint in result.Touchpoints)
+        {
+            found.UnionWith(touchpoint.Identities);
+            found.UnionWith(TouchpointBounds.Apply(touchpoint).Identities);
+        }
+
+        found.UnionWith(result.Rejected.SelectMany(r => r.Identities));
+        return found;
+    }
+
     /// <summary>Whether one entry names an erased identity; null when the adapter failed on it.</summary>
     private static bool? Names(ISourceAdapter adapter, RawPayload alone, IReadOnlySet<Identity> erased)
     {

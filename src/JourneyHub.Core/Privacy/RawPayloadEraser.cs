@@ -34,21 +34,61 @@ public sealed partial class RawPayloadEraser(
     PayloadRedactor redactor,
     IDeadLetterStore deadLetters,
     IDeadLetterErasure personalDeadLetters,
+    IIdentityKeys keys,
     TimeProvider clock,
     ILogger<RawPayloadEraser> logger)
 {
+    /// <summary>The mark of a copy made for a delivery that arrived after its people were erased.</summary>
+    public const string LaterDeliveryReason = "events of erased people in a later delivery";
+
     /// <summary>Concurrent redactions of one payload (two erasures, or an erasure and a suppressed delivery) are rare; each retry reads it again.</summary>
     private const int MaxAttempts = 5;
 
     /// <param name="erased">The erased people's identities, and object ids only they were associated with.</param>
     /// <param name="reason">Why, for the copy's mark (e.g. "erasure of customer c_…"); never personal data.</param>
-    public async Task<PayloadErasure> EraseAsync(string rawRef, IReadOnlySet<Identity> erased, string reason, CancellationToken cancellationToken)
+    public Task<PayloadErasure> EraseAsync(string rawRef, IReadOnlySet<Identity> erased, string reason, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(rawRef);
         ArgumentNullException.ThrowIfNull(erased);
+        return EraseAsync(rawRef, erased, erased.Select(keys.Hash).ToHashSet(StringComparer.Ordinal), reason, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The erasure queue's work item of a later delivery (<see cref="PayloadRedactionQueue"/>): the people come as keyed
+    /// hashes, so their identities are found again among those the payload itself names (what the redactor matches entries
+    /// by). Once a copy holds none of them, a redelivered work item finds nothing to take out and only settles the dead
+    /// letters, so it is safe to repeat.
+    /// </summary>
+    public async Task<PayloadErasure> RedactAsync(PayloadRedactionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.RawRef);
+        var erasedKeys = request.ErasedKeys.ToHashSet(StringComparer.Ordinal);
+        if (await redaction.GetAsync(request.RawRef, cancellationToken) is not { } archived)
+        {
+            await deadLetters.RemoveForBlobAsync(request.RawRef, cancellationToken);
+            return PayloadErasure.Gone;
+        }
+
+        var erased = redactor.IdentitiesIn(archived.Payload).Where(i => erasedKeys.Contains(keys.Hash(i))).ToHashSet();
+        if (erased.Count == 0)
+        {
+            // Never plan with no one: a payload that cannot be split would be deleted whole for nobody.
+            await personalDeadLetters.SettleAsync(request.RawRef, erasedKeys, renumbered: false, new RedactionMark(clock.GetUtcNow(), LaterDeliveryReason), cancellationToken);
+            return PayloadErasure.Kept;
+        }
+
+        return await EraseAsync(request.RawRef, erased, erasedKeys, LaterDeliveryReason, archived, cancellationToken);
+    }
+
+    /// <param name="erasedKeys">The keyed hashes of <paramref name="erased"/> (and, from a work item, of whoever it named): what the dead letters hold.</param>
+    /// <param name="read">The entry as the caller already read it, for the first attempt.</param>
+    private async Task<PayloadErasure> EraseAsync(string rawRef, IReadOnlySet<Identity> erased, IReadOnlySet<string> erasedKeys, string reason, ArchivedPayload? read, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            if (await redaction.GetAsync(rawRef, cancellationToken) is not { } archived)
+            var archived = attempt == 1 && read is not null ? read : await redaction.GetAsync(rawRef, cancellationToken);
+            if (archived is null)
             {
                 await deadLetters.RemoveForBlobAsync(rawRef, cancellationToken);
                 return PayloadErasure.Gone;
@@ -60,15 +100,15 @@ public sealed partial class RawPayloadEraser(
             {
                 case RedactionKind.NoEntryOfThePerson:
                     // Whole-payload dead letters may still list the person among the payload's people.
-                    await personalDeadLetters.SettleAsync(rawRef, erased, renumbered: false, mark, cancellationToken);
+                    await personalDeadLetters.SettleAsync(rawRef, erasedKeys, renumbered: false, mark, cancellationToken);
                     return PayloadErasure.Kept;
                 case RedactionKind.Redacted:
-                    if (!await redaction.ReplaceAsync(rawRef, plan.Body!, mark, archived.Version, cancellationToken))
+                    if (!await redaction.ReplaceAsync(archived, plan.Body!, mark, cancellationToken))
                     {
                         continue;
                     }
 
-                    var removed = await personalDeadLetters.SettleAsync(rawRef, erased, renumbered: true, mark, cancellationToken);
+                    var removed = await personalDeadLetters.SettleAsync(rawRef, erasedKeys, renumbered: true, mark, cancellationToken);
                     LogRedacted(archived.Payload.Source, rawRef, plan.Removed, plan.Entries, removed);
                     return PayloadErasure.Redacted;
                 default:

@@ -18,6 +18,7 @@ namespace JourneyHub.Core.Processing;
 public sealed partial class DeliveryProcessor(
     IServiceProvider services,
     IRawArchive archive,
+    Privacy.PayloadRedactionQueue redactions,
     IdentityResolver resolver,
     ObjectAttribution objects,
     ICustomerMerger merger,
@@ -89,9 +90,9 @@ public sealed partial class DeliveryProcessor(
         else if (suppressed > 0)
         {
             // Some events belong to erased people, others not: the erased people's entries leave the archived payload (a
-            // redacted copy, or the whole payload for a source that cannot be redacted entry by entry), as erasure does.
-            var erasedPeople = IdentityTypes.People(assigned.SuppressedPeople.Concat(written.ErasedPeople)).ToHashSet();
-            await services.GetRequiredService<Privacy.RawPayloadEraser>().EraseAsync(message.BlobName, erasedPeople, "events of erased people in a later delivery", cancellationToken);
+            // redacted copy, or the whole payload for a source that cannot be redacted entry by entry), as erasure does:
+            // on the erasure queue, as it normalizes every entry again, which this delivery need not wait for.
+            await redactions.QueueAsync(message.BlobName, IdentityTypes.People(assigned.SuppressedPeople.Concat(written.ErasedPeople)), cancellationToken);
         }
 
         LogProcessed(message.Source, message.BlobName, written.Inserted, written.Duplicates, written.Stored.Count, normalized.Rejected.Count, suppressed, assigned.Parked, message.CorrelationId);

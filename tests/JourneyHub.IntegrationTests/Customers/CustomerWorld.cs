@@ -23,7 +23,7 @@ internal sealed class CustomerWorld
         Customers = new TableCustomerStore(azurite.Clients, bootstrap, summaries, TimeProvider.System);
         Timeline = new TableTimelineStore(azurite.Clients, bootstrap, summaries, Customers, TimeProvider.System);
         Identities = new TableIdentityStore(azurite.Clients, bootstrap, TimeProvider.System);
-        Suppressions = new TableSuppressionList(azurite.Clients, bootstrap, Microsoft.Extensions.Options.Options.Create(new SuppressionKeyOptions { SuppressionKey = "customer-world-suppression-key-for-tests-0123456789" }), TimeProvider.System);
+        Suppressions = new TableSuppressionList(azurite.Clients, bootstrap, new IdentityKeys("customer-world-suppression-key-for-tests-0123456789"), TimeProvider.System);
         Storage = new CustomerStorage(azurite.Clients, bootstrap);
         Conflicts = new TableIdentityConflictStore(Storage);
         Analytics = new TableJourneyAnalytics(Storage, Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableJourneyAnalytics>.Instance);

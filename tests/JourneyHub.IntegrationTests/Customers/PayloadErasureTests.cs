@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using JourneyHub.Azure.Configuration;
+using JourneyHub.Azure.Customers;
 using JourneyHub.Azure.Storage;
 using JourneyHub.Core.Admin;
 using JourneyHub.Core.Identities;
@@ -157,22 +158,85 @@ public sealed class PayloadErasureTests(AzuriteFixture azurite) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_later_delivery_mixing_an_erased_person_and_another_keeps_only_the_others_events_in_the_archive()
+    public async Task A_later_delivery_mixing_an_erased_person_and_another_keeps_only_the_others_events_in_the_archive_once_the_erasure_queue_ran()
     {
         var (frank, grace) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        var frankText = frank.ToString(CultureInfo.InvariantCulture);
         var frankEmail = $"frank-{frank}@example.com";
         await DeliverAsync(HubSpotEvents.Batch(HubSpotEvents.PropertyChange(frank, "email", frankEmail, ReceivedAt)));
         await services.GetRequiredService<ErasureService>().EraseAsync(await CustomerOfAsync(IdentityTypes.HubSpot, frank), default);
+        await DrainErasureQueueAsync();
 
+        // Frank's property change is suppressed, his event of a kind the hub does not read is rejected (a dead letter with
+        // his keyed hash), Grace's creation is stored.
         var later = await DeliverAsync(HubSpotEvents.Batch(
             HubSpotEvents.PropertyChange(frank, "email", frankEmail, ReceivedAt.AddMinutes(5)),
-            HubSpotEvents.ContactCreated(grace, ReceivedAt.AddMinutes(5))));
+            HubSpotEvents.ContactCreated(grace, ReceivedAt.AddMinutes(5)),
+            PrivacyDeletion(frank)));
+        var graceId = await CustomerOfAsync(IdentityTypes.HubSpot, grace);
+        var graceRows = await RowIdsAsync(graceId);
+        Assert.Single(graceRows);
+        Assert.Single(await DeadLettersOfAsync(later));
+
+        // The delivery left the redaction to the erasure queue: one work item that names Frank by keyed hashes only.
+        Assert.Contains(frankEmail, Encoding.UTF8.GetString((await azurite.RawPayloadAsync(later))!), StringComparison.OrdinalIgnoreCase);
+        var keys = services.GetRequiredService<IdentityKeys>();
+        var work = Assert.Single(await PeekErasureQueueAsync());
+        Assert.DoesNotContain(frankText, work, StringComparison.Ordinal);
+        Assert.DoesNotContain(frankEmail, work, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(later, work, StringComparison.Ordinal);
+        Assert.Contains(keys.Hash(new Identity(IdentityTypes.HubSpot, frankText)), work, StringComparison.Ordinal);
+
+        Assert.Equal([work], await DrainErasureQueueAsync());
+
+        var copy = (await services.GetRequiredService<IRawPayloadRedaction>().GetAsync(later, default))!;
+        var text = Encoding.UTF8.GetString(copy.Payload.Body.Span);
+        Assert.Equal(RawPayloadEraser.LaterDeliveryReason, copy.Redaction!.Reason);
+        Assert.DoesNotContain(frankEmail, text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(frankText, text, StringComparison.Ordinal);
+        Assert.Contains(grace.ToString(CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
+        Assert.Empty(await DeadLettersOfAsync(later));
+        Assert.Null(await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(new Identity(IdentityTypes.Email, frankEmail), default));
+
+        // A redelivered work item finds none of Frank's entries left: the copy stays as it is.
+        await services.GetRequiredService<ErasureQueueHandler>().HandleAsync(work, default);
+        var again = (await services.GetRequiredService<IRawPayloadRedaction>().GetAsync(later, default))!;
+        Assert.Equal(copy.Version, again.Version);
+        Assert.Equal(copy.Payload.Body.ToArray(), again.Payload.Body.ToArray());
+
+        // Grace's event replays from the copy into the row she has.
+        var replay = new IngestionMessage { Source = "hubspot", BlobName = later, ReceivedAt = ReceivedAt, CorrelationId = "replay-" + grace, ReplayOf = "dl_replay" };
+        var report = await services.GetRequiredService<DeliveryProcessor>().ProcessAsync(replay, 1, isLastAttempt: false, default);
+        Assert.Equal((0, 1, 0, 0), (report.Inserted, report.Duplicates, report.Rejected, report.Suppressed));
+        Assert.Equal(graceRows, await RowIdsAsync(graceId));
+        Assert.Empty(await PeekErasureQueueAsync());
+    }
+
+    [Fact]
+    public async Task A_redaction_work_item_that_failed_every_attempt_is_a_dead_letter_naming_no_one_and_its_replay_redacts_the_payload()
+    {
+        var (frank, grace) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        var frankText = frank.ToString(CultureInfo.InvariantCulture);
+        await DeliverAsync(HubSpotEvents.Batch(HubSpotEvents.ContactCreated(frank, ReceivedAt)));
+        await services.GetRequiredService<ErasureService>().EraseAsync(await CustomerOfAsync(IdentityTypes.HubSpot, frank), default);
+        await DrainErasureQueueAsync();
+        var later = await DeliverAsync(HubSpotEvents.Batch(HubSpotEvents.ContactCreated(frank, ReceivedAt.AddMinutes(1)), HubSpotEvents.ContactCreated(grace, ReceivedAt.AddMinutes(1))));
+        var work = Assert.Single(await PeekErasureQueueAsync());
+
+        // What the Functions host does after the last failed attempt: the message lands in the poison queue, whose
+        // trigger records it as a dead letter. The listing quotes the message: it must name no one.
+        await azurite.Queue(CustomerStorage.ErasureQueue).ClearMessagesAsync();
+        await services.GetRequiredService<PoisonMessageRecorder>().RecordAsync(CustomerStorage.ErasureQueue, "erasure", work, ReceivedAt, default);
+        var listed = Assert.Single(await services.GetRequiredService<IDeadLetterStore>().ListAsync("erasure", null, null, 1000, default), d => d.Message == work);
+        Assert.DoesNotContain(frankText, listed.Reason + listed.Message, StringComparison.Ordinal);
+        Assert.Contains(frankText, Encoding.UTF8.GetString((await azurite.RawPayloadAsync(later))!), StringComparison.Ordinal);
+
+        Assert.Equal(1, (await services.GetRequiredService<DeadLetterAdmin>().ReplayAsync(new ReplayRequest { Ids = [listed.Id] }, default)).Queued);
+        Assert.Equal([work], await DrainErasureQueueAsync());
 
         var copy = Encoding.UTF8.GetString((await azurite.RawPayloadAsync(later))!);
-        Assert.DoesNotContain(frankEmail, copy, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain(frank.ToString(CultureInfo.InvariantCulture), copy, StringComparison.Ordinal);
-        Assert.Single(await RowIdsAsync(await CustomerOfAsync(IdentityTypes.HubSpot, grace)));
-        Assert.Null(await services.GetRequiredService<IIdentityStore>().FindCustomerAsync(new Identity(IdentityTypes.Email, frankEmail), default));
+        Assert.DoesNotContain(frankText, copy, StringComparison.Ordinal);
+        Assert.Contains(grace.ToString(CultureInfo.InvariantCulture), copy, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -241,6 +305,25 @@ public sealed class PayloadErasureTests(AzuriteFixture azurite) : IClassFixture<
         var message = new IngestionMessage { Source = source, BlobName = rawRef, ReceivedAt = ReceivedAt, CorrelationId = "erase-" + Guid.NewGuid().ToString("N"), Properties = properties };
         await services.GetRequiredService<DeliveryProcessor>().ProcessAsync(message, 1, isLastAttempt: false, default);
         return rawRef;
+    }
+
+    private async Task<List<string>> PeekErasureQueueAsync() =>
+        [.. (await azurite.Queue(CustomerStorage.ErasureQueue).PeekMessagesAsync(32)).Value.Select(m => m.MessageText)];
+
+    /// <summary>Plays the erasure queue trigger (ProcessErasure) for what is queued; the texts handled.</summary>
+    private async Task<List<string>> DrainErasureQueueAsync()
+    {
+        var queue = azurite.Queue(CustomerStorage.ErasureQueue);
+        await queue.CreateIfNotExistsAsync();
+        var handled = new List<string>();
+        foreach (var message in (await queue.ReceiveMessagesAsync(32)).Value)
+        {
+            await services.GetRequiredService<ErasureQueueHandler>().HandleAsync(message.MessageText, default);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            handled.Add(message.MessageText);
+        }
+
+        return handled;
     }
 
     /// <summary>Plays the queue trigger for what a replay queued.</summary>

@@ -293,6 +293,71 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.False(await otherKey.GetRequiredService<ISuppressionList>().IsSuppressedAsync([phone], default));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_redaction_replaces_an_entry_in_one_conditional_write_keeping_its_facts_and_a_stale_version_changes_nothing(bool largeEnoughForABlob)
+    {
+        var requests = new RequestLog();
+        var observed = ObservedClients(requests);
+        using var bootstrap = new StorageBootstrap(observed);
+        var archive = new StorageRawArchive(observed, bootstrap);
+        var body = Review("r-" + Guid.NewGuid().ToString("N"), "c1", padding: largeEnoughForABlob ? StorageRawArchive.MaxTableBytes + 100 : 10);
+        var facts = new Dictionary<string, string> { ["webhookId"] = "msg_" + Guid.NewGuid().ToString("N"), ["note"] = "a fact with spaces & ü" };
+        var receivedAt = new DateTimeOffset(2025, 3, 14, 14, 22, 10, TimeSpan.Zero);
+        var rawRef = await archive.ArchiveAsync("trustpilot", body, "application/json; charset=utf-8", facts, receivedAt, default);
+        Assert.Equal(largeEnoughForABlob, !StorageRawArchive.TryTableKey(rawRef, out _));
+        var read = (await archive.GetAsync(rawRef, default))!;
+        var copy = "{\"events\":[]}"u8.ToArray();
+        var mark = new RedactionMark(receivedAt.AddDays(3), "erasure of customer cus_test");
+
+        requests.Clear();
+        Assert.True(await archive.ReplaceAsync(read, copy, mark, default));
+
+        // One storage call: the write itself, conditional on the version the caller read (no second read before it).
+        var write = Assert.Single(requests.Entries);
+        Assert.Equal("PUT", write.Method);
+        Assert.Equal(read.Version.Trim('"'), write.IfMatch?.Trim('"'));
+
+        var replaced = (await archive.GetAsync(rawRef, default))!;
+        Assert.Equal(copy, replaced.Payload.Body.ToArray());
+        Assert.Equal(mark, replaced.Redaction);
+        Assert.Equal(("trustpilot", receivedAt, "application/json; charset=utf-8"), (replaced.Payload.Source, replaced.Payload.ReceivedAt, replaced.ContentType));
+        Assert.Equal(facts["webhookId"], replaced.Payload.Properties["webhookId"]);
+        Assert.Equal(facts["note"], replaced.Payload.Properties["note"]);
+        Assert.Equal(copy, (await archive.ReadAsync(new IngestionMessage { Source = "trustpilot", BlobName = rawRef, ReceivedAt = receivedAt, CorrelationId = "c" }, default))!.Body.ToArray());
+
+        // The version read before the replace is stale now: a second replace from it writes nothing.
+        Assert.False(await archive.ReplaceAsync(read, "{}"u8.ToArray(), mark with { Reason = "late" }, default));
+        Assert.Equal(copy, (await archive.GetAsync(rawRef, default))!.Payload.Body.ToArray());
+
+        // Gone meanwhile: nothing is written back.
+        await archive.DeleteAsync(rawRef, default);
+        Assert.False(await archive.ReplaceAsync(replaced, copy, mark, default));
+        Assert.Null(await archive.GetAsync(rawRef, default));
+    }
+
+    [Fact]
+    public async Task The_suppression_list_and_the_dead_letters_hash_a_person_with_the_one_registered_identity_keys()
+    {
+        await using var services = Build();
+        var keys = services.GetRequiredService<IdentityKeys>();
+        Assert.Same(keys, services.GetRequiredService<IdentityKeys>());
+        var person = Identity.Create(IdentityTypes.Email, $"one-key-{Guid.NewGuid():N}@example.com")!;
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(SuppressionKey), Encoding.UTF8.GetBytes(person.Type + ":" + person.Value)));
+        Assert.Equal(expected, keys.Hash(person));
+
+        await services.GetRequiredService<ISuppressionList>().SuppressAsync([person], default);
+        var deadLetterId = "one-key-" + Guid.NewGuid().ToString("N");
+        await services.GetRequiredService<IDeadLetterStore>().AddAsync(
+            new DeadLetter { Id = deadLetterId, Source = "hubspot", BlobName = "hubspot/one-key", Reason = "test", FailedAt = DateTimeOffset.UtcNow, ReceivedAt = DateTimeOffset.UtcNow, Identities = [person] },
+            default);
+
+        Assert.True((await azurite.Table(StorageNames.SuppressionsTable).GetEntityIfExistsAsync<TableEntity>("suppressed", expected)).HasValue);
+        Assert.Equal(expected, (await azurite.Table(StorageNames.DeadLettersTable).GetEntityAsync<TableEntity>("deadletter", deadLetterId)).Value.GetString("IdentityHashes"));
+        Assert.Equal([deadLetterId], (await services.GetRequiredService<IDeadLetterErasure>().FindAsync([person], default)).Select(d => d.Id));
+    }
+
     [Fact]
     public void The_suppression_key_is_required_and_an_unresolved_key_vault_reference_is_refused()
     {
@@ -302,6 +367,33 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
             var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<SuppressionKeyOptions>>().Value);
             Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>Clients on this Azurite whose every request is logged (method and If-Match), after the SDK's own retries.</summary>
+    private StorageClients ObservedClients(RequestLog log)
+    {
+        var tables = new global::Azure.Data.Tables.TableClientOptions();
+        tables.AddPolicy(log, global::Azure.Core.HttpPipelinePosition.PerRetry);
+        var blobs = new global::Azure.Storage.Blobs.BlobClientOptions();
+        blobs.AddPolicy(log, global::Azure.Core.HttpPipelinePosition.PerRetry);
+        var queues = new global::Azure.Storage.Queues.QueueClientOptions { MessageEncoding = StorageClients.MessageEncoding };
+        queues.AddPolicy(log, global::Azure.Core.HttpPipelinePosition.PerRetry);
+        return StorageClients.From(
+            new global::Azure.Data.Tables.TableServiceClient(azurite.ConnectionString, tables),
+            new global::Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString, blobs),
+            new global::Azure.Storage.Queues.QueueServiceClient(azurite.ConnectionString, queues));
+    }
+
+    private sealed class RequestLog : global::Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Method, string? IfMatch)> entries = new();
+
+        public IReadOnlyList<(string Method, string? IfMatch)> Entries => [.. entries];
+
+        public void Clear() => entries.Clear();
+
+        public override void OnSendingRequest(global::Azure.Core.HttpMessage message) =>
+            entries.Enqueue((message.Request.Method.Method, message.Request.Headers.TryGetValue("If-Match", out var ifMatch) ? ifMatch : null));
     }
 
     private ServiceProvider Build(Action<IServiceCollection>? configure = null, string? suppressionKey = SuppressionKey)

@@ -27,7 +27,7 @@ public sealed class RetentionSweepTests(AzuriteFixture azurite) : IClassFixture<
     {
         using var bootstrap = new StorageBootstrap(azurite.Clients);
         var archive = new StorageRawArchive(azurite.Clients, bootstrap);
-        var deadLetters = new TableDeadLetterStore(azurite.Clients, bootstrap, Options.Create(new SuppressionKeyOptions { SuppressionKey = "retention-sweep-tests-suppression-key-0123456789" }));
+        var deadLetters = new TableDeadLetterStore(azurite.Clients, bootstrap, new IdentityKeys("retention-sweep-tests-suppression-key-0123456789"));
 
         var oldRaw = await archive.ArchiveAsync("custom:retention", "{\"old\":true}"u8.ToArray(), "application/json", new Dictionary<string, string>(), Now.AddDays(-Days - 1), default);
         var youngRaw = await archive.ArchiveAsync("custom:retention", "{\"young\":true}"u8.ToArray(), "application/json", new Dictionary<string, string>(), Now.AddDays(-Days + 1), default);

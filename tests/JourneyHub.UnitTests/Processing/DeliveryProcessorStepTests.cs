@@ -5,6 +5,7 @@ using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Journey;
 using JourneyHub.Core.Journey.Segments;
 using JourneyHub.Core.Ports;
+using JourneyHub.Core.Privacy;
 using JourneyHub.Core.Processing;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources;
@@ -39,6 +40,8 @@ public sealed class DeliveryProcessorStepTests : IDisposable
     private readonly IJourneyAnalytics analytics = Substitute.For<IJourneyAnalytics>();
     private readonly ISegmentAggregates segments = Substitute.For<ISegmentAggregates>();
     private readonly ITouchpointEnricher enricher = Substitute.For<ITouchpointEnricher>();
+    private readonly IErasureQueue erasureQueue = Substitute.For<IErasureQueue>();
+    private readonly IIdentityKeys identityKeys = Substitute.For<IIdentityKeys>();
     private readonly List<(string CustomerId, IReadOnlyList<Touchpoint> Touchpoints, AppendOptions Options)> appended = [];
     private ServiceProvider? services;
 
@@ -48,6 +51,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         identities.ClaimAsync(Arg.Any<Identity>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => call.Arg<string>());
         customers.GetAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns((CustomerRecord?)null);
         enricher.Source.Returns(SourceId.HubSpot);
+        identityKeys.Hash(Arg.Any<Identity>()).Returns(call => "key-of-" + call.Arg<Identity>().Type + "-" + call.Arg<Identity>().Value.Length);
         enricher.EnrichAsync(Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<CancellationToken>()).Returns(call => call.Arg<IReadOnlyList<Touchpoint>>());
 
         // Every row new unless a test says otherwise; the calls are recorded because the processor's lists are its own.
@@ -219,6 +223,43 @@ public sealed class DeliveryProcessorStepTests : IDisposable
     }
 
     [Fact]
+    public async Task A_payload_mixing_an_erased_person_and_another_queues_a_redaction_naming_the_erased_person_by_keyed_hash_only()
+    {
+        var (frank, grace) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        var frankId = new Identity("hubspot", frank.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var frankEmail = new Identity("email", $"frank-{frank}@example.com");
+        suppressions.IsSuppressedAsync(Arg.Any<IReadOnlyList<Identity>>(), Arg.Any<CancellationToken>()).Returns(call => call.Arg<IReadOnlyList<Identity>>().Contains(frankId));
+        var message = await ArchiveAsync(HubSpotEvents.PropertyChange(frank, "email", frankEmail.Value, At), HubSpotEvents.ContactCreated(grace, At));
+        var before = archive.Entries[message.BlobName].Body.ToArray();
+        identityKeys.Hash(frankId).Returns("key-of-frank");
+        identityKeys.Hash(frankEmail).Returns("key-of-frank-email");
+        var queued = new List<PayloadRedactionRequest>();
+        await erasureQueue.EnqueueAsync(Arg.Do<PayloadRedactionRequest>(queued.Add), Arg.Any<CancellationToken>());
+
+        var report = await Processor().ProcessAsync(message, 1, false, default);
+
+        // Grace's event is stored; Frank's is suppressed and his entry waits for the erasure queue, named by hashes only.
+        Assert.Equal((1, 1), (report.Inserted, report.Suppressed));
+        Assert.Single(Assert.Single(appended).Touchpoints);
+        var request = Assert.Single(queued);
+        Assert.Equal(message.BlobName, request.RawRef);
+        Assert.Equal(["key-of-frank", "key-of-frank-email"], request.ErasedKeys);
+        Assert.Equal(before, archive.Entries[message.BlobName].Body.ToArray());
+        await erasureQueue.DidNotReceiveWithAnyArgs().EnqueueAsync(default(string)!, default);
+    }
+
+    [Fact]
+    public async Task A_payload_without_erased_people_queues_no_redaction()
+    {
+        var message = await ArchiveAsync(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At), HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At));
+
+        var report = await Processor().ProcessAsync(message, 1, false, default);
+
+        Assert.Equal((2, 0), (report.Inserted, report.Suppressed));
+        await erasureQueue.DidNotReceiveWithAnyArgs().EnqueueAsync(default(PayloadRedactionRequest)!, default);
+    }
+
+    [Fact]
     public async Task Rows_that_followed_a_merge_tombstone_forget_the_cached_links_and_finish_the_merge_of_the_loser()
     {
         identities.FindCustomerAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns("cus_loser");
@@ -282,6 +323,6 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         var objects = new ObjectAttribution(Substitute.For<IObjectAssociationStore>(), Substitute.For<IObjectTouchpointStore>(), customers, NullLogger<ObjectAttribution>.Instance);
         var personas = Substitute.For<IOptionsMonitor<PersonaOptions>>();
         personas.CurrentValue.Returns(new PersonaOptions());
-        return new DeliveryProcessor(services, archive, resolver, objects, merger, links, timeline, deadLetters, publisher, analytics, segments, new PersonaRules(personas), TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
+        return new DeliveryProcessor(services, archive, new PayloadRedactionQueue(identityKeys, erasureQueue, NullLogger<PayloadRedactionQueue>.Instance), resolver, objects, merger, links, timeline, deadLetters, publisher, analytics, segments, new PersonaRules(personas), TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
     }
 }

@@ -3,6 +3,7 @@ using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Custom;
+using JourneyHub.Core.Sources.Meta;
 using JourneyHub.Core.Sources.Pull;
 using JourneyHub.Core.Sources.Trustpilot;
 using static JourneyHub.UnitTests.Sources.SourceTestKit;
@@ -53,6 +54,38 @@ public sealed class RejectedEntryPeopleTests
 
         Assert.False(string.IsNullOrEmpty(rejected.Reason), name);
         Assert.Equal(people, string.Join(' ', rejected.Identities.Select(i => i.ToString())));
+    }
+
+    [Fact]
+    public void Rejected_Meta_items_name_the_commenter_the_sender_or_the_customer_an_echo_went_to_but_never_the_page()
+    {
+        var page = Encoding.UTF8.GetBytes("""
+            {"object":"page","entry":[{"id":"900100","time":1741962125,
+              "changes":[
+                {"field":"feed","value":{"item":"comment","verb":"hide","comment_id":"c1","post_id":"p1","from":{"id":"100201","name":"Ann"}}},
+                {"field":"feed","value":{"item":"comment","verb":"add","post_id":"p1","from":{"id":"900100","name":"The page"}}},
+                {"field":"ratings","value":{"from":{"id":"100202"},"rating":5}},
+                {"field":"feed","value":{"item":"comment","verb":"add","comment_id":{"odd":true},"from":{"id":"100203"}}}
+              ],
+              "messaging":[
+                {"sender":{"id":"100204"},"recipient":{"id":"900100"},"timestamp":1741962125000,"read":{"watermark":1741962120000}},
+                {"sender":{"id":"900100"},"recipient":{"id":"100205"},"timestamp":1741962125000,"message":{"mid":"m1","text":"Thanks!","is_echo":true}},
+                {"sender":{"id":"100206"},"recipient":{"id":"900100"},"timestamp":1741962125000,"message":{"text":"no mid"}}
+              ]}]}
+            """);
+        var instagram = Encoding.UTF8.GetBytes("""
+            {"object":"instagram","entry":[{"id":"1784100","time":1741962125,
+              "changes":[{"field":"comments","value":{"from":{"id":"178420","username":"ann"},"text":"no id"}}]}]}
+            """);
+
+        var pageRejections = new MetaAdapter().Normalize(Raw(SourceId.Meta.Name, page)).Rejected.OrderBy(r => r.EntryIndex).ToList();
+        var instagramRejection = Assert.Single(new MetaAdapter().Normalize(Raw(SourceId.Instagram.Name, instagram)).Rejected);
+
+        Assert.Equal(
+            ["meta:100201", "", "meta:100202", "meta:100203", "meta:100204", "meta:100205", "meta:100206"],
+            pageRejections.Select(r => string.Join(' ', r.Identities.Select(i => i.ToString()))));
+        Assert.All(pageRejections, r => Assert.False(string.IsNullOrEmpty(r.Reason)));
+        Assert.Equal("instagram:178420", string.Join(' ', instagramRejection.Identities.Select(i => i.ToString())));
     }
 
     [Fact]

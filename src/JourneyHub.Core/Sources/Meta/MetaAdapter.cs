@@ -15,6 +15,9 @@ namespace JourneyHub.Core.Sources.Meta;
 /// source <c>instagram</c>: <c>changes[]</c> of field <c>comments</c>/<c>live_comments</c> and <c>mentions</c>, and
 /// <c>messaging[]</c>. Every change or messaging item is one entry: an item that is not understood is rejected with
 /// its reason and the others are kept. The body is parsed from the raw bytes (Meta escapes non-ASCII as \uXXXX).
+/// A rejected item names its person when the payload says who it is (the commenter's <c>from.id</c>, the sender of a
+/// messaging event, the customer an echo was sent to), never the page or account itself: its dead letter then records
+/// whose it is, so erasing that person finds it.
 /// </summary>
 public sealed class MetaAdapter : ISourceAdapter
 {
@@ -95,7 +98,7 @@ public sealed class MetaAdapter : ISourceAdapter
         }
         catch (JsonException ex)
         {
-            return AdapterOutcome.Fail($"value does not have the documented shape: {ex.Message}");
+            return Reject($"value does not have the documented shape: {ex.Message}", source, entry, AuthorOf(change.Value));
         }
     }
 
@@ -106,7 +109,7 @@ public sealed class MetaAdapter : ISourceAdapter
             "feed" when source == SourceId.Meta => MapFeed(entry, change.Value!.AsFeed()),
             "comments" or "live_comments" when source == SourceId.Instagram => MapInstagramComment(entry, change.Field, change.Value!.AsInstagramComment()),
             "mentions" when source == SourceId.Instagram => MapInstagramMention(entry, change.Value!.AsInstagramMention()),
-            _ => AdapterOutcome.Fail($"field '{change.Field}' is not supported for {source}"),
+            _ => Reject($"field '{change.Field}' is not supported for {source}", source, entry, AuthorOf(change.Value)),
         };
     }
 
@@ -115,18 +118,18 @@ public sealed class MetaAdapter : ISourceAdapter
         var isComment = value.Item == "comment";
         if (!isComment && !PostItems.Contains(value.Item ?? ""))
         {
-            return AdapterOutcome.Fail($"feed item '{value.Item}' is not supported (comment, post, status, photo, video, share)");
+            return Reject($"feed item '{value.Item}' is not supported (comment, post, status, photo, video, share)", SourceId.Meta, entry, value.From?.Id);
         }
 
         if (value.Verb is not ("add" or "edited" or "remove"))
         {
-            return AdapterOutcome.Fail($"feed verb '{value.Verb}' is not supported (add, edited, remove)");
+            return Reject($"feed verb '{value.Verb}' is not supported (add, edited, remove)", SourceId.Meta, entry, value.From?.Id);
         }
 
         var objectId = isComment ? value.CommentId : value.PostId;
         if (string.IsNullOrEmpty(objectId))
         {
-            return AdapterOutcome.Fail(isComment ? "comment_id is missing" : "post_id is missing");
+            return Reject(isComment ? "comment_id is missing" : "post_id is missing", SourceId.Meta, entry, value.From?.Id);
         }
 
         if (value.From?.Id is not { Length: > 0 } fromId)
@@ -175,7 +178,7 @@ public sealed class MetaAdapter : ISourceAdapter
     {
         if (string.IsNullOrEmpty(value.Id))
         {
-            return AdapterOutcome.Fail("the comment id is missing");
+            return Reject("the comment id is missing", SourceId.Instagram, entry, value.From?.Id);
         }
 
         if (value.From?.Id is not { Length: > 0 } fromId)
@@ -230,17 +233,18 @@ public sealed class MetaAdapter : ISourceAdapter
         if (item.Message is null)
         {
             var kinds = item.Other is { Count: > 0 } other ? string.Join(", ", other.Keys) : "no message";
-            return AdapterOutcome.Fail($"messaging event without a message ({kinds}) is not supported");
+            return Reject($"messaging event without a message ({kinds}) is not supported", source, entry, item.Sender?.Id);
         }
 
         if (item.Message.IsEcho == true)
         {
-            return AdapterOutcome.Fail("an echo of a message the business sent, not a customer's");
+            // The business wrote to a customer: the echo is about the recipient.
+            return Reject("an echo of a message the business sent, not a customer's", source, entry, item.Recipient?.Id);
         }
 
         if (string.IsNullOrEmpty(item.Message.Mid))
         {
-            return AdapterOutcome.Fail("message.mid is missing");
+            return Reject("message.mid is missing", source, entry, item.Sender?.Id);
         }
 
         if (item.Sender?.Id is not { Length: > 0 } senderId)
@@ -262,6 +266,28 @@ public sealed class MetaAdapter : ISourceAdapter
         var identityType = source == SourceId.Meta ? IdentityTypes.Meta : IdentityTypes.Instagram;
         return Build(source == SourceId.Meta ? Page : Instagram, item.Message.Mid, occurredAt, Channel.Chat, "message.received", summary, item.Message.Text, identityType, senderId, attributes);
     }
+
+    /// <summary>
+    /// A rejection that names <paramref name="personId"/> (a Facebook or Instagram user id of <paramref name="source"/>)
+    /// unless it is the page or account itself (<c>entry.id</c>), which is the business, not a person.
+    /// </summary>
+    private static AdapterOutcome Reject(string error, SourceId source, MetaEntry entry, string? personId)
+    {
+        if (string.IsNullOrEmpty(personId) || personId == entry.Id)
+        {
+            return AdapterOutcome.Fail(error);
+        }
+
+        var identities = new List<Identity>(1);
+        identities.AddIfPresent(source == SourceId.Meta ? IdentityTypes.Meta : IdentityTypes.Instagram, personId);
+        return AdapterOutcome.Fail(error, identities);
+    }
+
+    /// <summary>The <c>from.id</c> of a change's value, also when the value was kept as JSON because it did not read in one pass.</summary>
+    private static string? AuthorOf(MetaChangeValue? value) =>
+        value?.Unread is { ValueKind: JsonValueKind.Object } json
+            ? json.TryGetProperty("from", out var from) && from.ValueKind == JsonValueKind.Object && from.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null
+            : value?.From?.Id;
 
     private static AdapterOutcome Build(
         TouchpointFactory touchpoints,

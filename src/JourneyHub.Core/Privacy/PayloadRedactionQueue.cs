@@ -1,0 +1,38 @@
+using JourneyHub.Core.Schema;
+using Microsoft.Extensions.Logging;
+
+namespace JourneyHub.Core.Privacy;
+
+/// <summary>
+/// The delivery path's side of redacting a payload that mixes erased people with others: one small work item on the
+/// erasure queue instead of the redaction itself, which normalizes every entry again and rewrites the archive entry
+/// (<see cref="RawPayloadEraser.RedactAsync"/> does that on the queue). The people travel as keyed hashes only.
+/// </summary>
+public sealed partial class PayloadRedactionQueue(IIdentityKeys keys, IErasureQueue queue, ILogger<PayloadRedactionQueue> logger)
+{
+    /// <summary>300 hashes of 64 characters keep a message near 20 KB, well under a Storage queue message's 64 KiB.</summary>
+    public const int MaxKeysPerRequest = 300;
+
+    /// <param name="erased">The identities of the erased people whose events the payload holds (person identities only).</param>
+    public async Task QueueAsync(string rawRef, IEnumerable<Identity> erased, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(rawRef);
+        ArgumentNullException.ThrowIfNull(erased);
+        var hashes = erased.Select(keys.Hash).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (hashes.Count == 0)
+        {
+            return;
+        }
+
+        // Each work item redacts for its share of the people; together they take out every entry of them.
+        foreach (var chunk in hashes.Chunk(MaxKeysPerRequest))
+        {
+            await queue.EnqueueAsync(new PayloadRedactionRequest(rawRef, chunk), cancellationToken);
+        }
+
+        LogQueued(rawRef, hashes.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redaction of {RawRef} queued for {Identities} identities of erased people")]
+    private partial void LogQueued(string rawRef, int identities);
+}
