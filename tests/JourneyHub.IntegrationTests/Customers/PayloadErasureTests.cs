@@ -240,6 +240,27 @@ public sealed class PayloadErasureTests(AzuriteFixture azurite) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_redaction_work_item_deletes_a_payload_of_a_source_deleted_whole_only_when_the_payload_names_one_of_its_people()
+    {
+        var run = Guid.NewGuid().ToString("N");
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { type = "touchpoint.created", data = new { externalId = "k-" + run, channel = "web", person = new { email = $"ada-{run}@example.com" } } });
+        var rawRef = await services.GetRequiredService<IRawArchive>().ArchiveAsync("custom:kiosk", body, "application/json", new Dictionary<string, string>(), ReceivedAt, default);
+        var keys = services.GetRequiredService<IdentityKeys>();
+        var eraser = services.GetRequiredService<RawPayloadEraser>();
+
+        // A key of someone the payload does not name (a stale or replayed item): a source that cannot be redacted entry
+        // by entry must not lose its payload for nobody.
+        var stranger = new PayloadRedactionRequest(rawRef, [keys.Hash(Identity.Create(IdentityTypes.Email, $"bob-{run}@example.com")!)]);
+        Assert.Equal(PayloadErasure.Kept, await eraser.RedactAsync(stranger, default));
+        Assert.Equal(body, await azurite.RawPayloadAsync(rawRef));
+
+        var ada = new PayloadRedactionRequest(rawRef, [keys.Hash(Identity.Create(IdentityTypes.Email, $"ada-{run}@example.com")!)]);
+        Assert.Equal(PayloadErasure.Deleted, await eraser.RedactAsync(ada, default));
+        Assert.Null(await azurite.RawPayloadAsync(rawRef));
+        Assert.Equal(PayloadErasure.Gone, await eraser.RedactAsync(ada, default));
+    }
+
+    [Fact]
     public async Task Erasing_one_contact_of_a_Salesforce_Outbound_Message_keeps_the_other_Notification_replayable()
     {
         var run = HubSpotEvents.NewId().ToString(CultureInfo.InvariantCulture);
