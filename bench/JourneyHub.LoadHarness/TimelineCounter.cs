@@ -25,6 +25,9 @@ public sealed record TimelineCount(
 
     /// <summary>Customers whose served summary differs from the rebuild.</summary>
     public int SummaryMismatches { get; init; }
+
+    /// <summary>Every customer found, with its rows as the API serves them (newest first): what the aggregates are rebuilt from.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Touchpoint>> Timelines { get; init; } = new Dictionary<string, IReadOnlyList<Touchpoint>>();
 }
 
 /// <summary>Counts stored events THROUGH THE API: identity lookup, then timeline paging per customer.</summary>
@@ -47,6 +50,7 @@ public static class TimelineCounter
         var summaryMismatches = 0;
         var samples = new ConcurrentQueue<string>();
         var seenCustomers = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        var timelines = new ConcurrentDictionary<string, IReadOnlyList<Touchpoint>>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(workload.People, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (person, ct) =>
         {
             var expected = expectedByPerson.GetValueOrDefault(person.Index);
@@ -70,6 +74,7 @@ public static class TimelineCounter
             }
 
             var touchpoints = await TouchpointsAsync(client, customerId, ct);
+            timelines.TryAdd(customerId, touchpoints);
             var items = touchpoints.Select(t => (t.TouchpointId, t.OccurredAt)).ToList();
             if (checkSummaries)
             {
@@ -112,6 +117,7 @@ public static class TimelineCounter
         {
             SummariesChecked = summariesChecked,
             SummaryMismatches = summaryMismatches,
+            Timelines = timelines,
         };
     }
 
