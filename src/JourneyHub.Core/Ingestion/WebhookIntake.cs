@@ -3,14 +3,13 @@ using JourneyHub.Core.Ports;
 using JourneyHub.Core.Telemetry;
 using JourneyHub.Core.Signatures;
 using JourneyHub.Core.Sources;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace JourneyHub.Core.Ingestion;
 
 /// <summary>verify → archive raw and enqueue (with the bytes when small) → acknowledge. Nothing is acknowledged before it is archived.</summary>
 public sealed partial class WebhookIntake(
-    IServiceProvider services,
+    SourceRegistry sources,
     IRawArchive archive,
     IIngestionQueue queue,
     TimeProvider clock,
@@ -21,7 +20,7 @@ public sealed partial class WebhookIntake(
     /// <param name="source">The sender; for a custom source, <c>custom:&lt;name&gt;</c> (<see cref="SourceId.TryCustom"/>).</param>
     public async Task<IntakeResult> AcceptAsync(SourceId source, InboundWebhook webhook, CancellationToken cancellationToken)
     {
-        var verifier = services.GetRequiredService<SourceRegistry>().Verifier(source);
+        var verifier = sources.Verifier(source);
         if (verifier is null)
         {
             LogUnknownSource(source.Name);

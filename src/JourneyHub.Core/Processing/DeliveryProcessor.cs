@@ -4,7 +4,6 @@ using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Telemetry;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace JourneyHub.Core.Processing;
@@ -16,7 +15,7 @@ namespace JourneyHub.Core.Processing;
 /// rows it finds as stored: they are counted and published again, and the topic's duplicate detection drops repeats.
 /// </summary>
 public sealed partial class DeliveryProcessor(
-    IServiceProvider services,
+    Sources.SourceRegistry sources,
     IRawArchive archive,
     Privacy.PayloadRedactionQueue redactions,
     IdentityResolver resolver,
@@ -114,7 +113,7 @@ public sealed partial class DeliveryProcessor(
     /// <summary>Normalize: the source adapter's touchpoints, stamped with receipt and payload; rejected entries become dead letters.</summary>
     private async Task<NormalizationResult> NormalizeAsync(IngestionMessage message, RawPayload raw, CancellationToken cancellationToken)
     {
-        var adapter = services.GetRequiredService<Sources.SourceRegistry>().Adapter(message.Source)
+        var adapter = sources.Adapter(message.Source)
             ?? throw new PermanentIngestionException($"No source adapter for '{message.Source}'.");
 
         NormalizationResult normalized;
@@ -148,7 +147,7 @@ public sealed partial class DeliveryProcessor(
 
     private async Task<IReadOnlyList<Touchpoint>> EnrichFromSourceAsync(IngestionMessage message, IReadOnlyList<Touchpoint> touchpoints, bool isLastAttempt, CancellationToken cancellationToken)
     {
-        if (touchpoints.Count == 0 || services.GetRequiredService<Sources.SourceRegistry>().Enricher(message.Source) is not { } enricher)
+        if (touchpoints.Count == 0 || sources.Enricher(message.Source) is not { } enricher)
         {
             return touchpoints;
         }

@@ -3,7 +3,6 @@ using System.Globalization;
 using JourneyHub.Core.Api;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +14,7 @@ namespace JourneyHub.Core.Pull;
 /// (re-reading is harmless: touchpoint ids are deterministic).
 /// </summary>
 public sealed partial class PullRunner(
-    IServiceProvider services,
+    Sources.SourceRegistry sources,
     IRawArchive archive,
     IIngestionQueue queue,
     IPullStateStore states,
@@ -242,7 +241,7 @@ public sealed partial class PullRunner(
     }
 
     private IPullConnector Connector(string source) =>
-        services.GetRequiredService<Sources.SourceRegistry>().PullConnector(source) ?? throw new InvalidOperationException($"No pull connector is registered for '{source}'.");
+        sources.PullConnector(source) ?? throw new InvalidOperationException($"No pull connector is registered for '{source}'.");
 
     private static string Clip(string text) => text.Length > 1000 ? text[..1000] : text;
 

@@ -34,7 +34,7 @@ public sealed class WebhookIntakeTests : IDisposable
         });
         builder.AddJourneyHubCore();
         services = builder.Services.BuildServiceProvider();
-        intake = new WebhookIntake(services, archive, queue, new FakeTimeProvider(Now), NullLogger<WebhookIntake>.Instance);
+        intake = new WebhookIntake(services.GetRequiredService<SourceRegistry>(), archive, queue, new FakeTimeProvider(Now), NullLogger<WebhookIntake>.Instance);
     }
 
     public void Dispose() => services.Dispose();

@@ -323,6 +323,6 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         var objects = new ObjectAttribution(Substitute.For<IObjectAssociationStore>(), Substitute.For<IObjectTouchpointStore>(), customers, NullLogger<ObjectAttribution>.Instance);
         var personas = Substitute.For<IOptionsMonitor<PersonaOptions>>();
         personas.CurrentValue.Returns(new PersonaOptions());
-        return new DeliveryProcessor(services, archive, new PayloadRedactionQueue(identityKeys, erasureQueue, NullLogger<PayloadRedactionQueue>.Instance), resolver, objects, merger, links, timeline, deadLetters, publisher, analytics, segments, new PersonaRules(personas), TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
+        return new DeliveryProcessor(services.GetRequiredService<SourceRegistry>(), archive, new PayloadRedactionQueue(identityKeys, erasureQueue, NullLogger<PayloadRedactionQueue>.Instance), resolver, objects, merger, links, timeline, deadLetters, publisher, analytics, segments, new PersonaRules(personas), TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
     }
 }
