@@ -73,6 +73,10 @@ public static class AggregateCheck
         return JsonNode.DeepEquals(expectedFunnel, actualFunnel) ? null : $"funnel: stored {Clip(actualFunnel.ToJsonString())}, rebuilt {Clip(expectedFunnel.ToJsonString())}";
     }
 
+    /// <summary>The report line for a run.</summary>
+    public static string Describe(string? difference, int customers) =>
+        $"  aggregates           segment map ({string.Join(", ", Segments)}) and funnel of {customers} customers compared with the same built from their rows: {difference ?? "equal"}";
+
     private static StorageClients Clients(string connectionString) =>
         new(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [StorageClients.ConnectionName] = connectionString }).Build());
 

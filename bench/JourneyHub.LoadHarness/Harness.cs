@@ -222,7 +222,7 @@ public static class Harness
         output.WriteLine($"  out of order         {workload.OutOfOrder} sent late, {count.OrderViolations} timelines out of order");
         output.WriteLine($"  lost                 {count.Lost}");
         output.WriteLine($"  summaries            {count.SummariesChecked} customers' GET /journey compared with a rebuild from their rows (JourneyState.Apply): {count.SummaryMismatches} differ");
-        output.WriteLine($"  aggregates           segment map ({string.Join(", ", AggregateCheck.Segments)}) and funnel of {count.Timelines.Count} customers compared with the same built from their rows: {aggregates ?? "equal"}");
+        output.WriteLine(AggregateCheck.Describe(aggregates, count.Timelines.Count));
         output.WriteLine($"  stored unacknowledged {count.Unexpected}");
         output.WriteLine($"  webhook replies      {string.Join(", ", sender.StatusCounts.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))}; transport errors {sender.TransportErrors}; attempts {sender.Attempts}");
         output.WriteLine($"  accept rate          {figures["acceptedPerSecond"]:F0} deliveries/s");
