@@ -196,7 +196,7 @@ public sealed class JourneyStateTests
             Stage = stage,
             Action = action,
             Summary = string.Create(CultureInfo.InvariantCulture, $"{action} on day {day}"),
-            Sentiment = sentiment is { } s ? Core.Schema.Sentiment.FromScore(s) : null,
+            Sentiment = sentiment is { } s ? Sentiment.FromScore(s) : null,
             Survey = survey,
             Attributes = attributes ?? [],
         };

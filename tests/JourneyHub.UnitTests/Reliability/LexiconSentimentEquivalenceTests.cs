@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.Schema;
+using JourneyHub.Core.SentimentScoring;
 
 namespace JourneyHub.UnitTests.Reliability;
 
@@ -45,7 +46,7 @@ public sealed partial class LexiconSentimentEquivalenceTests
     }
 
     /// <summary>The previous implementation, verbatim in behaviour.</summary>
-    private static Core.Schema.Sentiment? Reference(string? text)
+    private static Sentiment? Reference(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -97,7 +98,7 @@ public sealed partial class LexiconSentimentEquivalenceTests
             }
         }
 
-        return weightTotal == 0 ? null : Core.Schema.Sentiment.FromScore(weightedSum / weightTotal / 3.0);
+        return weightTotal == 0 ? null : Sentiment.FromScore(weightedSum / weightTotal / 3.0);
     }
 
     [GeneratedRegex(@"[\p{L}']+|[.!?;,]", RegexOptions.CultureInvariant)]

@@ -158,7 +158,7 @@ public sealed class CoreRulesTests
         Stage = stage,
         Action = "test.event",
         Summary = "test",
-        Sentiment = sentiment is { } s ? Core.Schema.Sentiment.FromScore(s) : null,
+        Sentiment = sentiment is { } s ? Sentiment.FromScore(s) : null,
         Survey = survey,
     };
 }

@@ -109,7 +109,7 @@ public sealed class StoredTouchpointTests
         Stage = null,
         Action = "review.created",
         Summary = "Ünïcödé 👍, a tab\there, a line\nbreak, a backslash \\ and it's </script>",
-        Sentiment = Core.Schema.Sentiment.FromScore(-0.3333333),
+        Sentiment = Sentiment.FromScore(-0.3333333),
         Rating = new Rating(4, 5),
         Survey = new SurveyAnswer(SurveyType.Nps, 0.1 + 0.2, null),
         Identities = [new Identity("email", "jane.doe@example.com"), new Identity("custom:loyalty", "L-9")],

@@ -6,7 +6,7 @@ using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
-using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.SentimentScoring;
 using JourneyHub.Core.Sources.Kit;
 
 namespace JourneyHub.Core.Sources.Custom;
@@ -108,7 +108,7 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
 
         // Survey and rating first: they decide the default channel and action.
         SurveyAnswer? survey = null;
-        Schema.Sentiment? sentiment = null;
+        Sentiment? sentiment = null;
         if (data.Survey is { } s)
         {
             if (s.Type is null || !SurveyTypes.TryGetValue(s.Type, out var surveyType))

@@ -3,7 +3,7 @@ using System.Text.Json;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Schema;
-using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.SentimentScoring;
 using JourneyHub.Core.Sources.Kit;
 using JourneyHub.Core.Sources.Surveys;
 using Microsoft.Extensions.Options;
@@ -98,7 +98,7 @@ public sealed class DelightedAdapter(IOptionsMonitor<DelightedOptions> options) 
         }
 
         SurveyAnswer? survey = null;
-        Schema.Sentiment? sentiment;
+        Sentiment? sentiment;
         if (Rule(response.SurveyType) is { Type: { } type } rule && response.Score is { } score)
         {
             var hubScore = rule.ToHubScore(score);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Schema;
-using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.SentimentScoring;
 using JourneyHub.Core.Sources.Kit;
 using JourneyHub.Core.Sources.Pull;
 
@@ -161,7 +161,7 @@ public static class HubSpotObjects
         string action;
         string summary;
         SurveyAnswer? survey = null;
-        Schema.Sentiment? sentiment = null;
+        Sentiment? sentiment = null;
         switch (path)
         {
             case "emails":

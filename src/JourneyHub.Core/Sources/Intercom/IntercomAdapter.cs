@@ -3,7 +3,7 @@ using System.Text.Json;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Schema;
-using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.SentimentScoring;
 using JourneyHub.Core.Sources.Kit;
 
 namespace JourneyHub.Core.Sources.Intercom;
@@ -143,7 +143,7 @@ public sealed class IntercomAdapter : ISourceAdapter
             }
         }
 
-        AdapterOutcome Ok(DateTimeOffset? at, string action, string summary, Schema.Sentiment? sentiment) =>
+        AdapterOutcome Ok(DateTimeOffset? at, string action, string summary, Sentiment? sentiment) =>
             AdapterOutcome.Ok(Factory.Create(sourceEventId, at ?? receivedAt, Channel.Chat, action, summary, identities, attributes, sentiment: sentiment, occurredAtIsReceiptTime: at is null));
     }
 

@@ -64,7 +64,7 @@ public sealed class TouchpointFactory(SourceId source)
         IReadOnlyDictionary<string, string>? attributes = null,
         JourneyStage? stage = null,
         TouchpointKind? kind = null,
-        Schema.Sentiment? sentiment = null,
+        Sentiment? sentiment = null,
         Rating? rating = null,
         SurveyAnswer? survey = null,
         bool occurredAtIsReceiptTime = false) => new()

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Schema;
-using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.SentimentScoring;
 using JourneyHub.Core.Sources.Kit;
 
 namespace JourneyHub.Core.Sources.Meta;

@@ -3,7 +3,7 @@ using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Pull;
 using JourneyHub.Core.Schema;
-using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.SentimentScoring;
 using JourneyHub.Core.Sources.Kit;
 
 namespace JourneyHub.Core.Sources.Pull;

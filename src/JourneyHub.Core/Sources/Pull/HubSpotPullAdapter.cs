@@ -5,7 +5,7 @@ using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Journey;
 using JourneyHub.Core.Pull;
 using JourneyHub.Core.Schema;
-using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.SentimentScoring;
 using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.Core.Sources.Kit;
 

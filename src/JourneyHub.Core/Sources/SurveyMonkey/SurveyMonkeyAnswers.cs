@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Schema;
-using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.SentimentScoring;
 using JourneyHub.Core.Sources.Kit;
 using JourneyHub.Core.Sources.Surveys;
 

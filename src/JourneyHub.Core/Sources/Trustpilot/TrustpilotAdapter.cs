@@ -2,7 +2,7 @@ using System.Text.Json;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Schema;
-using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.SentimentScoring;
 using JourneyHub.Core.Sources.Kit;
 using Microsoft.Extensions.Options;
 
@@ -98,7 +98,7 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
         string sourceEventId;
         string summary;
         Rating? rating = null;
-        Schema.Sentiment? sentiment = null;
+        Sentiment? sentiment = null;
         if (e.EventName == Deleted)
         {
             // Keep the fact that the review was withdrawn, never its words, stars or the consumer's display name.

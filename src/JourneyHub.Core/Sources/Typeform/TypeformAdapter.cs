@@ -3,7 +3,7 @@ using System.Text.Json;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Schema;
-using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.SentimentScoring;
 using JourneyHub.Core.Sources.Kit;
 using JourneyHub.Core.Sources.Surveys;
 using Microsoft.Extensions.Options;

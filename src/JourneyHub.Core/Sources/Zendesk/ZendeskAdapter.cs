@@ -3,7 +3,7 @@ using System.Text.Json;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Schema;
-using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.SentimentScoring;
 using JourneyHub.Core.Sources.Kit;
 
 namespace JourneyHub.Core.Sources.Zendesk;
@@ -25,7 +25,7 @@ public sealed class ZendeskAdapter : ISourceAdapter
     public const string SatisfactionRated = "ticket.satisfaction_rated";
 
     /// <summary>A ticket that comes back after it was solved: the customer's problem was not solved after all.</summary>
-    public static readonly Schema.Sentiment ReopenedSentiment = new(-0.6, SentimentLabel.Negative);
+    public static readonly Sentiment ReopenedSentiment = new(-0.6, SentimentLabel.Negative);
 
     private static readonly TouchpointFactory Factory = new(SourceId.Zendesk);
 
@@ -162,7 +162,7 @@ public sealed class ZendeskAdapter : ISourceAdapter
             }
         }
 
-        AdapterOutcome Ok(string action, string summary, Schema.Sentiment? sentiment) =>
+        AdapterOutcome Ok(string action, string summary, Sentiment? sentiment) =>
             time is null
                 ? AdapterOutcome.Fail($"time '{e.Time}' is not an ISO 8601 time", identities)
                 : AdapterOutcome.Ok(Factory.Create(sourceEventId, time.Value, channel, action, summary, identities, attributes, sentiment: sentiment));

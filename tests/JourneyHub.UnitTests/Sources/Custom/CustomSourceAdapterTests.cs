@@ -55,7 +55,7 @@ public sealed class CustomSourceAdapterTests
         Assert.Equal(Channel.Survey, touchpoint.Channel);
         Assert.Equal(JourneyStage.Retention, touchpoint.Stage);
         Assert.Equal(new SurveyAnswer(SurveyType.Nps, 9, "Great tents, slow delivery"), touchpoint.Survey);
-        Assert.Equal(new Core.Schema.Sentiment(0.8, SentimentLabel.Positive), touchpoint.Sentiment);
+        Assert.Equal(new Sentiment(0.8, SentimentLabel.Positive), touchpoint.Sentiment);
         Assert.Equal("email:maria.lindqvist@example.com custom:contoso-survey:R-77 hubspot:81273645012", Ids(touchpoint));
         Assert.Equal("42", touchpoint.Attributes["responseTimeSeconds"]);
         Assert.Equal("true", touchpoint.Attributes["completed"]);
@@ -88,7 +88,7 @@ public sealed class CustomSourceAdapterTests
     {
         var touchpoint = One("""{"type":"touchpoint.created","data":{"rating":{"value":2,"scale":5},"person":{"id":"p-9"}}}""");
         Assert.Equal(new Rating(2, 5), touchpoint.Rating);
-        Assert.Equal(new Core.Schema.Sentiment(-0.5, SentimentLabel.Negative), touchpoint.Sentiment);
+        Assert.Equal(new Sentiment(-0.5, SentimentLabel.Negative), touchpoint.Sentiment);
         Assert.Equal(Channel.Review, touchpoint.Channel);
         Assert.Equal("review.posted", touchpoint.Action);
         Assert.Equal("custom:contoso-pos:p-9", Ids(touchpoint));

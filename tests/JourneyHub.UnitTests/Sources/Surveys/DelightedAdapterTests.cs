@@ -23,7 +23,7 @@ public sealed class DelightedAdapterTests
         Assert.Equal(JourneyStage.Retention, answer.Stage);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1741962044), answer.OccurredAt);
         Assert.Equal(new SurveyAnswer(SurveyType.Nps, 9, "Your service is fast and flawless!"), answer.Survey);
-        Assert.Equal(new Core.Schema.Sentiment(0.8, SentimentLabel.Positive), answer.Sentiment);
+        Assert.Equal(new Sentiment(0.8, SentimentLabel.Positive), answer.Sentiment);
         Assert.Equal("email:charlie_gravis@example.com delighted:5975", Ids(answer));
         Assert.Equal("NPS 9 on Delighted: \"Your service is fast and flawless!\"", answer.Summary);
         Assert.Equal("https://app.delighted.com/r/5pFDpmlyC8GUc5oxU6USto5VonSKAqOa", answer.Attributes["permalink"]);

@@ -46,7 +46,7 @@ public sealed class SurveyMonkeyAdapterTests
         var nps = Assert.Single(read.Touchpoints);
         Assert.Equal("114392018374", nps.SourceEventId);
         Assert.Equal(new SurveyAnswer(SurveyType.Nps, 2, "I had to call twice before anyone looked at my refund."), nps.Survey);
-        Assert.Equal(new Core.Schema.Sentiment(-0.6, SentimentLabel.Negative), nps.Sentiment);
+        Assert.Equal(new Sentiment(-0.6, SentimentLabel.Negative), nps.Sentiment);
         Assert.Equal("surveymonkey:114392018374 email:sam.okafor@example.org", Ids(nps));
         Assert.Equal("660218511", nps.Attributes["questionId"]);
         Assert.Equal("Support follow-up", nps.Attributes["surveyTitle"]);

@@ -29,7 +29,7 @@ public sealed class TypeformAdapterTests
         Assert.Equal("survey.answered", touchpoint.Action);
         Assert.Equal(new DateTimeOffset(2025, 3, 14, 14, 17, 2, TimeSpan.Zero), touchpoint.OccurredAt);
         Assert.Equal(new SurveyAnswer(SurveyType.Nps, 9, "Fast delivery, friendly driver. The tracking page could be clearer."), touchpoint.Survey);
-        Assert.Equal(new Core.Schema.Sentiment(0.8, SentimentLabel.Positive), touchpoint.Sentiment);
+        Assert.Equal(new Sentiment(0.8, SentimentLabel.Positive), touchpoint.Sentiment);
         Assert.Equal("email:laura.diaz@example.com typeform:abc123456", Ids(touchpoint));
         Assert.Equal("NPS 9 on Typeform \"After your delivery\": \"Fast delivery, friendly driver. The tracking page could be clearer.\"", touchpoint.Summary);
         Assert.Equal("lT4Z3j", touchpoint.Attributes["formId"]);

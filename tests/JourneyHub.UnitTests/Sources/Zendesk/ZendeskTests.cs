@@ -135,7 +135,7 @@ public sealed class ZendeskAdapterTests
     [Fact]
     public void A_reopened_ticket_and_a_bad_rating_are_pain_points_of_the_journey()
     {
-        var created = Assert.Single(Normalize("zendesk-ticket-created").Touchpoints) with { Sentiment = Core.Schema.Sentiment.FromScore(0.5) };
+        var created = Assert.Single(Normalize("zendesk-ticket-created").Touchpoints) with { Sentiment = Sentiment.FromScore(0.5) };
         var reopened = Assert.Single(Normalize("zendesk-ticket-status-changed-reopened").Touchpoints);
         var rated = Assert.Single(Normalize("zendesk-satisfaction-rated-bad").Touchpoints);
 

@@ -1,7 +1,7 @@
 using JourneyHub.Core.Schema;
-using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.SentimentScoring;
 
-namespace JourneyHub.UnitTests.Sentiment;
+namespace JourneyHub.UnitTests.SentimentScoring;
 
 public sealed class LexiconSentimentTests
 {

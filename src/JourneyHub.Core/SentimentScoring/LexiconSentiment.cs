@@ -1,4 +1,6 @@
-namespace JourneyHub.Core.Sentiment;
+using JourneyHub.Core.Schema;
+
+namespace JourneyHub.Core.SentimentScoring;
 
 /// <summary>
 /// A small English lexicon scorer for free text (comments, messages, review text without stars). Every result can be
@@ -78,7 +80,7 @@ public static class LexiconSentiment
     /// punctuation marks . ! ? ; , — scanned twice over spans (once for the last "but", once to score), so scoring
     /// allocates nothing per word: it runs for every comment, message and review the hub normalizes.
     /// </remarks>
-    public static Schema.Sentiment? Score(string? text)
+    public static Sentiment? Score(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -138,7 +140,7 @@ public static class LexiconSentiment
             }
         }
 
-        return weightTotal == 0 ? null : Schema.Sentiment.FromScore(weightedSum / weightTotal / 3.0);
+        return weightTotal == 0 ? null : Sentiment.FromScore(weightedSum / weightTotal / 3.0);
     }
 
     /// <summary>The tokenizer: what the pattern <c>[\p{L}']+|[.!?;,]</c> matches, lower-cased invariantly and trimmed of apostrophes.</summary>

@@ -1,6 +1,6 @@
 using JourneyHub.Core.Schema;
 
-namespace JourneyHub.Core.Sentiment;
+namespace JourneyHub.Core.SentimentScoring;
 
 /// <summary>
 /// Exact sentiment from numbers the customer chose: star ratings and survey answers. These win over any text.
@@ -36,11 +36,11 @@ public static class SentimentRules
     };
 
     /// <summary>1..5 stars → -1, -0.5, 0, 0.5, 1.</summary>
-    public static Schema.Sentiment? FromStars(int stars) =>
-        stars is >= 1 and <= 5 ? new Schema.Sentiment((stars - 3) / 2.0, StarLabel(stars)) : null;
+    public static Sentiment? FromStars(int stars) =>
+        stars is >= 1 and <= 5 ? new Sentiment((stars - 3) / 2.0, StarLabel(stars)) : null;
 
     /// <summary>A rating of <paramref name="value"/> on a 1..<paramref name="scale"/> scale, spread linearly over -1..1.</summary>
-    public static Schema.Sentiment? FromRating(int value, int scale)
+    public static Sentiment? FromRating(int value, int scale)
     {
         if (scale == 5)
         {
@@ -52,10 +52,10 @@ public static class SentimentRules
             return null;
         }
 
-        return Schema.Sentiment.FromScore((2.0 * (value - 1) / (scale - 1)) - 1.0);
+        return Sentiment.FromScore((2.0 * (value - 1) / (scale - 1)) - 1.0);
     }
 
-    public static Schema.Sentiment? FromSurvey(SurveyType type, double score)
+    public static Sentiment? FromSurvey(SurveyType type, double score)
     {
         var rule = SurveyTable[type];
         if (double.IsNaN(score) || score != Math.Floor(score) || score < rule.Min || score > rule.Max)
@@ -64,7 +64,7 @@ public static class SentimentRules
         }
 
         var whole = (int)score;
-        return new Schema.Sentiment(Math.Round(rule.Score(whole), 3), rule.Label(whole));
+        return new Sentiment(Math.Round(rule.Score(whole), 3), rule.Label(whole));
     }
 
     public static bool IsValidSurveyScore(SurveyType type, double score) => FromSurvey(type, score) is not null;

@@ -1,7 +1,7 @@
 using JourneyHub.Core.Schema;
-using JourneyHub.Core.Sentiment;
+using JourneyHub.Core.SentimentScoring;
 
-namespace JourneyHub.UnitTests.Sentiment;
+namespace JourneyHub.UnitTests.SentimentScoring;
 
 public sealed class SentimentRulesTests
 {
@@ -12,7 +12,7 @@ public sealed class SentimentRulesTests
     [InlineData(4, 0.5, SentimentLabel.Positive)]
     [InlineData(5, 1.0, SentimentLabel.Positive)]
     public void Stars_map_linearly_onto_minus_one_to_one(int stars, double score, SentimentLabel label) =>
-        Assert.Equal(new Core.Schema.Sentiment(score, label), SentimentRules.FromStars(stars));
+        Assert.Equal(new Sentiment(score, label), SentimentRules.FromStars(stars));
 
     [Theory]
     [InlineData(0)]
@@ -27,14 +27,14 @@ public sealed class SentimentRulesTests
     [InlineData(9, 0.8, SentimentLabel.Positive)]
     [InlineData(10, 1.0, SentimentLabel.Positive)]
     public void Nps_detractors_passives_and_promoters(int score, double expected, SentimentLabel label) =>
-        Assert.Equal(new Core.Schema.Sentiment(expected, label), SentimentRules.FromSurvey(SurveyType.Nps, score));
+        Assert.Equal(new Sentiment(expected, label), SentimentRules.FromSurvey(SurveyType.Nps, score));
 
     [Theory]
     [InlineData(1, -1.0, SentimentLabel.Negative)]
     [InlineData(3, 0.0, SentimentLabel.Neutral)]
     [InlineData(5, 1.0, SentimentLabel.Positive)]
     public void Csat_reads_like_stars(int score, double expected, SentimentLabel label) =>
-        Assert.Equal(new Core.Schema.Sentiment(expected, label), SentimentRules.FromSurvey(SurveyType.Csat, score));
+        Assert.Equal(new Sentiment(expected, label), SentimentRules.FromSurvey(SurveyType.Csat, score));
 
     [Theory]
     [InlineData(1, 1.0, SentimentLabel.Positive)]
@@ -43,7 +43,7 @@ public sealed class SentimentRulesTests
     [InlineData(5, -0.333, SentimentLabel.Negative)]
     [InlineData(7, -1.0, SentimentLabel.Negative)]
     public void Ces_low_effort_is_good(int score, double expected, SentimentLabel label) =>
-        Assert.Equal(new Core.Schema.Sentiment(expected, label), SentimentRules.FromSurvey(SurveyType.Ces, score));
+        Assert.Equal(new Sentiment(expected, label), SentimentRules.FromSurvey(SurveyType.Ces, score));
 
     [Theory]
     [InlineData(SurveyType.Nps, -1)]
