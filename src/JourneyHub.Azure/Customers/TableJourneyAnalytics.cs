@@ -73,7 +73,7 @@ public sealed partial class TableJourneyAnalytics(CustomerStorage storage, IOpti
 
     private async Task ReplaceStagesAsync(string customerId, Dictionary<JourneyStage, (DateTimeOffset First, string? Source)> desired, long version, bool expectAbsent, CancellationToken cancellationToken)
     {
-        var partition = Partition(customerId);
+        var partition = TableSegmentAggregates.Partition(customerId);
         var pointerKey = PointerPrefix + customerId;
         for (var attempt = 0; ; attempt++)
         {
@@ -94,7 +94,7 @@ public sealed partial class TableJourneyAnalytics(CustomerStorage storage, IOpti
                     return;
                 }
 
-                await CommitAsync(customerId, pointer, current, desired, version, cancellationToken);
+                await CommitAsync(partition, customerId, pointer, current, desired, version, cancellationToken);
                 return;
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < MaxConcurrencyRetries)
@@ -110,6 +110,7 @@ public sealed partial class TableJourneyAnalytics(CustomerStorage storage, IOpti
 
     /// <summary>One transaction in the customer's partition: rows that are new or changed, stale rows out, the pointer.</summary>
     private async Task CommitAsync(
+        string partition,
         string customerId,
         TableEntity? pointer,
         Dictionary<JourneyStage, (DateTimeOffset First, string? Source)> current,
@@ -117,7 +118,6 @@ public sealed partial class TableJourneyAnalytics(CustomerStorage storage, IOpti
         long version,
         CancellationToken cancellationToken)
     {
-        var partition = Partition(customerId);
         var actions = new List<TableTransactionAction>();
 
         // Every row carries all first times: when one of them moves, every row is rewritten; otherwise only the rows
@@ -239,10 +239,10 @@ public sealed partial class TableJourneyAnalytics(CustomerStorage storage, IOpti
         ArgumentNullException.ThrowIfNull(query);
         await storage.EnsureAsync(cancellationToken);
         var (low, high) = (TableRows.Ticks(query.From), TableRows.Ticks(query.To));
-        var rows = new List<StageReachedRow>();
-        await Task.WhenAll(Enumerable.Range(0, TableSegmentAggregates.Shards).Select(async shard =>
+        var shards = await Task.WhenAll(Enumerable.Range(0, TableSegmentAggregates.Shards).Select(async shard =>
         {
-            var filter = Range(ShardKey(shard), low, high, query.Source);
+            var rows = new List<StageReachedRow>();
+            var filter = Range(TableSegmentAggregates.ShardKey(shard), low, high, query.Source);
             await foreach (var e in Stages.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["Stage", "CustomerId", "FirstAt", "Source", "FirstTimes"], cancellationToken: cancellationToken))
             {
                 if (!TryParseStage(e.GetString("Stage"), out var stage))
@@ -253,17 +253,17 @@ public sealed partial class TableJourneyAnalytics(CustomerStorage storage, IOpti
                 var wire = JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(e.GetString("FirstTimes") ?? "{}", JourneyJson.Options) ?? [];
                 var times = FunnelCalculator.Order.Where(s => wire.ContainsKey(JourneyJson.WireName(s))).ToDictionary(s => s, s => wire[JourneyJson.WireName(s)]);
                 var first = times.TryGetValue(stage, out var exact) ? exact : e.GetDateTimeOffset("FirstAt") ?? default;
-                lock (rows)
-                {
-                    rows.Add(new StageReachedRow(e.GetString("CustomerId") ?? "", stage, first, e.GetString("Source"), times));
-                }
+                rows.Add(new StageReachedRow(e.GetString("CustomerId") ?? "", stage, first, e.GetString("Source"), times));
             }
+
+            return rows;
         }));
 
         // Ordered as one range per stage would return them, whatever order the shards answered in.
+        var byStage = shards.SelectMany(rows => rows).ToLookup(r => r.Stage);
         var reached = FunnelCalculator.Order.ToDictionary(
             stage => stage,
-            stage => (IReadOnlyList<StageReachedRow>)rows.Where(r => r.Stage == stage).OrderBy(r => r.FirstAt).ThenBy(r => r.CustomerId, StringComparer.Ordinal).ToList());
+            stage => (IReadOnlyList<StageReachedRow>)byStage[stage].OrderBy(r => r.FirstAt).ThenBy(r => r.CustomerId, StringComparer.Ordinal).ToList());
 
         var surveys = new List<SurveyRow>();
         foreach (var type in new[] { SurveyType.Nps, SurveyType.Csat })
@@ -308,10 +308,6 @@ public sealed partial class TableJourneyAnalytics(CustomerStorage storage, IOpti
             // Already gone: deleting is idempotent.
         }
     }
-
-    private static string Partition(string customerId) => ShardKey(TableSegmentAggregates.Shard(customerId));
-
-    private static string ShardKey(int shard) => "s" + shard.ToString("00", CultureInfo.InvariantCulture);
 
     private static string StageRowKey(DateTimeOffset first, JourneyStage stage, string customerId) => TableRows.Ticks(first) + "_" + JourneyJson.WireName(stage) + "_" + customerId;
 

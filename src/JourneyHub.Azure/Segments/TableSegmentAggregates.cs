@@ -329,7 +329,6 @@ public sealed partial class TableSegmentAggregates(
                     return;
                 }
 
-                var change = new PendingChange(customerId, next, version, expectAbsent: false);
                 var changes = Changes(old, next);
                 if (changes.Count + 1 > MaxTransactionActions)
                 {
@@ -340,7 +339,7 @@ public sealed partial class TableSegmentAggregates(
                     continue;
                 }
 
-                await CommitAsync(partition, [new ChangePlan(change, stored, changes)], cancellationToken);
+                await CommitAsync(partition, [new ChangePlan(new PendingChange(customerId, next, version, expectAbsent: false), stored, changes)], cancellationToken);
                 return;
             }
             catch (Exception ex) when (IsConcurrencyConflict(ex) && attempt < MaxConcurrencyRetries)
@@ -498,9 +497,10 @@ public sealed partial class TableSegmentAggregates(
         return (int)(hash % Shards);
     }
 
-    private static string Partition(string customerId) => ShardKey(Shard(customerId));
+    /// <summary>The shard partition of a customer; the funnel's stage rows live in the same partitions.</summary>
+    internal static string Partition(string customerId) => ShardKey(Shard(customerId));
 
-    private static string ShardKey(int shard) => "s" + shard.ToString("00", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string ShardKey(int shard) => "s" + shard.ToString("00", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string SumsRowKey(string day, string segment) => SumsPrefix + day + "|" + TableKey.Escape(segment);
 

@@ -54,6 +54,7 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
         var identities = options.Identities;
         JourneyState? before = null;
         var lookedUpExisting = false;
+        var existing = new Dictionary<string, string?>(StringComparer.Ordinal);
         var conflicts = 0;
         for (int hops = 0, retries = 0; ;)
         {
@@ -82,9 +83,9 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
             {
                 // A retried batch: find what an earlier attempt stored with one range query, not one conflict per row.
                 lookedUpExisting = true;
-                var existing = await ExistingKeysAsync(target, pending, cancellationToken);
-                duplicates.AddRange(pending.Where(t => existing.Contains(DedupKey(t))));
-                pending.RemoveAll(t => existing.Contains(DedupKey(t)));
+                existing = await ExistingKeysAsync(target, pending, cancellationToken);
+                duplicates.AddRange(pending.Where(t => existing.ContainsKey(DedupKey(t))));
+                pending.RemoveAll(t => existing.ContainsKey(DedupKey(t)));
             }
 
             var current = record ?? new CustomerRecord { CustomerId = target, CreatedAt = clock.GetUtcNow() };
@@ -130,7 +131,7 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
         {
             CustomerId = target,
             Inserted = inserted,
-            Duplicates = await AsStoredAsync(target, duplicates, cancellationToken),
+            Duplicates = await AsStoredAsync(target, duplicates, existing, cancellationToken),
             Erased = erased,
             Before = before ?? record?.Journey ?? new JourneyState(),
             After = record?.Journey ?? new JourneyState(),
@@ -357,12 +358,13 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
     /// together; a replay may come under another association key). What is reported, and published again on a retry, is
     /// the stored row, so downstream never hears of a touchpoint id or time the timeline does not hold.
     /// </summary>
-    private async Task<List<Touchpoint>> AsStoredAsync(string customerId, List<Touchpoint> duplicates, CancellationToken cancellationToken)
+    /// <param name="found">Keys the range lookup found, with the row key each marker points to: those markers are not read again.</param>
+    private async Task<List<Touchpoint>> AsStoredAsync(string customerId, List<Touchpoint> duplicates, IReadOnlyDictionary<string, string?> found, CancellationToken cancellationToken)
     {
         var reported = new List<Touchpoint>(duplicates.Count);
         foreach (var touchpoint in duplicates)
         {
-            var stored = MarkerKey(touchpoint) is { } marker ? await StoredUnderAsync(customerId, marker, touchpoint, cancellationToken) : null;
+            var stored = MarkerKey(touchpoint) is { } marker ? await StoredUnderAsync(customerId, marker, found.GetValueOrDefault(marker), touchpoint, cancellationToken) : null;
             reported.Add(stored ?? touchpoint with { CustomerId = customerId });
         }
 
@@ -370,10 +372,16 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
     }
 
     /// <summary>The row a marker points to, when that is another row than the touchpoint's own.</summary>
-    private async Task<Touchpoint?> StoredUnderAsync(string customerId, string marker, Touchpoint touchpoint, CancellationToken cancellationToken)
+    private async Task<Touchpoint?> StoredUnderAsync(string customerId, string marker, string? knownRowKey, Touchpoint touchpoint, CancellationToken cancellationToken)
     {
-        var found = await Table.GetEntityIfExistsAsync<TableEntity>(customerId, marker, select: ["RowKeyOfRow"], cancellationToken: cancellationToken);
-        if (!found.HasValue || found.Value!.GetString("RowKeyOfRow") is not { } rowKey || rowKey == TimelineKeys.RowKey(touchpoint.OccurredAt, touchpoint.TouchpointId))
+        var rowKey = knownRowKey;
+        if (rowKey is null)
+        {
+            var found = await Table.GetEntityIfExistsAsync<TableEntity>(customerId, marker, select: ["RowKeyOfRow"], cancellationToken: cancellationToken);
+            rowKey = found.HasValue ? found.Value!.GetString("RowKeyOfRow") : null;
+        }
+
+        if (rowKey is null || rowKey == TimelineKeys.RowKey(touchpoint.OccurredAt, touchpoint.TouchpointId))
         {
             return null;
         }
@@ -382,9 +390,10 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
         return row.HasValue ? FromEntity(row.Value!) with { CustomerId = customerId } : null;
     }
 
-    private async Task<HashSet<string>> ExistingKeysAsync(string customerId, List<Touchpoint> pending, CancellationToken cancellationToken)
+    /// <summary>Which of the pending rows' dedup keys exist; for a marker, with the row key it points to.</summary>
+    private async Task<Dictionary<string, string?>> ExistingKeysAsync(string customerId, List<Touchpoint> pending, CancellationToken cancellationToken)
     {
-        var existing = new HashSet<string>(StringComparer.Ordinal);
+        var existing = new Dictionary<string, string?>(StringComparer.Ordinal);
 
         // Touchpoint rows and each kind of marker live in their own key ranges of the partition: one query per range.
         foreach (var group in pending.Select(DedupKey).GroupBy(k => PartitionRows.IsMarker(k) ? k[..(k.IndexOf('_', StringComparison.Ordinal) + 1)] : ""))
@@ -392,11 +401,11 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
             var wanted = group.ToHashSet(StringComparer.Ordinal);
             var (low, high) = (wanted.Min(StringComparer.Ordinal)!, wanted.Max(StringComparer.Ordinal)!);
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {customerId} and RowKey ge {low} and RowKey le {high}");
-            await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken))
+            await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "RowKeyOfRow"], cancellationToken: cancellationToken))
             {
                 if (wanted.Contains(entity.RowKey))
                 {
-                    existing.Add(entity.RowKey);
+                    existing[entity.RowKey] = entity.GetString("RowKeyOfRow");
                 }
             }
         }

@@ -197,10 +197,11 @@ public sealed partial class ErasureService(
         }
 
         var reason = "erasure of customer " + customerId;
+        var erasedPeople = payloads.People(erased);
         var (deleted, redacted) = (0, 0);
         foreach (var rawRef in rawRefs.Order(StringComparer.Ordinal))
         {
-            switch (await payloads.EraseAsync(rawRef, erased, reason, cancellationToken))
+            switch (await payloads.EraseAsync(rawRef, erasedPeople, reason, cancellationToken))
             {
                 case PayloadErasure.Deleted:
                     deleted++;

@@ -44,13 +44,20 @@ public sealed partial class RawPayloadEraser(
     /// <summary>Concurrent redactions of one payload (two erasures, or an erasure and a suppressed delivery) are rare; each retry reads it again.</summary>
     private const int MaxAttempts = 5;
 
+    /// <summary>The erased people with their keyed hashes, computed once for all the payloads of one erasure.</summary>
     /// <param name="erased">The erased people's identities, and object ids only they were associated with.</param>
+    public ErasedPeople People(IReadOnlySet<Identity> erased)
+    {
+        ArgumentNullException.ThrowIfNull(erased);
+        return new ErasedPeople(erased, erased.Select(keys.Hash).ToHashSet(StringComparer.Ordinal));
+    }
+
     /// <param name="reason">Why, for the copy's mark (e.g. "erasure of customer c_…"); never personal data.</param>
-    public Task<PayloadErasure> EraseAsync(string rawRef, IReadOnlySet<Identity> erased, string reason, CancellationToken cancellationToken)
+    public Task<PayloadErasure> EraseAsync(string rawRef, ErasedPeople erased, string reason, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(rawRef);
         ArgumentNullException.ThrowIfNull(erased);
-        return EraseAsync(rawRef, erased, erased.Select(keys.Hash).ToHashSet(StringComparer.Ordinal), reason, null, cancellationToken);
+        return EraseAsync(rawRef, erased.Identities, erased.Keys, reason, null, cancellationToken);
     }
 
     /// <summary>
@@ -124,3 +131,6 @@ public sealed partial class RawPayloadEraser(
     [LoggerMessage(Level = LogLevel.Information, Message = "Redacted {Source} {RawRef}: {Removed} of {Entries} entries removed, {DeadLetters} dead letters with them")]
     private partial void LogRedacted(string source, string rawRef, int removed, int entries, int deadLetters);
 }
+
+/// <summary>Who an erasure removes from payloads: their identities, and the keyed hashes their dead letters hold.</summary>
+public sealed record ErasedPeople(IReadOnlySet<Identity> Identities, IReadOnlySet<string> Keys);

@@ -141,7 +141,7 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
 
         var map = await other.MapAsync(new SegmentMapQuery(Day.AddDays(-1), Day.AddDays(2), Segment.All), CancellationToken.None);
         Assert.Equal(0, map.Kpis.Customers);
-        var rows = await RowsAsync(clients.Tables.GetTableClient(TableSegmentAggregates.TableName));
+        var rows = await SegmentSeedTests.RowsAsync(clients.Tables.GetTableClient(TableSegmentAggregates.TableName));
         Assert.Equal([$"s{Shard:00}/c|{customer.CustomerId}"], rows.Keys);
     }
 
@@ -152,8 +152,8 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
         using var seeding = Aggregates(referenceClients);
         await seeding.SeedAsync(customers.Select(c => (c.CustomerId, c.Final)), parallelTransactions: 1, CancellationToken.None);
 
-        var expected = await RowsAsync(referenceClients.Tables.GetTableClient(TableSegmentAggregates.TableName));
-        var actual = await RowsAsync(clients.Tables.GetTableClient(TableSegmentAggregates.TableName));
+        var expected = await SegmentSeedTests.RowsAsync(referenceClients.Tables.GetTableClient(TableSegmentAggregates.TableName));
+        var actual = await SegmentSeedTests.RowsAsync(clients.Tables.GetTableClient(TableSegmentAggregates.TableName));
         Assert.Equal(customers.Count, expected.Keys.Count(k => k.Contains("/c|", StringComparison.Ordinal)));
         Assert.Equal(expected, actual);
 
@@ -195,22 +195,6 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
 
     private static TableSegmentAggregates Aggregates(StorageClients clients) =>
         new(clients, new FixedClock(Now), Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableSegmentAggregates>.Instance);
-
-    /// <summary>Every row, keyed by partition/row key, with its properties in order (not the service's timestamp or ETag).</summary>
-    private static async Task<SortedDictionary<string, string>> RowsAsync(TableClient table)
-    {
-        var rows = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        await foreach (var entity in table.QueryAsync<TableEntity>(maxPerPage: 1000))
-        {
-            var properties = entity.Keys
-                .Where(k => k is not ("odata.etag" or "Timestamp" or "PartitionKey" or "RowKey"))
-                .Order(StringComparer.Ordinal)
-                .Select(k => k + "=" + Convert.ToString(entity[k], CultureInfo.InvariantCulture));
-            rows[entity.PartitionKey + "/" + entity.RowKey] = string.Join("\n", properties);
-        }
-
-        return rows;
-    }
 
     private sealed record Customer(string CustomerId, List<Touchpoint> Touchpoints, JourneyState Final);
 

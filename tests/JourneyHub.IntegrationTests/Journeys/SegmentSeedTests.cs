@@ -83,8 +83,8 @@ public sealed class SegmentSeedTests(AzuriteFixture applied) : IClassFixture<Azu
     private static TableSegmentAggregates Aggregates(StorageClients clients) =>
         new(clients, new FixedClock(End), Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableSegmentAggregates>.Instance);
 
-    /// <summary>Every row, keyed by partition/row key, with its properties in order (not the service's timestamp or ETag).</summary>
-    private static async Task<SortedDictionary<string, string>> RowsAsync(TableClient table)
+    /// <summary>Every row, keyed by partition/row key, with its properties and their types in order (not the service's timestamp or ETag).</summary>
+    internal static async Task<SortedDictionary<string, string>> RowsAsync(TableClient table)
     {
         var rows = new SortedDictionary<string, string>(StringComparer.Ordinal);
         await foreach (var entity in table.QueryAsync<TableEntity>(maxPerPage: 1000))

@@ -17,8 +17,6 @@ public sealed class HubSpotAdapter : ISourceAdapter
     /// <summary>The rules table's <c>lifecycle:</c> rows for HubSpot, read once (<see cref="JourneyRules.StageFor"/>'s answers).</summary>
     private static readonly FrozenDictionary<string, JourneyStage> LifecycleStages = StageIndex.Of(SourceId.HubSpot.Name, "lifecycle:");
 
-    private static FormattedId? lastPortal;
-
     public SourceId Source => SourceId.HubSpot;
 
     public NormalizationResult Normalize(RawPayload payload)
@@ -72,7 +70,7 @@ public sealed class HubSpotAdapter : ISourceAdapter
         // Room for the common three, the event's own one or two and objectId: no resize for the usual event.
         var attributes = new AttributeDictionary(6)
             .Set("subscriptionType", e.SubscriptionType)
-            .Set("portalId", PortalText(e.PortalId))
+            .Set("portalId", Text(e.PortalId))
             .AddIfPresent("changeSource", e.ChangeSource);
 
         string action;
@@ -205,29 +203,6 @@ public sealed class HubSpotAdapter : ISourceAdapter
 
     /// <param name="dealId">The deal id's text; empty when the event names none.</param>
     private static void AddDeal(List<Identity> identities, string dealId) => identities.AddIfPresent(IdentityTypes.HubSpotDeal, dealId);
-
-    /// <summary>
-    /// The portal id's text, formatted once per run of events from one portal (a delivery's events all come from the same
-    /// portal) rather than once per event. Replaced whole, so a reader on another thread sees one portal's pair or the other's.
-    /// </summary>
-    private static string PortalText(long? portalId)
-    {
-        if (portalId is not { } id)
-        {
-            return "";
-        }
-
-        if (lastPortal is { } last && last.Id == id)
-        {
-            return last.Text;
-        }
-
-        var text = Text(id);
-        lastPortal = new FormattedId(id, text);
-        return text;
-    }
-
-    private sealed record FormattedId(long Id, string Text);
 
     private static string Text(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
 }

@@ -70,8 +70,5 @@ public static class EntryCollector
     }
 
     /// <summary>A payload that is one event (Standard Webhooks): entry 0.</summary>
-    public static NormalizationResult One(AdapterOutcome outcome, string description) =>
-        outcome.Touchpoint is { } touchpoint
-            ? new NormalizationResult([touchpoint], [])
-            : new NormalizationResult([], [new RejectedEntry(0, $"{description}: {outcome.Error}") { Identities = outcome.Identities }]);
+    public static NormalizationResult One(AdapterOutcome outcome, string description) => One(outcome, description, static d => d);
 }
