@@ -149,7 +149,7 @@ public sealed class MetaAdapter : ISourceAdapter
             return AdapterOutcome.Fail("the page's own activity, not a customer's");
         }
 
-        var occurredAt = UnixOrIso(value.CreatedTime) ?? EntryTime(entry);
+        var occurredAt = (value.CreatedUnixTime is { } unixTime ? FromUnix(unixTime) : UnixOrIso(value.CreatedTime)) ?? EntryTime(entry);
         var noun = isComment ? "comment" : "post";
         var (action, sourceEventId) = value.Verb switch
         {
