@@ -107,19 +107,22 @@ public sealed record MetaChangeValue
 /// Reads <see cref="MetaChange.Value"/> straight into <see cref="MetaChangeValue"/>; when that fails, rewinds and keeps the
 /// value as JSON instead, so one malformed change is rejected on its own and never fails the whole delivery.
 /// </summary>
-/// <remarks>
-/// A documented value is read by hand (<see cref="MetaChangeValueReader"/>): a nested <see cref="JsonSerializer"/> call per
-/// change costs a new read stack (about 470 B) and boxes its init-only properties. Anything that reader does not take
-/// as it is goes, from the same start, through the serializer as before, so the outcome and its errors are the serializer's.
-/// </remarks>
 public sealed class MetaChangeValueConverter : JsonConverter<MetaChangeValue>
 {
-    public override MetaChangeValue? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override MetaChangeValue? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadValue(ref reader, byHand: false);
+
+    /// <summary>
+    /// The serializer's read of a value, or with <paramref name="byHand"/> first the adapter's own
+    /// (<see cref="MetaChangeValueReader"/>, used by <see cref="MetaNotificationReader"/>): a nested serializer call per change
+    /// costs a new read stack (about 470 B) and boxes its init-only properties. A value the hand reader does not take as it is
+    /// goes, from the same start, through the serializer, so the outcome and its errors are the serializer's either way.
+    /// </summary>
+    internal static MetaChangeValue? ReadValue(ref Utf8JsonReader reader, bool byHand)
     {
         if (reader.TokenType == JsonTokenType.StartObject)
         {
             var start = reader;
-            if (MetaChangeValueReader.TryRead(ref reader) is { } value)
+            if (byHand && MetaChangeValueReader.TryRead(ref reader) is { } value)
             {
                 return value;
             }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using JourneyHub.Core.Sources.Kit;
 
@@ -7,7 +6,7 @@ namespace JourneyHub.Core.Sources.Trustpilot;
 /// <summary>
 /// Reads a Trustpilot webhook body by hand into the <see cref="TrustpilotWebhook"/> the serializer would make of it: the
 /// serializer fills these init-only records through a constructor-argument buffer per object that boxes every value type
-/// (about 300 B per review), and reads each array into a list before copying it.
+/// (about 300 B per review), and reads each array into a list before copying it (<see cref="JsonArrayReader"/> does not).
 /// <para>Whatever it does not take exactly as the serializer reads it (a value of another type, a number sent as a string,
 /// a property given twice, JSON it cannot read) makes it give up: the adapter then reads the body through the serializer,
 /// whose outcome and errors count.</para>
@@ -42,7 +41,7 @@ internal static class TrustpilotWebhookReader
                     return false;
                 }
 
-                if (!(property == 0 ? TryEvents(ref reader, out events) : reader.TrySkip()))
+                if (!(property == 0 ? JsonArrayReader.TryRead(ref reader, TryEvent, out events) : reader.TrySkip()))
                 {
                     return false;
                 }
@@ -65,53 +64,6 @@ internal static class TrustpilotWebhookReader
         {
             // A string that is not valid UTF-8: the serializer's read decides.
             return false;
-        }
-    }
-
-    /// <summary>The events, collected in a pooled buffer and copied once into an array of their number.</summary>
-    private static bool TryEvents(ref Utf8JsonReader reader, out TrustpilotEvent?[]? events)
-    {
-        events = null;
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            return false;
-        }
-
-        var buffer = ArrayPool<TrustpilotEvent?>.Shared.Rent(64);
-        var count = 0;
-        try
-        {
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-            {
-                if (!TryEvent(ref reader, out var item))
-                {
-                    return false;
-                }
-
-                if (count == buffer.Length)
-                {
-                    var larger = ArrayPool<TrustpilotEvent?>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, count).CopyTo(larger);
-                    buffer.AsSpan(0, count).Clear();
-                    ArrayPool<TrustpilotEvent?>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                buffer[count++] = item;
-            }
-
-            events = buffer.AsSpan(0, count).ToArray();
-            return true;
-        }
-        finally
-        {
-            buffer.AsSpan(0, count).Clear();
-            ArrayPool<TrustpilotEvent?>.Shared.Return(buffer);
         }
     }
 
