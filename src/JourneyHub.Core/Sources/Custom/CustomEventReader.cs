@@ -5,110 +5,83 @@ using JourneyHub.Core.Sources.Kit;
 namespace JourneyHub.Core.Sources.Custom;
 
 /// <summary>
-/// Reads a Standard Webhooks body by hand into the <see cref="CustomEvent"/> the serializer would make of it, with the
-/// attributes read straight into their texts (<see cref="AttributeDictionary"/>) instead of a dictionary of
-/// <see cref="JsonElement"/>s, each a document of its own. One event per delivery makes the serializer's fixed cost per call
-/// (a read stack, init-only properties boxed) most of the normalization's allocations.
-/// <para>Whatever it does not take exactly as the serializer reads it (a value of another type, a number sent as a string,
-/// a property or attribute given twice, a null attribute, JSON it cannot read) makes it give up: the adapter then reads the
-/// body through the serializer, whose outcome and errors count.</para>
+/// Reads a Standard Webhooks body by hand (<see cref="WireReader"/>) into the <see cref="CustomEvent"/> the serializer would
+/// make of it, with the attributes read straight into their texts (<see cref="AttributeDictionary"/>) instead of a
+/// dictionary of <see cref="JsonElement"/>s, each a document of its own. One event per delivery makes the serializer's fixed
+/// cost per call (a read stack, boxed constructor arguments for these init-only records) most of the allocation. Gives up
+/// on anything it does not take exactly as the serializer reads it (a value of another type, a number sent as a string, a
+/// property or attribute given twice, a null attribute or one the adapter leaves out): the adapter then uses the serializer.
 /// </summary>
 internal static class CustomEventReader
 {
-    /// <summary>The reader options the serializer uses for <see cref="CustomJsonContext"/> (depth 16, no comments, no trailing commas).</summary>
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 16 };
-
     /// <summary>The longest attribute key the adapter keeps.</summary>
     public const int MaxKeyLength = 128;
 
+    /// <summary>The reader options of <see cref="CustomJsonContext"/> (depth 16).</summary>
+    private static readonly JsonReaderOptions Options = new() { MaxDepth = 16 };
+
     private static readonly KnownWords EventTypes = new(CustomSourceAdapter.EventType);
 
+    private static readonly PropertyNames EventNames = new("type", "timestamp", "data");
+    private static readonly PropertyNames DataNames = new(
+        "sourceSystem", "externalId", "channel", "occurredAt", "action", "stage", "summary", "person", "survey", "rating", "attributes");
+    private static readonly PropertyNames PersonNames = new("id", "email", "phone", "externalIds");
+    private static readonly PropertyNames SurveyNames = new("type", "score", "comment");
+    private static readonly PropertyNames RatingNames = new("value", "scale");
+
     /// <param name="attributes">The event's attribute texts as the adapter keeps them; null when the event has none.</param>
-    /// <returns>False when the serializer must read the body.</returns>
+    /// <returns>False when the serializer must read the body (and then both are null).</returns>
     public static bool TryRead(ReadOnlySpan<byte> body, out CustomEvent? value, out AttributeDictionary? attributes)
     {
-        if (TryReadEvent(body, out value, out attributes))
+        if (WireReader.TryReadBody<(CustomEvent, AttributeDictionary?)?>(body, Options, TryEvent, out var read) && read is var (e, a))
         {
+            (value, attributes) = (e, a);
             return true;
         }
 
-        // Nothing half read is handed on.
-        value = null;
-        attributes = null;
+        (value, attributes) = (null, null);
         return false;
     }
 
-    private static bool TryReadEvent(ReadOnlySpan<byte> body, out CustomEvent? value, out AttributeDictionary? attributes)
+    private static bool TryEvent(ref Utf8JsonReader reader, out (CustomEvent, AttributeDictionary?)? read)
     {
-        value = null;
-        attributes = null;
-        try
+        read = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            var reader = new Utf8JsonReader(body, Options);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject || !TryEvent(ref reader, body, out value, out attributes))
-            {
-                return false;
-            }
-
-            // One JSON value and nothing after it, as the serializer requires.
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
+            // The JSON null, or not an object: the serializer says which.
             return false;
         }
-        catch (InvalidOperationException)
-        {
-            // A string that is not valid UTF-8: the serializer's read decides.
-            return false;
-        }
-    }
 
-    private static bool TryEvent(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, out CustomEvent? value, out AttributeDictionary? attributes)
-    {
-        value = null;
-        attributes = null;
         string? type = null;
         DateTimeOffset? timestamp = null;
         CustomEventData? data = null;
+        AttributeDictionary? attributes = null;
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (WireReader.NextProperty(ref reader, EventNames, ref seen, out var property))
         {
-            var property = reader.ValueTextEquals("type"u8) ? 0 : reader.ValueTextEquals("timestamp"u8) ? 1 : reader.ValueTextEquals("data"u8) ? 2 : -1;
-            if (!reader.Read() || !FirstTime(property, ref seen))
+            if (!(property switch
             {
-                return false;
-            }
-
-            var read = property switch
-            {
-                0 => TryString(ref reader, out type, EventTypes),
-                1 => TryTime(ref reader, out timestamp),
-                2 => TryData(ref reader, body, out data, out attributes),
+                0 => WireReader.TryString(ref reader, out type, EventTypes),
+                1 => WireReader.TryDateTimeOffset(ref reader, out timestamp),
+                2 => TryData(ref reader, out data, out attributes),
                 _ => reader.TrySkip(),
-            };
-            if (!read)
+            }))
             {
                 return false;
             }
         }
 
-        value = new CustomEvent { Type = type, Timestamp = timestamp, Data = data };
-        return reader.TokenType == JsonTokenType.EndObject;
+        read = (new CustomEvent { Type = type, Timestamp = timestamp, Data = data }, attributes);
+        return WireReader.AtObjectEnd(ref reader);
     }
 
-    private static bool TryData(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, out CustomEventData? data, out AttributeDictionary? attributes)
+    private static bool TryData(ref Utf8JsonReader reader, out CustomEventData? data, out AttributeDictionary? attributes)
     {
         data = null;
         attributes = null;
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!WireReader.TryStartObject(ref reader, out var isNull) || isNull)
         {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
+            return isNull;
         }
 
         string? sourceSystem = null, externalId = null, channel = null, action = null, stage = null, summary = null;
@@ -117,27 +90,21 @@ internal static class CustomEventReader
         CustomSurvey? survey = null;
         CustomRating? rating = null;
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (WireReader.NextProperty(ref reader, DataNames, ref seen, out var property))
         {
-            var property = DataProperty(ref reader);
-            if (!reader.Read() || !FirstTime(property, ref seen))
-            {
-                return false;
-            }
-
             var read = property switch
             {
-                0 => TryString(ref reader, out sourceSystem),
-                1 => TryString(ref reader, out externalId),
-                2 => TryString(ref reader, out channel),
-                3 => TryTime(ref reader, out occurredAt),
-                4 => TryString(ref reader, out action),
-                5 => TryString(ref reader, out stage),
-                6 => TryString(ref reader, out summary),
+                0 => WireReader.TryString(ref reader, out sourceSystem),
+                1 => WireReader.TryString(ref reader, out externalId),
+                2 => WireReader.TryString(ref reader, out channel),
+                3 => WireReader.TryDateTimeOffset(ref reader, out occurredAt),
+                4 => WireReader.TryString(ref reader, out action),
+                5 => WireReader.TryString(ref reader, out stage),
+                6 => WireReader.TryString(ref reader, out summary),
                 7 => TryPerson(ref reader, out person),
                 8 => TrySurvey(ref reader, out survey),
                 9 => TryRating(ref reader, out rating),
-                10 => TryAttributes(ref reader, body, out attributes),
+                10 => TryAttributes(ref reader, out attributes),
                 _ => reader.TrySkip(),
             };
             if (!read)
@@ -159,160 +126,109 @@ internal static class CustomEventReader
             Survey = survey,
             Rating = rating,
         };
-        return reader.TokenType == JsonTokenType.EndObject;
+        return WireReader.AtObjectEnd(ref reader);
     }
-
-    private static int DataProperty(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("sourceSystem"u8) ? 0
-        : reader.ValueTextEquals("externalId"u8) ? 1
-        : reader.ValueTextEquals("channel"u8) ? 2
-        : reader.ValueTextEquals("occurredAt"u8) ? 3
-        : reader.ValueTextEquals("action"u8) ? 4
-        : reader.ValueTextEquals("stage"u8) ? 5
-        : reader.ValueTextEquals("summary"u8) ? 6
-        : reader.ValueTextEquals("person"u8) ? 7
-        : reader.ValueTextEquals("survey"u8) ? 8
-        : reader.ValueTextEquals("rating"u8) ? 9
-        : reader.ValueTextEquals("attributes"u8) ? 10
-        : -1;
 
     private static bool TryPerson(ref Utf8JsonReader reader, out CustomPerson? person)
     {
         person = null;
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!WireReader.TryStartObject(ref reader, out var isNull) || isNull)
         {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
+            return isNull;
         }
 
         string? id = null, email = null, phone = null;
         JsonElement? externalIds = null;
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (WireReader.NextProperty(ref reader, PersonNames, ref seen, out var property))
         {
-            var property = reader.ValueTextEquals("id"u8) ? 0 : reader.ValueTextEquals("email"u8) ? 1 : reader.ValueTextEquals("phone"u8) ? 2 : reader.ValueTextEquals("externalIds"u8) ? 3 : -1;
-            if (!reader.Read() || !FirstTime(property, ref seen))
+            if (property == 3)
             {
-                return false;
+                // Kept as the serializer keeps it: a document of its own (a string, an array or an object of ids).
+                externalIds = reader.TokenType == JsonTokenType.Null ? null : JsonElement.ParseValue(ref reader);
             }
-
-            var read = property switch
+            else if (!(property switch
             {
-                0 => TryString(ref reader, out id),
-                1 => TryString(ref reader, out email),
-                2 => TryString(ref reader, out phone),
-                3 => TryElement(ref reader, out externalIds),
+                0 => WireReader.TryString(ref reader, out id),
+                1 => WireReader.TryString(ref reader, out email),
+                2 => WireReader.TryString(ref reader, out phone),
                 _ => reader.TrySkip(),
-            };
-            if (!read)
+            }))
             {
                 return false;
             }
         }
 
         person = new CustomPerson { Id = id, Email = email, Phone = phone, ExternalIds = externalIds };
-        return reader.TokenType == JsonTokenType.EndObject;
+        return WireReader.AtObjectEnd(ref reader);
     }
 
     private static bool TrySurvey(ref Utf8JsonReader reader, out CustomSurvey? survey)
     {
         survey = null;
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!WireReader.TryStartObject(ref reader, out var isNull) || isNull)
         {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
+            return isNull;
         }
 
         string? type = null, comment = null;
         double? score = null;
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (WireReader.NextProperty(ref reader, SurveyNames, ref seen, out var property))
         {
-            var property = reader.ValueTextEquals("type"u8) ? 0 : reader.ValueTextEquals("score"u8) ? 1 : reader.ValueTextEquals("comment"u8) ? 2 : -1;
-            if (!reader.Read() || !FirstTime(property, ref seen))
+            if (!(property switch
             {
-                return false;
-            }
-
-            var read = property switch
-            {
-                0 => TryString(ref reader, out type),
-                1 => TryDouble(ref reader, out score),
-                2 => TryString(ref reader, out comment),
+                0 => WireReader.TryString(ref reader, out type),
+                1 => WireReader.TryDouble(ref reader, out score),
+                2 => WireReader.TryString(ref reader, out comment),
                 _ => reader.TrySkip(),
-            };
-            if (!read)
+            }))
             {
                 return false;
             }
         }
 
         survey = new CustomSurvey { Type = type, Score = score, Comment = comment };
-        return reader.TokenType == JsonTokenType.EndObject;
+        return WireReader.AtObjectEnd(ref reader);
     }
 
     private static bool TryRating(ref Utf8JsonReader reader, out CustomRating? rating)
     {
         rating = null;
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!WireReader.TryStartObject(ref reader, out var isNull) || isNull)
         {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
+            return isNull;
         }
 
         int? value = null, scale = null;
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (WireReader.NextProperty(ref reader, RatingNames, ref seen, out var property))
         {
-            var property = reader.ValueTextEquals("value"u8) ? 0 : reader.ValueTextEquals("scale"u8) ? 1 : -1;
-            if (!reader.Read() || !FirstTime(property, ref seen))
+            if (!(property switch
             {
-                return false;
-            }
-
-            var read = property switch
-            {
-                0 => TryInt(ref reader, out value),
-                1 => TryInt(ref reader, out scale),
+                0 => WireReader.TryInt32(ref reader, out value),
+                1 => WireReader.TryInt32(ref reader, out scale),
                 _ => reader.TrySkip(),
-            };
-            if (!read)
+            }))
             {
                 return false;
             }
         }
 
         rating = new CustomRating { Value = value, Scale = scale };
-        return reader.TokenType == JsonTokenType.EndObject;
+        return WireReader.AtObjectEnd(ref reader);
     }
 
     /// <summary>
     /// The attributes as <see cref="CustomSourceAdapter"/> keeps them from the serializer's dictionary: in the order sent,
-    /// strings as they are, numbers, objects and arrays as their JSON text, booleans as true/false, keys of 1–128 characters.
+    /// strings as they are, numbers, objects and arrays as their JSON text, booleans as true/false.
     /// </summary>
-    private static bool TryAttributes(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, out AttributeDictionary? attributes)
+    private static bool TryAttributes(ref Utf8JsonReader reader, out AttributeDictionary? attributes)
     {
         attributes = null;
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!WireReader.TryStartObject(ref reader, out var isNull) || isNull)
         {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
+            return isNull;
         }
 
         // Counted on a copy of the reader first, so the array has room for them and the two attributes the adapter adds.
@@ -331,129 +247,31 @@ internal static class CustomEventReader
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.GetString()!;
-            if (!reader.Read())
-            {
-                return false;
-            }
-
-            var start = (int)reader.TokenStartIndex;
-            string? text;
-            switch (reader.TokenType)
-            {
-                case JsonTokenType.String:
-                    text = reader.GetString();
-                    break;
-                case JsonTokenType.Number:
-                    text = Encoding.UTF8.GetString(reader.ValueSpan);
-                    break;
-                case JsonTokenType.True:
-                    text = "true";
-                    break;
-                case JsonTokenType.False:
-                    text = "false";
-                    break;
-                case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                    if (!reader.TrySkip())
-                    {
-                        return false;
-                    }
-
-                    text = Encoding.UTF8.GetString(body[start..((int)reader.TokenStartIndex + 1)]);
-                    break;
-                default:
-                    // A null attribute is left out of the dictionary's texts but still takes its key: the serializer's read places it.
-                    return false;
-            }
-
-            if (key.Length is 0 or > MaxKeyLength || attributes.ContainsKey(key))
+            if (!reader.Read() || key.Length is 0 or > MaxKeyLength || attributes.ContainsKey(key))
             {
                 // A key the adapter leaves out (it may come twice unseen) or one given twice (the serializer's dictionary
                 // keeps its first place and last value): the serializer's read places them.
                 return false;
             }
 
-            attributes[key] = text!;
+            string? text = reader.TokenType switch
+            {
+                JsonTokenType.String => reader.GetString(),
+                JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+                JsonTokenType.True => "true",
+                JsonTokenType.False => "false",
+                JsonTokenType.StartObject or JsonTokenType.StartArray => JsonElement.ParseValue(ref reader).GetRawText(),
+                // A null attribute is left out of the texts but takes its key's place: the serializer's read places it.
+                _ => null,
+            };
+            if (text is null)
+            {
+                return false;
+            }
+
+            attributes[key] = text;
         }
 
-        return reader.TokenType == JsonTokenType.EndObject;
-    }
-
-    private static bool FirstTime(int property, ref int seen)
-    {
-        if (property < 0)
-        {
-            return true;
-        }
-
-        if ((seen & (1 << property)) != 0)
-        {
-            return false;
-        }
-
-        seen |= 1 << property;
-        return true;
-    }
-
-    private static bool TryString(ref Utf8JsonReader reader, out string? value, KnownWords? words = null)
-    {
-        value = reader.TokenType == JsonTokenType.String ? words?.Read(ref reader) ?? reader.GetString() : null;
-        return reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
-    }
-
-    private static bool TryTime(ref Utf8JsonReader reader, out DateTimeOffset? value)
-    {
-        value = null;
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var time))
-        {
-            value = time;
-            return true;
-        }
-
-        return false;
-    }
-
-    private static bool TryDouble(ref Utf8JsonReader reader, out double? value)
-    {
-        value = null;
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var number))
-        {
-            value = number;
-            return true;
-        }
-
-        return false;
-    }
-
-    private static bool TryInt(ref Utf8JsonReader reader, out int? value)
-    {
-        value = null;
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var number))
-        {
-            value = number;
-            return true;
-        }
-
-        return false;
-    }
-
-    private static bool TryElement(ref Utf8JsonReader reader, out JsonElement? value)
-    {
-        value = reader.TokenType == JsonTokenType.Null ? null : JsonElement.ParseValue(ref reader);
-        return true;
+        return WireReader.AtObjectEnd(ref reader);
     }
 }

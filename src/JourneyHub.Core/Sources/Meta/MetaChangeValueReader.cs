@@ -4,16 +4,20 @@ using JourneyHub.Core.Sources.Kit;
 namespace JourneyHub.Core.Sources.Meta;
 
 /// <summary>
-/// Reads a change's <c>value</c> object by hand into the <see cref="MetaChangeValue"/> the serializer would make of it:
-/// the same snake_case property names, matched exactly; unknown properties skipped; strings and objects or null. Whatever
-/// it does not take exactly so (a property of another type, a property given twice, JSON it cannot read) makes it give up,
-/// and the caller reads the value through the serializer from the same start, whose outcome and errors then count.
+/// Reads a change's <c>value</c> object by hand (<see cref="WireReader"/>) into the <see cref="MetaChangeValue"/> the
+/// serializer would make of it. Gives up on anything it does not take exactly so (a property of another type, a property
+/// given twice, JSON it cannot read): the caller then reads the value through the serializer from the same start.
 /// </summary>
 internal static class MetaChangeValueReader
 {
     private static readonly KnownWords Items = new("comment", "post", "status", "photo", "video", "share");
     private static readonly KnownWords Verbs = new("add", "edited", "remove");
     private static readonly KnownWords MediaProductTypes = new("FEED", "REELS", "STORY", "AD");
+
+    private static readonly PropertyNames ValueNames = new(
+        "item", "verb", "id", "comment_id", "post_id", "parent_id", "media_id", "from", "message", "text", "media", "created_time");
+    private static readonly PropertyNames UserNames = new("id", "name", "username");
+    private static readonly PropertyNames MediaNames = new("id", "media_product_type");
 
     /// <summary>The value at the reader's <see cref="JsonTokenType.StartObject"/>, with the reader at its end; null when the serializer must read it.</summary>
     public static MetaChangeValue? TryRead(ref Utf8JsonReader reader)
@@ -28,7 +32,7 @@ internal static class MetaChangeValueReader
         }
         catch (InvalidOperationException)
         {
-            // A string that is not valid UTF-8, or a value not all in the buffer: the serializer's read decides.
+            // A string that is not valid UTF-8: the serializer's read decides.
             return null;
         }
     }
@@ -41,44 +45,23 @@ internal static class MetaChangeValueReader
         JsonElement? createdTime = null;
         long? createdUnixTime = null;
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (WireReader.NextProperty(ref reader, ValueNames, ref seen, out var property))
         {
-            var property = Property(ref reader);
-            if (!reader.Read())
-            {
-                return null;
-            }
-
-            if (property < 0)
-            {
-                if (!reader.TrySkip())
-                {
-                    return null;
-                }
-
-                continue;
-            }
-
-            if ((seen & (1 << property)) != 0)
-            {
-                return null;
-            }
-
-            seen |= 1 << property;
             var read = property switch
             {
-                0 => TryString(ref reader, Items, out item),
-                1 => TryString(ref reader, Verbs, out verb),
-                2 => TryString(ref reader, null, out id),
-                3 => TryString(ref reader, null, out commentId),
+                0 => WireReader.TryString(ref reader, out item, Items),
+                1 => WireReader.TryString(ref reader, out verb, Verbs),
+                2 => WireReader.TryString(ref reader, out id),
+                3 => WireReader.TryString(ref reader, out commentId),
                 4 => TryStringLike(ref reader, parentId, out postId),
                 5 => TryStringLike(ref reader, postId, out parentId),
-                6 => TryString(ref reader, null, out mediaId),
+                6 => WireReader.TryString(ref reader, out mediaId),
                 7 => TryUser(ref reader, out from),
-                8 => TryString(ref reader, null, out message),
-                9 => TryString(ref reader, null, out text),
+                8 => WireReader.TryString(ref reader, out message),
+                9 => WireReader.TryString(ref reader, out text),
                 10 => TryMedia(ref reader, out media),
-                _ => TryTime(ref reader, out createdTime, out createdUnixTime),
+                11 => TryTime(ref reader, out createdTime, out createdUnixTime),
+                _ => reader.TrySkip(),
             };
             if (!read)
             {
@@ -86,7 +69,7 @@ internal static class MetaChangeValueReader
             }
         }
 
-        return reader.TokenType != JsonTokenType.EndObject ? null : new MetaChangeValue
+        return !WireReader.AtObjectEnd(ref reader) ? null : new MetaChangeValue
         {
             Item = item,
             Verb = verb,
@@ -104,31 +87,6 @@ internal static class MetaChangeValueReader
         };
     }
 
-    private static int Property(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("item"u8) ? 0
-        : reader.ValueTextEquals("verb"u8) ? 1
-        : reader.ValueTextEquals("id"u8) ? 2
-        : reader.ValueTextEquals("comment_id"u8) ? 3
-        : reader.ValueTextEquals("post_id"u8) ? 4
-        : reader.ValueTextEquals("parent_id"u8) ? 5
-        : reader.ValueTextEquals("media_id"u8) ? 6
-        : reader.ValueTextEquals("from"u8) ? 7
-        : reader.ValueTextEquals("message"u8) ? 8
-        : reader.ValueTextEquals("text"u8) ? 9
-        : reader.ValueTextEquals("media"u8) ? 10
-        : reader.ValueTextEquals("created_time"u8) ? 11
-        : -1;
-
-    private static bool TryString(ref Utf8JsonReader reader, KnownWords? words, out string? value)
-    {
-        value = reader.TokenType switch
-        {
-            JsonTokenType.String => words is null ? reader.GetString() : words.Read(ref reader),
-            _ => null,
-        };
-        return reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
-    }
-
     /// <summary>A string that is often equal to one read before (a top-level comment's parent is its post): that instance when equal.</summary>
     private static bool TryStringLike(ref Utf8JsonReader reader, string? other, out string? value)
     {
@@ -138,98 +96,62 @@ internal static class MetaChangeValueReader
             return true;
         }
 
-        return TryString(ref reader, null, out value);
+        return WireReader.TryString(ref reader, out value);
     }
 
     private static bool TryUser(ref Utf8JsonReader reader, out MetaUser? user)
     {
         user = null;
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!WireReader.TryStartObject(ref reader, out var isNull) || isNull)
         {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
+            return isNull;
         }
 
         string? id = null, name = null, username = null;
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (WireReader.NextProperty(ref reader, UserNames, ref seen, out var property))
         {
-            var property = reader.ValueTextEquals("id"u8) ? 0 : reader.ValueTextEquals("name"u8) ? 1 : reader.ValueTextEquals("username"u8) ? 2 : -1;
-            if (!reader.Read())
+            if (!(property switch
             {
-                return false;
-            }
-
-            var read = property switch
-            {
-                0 => TryProperty(ref reader, property, ref seen, ref id),
-                1 => TryProperty(ref reader, property, ref seen, ref name),
-                2 => TryProperty(ref reader, property, ref seen, ref username),
+                0 => WireReader.TryString(ref reader, out id),
+                1 => WireReader.TryString(ref reader, out name),
+                2 => WireReader.TryString(ref reader, out username),
                 _ => reader.TrySkip(),
-            };
-            if (!read)
+            }))
             {
                 return false;
             }
         }
 
         user = new MetaUser { Id = id, Name = name, Username = username };
-        return reader.TokenType == JsonTokenType.EndObject;
+        return WireReader.AtObjectEnd(ref reader);
     }
 
     private static bool TryMedia(ref Utf8JsonReader reader, out InstagramMedia? media)
     {
         media = null;
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!WireReader.TryStartObject(ref reader, out var isNull) || isNull)
         {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
+            return isNull;
         }
 
         string? id = null, productType = null;
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (WireReader.NextProperty(ref reader, MediaNames, ref seen, out var property))
         {
-            var property = reader.ValueTextEquals("id"u8) ? 0 : reader.ValueTextEquals("media_product_type"u8) ? 1 : -1;
-            if (!reader.Read())
+            if (!(property switch
             {
-                return false;
-            }
-
-            var read = property switch
-            {
-                0 => TryProperty(ref reader, property, ref seen, ref id),
-                1 => TryProperty(ref reader, property, ref seen, ref productType, MediaProductTypes),
+                0 => WireReader.TryString(ref reader, out id),
+                1 => WireReader.TryString(ref reader, out productType, MediaProductTypes),
                 _ => reader.TrySkip(),
-            };
-            if (!read)
+            }))
             {
                 return false;
             }
         }
 
         media = new InstagramMedia { Id = id, MediaProductType = productType };
-        return reader.TokenType == JsonTokenType.EndObject;
-    }
-
-    /// <summary>One string property of a nested object, not given before.</summary>
-    private static bool TryProperty(ref Utf8JsonReader reader, int property, ref int seen, ref string? value, KnownWords? words = null)
-    {
-        if ((seen & (1 << property)) != 0)
-        {
-            return false;
-        }
-
-        seen |= 1 << property;
-        return TryString(ref reader, words, out value);
+        return WireReader.AtObjectEnd(ref reader);
     }
 
     /// <summary>A whole number as <paramref name="unixTime"/>; anything else as the <see cref="JsonElement"/> the serializer keeps.</summary>
