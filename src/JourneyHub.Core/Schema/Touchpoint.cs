@@ -40,7 +40,12 @@ public sealed record Touchpoint
     public Rating? Rating { get; init; }
     public SurveyAnswer? Survey { get; init; }
     public IReadOnlyList<Identity> Identities { get; init; } = [];
-    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Empty by default as one shared read-only instance: every adapter sets its own, so a dictionary made here would be
+    /// an allocation per touchpoint that is thrown away at once.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
     public string RawRef { get; init; } = "";
 }
 

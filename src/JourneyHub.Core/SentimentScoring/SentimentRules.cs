@@ -35,9 +35,12 @@ public static class SentimentRules
         }, "Customer effort 1 (very easy) – 7 (very hard): low effort is good"),
     };
 
+    /// <summary>The five star sentiments, made once: every review with stars reads one (a <see cref="Sentiment"/> is immutable).</summary>
+    private static readonly Sentiment[] StarSentiments = [.. Enumerable.Range(1, 5).Select(stars => new Sentiment((stars - 3) / 2.0, StarLabel(stars)))];
+
     /// <summary>1..5 stars → -1, -0.5, 0, 0.5, 1.</summary>
     public static Sentiment? FromStars(int stars) =>
-        stars is >= 1 and <= 5 ? new Sentiment((stars - 3) / 2.0, StarLabel(stars)) : null;
+        stars is >= 1 and <= 5 ? StarSentiments[stars - 1] : null;
 
     /// <summary>A rating of <paramref name="value"/> on a 1..<paramref name="scale"/> scale, spread linearly over -1..1.</summary>
     public static Sentiment? FromRating(int value, int scale)

@@ -38,6 +38,18 @@ public sealed class AttributeDictionary : IReadOnlyDictionary<string, string>
         set => Set(key, value);
     }
 
+    /// <summary>How many of <paramref name="values"/> <see cref="AddIfPresent"/> would set: with the keys always set, the capacity that needs no resize.</summary>
+    public static int CountPresent(params ReadOnlySpan<string?> values)
+    {
+        var count = 0;
+        foreach (var value in values)
+        {
+            count += string.IsNullOrEmpty(value) ? 0 : 1;
+        }
+
+        return count;
+    }
+
     /// <summary>Sets <paramref name="key"/> unless <paramref name="value"/> is null or empty.</summary>
     public AttributeDictionary AddIfPresent(string key, string? value)
     {

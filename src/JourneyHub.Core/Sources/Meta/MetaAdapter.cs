@@ -48,7 +48,14 @@ public sealed class MetaAdapter : ISourceAdapter
         }
 
         // Changes and messaging items of every entry are numbered together, in order: that number is the entry index.
-        var items = new List<MetaItem>();
+        // Counted first, so the list is allocated once at its size instead of grown by copies.
+        var itemCount = 0;
+        foreach (var entry in notification.Entry ?? [])
+        {
+            itemCount += (entry?.Changes?.Length ?? 0) + (entry?.Messaging?.Length ?? 0);
+        }
+
+        var items = new List<MetaItem>(itemCount);
         foreach (var entry in notification.Entry ?? [])
         {
             if (entry is null)
@@ -151,7 +158,7 @@ public sealed class MetaAdapter : ISourceAdapter
             _ => ($"{noun}.removed", $"{objectId}:remove"),
         };
 
-        var attributes = new AttributeDictionary()
+        var attributes = new AttributeDictionary(3 + AttributeDictionary.CountPresent(value.From.Name, value.PostId, value.ParentId) + (isComment ? 1 : 0))
             .Set("pageId", entry.Id ?? "")
             .Set("item", value.Item!)
             .Set("verb", value.Verb)
@@ -191,20 +198,23 @@ public sealed class MetaAdapter : ISourceAdapter
             return AdapterOutcome.Fail("the account's own comment, not a customer's");
         }
 
-        var attributes = new AttributeDictionary()
+        var live = field == "live_comments";
+        var attributes = new AttributeDictionary(2 + AttributeDictionary.CountPresent(value.From.Username, value.Media?.Id, value.Media?.MediaProductType, value.ParentId) + (live ? 1 : 0))
             .Set("accountId", entry.Id ?? "")
             .Set("commentId", value.Id)
             .AddIfPresent("username", value.From.Username)
             .AddIfPresent("mediaId", value.Media?.Id)
             .AddIfPresent("mediaProductType", value.Media?.MediaProductType)
             .AddIfPresent("parentId", value.ParentId);
-        if (field == "live_comments")
+        if (live)
         {
             attributes["live"] = "true";
         }
 
-        var by = value.From.Username is { Length: > 0 } username ? $" by @{username}" : "";
-        return Build(Instagram, value.Id, EntryTime(entry), Channel.Social, "comment.posted", $"Instagram comment{by}: \"{AdapterText.Clip(value.Text)}\"", value.Text, IdentityTypes.Instagram, fromId, attributes);
+        var summary = value.From.Username is { Length: > 0 } username
+            ? $"Instagram comment by @{username}: \"{AdapterText.Clip(value.Text)}\""
+            : $"Instagram comment: \"{AdapterText.Clip(value.Text)}\"";
+        return Build(Instagram, value.Id, EntryTime(entry), Channel.Social, "comment.posted", summary, value.Text, IdentityTypes.Instagram, fromId, attributes);
     }
 
     /// <summary>
@@ -301,12 +311,7 @@ public sealed class MetaAdapter : ISourceAdapter
         string? identityValue,
         AttributeDictionary attributes)
     {
-        var identities = new List<Identity>(1);
-        if (identityType is not null)
-        {
-            identities.AddIfPresent(identityType, identityValue);
-        }
-
+        var identities = IdentityArray.Of(identityType is null ? null : Identity.Create(identityType, identityValue));
         return AdapterOutcome.Ok(touchpoints.Create(sourceEventId, occurredAt, channel, action, summary, identities, attributes, sentiment: LexiconSentiment.Score(text)));
     }
 

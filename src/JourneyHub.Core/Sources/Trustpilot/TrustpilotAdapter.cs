@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Schema;
@@ -22,6 +22,12 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
     public const string Deleted = "service-review-deleted";
 
     private static readonly TouchpointFactory Touchpoints = new(SourceId.Trustpilot);
+
+    /// <summary>reviewId, eventName, referenceId, language, locationId, isVerified, tags and title, text, consumerName.</summary>
+    private const int MostAttributes = 10;
+
+    /// <summary>The five star ratings, shared by every touchpoint (a <see cref="Rating"/> is immutable).</summary>
+    private static readonly Rating[] StarRatings = [new(1, 5), new(2, 5), new(3, 5), new(4, 5), new(5, 5)];
 
     public SourceId Source => SourceId.Trustpilot;
 
@@ -57,27 +63,27 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
             return AdapterOutcome.Fail("eventData.id (the review id) is missing");
         }
 
-        var identities = new List<Identity>(2);
-        identities.AddIfPresent(IdentityTypes.Trustpilot, review.Consumer?.Id);
-        identities.AddIfPresent(IdentityTypes.Email, review.ReferralEmail);
+        Identity? reference = null;
         if (review.ReferenceId is { Length: > 0 } referenceId)
         {
             if (referenceId.Contains('@', StringComparison.Ordinal) && Identity.Create(IdentityTypes.Email, referenceId) is { } email)
             {
-                identities.AddIfPresent(email.Type, email.Value);
+                reference = email;
             }
             else if (!string.IsNullOrWhiteSpace(referenceIdType) && IdentityTypes.IsKnown(referenceIdType.Trim().ToLowerInvariant()))
             {
-                identities.AddIfPresent(referenceIdType, referenceId);
+                reference = Identity.Create(referenceIdType, referenceId);
             }
         }
 
-        if (identities.Count == 0)
+        var identities = IdentityArray.Of(Identity.Create(IdentityTypes.Trustpilot, review.Consumer?.Id), Identity.Create(IdentityTypes.Email, review.ReferralEmail), reference);
+        if (identities.Length == 0)
         {
             return AdapterOutcome.Fail("the review names no consumer id, referral e-mail or usable referenceId");
         }
 
-        var attributes = new AttributeDictionary()
+        // Sized for the most a review sets (a deletion sets 8), so the array is never copied to grow.
+        var attributes = new AttributeDictionary(MostAttributes)
             .Set("reviewId", reviewId)
             .Set("eventName", e.EventName)
             .AddIfPresent("referenceId", review.ReferenceId)
@@ -90,7 +96,7 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
 
         if (review.Tags is { Length: > 0 } tags)
         {
-            attributes["tags"] = string.Join(',', tags.Where(t => t?.Value is { Length: > 0 }).Select(t => $"{t!.Group}:{t.Value}"));
+            attributes["tags"] = TagsText(tags);
         }
 
         DateTimeOffset occurredAt;
@@ -115,7 +121,7 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
                 return AdapterOutcome.Fail($"stars '{review.Stars}' is not 1–5", identities);
             }
 
-            rating = new Rating(stars, 5);
+            rating = StarRatings[stars - 1];
             sentiment = SentimentRules.FromStars(stars);
             attributes
                 .AddIfPresent("title", review.Title)
@@ -144,5 +150,25 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
         }
 
         return AdapterOutcome.Ok(Touchpoints.Create(sourceEventId, occurredAt, Channel.Review, action, summary, identities, attributes, sentiment: sentiment, rating: rating));
+    }
+
+    /// <summary>The tags with a value as <c>group:value</c>, comma-separated; the one-tag case (the usual one) is a single concatenation.</summary>
+    private static string TagsText(TrustpilotTag?[] tags)
+    {
+        if (tags is [{ Value: { Length: > 0 } value } only])
+        {
+            return string.Concat(only.Group, ":", value);
+        }
+
+        var text = new StringBuilder();
+        foreach (var item in tags)
+        {
+            if (item is { Value: { Length: > 0 } } tag)
+            {
+                text.Append(text.Length == 0 ? "" : ",").Append(tag.Group).Append(':').Append(tag.Value);
+            }
+        }
+
+        return text.ToString();
     }
 }
