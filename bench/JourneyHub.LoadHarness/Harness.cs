@@ -49,7 +49,7 @@ public static class Harness
             extra["Sources__HubSpot__BaseUrl"] = fake.BaseAddress.ToString();
         }
 
-        output.WriteLine($"scenario {Name(scenario)}: {options.Deliveries} signed deliveries, {options.Senders} senders, {options.DuplicateRate:P0} duplicates, {options.OutOfOrderRate:P0} out of order");
+        output.WriteLine($"scenario {Name(scenario)}: {options.Deliveries} signed deliveries, {options.Senders} senders{(options.DeliveriesPerSecond is { } rate ? $" at {rate} deliveries/s" : "")}, {options.DuplicateRate:P0} duplicates, {options.OutOfOrderRate:P0} out of order");
         await using var environment = await HubEnvironment.StartAsync(
             options,
             persistent: scenario == Scenario.AzuriteRestart,
@@ -154,7 +154,8 @@ public static class Harness
                 }
             },
             OnProgress,
-            cancellationToken);
+            cancellationToken,
+            options.DeliveriesPerSecond);
         await probeStop.CancelAsync();
         var putDuringLoad = await putProbe;
         await fault;

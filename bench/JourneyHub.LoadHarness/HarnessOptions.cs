@@ -27,6 +27,12 @@ public sealed record HarnessOptions
 
     public int Senders { get; init; } = 16;
 
+    /// <summary>
+    /// Deliveries started per second across all senders; null sends as fast as the senders get replies. A steady rate
+    /// shows what the pipeline sustains: flat out, the senders outrun it and the emulator's queue slows with the backlog.
+    /// </summary>
+    public int? DeliveriesPerSecond { get; init; }
+
     public double DuplicateRate { get; init; } = 0.05;
 
     public double OutOfOrderRate { get; init; } = 0.05;
@@ -90,6 +96,7 @@ public sealed record HarnessOptions
                     "--scenario" => options with { Scenario = ParseScenario(Next()) },
                     "--deliveries" or "--events" => options with { Deliveries = Math.Clamp(NextInt(), 60, 100_000) },
                     "--senders" => options with { Senders = Math.Clamp(NextInt(), 1, 64) },
+                    "--rate" => options with { DeliveriesPerSecond = Math.Clamp(NextInt(), 1, 10_000) },
                     "--hostile-per-route" => options with { HostilePerRoute = Math.Clamp(NextInt(), 10, 20_000) },
                     "--timeline-size" => options with { TimelineSize = Math.Clamp(NextInt(), 100, 50_000) },
                     "--customers" => options with { Customers = Math.Clamp(NextInt(), 10, 1_000_000) },

@@ -58,14 +58,18 @@ public sealed class Sender : IDisposable
 
     public IReadOnlyList<double> Latencies => [.. latencies];
 
-    /// <summary>Sends every item with <paramref name="concurrency"/> workers; <paramref name="progress"/> sees the count done.</summary>
+    /// <summary>
+    /// Sends every item with <paramref name="concurrency"/> workers; <paramref name="progress"/> sees the count done.
+    /// With <paramref name="perSecond"/>, item <c>i</c> is not started before <c>i / perSecond</c> seconds into the run.
+    /// </summary>
     public async Task<TimeSpan> SendAllAsync<T>(
         IReadOnlyList<T> items,
         int concurrency,
         Func<T, HttpRequestMessage> request,
         Action<T, HttpStatusCode?> completed,
         Action<int>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int? perSecond = null)
     {
         var next = -1;
         var done = 0;
@@ -75,6 +79,11 @@ public sealed class Sender : IDisposable
             int index;
             while ((index = Interlocked.Increment(ref next)) < items.Count)
             {
+                if (perSecond is { } rate && TimeSpan.FromSeconds((double)index / rate) - watch.Elapsed is { Ticks: > 0 } early)
+                {
+                    await Task.Delay(early, cancellationToken);
+                }
+
                 var item = items[index];
                 HttpStatusCode? status = null;
                 try

@@ -25,6 +25,9 @@ public sealed partial class HubSpotContactEnricher(
 {
     private static readonly string[] Properties = ["email", "firstname", "lastname", "phone", "lifecyclestage"];
 
+    /// <summary>The rules table's <c>lifecycle:</c> rows for HubSpot, read once: an enriched stage means what a webhook's does.</summary>
+    private static readonly SignalStages LifecycleJourneyStages = JourneyRules.StagesOf(SourceId.HubSpot.Name, JourneyRules.LifecycleSignal);
+
     public SourceId Source => SourceId.HubSpot;
 
     public async Task<IReadOnlyList<Touchpoint>> EnrichAsync(IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken)
@@ -87,7 +90,7 @@ public sealed partial class HubSpotContactEnricher(
         var stage = touchpoint.Stage;
         if (touchpoint.Action == "contact.created" && contact.Properties.GetValueOrDefault("lifecyclestage") is { Length: > 0 } lifecycle)
         {
-            stage = JourneyRules.StageFor(SourceId.HubSpot.Name, "lifecycle:" + lifecycle) ?? stage;
+            stage = LifecycleJourneyStages.StageOf(lifecycle) ?? stage;
         }
 
         return touchpoint with { Identities = identities, Attributes = attributes, Stage = stage };

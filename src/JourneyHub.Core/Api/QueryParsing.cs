@@ -1,7 +1,8 @@
+using System.Collections.Frozen;
 using System.Globalization;
-using System.Text.Json;
 using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources;
 using JourneyHub.Core.Timeline;
 
 namespace JourneyHub.Core.Api;
@@ -70,11 +71,11 @@ public static class QueryParsing
             query = query with { Channel = channel };
         }
 
-        if (get("source") is { } source)
+        if (get("source") is { } sourceText)
         {
-            if (source.Length is 0 or > 100 || source.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+            if (TryParseSource(sourceText) is not { } source)
             {
-                return Bad("source", "must be a source name such as hubspot, salesforce, meta, instagram, trustpilot, google or custom:<name>");
+                return Bad("source", SourceRule);
             }
 
             query = query with { Source = source };
@@ -101,68 +102,114 @@ public static class QueryParsing
     public static (FunnelQuery? Query, ApiError? Error) ParseFunnel(Func<string, string?> get, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(get);
-        var to = now;
-        if (get("to") is { } toText && !TryParseTime(toText, out to))
+        var (from, to, error) = ParseWindow(get, now, defaultDays: 30, FunnelQuery.MaxDays);
+        if (error is not null)
         {
-            return BadFunnel("to", "must be an ISO-8601 date or date-time, e.g. 2025-03-31T00:00:00Z");
-        }
-
-        var from = to.AddDays(-30);
-        if (get("from") is { } fromText && !TryParseTime(fromText, out from))
-        {
-            return BadFunnel("from", "must be an ISO-8601 date or date-time, e.g. 2025-03-01T00:00:00Z");
-        }
-
-        if (from >= to)
-        {
-            return BadFunnel("from", "must be earlier than 'to'");
-        }
-
-        if ((to - from).TotalDays > FunnelQuery.MaxDays)
-        {
-            return BadFunnel("to", $"must be at most {FunnelQuery.MaxDays} days after 'from'");
+            return (null, error);
         }
 
         string? source = null;
         if (get("source") is { } sourceText)
         {
-            if (!IsValidSource(sourceText))
+            source = TryParseSource(sourceText);
+            if (source is null)
             {
-                return BadFunnel("source", "must be a source name such as hubspot, salesforce, meta, instagram, trustpilot, google or custom:<name>");
+                return (null, Invalid("source", SourceRule));
             }
-
-            source = sourceText;
         }
 
-        return (new FunnelQuery(from.ToUniversalTime(), to.ToUniversalTime(), source), null);
+        return (new FunnelQuery(from, to, source), null);
     }
 
-    private static bool IsValidSource(string source) =>
-        source.Length is > 0 and <= 100 && !source.Any(c => char.IsControl(c) || char.IsWhiteSpace(c));
+    /// <summary>
+    /// A report window [from, to) (funnel, segment map): <c>to</c> defaults to now and <c>from</c> to <paramref name="defaultDays"/>
+    /// before <c>to</c>; <c>from</c> must be earlier than <c>to</c> and at most <paramref name="maxDays"/> days before it. Both are
+    /// returned in UTC. <c>to</c> must leave a day before the end of the calendar, because readers round a time inside a day up to
+    /// the next midnight; a default <c>from</c> stops at the first representable instant. So no value a client can send makes the
+    /// date arithmetic overflow (which used to answer 500).
+    /// </summary>
+    public static (DateTimeOffset From, DateTimeOffset To, ApiError? Error) ParseWindow(Func<string, string?> get, DateTimeOffset now, int defaultDays, int maxDays)
+    {
+        ArgumentNullException.ThrowIfNull(get);
+        var to = now;
+        if (get("to") is { } toText && !TryParseTime(toText, out to))
+        {
+            return (default, default, Invalid("to", "must be an ISO-8601 date or date-time, e.g. 2025-03-31T00:00:00Z"));
+        }
 
-    private static (FunnelQuery?, ApiError?) BadFunnel(string parameter, string detail) =>
-        (null, new ApiError(400, $"Invalid query parameter '{parameter}'", $"'{parameter}' {detail}."));
+        if (to >= LatestWindowEnd)
+        {
+            return (default, default, Invalid("to", "must be earlier than 9999-12-31"));
+        }
+
+        DateTimeOffset from;
+        if (get("from") is { } fromText)
+        {
+            if (!TryParseTime(fromText, out from))
+            {
+                return (default, default, Invalid("from", "must be an ISO-8601 date or date-time, e.g. 2025-03-01T00:00:00Z"));
+            }
+        }
+        else
+        {
+            from = to.UtcTicks - DateTimeOffset.MinValue.UtcTicks > TimeSpan.TicksPerDay * defaultDays ? to.AddDays(-defaultDays) : DateTimeOffset.MinValue;
+        }
+
+        if (from >= to)
+        {
+            return (default, default, Invalid("from", "must be earlier than 'to'"));
+        }
+
+        if ((to - from).TotalDays > maxDays)
+        {
+            return (default, default, Invalid("to", $"must be at most {maxDays} days after 'from'"));
+        }
+
+        return (from.ToUniversalTime(), to.ToUniversalTime(), null);
+    }
+
+    /// <summary>
+    /// A source name as the read API's filters take it: trimmed and lower-cased (source names are lower-case), then one a
+    /// touchpoint can carry (<see cref="SourceId.IsTouchpointSource"/>). Null for anything else, e.g. a misspelt name that would
+    /// silently filter everything away.
+    /// </summary>
+    public static string? TryParseSource(string? text)
+    {
+        var name = text?.Trim().ToLowerInvariant();
+        return SourceId.IsTouchpointSource(name) ? name : null;
+    }
+
+    /// <summary>What <see cref="TryParseSource"/> accepts, for the problem detail.</summary>
+    public static string SourceRule { get; } =
+        $"must be a source name: {string.Join(", ", SourceId.TouchpointSources.Select(s => s.Name))} or custom:<name>";
+
+    private static readonly DateTimeOffset LatestWindowEnd = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
+
+    private static ApiError Invalid(string parameter, string detail) =>
+        new(400, $"Invalid query parameter '{parameter}'", $"'{parameter}' {detail}.");
 
     public static bool TryParseTime(string text, out DateTimeOffset value) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
 
+    /// <summary>
+    /// An enum value by its wire name (<c>in_store</c>, <c>consideration</c>), ignoring case and surrounding spaces. Numbers
+    /// and comma lists, which a general enum parser would take (<c>stage=1</c>, <c>channel=web,email</c>), are not names.
+    /// </summary>
     public static bool TryParseEnum<T>(string text, out T value) where T : struct, Enum
     {
-        try
-        {
-            value = JsonSerializer.Deserialize<T>("\"" + JsonEncodedText.Encode(text.Trim().ToLowerInvariant()) + "\"", JourneyJson.Options);
-            return true;
-        }
-        catch (JsonException)
-        {
-            value = default;
-            return false;
-        }
+        ArgumentNullException.ThrowIfNull(text);
+        return WireNames<T>.Values.TryGetValue(text.Trim(), out value);
     }
 
     public static bool IsValidCustomerId(string? customerId) =>
         customerId is { Length: > 4 and <= 64 } && customerId.StartsWith("cus_", StringComparison.Ordinal) && customerId.Skip(4).All(char.IsAsciiLetterOrDigit);
 
-    private static (TimelineQuery?, ApiError?) Bad(string parameter, string detail) =>
-        (null, new ApiError(400, $"Invalid query parameter '{parameter}'", $"'{parameter}' {detail}."));
+    private static (TimelineQuery?, ApiError?) Bad(string parameter, string detail) => (null, Invalid(parameter, detail));
+
+    /// <summary>Each value of <typeparamref name="T"/> by its wire name, built once per enum type.</summary>
+    private static class WireNames<T> where T : struct, Enum
+    {
+        public static readonly FrozenDictionary<string, T> Values =
+            Enum.GetValues<T>().ToFrozenDictionary(v => JourneyJson.WireName(v), StringComparer.OrdinalIgnoreCase);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using JourneyHub.Core.Schema;
 
 namespace JourneyHub.Core.Journey;
@@ -8,6 +9,12 @@ namespace JourneyHub.Core.Journey;
 /// </summary>
 public static class JourneyRules
 {
+    /// <summary>The prefix of the signals that are a touchpoint's action (<c>action:deal.won</c>).</summary>
+    public const string ActionSignal = "action:";
+
+    /// <summary>The prefix of the signals that are a CRM lifecycle stage (<c>lifecycle:customer</c>).</summary>
+    public const string LifecycleSignal = "lifecycle:";
+
     /// <summary>(source, signal) → stage. Signals are lower-case: lifecycle stages, deal stages, sObject states, actions.</summary>
     public static IReadOnlyDictionary<(string Source, string Signal), JourneyStage> StageTable { get; } =
         new Dictionary<(string, string), JourneyStage>
@@ -112,18 +119,61 @@ public static class JourneyRules
         [Channel.Other] = TouchpointKind.Direct,
     };
 
-    public static JourneyStage? StageFor(string source, string signal)
-    {
-        var key = signal.ToLowerInvariant();
-        if (StageTable.TryGetValue((source, key), out var stage))
-        {
-            return stage;
-        }
+    /// <summary>
+    /// <see cref="StageTable"/> as one <see cref="SignalStages"/> per (source, kind of signal), the source's rows over the "*" rows.
+    /// Declared after <see cref="StageTable"/>: static initializers run in declaration order.
+    /// </summary>
+    private static readonly FrozenDictionary<(string Source, string Kind), SignalStages> StagesBySourceAndKind = BuildStagesBySourceAndKind();
 
-        return StageTable.TryGetValue(("*", key), out stage) ? stage : null;
+    /// <summary>
+    /// The stages of <paramref name="source"/>'s signals of one kind (<see cref="ActionSignal"/>, <see cref="LifecycleSignal"/>):
+    /// the one reading of <see cref="StageTable"/> that <see cref="StageFor"/> and the adapters share. A source without rows of
+    /// its own (every custom source) gets the "*" rows; a kind no row has, no stages. Read it once and keep it.
+    /// </summary>
+    public static SignalStages StagesOf(string source, string signalKind)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(signalKind);
+        return StagesBySourceAndKind.GetValueOrDefault((source, signalKind))
+            ?? StagesBySourceAndKind.GetValueOrDefault(("*", signalKind))
+            ?? SignalStages.None;
     }
 
-    public static JourneyStage? StageForAction(string source, string action) => StageFor(source, "action:" + action);
+    /// <summary>The stage of a signal (<c>kind:value</c>, any case) from <paramref name="source"/>, through <see cref="StagesOf"/>.</summary>
+    public static JourneyStage? StageFor(string source, string signal)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        var lowerSignal = signal.ToLowerInvariant();
+        var kindLength = lowerSignal.IndexOf(':', StringComparison.Ordinal) + 1;
+        return StagesOf(source, lowerSignal[..kindLength]).StageOf(lowerSignal[kindLength..]);
+    }
+
+    public static JourneyStage? StageForAction(string source, string action) => StagesOf(source, ActionSignal).StageOf(action);
 
     public static TouchpointKind KindFor(Channel channel) => KindTable[channel];
+
+    private static FrozenDictionary<(string Source, string Kind), SignalStages> BuildStagesBySourceAndKind()
+    {
+        static string KindOf(string signal) => signal[..(signal.IndexOf(':', StringComparison.Ordinal) + 1)];
+
+        var result = new Dictionary<(string Source, string Kind), SignalStages>();
+        foreach (var (source, kind) in StageTable.Keys.Select(key => (key.Source, KindOf(key.Signal))).Distinct())
+        {
+            var stagesByValue = new Dictionary<string, JourneyStage>(StringComparer.Ordinal);
+            foreach (var rowSource in source == "*" ? ["*"] : new[] { "*", source })
+            {
+                foreach (var ((rowOwner, signal), stage) in StageTable)
+                {
+                    if (rowOwner == rowSource && KindOf(signal) == kind)
+                    {
+                        stagesByValue[signal[kind.Length..]] = stage;
+                    }
+                }
+            }
+
+            result[(source, kind)] = new SignalStages(stagesByValue.ToFrozenDictionary(StringComparer.Ordinal));
+        }
+
+        return result.ToFrozenDictionary();
+    }
 }

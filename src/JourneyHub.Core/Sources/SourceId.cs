@@ -41,6 +41,13 @@ public readonly partial record struct SourceId
     public static SourceId TrustpilotPull { get; } = new("trustpilot-pull");
     public static SourceId MetaPull { get; } = new("meta-pull");
 
+    /// <summary>
+    /// The built-in names a touchpoint carries in <c>source</c> (the Touchpoint schema's list; a pulled record carries its
+    /// webhook source's name). With <c>custom:&lt;name&gt;</c> these are what the read API's source filters accept.
+    /// </summary>
+    public static IReadOnlyList<SourceId> TouchpointSources { get; } =
+        [HubSpot, Salesforce, Meta, Instagram, Trustpilot, Google, Shopify, Zendesk, Intercom, Typeform, SurveyMonkey, Delighted];
+
     /// <summary>The name as touchpoints, queue messages and routes spell it (<c>hubspot</c>, <c>custom:contoso-pos</c>).</summary>
     public string Name => name ?? "";
 
@@ -72,6 +79,14 @@ public readonly partial record struct SourceId
         source = text is not null && NamePattern().IsMatch(text) ? new SourceId(text) : default;
         return source.name is not null;
     }
+
+    /// <summary>
+    /// A name that touchpoints can carry in <c>source</c>: one of <see cref="TouchpointSources"/> or <c>custom:&lt;name&gt;</c>.
+    /// Adapter-only names (<c>custom</c>, <c>hubspot-pull</c>) and unknown names are not: a filter on them could only ever
+    /// match nothing, so the read API refuses them instead of answering with an empty page.
+    /// </summary>
+    public static bool IsTouchpointSource([NotNullWhen(true)] string? text) =>
+        TryParse(text, out var source) && (source.IsCustom || TouchpointSources.Contains(source));
 
     public static SourceId Parse(string text) =>
         TryParse(text, out var source) ? source : throw new FormatException($"'{text}' is not a source name (1–50 lower-case letters, digits and dashes, or custom:<name>).");

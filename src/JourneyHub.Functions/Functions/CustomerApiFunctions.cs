@@ -62,7 +62,7 @@ public sealed class CustomerApiFunctions(CustomerReader reader, ErasureService e
         var identity = IdentityNormalizer.Parse(text);
         if (identity is null)
         {
-            return HubResults.Problem(400, "Invalid query parameter 'identity'", "Use <type>:<value> with a type of email, phone, hubspot, salesforce, meta, instagram, trustpilot, google or custom:<name>, and a usable value.");
+            return HubResults.Problem(400, "Invalid query parameter 'identity'", IdentityRule);
         }
 
         var customer = await reader.LookupAsync(identity, cancellationToken);
@@ -115,6 +115,10 @@ public sealed class CustomerApiFunctions(CustomerReader reader, ErasureService e
             ? HubResults.Problem(404, "No erasure request", $"No erasure was requested for {customerId}.")
             : HubResults.Json(200, status);
     }
+
+    /// <summary>Every identity type the hub knows (the class table), so a new source's type is named here without an edit.</summary>
+    private static readonly string IdentityRule =
+        $"Use <type>:<value> with a type of {string.Join(", ", IdentityTypes.Classes.Keys)} or custom:<name>, and a usable value (e.g. email:jane@example.com).";
 
     private static string? Query(HttpRequest request, string name) =>
         request.Query.TryGetValue(name, out var v) ? v.ToString() : null;

@@ -52,4 +52,24 @@ public sealed class OpenApiDocumentTests
 
         Assert.True(JsonNode.DeepEquals(schema, component), "components.schemas.Touchpoint differs from schemas/touchpoint.v1.schema.json");
     }
+
+    [Fact]
+    public void The_read_api_source_filters_take_exactly_the_sources_the_touchpoint_schema_names()
+    {
+        var pattern = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixture.RepositoryRoot(), "schemas", "touchpoint.v1.schema.json")))!["properties"]!["source"]!["pattern"]!.GetValue<string>();
+        var builtIn = pattern.TrimStart('^', '(').TrimEnd(')', '$').Split('|').Where(name => !name.StartsWith("custom:", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+
+        Assert.Equal(builtIn, JourneyHub.Core.Sources.SourceId.TouchpointSources.Select(s => s.Name).Order(StringComparer.Ordinal));
+
+        // The OpenAPI document gives the filters the same list, so a client can validate before it asks.
+        var paths = JsonNode.Parse(OpenApiDocument.Text)!["paths"]!;
+        foreach (var (path, name) in new[] { ("/api/customers/{customerId}/timeline", "source"), ("/api/journeys/funnel", "source") })
+        {
+            var parameter = paths[path]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == name)!;
+            Assert.Equal(SourceFilterPattern, parameter["schema"]!["pattern"]!.GetValue<string>());
+        }
+    }
+
+    private static string SourceFilterPattern =>
+        "^(" + string.Join("|", JourneyHub.Core.Sources.SourceId.TouchpointSources.Select(s => s.Name)) + "|custom:[a-z0-9][a-z0-9-]{0,49})$";
 }

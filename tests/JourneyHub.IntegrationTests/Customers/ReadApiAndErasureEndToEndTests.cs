@@ -70,6 +70,16 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : Loc
     [InlineData("/api/customers/cus_abc/timeline?limit=500", "Invalid query parameter 'limit'")]
     [InlineData("/api/customers/not-an-id/journey", "Invalid customer id")]
     [InlineData("/api/customers/cus_abc/erasure?x=1", "No erasure request")]
+    [InlineData("/api/customers/cus_abc/timeline?stage=1", "Invalid query parameter 'stage'")]
+    [InlineData("/api/customers/cus_abc/timeline?channel=web,email", "Invalid query parameter 'channel'")]
+    [InlineData("/api/customers/cus_abc/timeline?source=nosuchsource", "Invalid query parameter 'source'")]
+    [InlineData("/api/customers/cus_abc/timeline?source=hubspot-pull", "Invalid query parameter 'source'")]
+    [InlineData("/api/journeys/funnel?source=nosuchsource", "Invalid query parameter 'source'")]
+    [InlineData("/api/journeys/funnel?to=0001-01-01", "Invalid query parameter 'from'")]
+    [InlineData("/api/journeys/funnel?to=9999-12-31T23:59:59Z", "Invalid query parameter 'to'")]
+    [InlineData("/api/journeys/map?from=9999-12-30&to=9999-12-31T23:59:59Z", "Invalid query parameter 'to'")]
+    [InlineData("/api/journeys/map?segment=source:nosuchsource", "Invalid query parameter 'segment'")]
+    [InlineData("/api/customers?identity=nosuchtype:1", "Invalid query parameter 'identity'")]
     public async Task Bad_read_requests_get_problem_json_that_names_the_fault(string url, string title)
     {
         using var response = await SendAsync(HttpMethod.Get, url);

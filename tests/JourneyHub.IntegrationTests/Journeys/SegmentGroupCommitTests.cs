@@ -11,6 +11,7 @@ using JourneyHub.LoadHarness;
 using JourneyHub.LocalHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace JourneyHub.IntegrationTests.Journeys;
@@ -194,12 +195,7 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
         new(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = connectionString }).Build());
 
     private static TableSegmentAggregates Aggregates(StorageClients clients) =>
-        new(clients, new FixedClock(Now), Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableSegmentAggregates>.Instance);
+        new(clients, new FakeTimeProvider(Now), Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableSegmentAggregates>.Instance);
 
     private sealed record Customer(string CustomerId, List<Touchpoint> Touchpoints, JourneyState Final);
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

@@ -5,6 +5,7 @@ using JourneyHub.Core.Journey.Segments;
 using JourneyHub.Core.Schema;
 using JourneyHub.IntegrationTests.Customers;
 using JourneyHub.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace JourneyHub.IntegrationTests.Journeys;
@@ -26,11 +27,11 @@ public sealed class SegmentMapKnownAnswerTests(AzuriteFixture azurite, ITestOutp
         var seed = Environment.GetEnvironmentVariable("SEGMENT_MAP_SEED") is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : 20241;
         output.WriteLine($"seed {seed} (set SEGMENT_MAP_SEED to replay)");
         var random = new Random(seed);
-        var world = new CustomerWorld(azurite, clock: new FixedClock(Now));
+        var world = new CustomerWorld(azurite, clock: new FakeTimeProvider(Now));
 
         // A second host on the same storage, with caches of its own: every other event goes through it, so each host's
         // cached summary and segment rows are regularly stale and must be caught by their ETags.
-        var otherHost = new CustomerWorld(azurite, clock: new FixedClock(Now));
+        var otherHost = new CustomerWorld(azurite, clock: new FakeTimeProvider(Now));
         var people = Enumerable.Range(0, 300).Select(i => Person.Generate(i, random)).ToList();
         var feed = people.SelectMany(p => p.Events.Select(e => (Person: p, Event: e))).OrderBy(_ => random.Next()).ToList();
         Assert.True(people.Count(p => p.MergeCandidate) >= 30);
@@ -158,11 +159,6 @@ public sealed class SegmentMapKnownAnswerTests(AzuriteFixture azurite, ITestOutp
     private static readonly JsonSerializerOptions Indented = new(JourneyJson.Options) { WriteIndented = true };
 
     private static string Json(SegmentMapReport report) => JsonSerializer.Serialize(report, Indented);
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 
     /// <summary>One generated person: a persona, a first touch, maybe a purchase and life after it; some known under two ids that a later event joins.</summary>
     private sealed class Person

@@ -9,6 +9,7 @@ using JourneyHub.Core.Schema;
 using JourneyHub.IntegrationTests.Infrastructure;
 using JourneyHub.LoadHarness;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace JourneyHub.IntegrationTests.Journeys;
 
@@ -81,7 +82,7 @@ public sealed class SegmentSeedTests(AzuriteFixture applied) : IClassFixture<Azu
     }
 
     private static TableSegmentAggregates Aggregates(StorageClients clients) =>
-        new(clients, new FixedClock(End), Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableSegmentAggregates>.Instance);
+        new(clients, new FakeTimeProvider(End), Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableSegmentAggregates>.Instance);
 
     /// <summary>Every row, keyed by partition/row key, with its properties and their types in order (not the service's timestamp or ETag).</summary>
     internal static async Task<SortedDictionary<string, string>> RowsAsync(TableClient table)
@@ -97,10 +98,5 @@ public sealed class SegmentSeedTests(AzuriteFixture applied) : IClassFixture<Azu
         }
 
         return rows;
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -75,6 +75,43 @@ public sealed class SourceJourneyRulesTests
     public void The_table_has_exactly_the_rows_tested_here() =>
         Assert.Equal(Rows.Count, JourneyRules.StageTable.Count);
 
+    [Fact]
+    public void The_read_once_stages_answer_as_the_table_read_row_by_row_for_every_source_signal_and_case()
+    {
+        // The table's meaning spelled out: the source's own row, else the "*" row, matched in lower case.
+        static JourneyStage? FromTheTable(string source, string signal) =>
+            JourneyRules.StageTable.TryGetValue((source, signal.ToLowerInvariant()), out var own) ? own
+            : JourneyRules.StageTable.TryGetValue(("*", signal.ToLowerInvariant()), out var wildcard) ? wildcard
+            : null;
+
+        var signals = JourneyRules.StageTable.Keys.Select(k => k.Signal).Append("lifecycle:no-such-stage").Append("action:no.such_action").Append("nokind").Distinct().ToList();
+        var sources = JourneyRules.StageTable.Keys.Select(k => k.Source).Append("custom:pos").Append("hubspot-pull").Distinct().ToList();
+        static string KindOf(string signal) => signal[..(signal.IndexOf(':', StringComparison.Ordinal) + 1)];
+        var kinds = signals.Select(KindOf).Distinct().ToList();
+        Assert.Equal(["lifecycle:", "action:", ""], kinds);
+        var withAStage = 0;
+        foreach (var source in sources)
+        {
+            foreach (var kind in kinds)
+            {
+                var stages = JourneyRules.StagesOf(source, kind);
+                foreach (var signal in signals.Where(s => KindOf(s) == kind).SelectMany(s => new[] { s, s.ToUpperInvariant() }))
+                {
+                    var expected = FromTheTable(source, signal);
+                    Assert.True(expected == stages.StageOf(signal[kind.Length..]), $"StagesOf {source} {signal}");
+                    Assert.True(expected == JourneyRules.StageFor(source, signal), $"StageFor {source} {signal}");
+                    withAStage += expected is null ? 0 : 1;
+                }
+            }
+        }
+
+        Assert.True(withAStage > 2 * JourneyRules.StageTable.Count, $"only {withAStage} signals with a stage");
+        Assert.Null(JourneyRules.StagesOf("hubspot", JourneyRules.LifecycleSignal).StageOf(null));
+        Assert.Equal(JourneyStage.Decision, JourneyRules.StagesOf("hubspot", JourneyRules.LifecycleSignal).StageOf("Customer"));
+        Assert.Equal(JourneyStage.Decision, JourneyRules.StagesOf("custom:pos", JourneyRules.ActionSignal).StageOf("purchase.completed"));
+        Assert.Null(JourneyRules.StagesOf("custom:pos", JourneyRules.LifecycleSignal).StageOf("customer"));
+    }
+
     [Theory]
     [InlineData("custom:contoso-pos", "purchase.completed", JourneyStage.Decision)]
     [InlineData("custom:contoso-survey", "survey.answered", JourneyStage.Retention)]

@@ -281,26 +281,10 @@ public static class SegmentMapQueryParser
     public static (SegmentMapQuery? Query, Api.ApiError? Error) Parse(Func<string, string?> get, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(get);
-        var to = now;
-        if (get("to") is { } toText && !Api.QueryParsing.TryParseTime(toText, out to))
+        var (from, to, windowError) = Api.QueryParsing.ParseWindow(get, now, DefaultDays, SegmentMapQuery.MaxDays);
+        if (windowError is not null)
         {
-            return Bad("to", "must be an ISO-8601 date or date-time, e.g. 2025-03-31T00:00:00Z");
-        }
-
-        var from = to.AddDays(-DefaultDays);
-        if (get("from") is { } fromText && !Api.QueryParsing.TryParseTime(fromText, out from))
-        {
-            return Bad("from", "must be an ISO-8601 date or date-time, e.g. 2025-01-01T00:00:00Z");
-        }
-
-        if (from >= to)
-        {
-            return Bad("from", "must be earlier than 'to'");
-        }
-
-        if ((to - from).TotalDays > SegmentMapQuery.MaxDays)
-        {
-            return Bad("to", $"must be at most {SegmentMapQuery.MaxDays} days after 'from'");
+            return (null, windowError);
         }
 
         var segment = Segment.All;
@@ -311,9 +295,21 @@ public static class SegmentMapQueryParser
             {
                 return Bad("segment", error);
             }
+
+            // A first-touch source must be one a touchpoint can carry: a misspelt one would only ever draw an empty map.
+            // (Checked here, on the request, not in Segment.TryParse, which also reads the segment keys of stored rows.)
+            if (segment.Kind == SegmentKind.Source)
+            {
+                if (Api.QueryParsing.TryParseSource(segment.Value) is not { } source)
+                {
+                    return Bad("segment", "'source:' " + Api.QueryParsing.SourceRule);
+                }
+
+                segment = Segment.FirstSource(source);
+            }
         }
 
-        return (new SegmentMapQuery(from.ToUniversalTime(), to.ToUniversalTime(), segment), null);
+        return (new SegmentMapQuery(from, to, segment), null);
     }
 
     /// <summary>The drill-down's counter: a touchpoint type or pain point metric as the map answer names it.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using JourneyHub.Core.Identities;
@@ -14,8 +13,8 @@ public sealed class HubSpotAdapter : ISourceAdapter
 {
     private static readonly TouchpointFactory Touchpoints = new(SourceId.HubSpot);
 
-    /// <summary>The rules table's <c>lifecycle:</c> rows for HubSpot, read once (<see cref="JourneyRules.StageFor"/>'s answers).</summary>
-    private static readonly FrozenDictionary<string, JourneyStage> LifecycleStages = StageIndex.Of(SourceId.HubSpot.Name, "lifecycle:");
+    /// <summary>The rules table's <c>lifecycle:</c> rows for HubSpot, read once.</summary>
+    private static readonly SignalStages LifecycleStages = JourneyRules.StagesOf(SourceId.HubSpot.Name, JourneyRules.LifecycleSignal);
 
     public SourceId Source => SourceId.HubSpot;
 

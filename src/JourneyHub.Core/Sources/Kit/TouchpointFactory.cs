@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
 
@@ -29,20 +28,10 @@ namespace JourneyHub.Core.Sources.Kit;
 /// </summary>
 public sealed class TouchpointFactory(SourceId source)
 {
-    private const string ActionSignal = "action:";
-
-    // The action stages of every source with rows of its own; any other source (every custom source) reads the "*" rows.
-    private static readonly FrozenDictionary<string, JourneyStage> WildcardActionStages = StageIndex.Of("*", ActionSignal);
-
-    private static readonly FrozenDictionary<string, FrozenDictionary<string, JourneyStage>> ActionStagesBySource = JourneyRules.StageTable.Keys
-        .Select(key => key.Source)
-        .Where(name => name != "*")
-        .Distinct(StringComparer.Ordinal)
-        .ToFrozenDictionary(name => name, name => StageIndex.Of(name, ActionSignal), StringComparer.Ordinal);
-
-    private readonly FrozenDictionary<string, JourneyStage> actionStages = ActionStagesBySource.GetValueOrDefault(source.Name) ?? WildcardActionStages;
-
     public SourceId Source { get; } = source == default ? throw new ArgumentException("A source is required.", nameof(source)) : source;
+
+    // Read once per factory: a touchpoint's stage is then one ordinal lookup of its action.
+    private readonly SignalStages actionStages = JourneyRules.StagesOf(source.Name, JourneyRules.ActionSignal);
 
     /// <param name="sourceEventId">The vendor's id of this fact; hashed with the source into the touchpoint id.</param>
     /// <param name="occurredAt">When it happened according to the vendor.</param>

@@ -32,6 +32,9 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
 
     private static readonly TouchpointFactory Touchpoints = new(SourceId.HubSpot);
 
+    /// <summary>The rules table's <c>lifecycle:</c> rows for HubSpot, read once: a pulled stage means what a webhook's does.</summary>
+    private static readonly SignalStages LifecycleJourneyStages = JourneyRules.StagesOf(SourceId.HubSpot.Name, JourneyRules.LifecycleSignal);
+
     public SourceId Source => SourceId.HubSpotPull;
 
     public NormalizationResult Normalize(RawPayload payload)
@@ -92,7 +95,7 @@ public sealed class HubSpotPullAdapter : ISourceAdapter
             $"Lifecycle stage changed to {stage}",
             ContactIdentities(id, properties),
             attributes,
-            stage: JourneyRules.StageFor(SourceId.HubSpot.Name, "lifecycle:" + stage)));
+            stage: LifecycleJourneyStages.StageOf(stage)));
     }
 
     /// <summary>One engagement of a search page: the same facts a generic webhook makes of it (<see cref="HubSpotObjects.FromObject"/>).</summary>

@@ -49,8 +49,8 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
         var identities = new List<Identity>(3);
         switch (type)
         {
-            case "Contact":
-            case "Lead":
+            case SalesforceObjectTypes.Contact:
+            case SalesforceObjectTypes.Lead:
                 SalesforcePeople.AddRecord(identities, id, r.Str("Email"), r.Str("Phone"), r.Str("MobilePhone"));
                 attributes.AddIfPresent("leadSource", r.Str("LeadSource"));
                 attributes.AddIfPresent("status", r.Str("Status"));
@@ -72,14 +72,14 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                     yield return AdapterOutcome.Fail("the record has no CreatedDate", identities);
                 }
 
-                if (type == "Lead" && r.Str("IsConverted") == "true" && (PullJson.Time(r.Str("ConvertedDate")) ?? modified) is { } convertedAt)
+                if (type == SalesforceObjectTypes.Lead && r.Str("IsConverted") == "true" && (PullJson.Time(r.Str("ConvertedDate")) ?? modified) is { } convertedAt)
                 {
                     attributes.AddIfPresent("convertedContactId", r.Str("ConvertedContactId"));
                     yield return Ok(id + ":converted", convertedAt, Channel.Crm, "lead.converted", $"Lead {name} converted in Salesforce", identities, attributes);
                 }
 
                 break;
-            case "Opportunity":
+            case SalesforceObjectTypes.Opportunity:
                 SalesforcePeople.AddOpportunity(identities, id, r.Str("ContactId"));
                 attributes.AddIfPresent("accountId", r.Str("AccountId"));
                 attributes.AddIfPresent("stageName", r.Str("StageName"));
@@ -105,20 +105,20 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 }
 
                 break;
-            case "Task":
-            case "Event":
+            case SalesforceObjectTypes.Task:
+            case SalesforceObjectTypes.Event:
                 if (!SalesforcePeople.AddPerson(identities, r.Str("WhoId")))
                 {
                     yield return AdapterOutcome.Fail($"the {type} has no WhoId (Contact or Lead)");
                     yield break;
                 }
 
-                var subtype = r.Str(type == "Task" ? "TaskSubtype" : "EventSubtype") ?? type;
+                var subtype = r.Str(type == SalesforceObjectTypes.Task ? "TaskSubtype" : "EventSubtype") ?? type;
                 var (channel, activity) = subtype switch
                 {
                     "Call" => (Channel.Phone, "call.logged"),
                     "Email" or "ListEmail" => (Channel.Email, "email.sent"),
-                    _ when type == "Event" => (Channel.Meeting, "meeting.booked"),
+                    _ when type == SalesforceObjectTypes.Event => (Channel.Meeting, "meeting.booked"),
                     _ => (Channel.Crm, "task.logged"),
                 };
                 attributes.AddIfPresent("subtype", subtype);
@@ -134,7 +134,7 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                 }
 
                 break;
-            case "OpportunityContactRole":
+            case SalesforceObjectTypes.OpportunityContactRole:
                 if (!SalesforcePeople.AddContactRole(identities, r.Str("OpportunityId"), r.Str("ContactId")))
                 {
                     yield return AdapterOutcome.Fail("the OpportunityContactRole has no OpportunityId or no Contact's ContactId");

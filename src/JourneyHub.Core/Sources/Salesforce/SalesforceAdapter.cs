@@ -23,8 +23,10 @@ namespace JourneyHub.Core.Sources.Salesforce;
 /// </summary>
 public sealed class SalesforceAdapter : ISourceAdapter
 {
-
     private static readonly TouchpointFactory Touchpoints = new(SourceId.Salesforce);
+
+    /// <summary>What a notification of another type is told this adapter maps.</summary>
+    private static readonly string MappedTypeNames = string.Join(", ", SalesforceObjectTypes.Mapped);
 
     public SourceId Source => SourceId.Salesforce;
 
@@ -86,8 +88,8 @@ public sealed class SalesforceAdapter : ISourceAdapter
         var channel = Channel.Crm;
         switch (n.ObjectType)
         {
-            case "Contact":
-            case "Lead":
+            case SalesforceObjectTypes.Contact:
+            case SalesforceObjectTypes.Lead:
                 SalesforcePeople.AddRecord(identities, recordId, n.Field("Email"), n.Field("Phone"), n.Field("MobilePhone"));
                 attributes
                     .AddIfPresent("leadSource", n.Field("LeadSource"))
@@ -97,7 +99,7 @@ public sealed class SalesforceAdapter : ISourceAdapter
                 // A record merged away in Salesforce names its survivor in MasterRecordId (when the Outbound Message
                 // selects it): both ids on one touchpoint make the identity resolver merge the two customers.
                 var mergedInto = n.Field("MasterRecordId") is { } master && master != recordId && SalesforcePeople.AddPerson(identities, master);
-                var isLead = n.ObjectType == "Lead";
+                var isLead = n.ObjectType == SalesforceObjectTypes.Lead;
                 var verb = mergedInto ? "merged"
                     : isLead && n.Field("IsConverted") == "true" ? "converted"
                     : IsCreation(n, lastModified) ? "created" : "updated";
@@ -109,7 +111,7 @@ public sealed class SalesforceAdapter : ISourceAdapter
                     ? $"{n.ObjectType} {firstName} {lastName} {verb} in Salesforce"
                     : $"{n.ObjectType} {SalesforcePeople.DisplayName(firstName, lastName, n.Field("Name")) ?? recordId} {verb} in Salesforce";
                 break;
-            case "Opportunity":
+            case SalesforceObjectTypes.Opportunity:
                 SalesforcePeople.AddOpportunity(identities, recordId, n.Field("ContactId"));
                 attributes
                     .AddIfPresent("accountId", n.Field("AccountId"))
@@ -123,20 +125,20 @@ public sealed class SalesforceAdapter : ISourceAdapter
                     _ => $"Opportunity {n.Field("Name") ?? recordId} at {n.Field("StageName") ?? "an open stage"}",
                 };
                 break;
-            case "Task":
-            case "Event":
+            case SalesforceObjectTypes.Task:
+            case SalesforceObjectTypes.Event:
                 if (!SalesforcePeople.AddPerson(identities, n.Field("WhoId")))
                 {
                     return AdapterOutcome.Fail($"the {n.ObjectType} has no WhoId (Contact or Lead)");
                 }
 
-                var subtype = n.Field(n.ObjectType == "Task" ? "TaskSubtype" : "EventSubtype") ?? n.ObjectType;
+                var subtype = n.Field(n.ObjectType == SalesforceObjectTypes.Task ? "TaskSubtype" : "EventSubtype") ?? n.ObjectType;
                 (channel, action) = subtype switch
                 {
                     "Call" => (Channel.Phone, "call.logged"),
                     "Email" or "ListEmail" => (Channel.Email, "email.sent"),
                     "Event" or "Meeting" => (Channel.Meeting, "meeting.booked"),
-                    _ when n.ObjectType == "Event" => (Channel.Meeting, "meeting.booked"),
+                    _ when n.ObjectType == SalesforceObjectTypes.Event => (Channel.Meeting, "meeting.booked"),
                     _ => (Channel.Crm, "task.logged"),
                 };
                 attributes
@@ -144,7 +146,7 @@ public sealed class SalesforceAdapter : ISourceAdapter
                     .AddIfPresent("subject", n.Field("Subject"));
                 summary = $"{subtype} logged in Salesforce: {AdapterText.Clip(n.Field("Subject") ?? "(no subject)")}";
                 break;
-            case "Case":
+            case SalesforceObjectTypes.Case:
                 var hasContact = SalesforcePeople.AddPerson(identities, n.Field("ContactId"));
                 identities.AddIfPresent(IdentityTypes.Email, n.Field("SuppliedEmail"));
                 identities.AddIfPresent(IdentityTypes.Phone, n.Field("SuppliedPhone"));
@@ -168,7 +170,7 @@ public sealed class SalesforceAdapter : ISourceAdapter
                     .AddIfPresent("subject", n.Field("Subject"));
                 summary = $"Support case {n.Field("CaseNumber") ?? recordId}: {AdapterText.Clip(n.Field("Subject") ?? "(no subject)")}";
                 break;
-            case "OpportunityContactRole":
+            case SalesforceObjectTypes.OpportunityContactRole:
                 if (!SalesforcePeople.AddContactRole(identities, n.Field("OpportunityId"), n.Field("ContactId")))
                 {
                     return AdapterOutcome.Fail("the OpportunityContactRole needs OpportunityId and a Contact's ContactId (add them to the Outbound Message fields)");
@@ -178,7 +180,7 @@ public sealed class SalesforceAdapter : ISourceAdapter
                 summary = SalesforcePeople.DescribeContactRole(attributes, n.Field("OpportunityId"), n.Field("Role"), n.Field("IsPrimary"));
                 break;
             default:
-                return AdapterOutcome.Fail($"unsupported sObject type '{n.ObjectType}' (Contact, Lead, Opportunity, OpportunityContactRole, Task, Event, Case)");
+                return AdapterOutcome.Fail($"unsupported sObject type '{n.ObjectType}' ({MappedTypeNames})");
         }
 
         // An Outbound Message without LastModifiedDate or CreatedDate (they are fields the admin selects) has no time of its own.

@@ -16,9 +16,9 @@ public sealed record SalesforceOutboundMessage(string? OrganizationId, string? A
     public static readonly XNamespace OutboundNs = "http://soap.sforce.com/2005/09/outbound";
     private static readonly XNamespace XsiNs = "http://www.w3.org/2001/XMLSchema-instance";
 
-    /// <summary>The sObject types <see cref="SalesforceAdapter"/> maps, looked up by the characters of an <c>xsi:type</c>.</summary>
+    /// <summary><see cref="SalesforceObjectTypes.Mapped"/>, looked up by the characters of an <c>xsi:type</c>.</summary>
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> MappedTypes =
-        new[] { "Contact", "Lead", "Opportunity", "OpportunityContactRole", "Task", "Event", "Case" }
+        SalesforceObjectTypes.Mapped
             .ToFrozenSet(StringComparer.Ordinal)
             .GetAlternateLookup<ReadOnlySpan<char>>();
 

@@ -66,30 +66,6 @@ public sealed class AdapterKitTests
     }
 
     [Fact]
-    public void The_stage_index_answers_as_the_rules_table_for_every_kind_of_signal()
-    {
-        var signals = JourneyRules.StageTable.Keys.Select(k => k.Signal).Append("lifecycle:no-such-stage").Append("action:no.such_action").ToList();
-        var prefixes = signals.Select(s => s[..(s.IndexOf(':', StringComparison.Ordinal) + 1)]).Distinct().ToList();
-        var sources = JourneyRules.StageTable.Keys.Select(k => k.Source).Append("custom:pos").Distinct().ToList();
-        Assert.Contains("lifecycle:", prefixes);
-        foreach (var source in sources)
-        {
-            foreach (var prefix in prefixes)
-            {
-                var index = StageIndex.Of(source, prefix);
-                foreach (var signal in signals.Where(s => s.StartsWith(prefix, StringComparison.Ordinal)))
-                {
-                    var value = signal[prefix.Length..];
-                    Assert.True(JourneyRules.StageFor(source, signal) == index.StageOf(value), $"{source} {signal}");
-                    Assert.True(JourneyRules.StageFor(source, prefix + value.ToUpperInvariant()) == index.StageOf(value.ToUpperInvariant()), $"{source} {signal} upper");
-                }
-            }
-        }
-
-        Assert.Null(StageIndex.Of("hubspot", "lifecycle:").StageOf(null));
-    }
-
-    [Fact]
     public void An_action_without_a_rule_has_no_stage()
     {
         Assert.Null(new TouchpointFactory(SourceId.Parse("hubspot")).Create("1-2", At, Channel.Crm, "contact.deleted", "s", []).Stage);

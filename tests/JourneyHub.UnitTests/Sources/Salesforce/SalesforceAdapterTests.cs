@@ -162,11 +162,32 @@ public sealed class SalesforceAdapterTests
     }
 
     [Fact]
-    public void Unsupported_sobject_type_is_rejected_by_name()
+    public void Unsupported_sobject_type_is_rejected_by_name_with_the_mapped_types()
     {
         var xml = Fixture.Text("salesforce/salesforce-case.xml").Replace("sf:Case", "sf:Campaign", StringComparison.Ordinal);
         var result = adapter.Normalize(Raw("salesforce", Encoding.UTF8.GetBytes(xml)));
-        Assert.Contains("'Campaign'", Assert.Single(result.Rejected).Reason, StringComparison.Ordinal);
+        Assert.EndsWith(
+            "unsupported sObject type 'Campaign' (Contact, Lead, Opportunity, OpportunityContactRole, Task, Event, Case)",
+            Assert.Single(result.Rejected).Reason,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_mapped_type_is_parsed_as_its_constant_and_handled_by_the_adapter()
+    {
+        Assert.Equal(7, SalesforceObjectTypes.Mapped.Distinct(StringComparer.Ordinal).Count());
+        foreach (var type in SalesforceObjectTypes.Mapped)
+        {
+            // A Case notification relabelled: each type's own rules may reject it, but never as a type it does not know.
+            var body = Encoding.UTF8.GetBytes(Fixture.Text("salesforce/salesforce-case.xml").Replace("sf:Case", "sf:" + type, StringComparison.Ordinal));
+
+            var parsed = Assert.Single(SalesforceOutboundMessage.Parse(body).Notifications);
+            var result = adapter.Normalize(Raw("salesforce", body));
+
+            Assert.Same(type, parsed.ObjectType);
+            Assert.Equal(1, result.Touchpoints.Count + result.Rejected.Count);
+            Assert.All(result.Rejected, r => Assert.DoesNotContain("unsupported", r.Reason, StringComparison.Ordinal));
+        }
     }
 
     [Fact]
