@@ -27,8 +27,8 @@ public static class HubResults
         new WriteResult(status, null, [], headers);
 
     /// <summary>RFC 9457 problem details; the title says what was wrong, never how the code failed.</summary>
-    public static IActionResult Problem(int status, string title, string detail, string? instance = null) =>
-        Json(status, new ProblemBody($"https://httpstatuses.io/{status}", title, status, detail, instance), "application/problem+json");
+    public static IActionResult Problem(int status, string title, string detail, string? instance = null, IReadOnlyDictionary<string, string>? headers = null) =>
+        Json(status, new ProblemBody($"https://httpstatuses.io/{status}", title, status, detail, instance), "application/problem+json", headers);
 
     public static IActionResult Problem(ApiError error, string? instance = null) => Problem(error.Status, error.Title, error.Detail, instance);
 

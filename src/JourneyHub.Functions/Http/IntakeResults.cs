@@ -11,6 +11,17 @@ public static class IntakeResults
         IntakeStatus.Accepted => accepted(),
         IntakeStatus.Unauthorized or IntakeStatus.NotConfigured => HubResults.Problem(401, result.Title!, result.Detail!),
         IntakeStatus.UnknownSource => HubResults.Problem(404, result.Title!, result.Detail!),
-        _ => HubResults.Problem(503, result.Title!, result.Detail!),
+        _ => HubResults.Problem(503, result.Title!, result.Detail!, headers: RetryLater),
+    };
+
+    /// <summary>
+    /// Seconds a sender should wait before retrying a delivery that could not be archived (RFC 9110 Retry-After on 503).
+    /// Nothing was acknowledged, so the retry is what keeps the event; most vendors retry on their own schedule anyway.
+    /// </summary>
+    public const int RetryAfterSeconds = 10;
+
+    private static readonly Dictionary<string, string> RetryLater = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Retry-After"] = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }
