@@ -22,8 +22,26 @@ public static class AggregateCheck
 {
     public static IReadOnlyList<string> Segments { get; } = ["all", "converted:true", "converted:false"];
 
+    /// <summary>
+    /// The check as every scenario runs it on the rows its read-back found (<paramref name="count"/>): the figure
+    /// <c>aggregateMismatches</c> (0 or 1), a failure of <paramref name="outcome"/> when they differ, and the report line to
+    /// write among the scenario's others.
+    /// </summary>
+    public static async Task<string> CheckAsync(HubEnvironment environment, TimelineCount count, HarnessOutcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(count);
+        ArgumentNullException.ThrowIfNull(outcome);
+
+        // Read from storage directly, past any counting proxy: the check's own requests are not the pipeline's.
+        var difference = await DifferenceAsync(environment.StorageConnectionString, count.Timelines, cancellationToken);
+        outcome.Figures["aggregateMismatches"] = difference is null ? 0 : 1;
+        Harness.Require(outcome, difference is null, $"the aggregates differ from those built from the rows: {difference}");
+        return $"  aggregates           segment map ({string.Join(", ", Segments)}) and funnel of {count.Timelines.Count} customers compared with the same built from their rows: {difference ?? "equal"}";
+    }
+
     /// <summary>Null when every map and the funnel are equal; else the first difference.</summary>
-    public static async Task<string?> DifferenceAsync(string runStorage, IReadOnlyDictionary<string, IReadOnlyList<Touchpoint>> timelines, CancellationToken cancellationToken)
+    private static async Task<string?> DifferenceAsync(string runStorage, IReadOnlyDictionary<string, IReadOnlyList<Touchpoint>> timelines, CancellationToken cancellationToken)
     {
         var now = TimeProvider.System.GetUtcNow();
         var clock = new FixedClock(now);
@@ -72,10 +90,6 @@ public static class AggregateCheck
         var (expectedFunnel, actualFunnel) = (Json(await rebuiltFunnel.FunnelAsync(funnel, cancellationToken)), Json(await runFunnel.FunnelAsync(funnel, cancellationToken)));
         return JsonNode.DeepEquals(expectedFunnel, actualFunnel) ? null : $"funnel: stored {Clip(actualFunnel.ToJsonString())}, rebuilt {Clip(expectedFunnel.ToJsonString())}";
     }
-
-    /// <summary>The report line for a run.</summary>
-    public static string Describe(string? difference, int customers) =>
-        $"  aggregates           segment map ({string.Join(", ", Segments)}) and funnel of {customers} customers compared with the same built from their rows: {difference ?? "equal"}";
 
     private static StorageClients Clients(string connectionString) =>
         new(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [StorageClients.ConnectionName] = connectionString }).Build());
