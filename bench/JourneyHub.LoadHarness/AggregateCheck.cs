@@ -9,6 +9,7 @@ using JourneyHub.Core.Schema;
 using JourneyHub.LocalHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace JourneyHub.LoadHarness;
 
@@ -43,8 +44,8 @@ public static class AggregateCheck
     /// <summary>Null when every map and the funnel are equal; else the first difference.</summary>
     private static async Task<string?> DifferenceAsync(string runStorage, IReadOnlyDictionary<string, IReadOnlyList<Touchpoint>> timelines, CancellationToken cancellationToken)
     {
-        var now = TimeProvider.System.GetUtcNow();
-        var clock = new FixedClock(now);
+        // One "now" for both maps: the churn-risk KPI counts customers whose risk began by then, and the two reads are seconds apart.
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var reference = await AzuriteProcess.StartAsync(cancellationToken: cancellationToken);
         var (run, rebuilt) = (Clients(runStorage), Clients(reference.ConnectionString));
         using var runMap = Map(run, clock);
@@ -131,9 +132,4 @@ public static class AggregateCheck
     }
 
     private static string Clip(string text) => text.Length <= 300 ? text : text[..300] + "…";
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }
