@@ -61,16 +61,19 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
             return NormalizationResult.Failed($"Custom payload source '{payload.Source}' does not name the sending system (custom:<name>).");
         }
 
-        if (!WirePayload.TryRead(payload, CustomJsonContext.Default.CustomEvent, "Custom payload is not a canonical event object", out var body, out var failure))
+        // The hand reader takes a well-formed event; anything else is read by the serializer, whose errors are the dead letter's.
+        if (!CustomEventReader.TryRead(payload.Body.Span, out var body, out var attributes)
+            && !WirePayload.TryRead(payload, CustomJsonContext.Default.CustomEvent, "Custom payload is not a canonical event object", out body, out var failure))
         {
             return failure;
         }
 
-        var outcome = body is null ? AdapterOutcome.Fail("the body is JSON null") : Map(source, name, body, payload);
+        var outcome = body is null ? AdapterOutcome.Fail("the body is JSON null") : Map(source, name, body, attributes, payload);
         return EntryCollector.One(outcome, source, static sourceId => $"{sourceId} event");
     }
 
-    private static AdapterOutcome Map(SourceId source, string name, CustomEvent body, RawPayload payload)
+    /// <param name="attributes">The attribute texts when the hand reader read them; null to take them from <paramref name="body"/>.</param>
+    private static AdapterOutcome Map(SourceId source, string name, CustomEvent body, AttributeDictionary? attributes, RawPayload payload)
     {
         if (body.Type != EventType)
         {
@@ -92,11 +95,11 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
         }
 
         // A rejected event still names its person, so that erasing them finds its dead letter and payload.
-        var outcome = MapData(source, name, body, data, identities, payload);
+        var outcome = MapData(source, name, body, data, attributes, identities, payload);
         return outcome.Touchpoint is null ? outcome with { Identities = identities } : outcome;
     }
 
-    private static AdapterOutcome MapData(SourceId source, string name, CustomEvent body, CustomEventData data, List<Identity> identities, RawPayload payload)
+    private static AdapterOutcome MapData(SourceId source, string name, CustomEvent body, CustomEventData data, AttributeDictionary? attributes, List<Identity> identities, RawPayload payload)
     {
         var sourceEventId = payload.Properties.TryGetValue(CustomWebhookVerifier.WebhookIdProperty, out var webhookId) && webhookId.Length > 0
             ? webhookId
@@ -180,15 +183,7 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
             return AdapterOutcome.Fail("person names no e-mail, phone or external id");
         }
 
-        var attributes = new AttributeDictionary((data.Attributes?.Count ?? 0) + 2);
-        foreach (var (key, value) in data.Attributes ?? [])
-        {
-            if (AttributeText(value) is { } text && key.Length is > 0 and <= 128)
-            {
-                attributes[key] = text;
-            }
-        }
-
+        attributes ??= AttributesOf(data.Attributes);
         attributes
             .AddIfPresent("sourceSystem", data.SourceSystem)
             .AddIfPresent("externalId", data.ExternalId);
@@ -248,6 +243,21 @@ public sealed partial class CustomSourceAdapter : ISourceAdapter
             default:
                 break;
         }
+    }
+
+    /// <summary>The serializer's attributes as the touchpoint keeps them, with room for the two the adapter adds.</summary>
+    private static AttributeDictionary AttributesOf(Dictionary<string, JsonElement>? sent)
+    {
+        var attributes = new AttributeDictionary((sent?.Count ?? 0) + 2);
+        foreach (var (key, value) in sent ?? [])
+        {
+            if (AttributeText(value) is { } text && key.Length is > 0 and <= CustomEventReader.MaxKeyLength)
+            {
+                attributes[key] = text;
+            }
+        }
+
+        return attributes;
     }
 
     /// <summary>Strings as they are, numbers as their invariant JSON text (129.5), booleans as true/false.</summary>

@@ -31,7 +31,9 @@ public sealed class MetaAdapter : ISourceAdapter
     public NormalizationResult Normalize(RawPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        if (!WirePayload.TryRead(payload, MetaJsonContext.Default.MetaNotification, "Meta payload is not a webhook notification object", out var notification, out var failure))
+        // The hand reader takes a well-formed notification of changes; anything else is read by the serializer, whose errors are the dead letter's.
+        if (!MetaNotificationReader.TryRead(payload.Body.Span, out var notification)
+            && !WirePayload.TryRead(payload, MetaJsonContext.Default.MetaNotification, "Meta payload is not a webhook notification object", out notification, out var failure))
         {
             return failure;
         }
@@ -149,7 +151,7 @@ public sealed class MetaAdapter : ISourceAdapter
             return AdapterOutcome.Fail("the page's own activity, not a customer's");
         }
 
-        var occurredAt = UnixOrIso(value.CreatedTime) ?? EntryTime(entry);
+        var occurredAt = (value.CreatedUnixTime is { } unixTime ? FromUnix(unixTime) : UnixOrIso(value.CreatedTime)) ?? EntryTime(entry);
         var noun = isComment ? "comment" : "post";
         var (action, sourceEventId) = value.Verb switch
         {

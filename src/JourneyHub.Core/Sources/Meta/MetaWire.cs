@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -51,6 +52,13 @@ public sealed record MetaChangeValue
     public InstagramMedia? Media { get; init; }
     public JsonElement? CreatedTime { get; init; }
 
+    /// <summary>
+    /// <c>created_time</c> when it is a whole number (Unix time, as webhooks send it), read without the
+    /// <see cref="JsonElement"/> (a document per change) that <see cref="CreatedTime"/> holds for any other value.
+    /// </summary>
+    [JsonIgnore]
+    public long? CreatedUnixTime { get; init; }
+
     /// <summary>The value as JSON when it did not read in one pass; null when it did.</summary>
     [JsonIgnore]
     public JsonElement? Unread { get; init; }
@@ -101,11 +109,25 @@ public sealed record MetaChangeValue
 /// </summary>
 public sealed class MetaChangeValueConverter : JsonConverter<MetaChangeValue>
 {
-    public override MetaChangeValue? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override MetaChangeValue? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadValue(ref reader, byHand: false);
+
+    /// <summary>
+    /// The serializer's read of a value, or with <paramref name="byHand"/> first the adapter's own
+    /// (<see cref="MetaChangeValueReader"/>, used by <see cref="MetaNotificationReader"/>): a nested serializer call per change
+    /// costs a new read stack (about 470 B) and boxes its init-only properties. A value the hand reader does not take as it is
+    /// goes, from the same start, through the serializer, so the outcome and its errors are the serializer's either way.
+    /// </summary>
+    internal static MetaChangeValue? ReadValue(ref Utf8JsonReader reader, bool byHand)
     {
         if (reader.TokenType == JsonTokenType.StartObject)
         {
             var start = reader;
+            if (byHand && MetaChangeValueReader.TryRead(ref reader) is { } value)
+            {
+                return value;
+            }
+
+            reader = start;
             try
             {
                 return JsonSerializer.Deserialize(ref reader, MetaJsonContext.Default.MetaChangeValue);
@@ -130,7 +152,11 @@ public sealed class MetaChangeValueConverter : JsonConverter<MetaChangeValue>
             return;
         }
 
-        JsonSerializer.Serialize(writer, value, MetaJsonContext.Default.MetaChangeValue);
+        // A whole-number created_time read by hand is held as a number: written back as the JSON number it was.
+        var written = value.CreatedUnixTime is { } unixTime
+            ? value with { CreatedTime = JsonElement.Parse(unixTime.ToString(CultureInfo.InvariantCulture)), CreatedUnixTime = null }
+            : value;
+        JsonSerializer.Serialize(writer, written, MetaJsonContext.Default.MetaChangeValue);
     }
 }
 

@@ -34,7 +34,9 @@ public sealed class TrustpilotAdapter(IOptionsMonitor<TrustpilotOptions> options
     public NormalizationResult Normalize(RawPayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        if (!WirePayload.TryRead(payload, TrustpilotJsonContext.Default.TrustpilotWebhook, "Trustpilot payload is not an {\"events\":[…]} object", out var webhook, out var failure))
+        // The hand reader takes a well-formed delivery; anything else is read by the serializer, whose errors are the dead letter's.
+        if (!TrustpilotWebhookReader.TryRead(payload.Body.Span, out var webhook)
+            && !WirePayload.TryRead(payload, TrustpilotJsonContext.Default.TrustpilotWebhook, "Trustpilot payload is not an {\"events\":[…]} object", out webhook, out var failure))
         {
             return failure;
         }
