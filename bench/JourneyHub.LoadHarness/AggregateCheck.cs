@@ -9,6 +9,7 @@ using JourneyHub.Core.Schema;
 using JourneyHub.LocalHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace JourneyHub.LoadHarness;
 
@@ -22,11 +23,29 @@ public static class AggregateCheck
 {
     public static IReadOnlyList<string> Segments { get; } = ["all", "converted:true", "converted:false"];
 
-    /// <summary>Null when every map and the funnel are equal; else the first difference.</summary>
-    public static async Task<string?> DifferenceAsync(string runStorage, IReadOnlyDictionary<string, IReadOnlyList<Touchpoint>> timelines, CancellationToken cancellationToken)
+    /// <summary>
+    /// The check as every scenario runs it on the rows its read-back found (<paramref name="count"/>): the figure
+    /// <c>aggregateMismatches</c> (0 or 1), a failure of <paramref name="outcome"/> when they differ, and the report line to
+    /// write among the scenario's others.
+    /// </summary>
+    public static async Task<string> CheckAsync(HubEnvironment environment, TimelineCount count, HarnessOutcome outcome, CancellationToken cancellationToken)
     {
-        var now = TimeProvider.System.GetUtcNow();
-        var clock = new FixedClock(now);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(count);
+        ArgumentNullException.ThrowIfNull(outcome);
+
+        // Read from storage directly, past any counting proxy: the check's own requests are not the pipeline's.
+        var difference = await DifferenceAsync(environment.StorageConnectionString, count.Timelines, cancellationToken);
+        outcome.Figures["aggregateMismatches"] = difference is null ? 0 : 1;
+        Harness.Require(outcome, difference is null, $"the aggregates differ from those built from the rows: {difference}");
+        return $"  aggregates           segment map ({string.Join(", ", Segments)}) and funnel of {count.Timelines.Count} customers compared with the same built from their rows: {difference ?? "equal"}";
+    }
+
+    /// <summary>Null when every map and the funnel are equal; else the first difference.</summary>
+    private static async Task<string?> DifferenceAsync(string runStorage, IReadOnlyDictionary<string, IReadOnlyList<Touchpoint>> timelines, CancellationToken cancellationToken)
+    {
+        // One "now" for both maps: the churn-risk KPI counts customers whose risk began by then, and the two reads are seconds apart.
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var reference = await AzuriteProcess.StartAsync(cancellationToken: cancellationToken);
         var (run, rebuilt) = (Clients(runStorage), Clients(reference.ConnectionString));
         using var runMap = Map(run, clock);
@@ -73,10 +92,6 @@ public static class AggregateCheck
         return JsonNode.DeepEquals(expectedFunnel, actualFunnel) ? null : $"funnel: stored {Clip(actualFunnel.ToJsonString())}, rebuilt {Clip(expectedFunnel.ToJsonString())}";
     }
 
-    /// <summary>The report line for a run.</summary>
-    public static string Describe(string? difference, int customers) =>
-        $"  aggregates           segment map ({string.Join(", ", Segments)}) and funnel of {customers} customers compared with the same built from their rows: {difference ?? "equal"}";
-
     private static StorageClients Clients(string connectionString) =>
         new(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [StorageClients.ConnectionName] = connectionString }).Build());
 
@@ -117,9 +132,4 @@ public static class AggregateCheck
     }
 
     private static string Clip(string text) => text.Length <= 300 ? text : text[..300] + "…";
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

@@ -68,18 +68,17 @@ public static class BatchScenario
 
         outcome.Count = count;
         var counts = proxy.Counts.ToDictionary();
-        var aggregates = await AggregateCheck.DifferenceAsync(environment.StorageConnectionString, count.Timelines, cancellationToken);
+        var aggregatesLine = await AggregateCheck.CheckAsync(environment, count, outcome, cancellationToken);
         var figures = outcome.Figures;
         figures["deliveries"] = workload.Batches.Count;
         figures["stored"] = count.Stored;
         figures["lost"] = count.Lost;
         figures["duplicateRows"] = count.DuplicateRows;
         figures["summaryMismatches"] = count.SummaryMismatches;
-        figures["aggregateMismatches"] = aggregates is null ? 0 : 1;
         figures["storedPerSecond"] = count.Stored / processed.TotalSeconds;
         output.WriteLine($"  stored               {count.Stored} of {count.Expected} (rows seen through the API: {count.Rows}); lost {count.Lost}; duplicate rows {count.DuplicateRows}");
         output.WriteLine($"  summaries            {count.SummariesChecked} customers' GET /journey compared with a rebuild from their rows (JourneyState.Apply): {count.SummaryMismatches} differ");
-        output.WriteLine(AggregateCheck.Describe(aggregates, count.Timelines.Count));
+        output.WriteLine(aggregatesLine);
         output.WriteLine($"  pipeline rate        {figures["storedPerSecond"]:F0} touchpoints/s stored (first send → all readable: {processed.TotalSeconds:F1} s)");
         Harness.ReportTransactions(counts, count.Stored, accepted, outcome, output);
 
@@ -97,7 +96,6 @@ public static class BatchScenario
         Harness.Require(outcome, count.Lost == 0, $"{count.Lost} accepted events are not on any timeline");
         Harness.Require(outcome, count.DuplicateRows == 0, $"{count.DuplicateRows} events are on a timeline twice");
         Harness.Require(outcome, count.SummaryMismatches == 0, $"{count.SummaryMismatches} customers' summaries differ from a rebuild from their rows");
-        Harness.Require(outcome, aggregates is null, $"the aggregates differ from those built from the rows: {aggregates}");
         return outcome;
     }
 }

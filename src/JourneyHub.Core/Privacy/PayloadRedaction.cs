@@ -191,7 +191,10 @@ public sealed class PayloadRedactor(SourceRegistry sources)
 
     /// <summary>
     /// The same judgement over the entry elements of an XML payload (read with DTDs prohibited, like the adapter reads it):
-    /// each entry alone in a copy of the document, text and attribute values compared as JSON values are.
+    /// each entry alone in the document (the document without its other entries), text and attribute values compared as
+    /// JSON values are. The document without any entry is built once and each entry is put back where it stood among the
+    /// other nodes, judged and taken out again: the work grows with the payload, not with its square (a 100-notification
+    /// Outbound Message was copied whole 100 times).
     /// </summary>
     private static RedactionPlan PlanXml(ISourceAdapter adapter, RawPayload payload, XName element, IReadOnlySet<Identity> erased)
     {
@@ -212,19 +215,23 @@ public sealed class PayloadRedactor(SourceRegistry sources)
             return RedactionPlan.NotRedactable;
         }
 
+        var withoutEntries = new XDocument(document);
+        var copiedEntries = withoutEntries.Descendants(element).ToList();
+        var places = RemoveAll(copiedEntries);
         var values = erased.Select(i => i.Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var owned = new bool[entries.Count];
         for (var k = 0; k < entries.Count; k++)
         {
-            var alone = new XDocument(document);
-            var others = alone.Descendants(element).Where((_, i) => i != k).ToList();
-            others.ForEach(e => e.Remove());
-            if (Names(adapter, payload with { Body = Bytes(alone) }, erased) is not { } names)
+            // An entry inside another entry goes with the outer one when the others go: alone, it is the document without entries.
+            var alone = copiedEntries[k].Ancestors(element).Any() ? null : PutBack(entries[k], element, places[copiedEntries[k]]);
+            var names = Names(adapter, payload with { Body = Bytes(withoutEntries) }, erased);
+            alone?.Remove();
+            if (names is not { } judged)
             {
                 return RedactionPlan.NotRedactable;
             }
 
-            owned[k] = names || entries[k].DescendantsAndSelf().Any(e => (!e.HasElements && values.Contains(e.Value)) || e.Attributes().Any(a => values.Contains(a.Value)));
+            owned[k] = judged || entries[k].DescendantsAndSelf().Any(e => (!e.HasElements && values.Contains(e.Value)) || e.Attributes().Any(a => values.Contains(a.Value)));
         }
 
         if (Decided(owned) is { } decided)
@@ -232,15 +239,58 @@ public sealed class PayloadRedactor(SourceRegistry sources)
             return decided;
         }
 
-        for (var k = 0; k < entries.Count; k++)
+        RemoveAll(entries.Where((_, k) => owned[k]).ToList());
+        return new RedactionPlan(RedactionKind.Redacted, Bytes(document), entries.Count, owned.Count(o => o));
+    }
+
+    /// <summary>Where a removed node stood: its container and the kept node it followed (null: it came first).</summary>
+    private readonly record struct NodePlace(XContainer Container, XNode? After);
+
+    /// <summary>
+    /// Takes <paramref name="elements"/> out of their containers with one pass over each container's nodes (<see cref="XNode.Remove"/>
+    /// walks the container's nodes to unlink one, so removing entries one by one grows with the square of their number), and
+    /// says where each stood among the nodes kept.
+    /// </summary>
+    private static Dictionary<XElement, NodePlace> RemoveAll(List<XElement> elements)
+    {
+        var removed = elements.ToHashSet();
+        var places = new Dictionary<XElement, NodePlace>(elements.Count);
+        foreach (var container in elements.Select(e => (XContainer?)e.Parent ?? e.Document).OfType<XContainer>().Distinct().ToList())
         {
-            if (owned[k])
+            var kept = new List<XNode>();
+            foreach (var node in container.Nodes())
             {
-                entries[k].Remove();
+                if (node is XElement e && removed.Contains(e))
+                {
+                    places[e] = new NodePlace(container, kept.Count == 0 ? null : kept[^1]);
+                }
+                else
+                {
+                    kept.Add(node);
+                }
             }
+
+            container.ReplaceNodes(kept);
         }
 
-        return new RedactionPlan(RedactionKind.Redacted, Bytes(document), entries.Count, owned.Count(o => o));
+        return places;
+    }
+
+    /// <summary>A copy of <paramref name="entry"/>, without entries inside it, back at <paramref name="place"/>.</summary>
+    private static XElement PutBack(XElement entry, XName element, NodePlace place)
+    {
+        var copy = new XElement(entry);
+        RemoveAll(copy.Descendants(element).ToList());
+        if (place.After is { } after)
+        {
+            after.AddAfterSelf(copy);
+        }
+        else
+        {
+            place.Container.AddFirst(copy);
+        }
+
+        return copy;
     }
 
     /// <summary>The plan when no entry or every entry is the person's; null when a copy is needed.</summary>

@@ -26,5 +26,10 @@ public sealed class LoadHarnessSmokeTests
         Assert.Equal(0, outcome.Figures["http5xx"]);
         Assert.Equal(outcome.Figures["uniqueAccepted"], outcome.Figures["stored"]);
         Assert.True(outcome.Figures["duplicatesSent"] > 0, "the smoke must send duplicates to prove they are suppressed");
+
+        // The aggregates were checked against the rows read back, and reported once.
+        Assert.Equal(0, outcome.Figures["aggregateMismatches"]);
+        var aggregatesLine = Assert.Single(output.ToString().Split('\n'), line => line.StartsWith("  aggregates ", StringComparison.Ordinal));
+        Assert.EndsWith($"funnel of {outcome.Count!.Timelines.Count} customers compared with the same built from their rows: equal", aggregatesLine.TrimEnd('\r'), StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text;
+using System.Xml;
+using System.Xml.Linq;
 using JourneyHub.Core;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
@@ -124,6 +127,37 @@ public sealed class PayloadRedactorTests : IDisposable
     }
 
     [Fact]
+    public void A_many_notification_Outbound_Message_is_judged_one_notification_at_a_time_in_place_and_loses_exactly_the_persons()
+    {
+        // Forty contacts, with envelope elements between and after the notifications: each is judged in the document
+        // without the others, standing where it stood among the envelope's nodes, and the copy keeps every node's order.
+        var body = ManyContactsOutboundMessage(40, envelopeAfter: [20, 40]);
+        var payload = SourceTestKit.Raw("salesforce", body);
+        var judged = new List<byte[]>();
+        var redactor = new PayloadRedactor(new SourceRegistry([new RecordingAdapter(new Core.Sources.Salesforce.SalesforceAdapter(), judged)], [], [], []));
+        int[] erasedNotifications = [3, 17, 38];
+        var erased = erasedNotifications.Select(n => new Identity(IdentityTypes.Email, $"person{n}@example.com")).ToHashSet();
+
+        var plan = redactor.Plan(payload, erased);
+
+        Assert.Equal((RedactionKind.Redacted, 40, 3), (plan.Kind, plan.Entries, plan.Removed));
+        Assert.Equal(40, judged.Count);
+        for (var n = 0; n < 40; n++)
+        {
+            Assert.Equal(Encoding.UTF8.GetString(WithNotifications(body, keep: k => k == n)), Encoding.UTF8.GetString(judged[n]));
+        }
+
+        Assert.Equal(Encoding.UTF8.GetString(WithNotifications(body, keep: k => !erasedNotifications.Contains(k))), Encoding.UTF8.GetString(plan.Body!));
+        var kept = Core.Sources.Salesforce.SalesforceOutboundMessage.Parse(plan.Body).Notifications.Select(n => n.Id);
+        Assert.Equal(Enumerable.Range(0, 40).Where(n => !erasedNotifications.Contains(n)).Select(n => $"04l5g00000N{n:D5}AAF"), kept);
+        var copy = Encoding.UTF8.GetString(plan.Body!);
+        Assert.True(copy.IndexOf("<EnterpriseUrl>", StringComparison.Ordinal) is var url and > 0
+            && copy.LastIndexOf("N00019AAF", url, StringComparison.Ordinal) > 0
+            && copy.IndexOf("N00020AAF", url, StringComparison.Ordinal) > url);
+        Assert.EndsWith("</Notification>\n   <PartnerUrl>https://contoso.my.salesforce.com/u</PartnerUrl>\n  </notifications>\n </soapenv:Body>\n</soapenv:Envelope>", copy, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_object_only_the_erased_person_held_leaves_with_them_and_a_shared_one_stays()
     {
         var payload = SourceTestKit.RawFixture("hubspot", "hubspot/hubspot-webhook-batch.json");
@@ -175,6 +209,75 @@ public sealed class PayloadRedactorTests : IDisposable
         var payload = fixture.Length == 0 ? SourceTestKit.Raw(source, "not json"u8.ToArray()) : SourceTestKit.RawFixture(source, fixture, Properties(properties));
 
         Assert.Equal(RedactionKind.NotRedactable, Redactor.Plan(payload, new HashSet<Identity> { new(IdentityTypes.Email, "a@example.com") }).Kind);
+    }
+
+    /// <summary>An Outbound Message of <paramref name="count"/> contacts (person<c>n</c>@example.com); EnterpriseUrl and PartnerUrl follow the notifications numbered in <paramref name="envelopeAfter"/>.</summary>
+    private static byte[] ManyContactsOutboundMessage(int count, int[] envelopeAfter)
+    {
+        var xml = new StringBuilder()
+            .Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+            .Append("<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n")
+            .Append(" <soapenv:Body>\n  <notifications xmlns=\"http://soap.sforce.com/2005/09/outbound\">\n")
+            .Append("   <OrganizationId>00D5g000004ZkQ1EAK</OrganizationId>\n   <ActionId>04k5g000000TuVwAAK</ActionId>\n");
+        string[] envelope = ["   <EnterpriseUrl>https://contoso.my.salesforce.com/c</EnterpriseUrl>\n", "   <PartnerUrl>https://contoso.my.salesforce.com/u</PartnerUrl>\n"];
+        for (var n = 0; n <= count; n++)
+        {
+            if (Array.IndexOf(envelopeAfter, n) is var e and >= 0)
+            {
+                xml.Append(envelope[e]);
+            }
+
+            if (n < count)
+            {
+                xml.Append(CultureInfo.InvariantCulture, $"""
+                       <Notification>
+                        <Id>04l5g00000N{n:D5}AAF</Id>
+                        <sObject xsi:type="sf:Contact" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">
+                         <sf:Id>0035g00000C{n:D5}AAB</sf:Id>
+                         <sf:Email>person{n}@example.com</sf:Email>
+                         <sf:LastModifiedDate>2025-03-14T14:22:01.000Z</sf:LastModifiedDate>
+                        </sObject>
+                       </Notification>
+
+                    """);
+            }
+        }
+
+        return Encoding.UTF8.GetBytes(xml.Append("  </notifications>\n </soapenv:Body>\n</soapenv:Envelope>").ToString());
+    }
+
+    /// <summary>The document with only the Notification elements whose position <paramref name="keep"/> accepts, every other node as it was, written as the redactor writes XML.</summary>
+    private static byte[] WithNotifications(byte[] body, Func<int, bool> keep)
+    {
+        var document = XDocument.Load(new MemoryStream(body), LoadOptions.PreserveWhitespace);
+        var notifications = document.Descendants(Core.Sources.Salesforce.SalesforceOutboundMessage.OutboundNs + "Notification").ToList();
+        for (var n = 0; n < notifications.Count; n++)
+        {
+            if (!keep(n))
+            {
+                notifications[n].Remove();
+            }
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false) }))
+        {
+            document.Save(writer);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>The adapter, keeping every body it is asked to normalize.</summary>
+    private sealed class RecordingAdapter(ISourceAdapter inner, List<byte[]> bodies) : ISourceAdapter
+    {
+        public SourceId Source => inner.Source;
+
+        public NormalizationResult Normalize(RawPayload payload)
+        {
+            bodies.Add(payload.Body.ToArray());
+            return inner.Normalize(payload);
+        }
     }
 
     private static Dictionary<string, string> Properties(string text) =>
