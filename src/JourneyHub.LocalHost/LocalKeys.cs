@@ -15,6 +15,9 @@ namespace JourneyHub.LocalHost;
 /// <item><c>LocalHost:FunctionKey</c> — plays the host key: opens every function-level route (never hand it out in Azure).</item>
 /// <item><c>LocalHost:AdminKey</c> — plays the master key: opens everything, and is the only key for admin-level routes.</item>
 /// </list>
+/// In Azure a master key always exists. Locally it exists only when <c>LocalHost:AdminKey</c> is set; without it the
+/// host-like <c>LocalHost:FunctionKey</c> stands in for it, so a run that sets only the key CONTRACT.md names can still
+/// reach erasure and the admin routes (with that key, never without one).
 /// </summary>
 public static class LocalKeys
 {
@@ -34,8 +37,9 @@ public static class LocalKeys
         }
 
         var keyName = FunctionKeys.KeyNameFor(function.Name, function.AuthLevel);
+        var masterKey = string.IsNullOrEmpty(adminKey) ? hostKey : adminKey;
         var accepted = function.AuthLevel == AuthorizationLevel.Admin
-            ? new[] { adminKey }
+            ? new[] { masterKey }
             : new[] { adminKey, hostKey, named.FirstOrDefault(k => string.Equals(k.Key, keyName, StringComparison.OrdinalIgnoreCase))?.Value };
 
         var given = request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault();
