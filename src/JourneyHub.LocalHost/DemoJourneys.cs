@@ -477,26 +477,13 @@ public static class DemoJourneys
         }
 
         public void InstagramComment(DateTimeOffset at, string userId, string username, string text) =>
-            Meta(new JsonObject
+            Meta(Change("instagram", InstagramAccountId, at, "comments", new JsonObject
             {
-                ["object"] = "instagram",
-                ["entry"] = new JsonArray(new JsonObject
-                {
-                    ["id"] = InstagramAccountId,
-                    ["time"] = at.ToUnixTimeSeconds(),
-                    ["changes"] = new JsonArray(new JsonObject
-                    {
-                        ["field"] = "comments",
-                        ["value"] = new JsonObject
-                        {
-                            ["from"] = new JsonObject { ["id"] = userId, ["username"] = username },
-                            ["media"] = new JsonObject { ["id"] = "180245678901" + StableDigits(4), ["media_product_type"] = "FEED" },
-                            ["id"] = "178901234567" + StableDigits(5),
-                            ["text"] = text,
-                        },
-                    }),
-                }),
-            });
+                ["from"] = new JsonObject { ["id"] = userId, ["username"] = username },
+                ["media"] = new JsonObject { ["id"] = "180245678901" + StableDigits(4), ["media_product_type"] = "FEED" },
+                ["id"] = "178901234567" + StableDigits(5),
+                ["text"] = text,
+            }));
 
         public void InstagramMessage(DateTimeOffset at, string userId, string text) => Meta(Messaging("instagram", InstagramAccountId, at, userId, text));
 
@@ -505,31 +492,18 @@ public static class DemoJourneys
         public void FacebookComment(DateTimeOffset at, string userId, string name, string text)
         {
             var postId = $"{PageId}_98765000123{StableDigits(4)}";
-            Meta(new JsonObject
+            Meta(Change("page", PageId, at, "feed", new JsonObject
             {
-                ["object"] = "page",
-                ["entry"] = new JsonArray(new JsonObject
-                {
-                    ["id"] = PageId,
-                    ["time"] = at.ToUnixTimeSeconds(),
-                    ["changes"] = new JsonArray(new JsonObject
-                    {
-                        ["field"] = "feed",
-                        ["value"] = new JsonObject
-                        {
-                            ["from"] = new JsonObject { ["id"] = userId, ["name"] = name },
-                            ["post"] = new JsonObject { ["status_type"] = "added_photos", ["is_published"] = true, ["id"] = postId },
-                            ["message"] = text,
-                            ["post_id"] = postId,
-                            ["comment_id"] = $"98765000123_{StableDigits(8)}",
-                            ["created_time"] = at.ToUnixTimeSeconds(),
-                            ["item"] = "comment",
-                            ["parent_id"] = postId,
-                            ["verb"] = "add",
-                        },
-                    }),
-                }),
-            });
+                ["from"] = new JsonObject { ["id"] = userId, ["name"] = name },
+                ["post"] = new JsonObject { ["status_type"] = "added_photos", ["is_published"] = true, ["id"] = postId },
+                ["message"] = text,
+                ["post_id"] = postId,
+                ["comment_id"] = $"98765000123_{StableDigits(8)}",
+                ["created_time"] = at.ToUnixTimeSeconds(),
+                ["item"] = "comment",
+                ["parent_id"] = postId,
+                ["verb"] = "add",
+            }));
         }
 
         public void SalesforceContact(DateTimeOffset at, string contactId, string first, string last, string email) =>
@@ -645,21 +619,15 @@ public static class DemoJourneys
             }), DemoSigner.Delighted, 2));
 
         public void TrustpilotReview(DateTimeOffset at, string consumerId, string name, string email, string reviewId, int stars, string title, string text) =>
-            Trustpilot("service-review-created", new JsonObject
-            {
-                ["id"] = reviewId,
-                ["language"] = "en",
-                ["title"] = title,
-                ["text"] = text,
-                ["referralEmail"] = email,
-                ["stars"] = stars,
-                ["createdAt"] = Iso(at),
-                ["isVerified"] = true,
-                ["consumer"] = new JsonObject { ["id"] = consumerId, ["name"] = name },
-            });
+            Trustpilot("service-review-created", Review(consumerId, name, email, reviewId, stars, title, text, createdAt: at, updatedAt: null));
 
         public void TrustpilotUpdate(DateTimeOffset at, string consumerId, string name, string email, string reviewId, DateTimeOffset createdAt, int stars, string title, string text) =>
-            Trustpilot("service-review-updated", new JsonObject
+            Trustpilot("service-review-updated", Review(consumerId, name, email, reviewId, stars, title, text, createdAt, updatedAt: at));
+
+        /// <summary>A Trustpilot service review as its webhook's <c>eventData</c>; <paramref name="updatedAt"/> only once it was edited.</summary>
+        private static JsonObject Review(string consumerId, string name, string email, string reviewId, int stars, string title, string text, DateTimeOffset createdAt, DateTimeOffset? updatedAt)
+        {
+            var review = new JsonObject
             {
                 ["id"] = reviewId,
                 ["language"] = "en",
@@ -668,10 +636,16 @@ public static class DemoJourneys
                 ["referralEmail"] = email,
                 ["stars"] = stars,
                 ["createdAt"] = Iso(createdAt),
-                ["updatedAt"] = Iso(at),
-                ["isVerified"] = true,
-                ["consumer"] = new JsonObject { ["id"] = consumerId, ["name"] = name },
-            });
+            };
+            if (updatedAt is { } edited)
+            {
+                review["updatedAt"] = Iso(edited);
+            }
+
+            review["isVerified"] = true;
+            review["consumer"] = new JsonObject { ["id"] = consumerId, ["name"] = name };
+            return review;
+        }
 
         private void Trustpilot(string eventName, JsonObject review)
         {
@@ -704,6 +678,18 @@ public static class DemoJourneys
                 """;
             deliveries.Add(new DemoDelivery("api/webhooks/salesforce", "text/xml; charset=utf-8", Encoding.UTF8.GetBytes(xml), DemoSigner.FunctionKey, 1));
         }
+
+        /// <summary>A Meta webhook of one change of <paramref name="field"/> on <paramref name="accountId"/> (a Page's feed, an Instagram account's comments).</summary>
+        private static JsonObject Change(string objectType, string accountId, DateTimeOffset at, string field, JsonObject value) => new()
+        {
+            ["object"] = objectType,
+            ["entry"] = new JsonArray(new JsonObject
+            {
+                ["id"] = accountId,
+                ["time"] = at.ToUnixTimeSeconds(),
+                ["changes"] = new JsonArray(new JsonObject { ["field"] = field, ["value"] = value }),
+            }),
+        };
 
         private static JsonObject Messaging(string objectType, string accountId, DateTimeOffset at, string senderId, string text) => new()
         {

@@ -1,11 +1,9 @@
-using JourneyHub.Azure.Configuration;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -126,23 +124,8 @@ public sealed class HubSpotEnrichmentTests : IDisposable
         Assert.Empty(server.LogEntries);
     }
 
-    private async Task<IReadOnlyList<Touchpoint>> EnrichAsync(Touchpoint touchpoint, string? token = "pat-test", string attemptTimeout = "00:00:10")
-    {
-        var builder = HubHostBuilder.Create(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["Sources:HubSpot:BaseUrl"] = server.Url,
-            ["Sources:HubSpot:AccessToken"] = token,
-            ["Http:Resilience:Retry:Delay"] = "00:00:00.010",
-            ["Http:Resilience:Retry:MaxRetryAttempts"] = "2",
-            ["Http:Resilience:AttemptTimeout:Timeout"] = attemptTimeout,
-        });
-        builder.AddJourneyHubAzure();
-        var services = builder.Services;
-        await using var provider = services.BuildServiceProvider();
-        var enricher = provider.GetRequiredService<SourceRegistry>().Enricher(SourceId.HubSpot)!;
-        return await enricher.EnrichAsync([touchpoint], CancellationToken.None);
-    }
+    private Task<IReadOnlyList<Touchpoint>> EnrichAsync(Touchpoint touchpoint, string? token = "pat-test", string attemptTimeout = "00:00:10") =>
+        VendorEnricher.EnrichAsync(SourceId.HubSpot, "HubSpot", server.Url!, token, [touchpoint], new Dictionary<string, string?> { ["Http:Resilience:AttemptTimeout:Timeout"] = attemptTimeout });
 
     /// <summary>A contact.created event as the webhook adapter makes it: only the HubSpot id, enrichment adds the rest.</summary>
     internal static Touchpoint ContactCreated() => new()

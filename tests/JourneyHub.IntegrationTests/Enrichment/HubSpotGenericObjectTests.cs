@@ -2,14 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using JourneyHub.Azure.Configuration;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.HubSpot;
 using JourneyHub.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -141,20 +139,6 @@ public sealed class HubSpotGenericObjectTests(AzuriteFixture azurite) : IDisposa
 
     private Task<IReadOnlyList<Touchpoint>> EnrichAsync(params Touchpoint[] touchpoints) => EnrichAsync("pat-test", touchpoints);
 
-    private async Task<IReadOnlyList<Touchpoint>> EnrichAsync(string? token, params Touchpoint[] touchpoints)
-    {
-        var builder = HubHostBuilder.Create(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["Sources:HubSpot:BaseUrl"] = server.Url,
-            ["Sources:HubSpot:AccessToken"] = token,
-            ["Http:Resilience:Retry:Delay"] = "00:00:00.010",
-            ["Http:Resilience:Retry:MaxRetryAttempts"] = "2",
-        });
-        builder.AddJourneyHubAzure();
-        var services = builder.Services;
-        await using var provider = services.BuildServiceProvider();
-        var enricher = provider.GetRequiredService<SourceRegistry>().Enricher(SourceId.HubSpot)!;
-        return await enricher.EnrichAsync(touchpoints, CancellationToken.None);
-    }
+    private Task<IReadOnlyList<Touchpoint>> EnrichAsync(string? token, params Touchpoint[] touchpoints) =>
+        VendorEnricher.EnrichAsync(SourceId.HubSpot, "HubSpot", server.Url!, token, touchpoints);
 }

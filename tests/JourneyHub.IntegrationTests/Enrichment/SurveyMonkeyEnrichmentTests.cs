@@ -1,5 +1,4 @@
 using System.Text;
-using JourneyHub.Azure.Configuration;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
@@ -7,7 +6,6 @@ using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources.SurveyMonkey;
 using JourneyHub.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -112,22 +110,8 @@ public sealed class SurveyMonkeyEnrichmentTests : IDisposable
     private static IResponseBuilder Json(int status, string body) =>
         Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
 
-    private async Task<IReadOnlyList<Touchpoint>> EnrichAsync(IReadOnlyList<Touchpoint> touchpoints, string? token = "sm-token")
-    {
-        var builder = HubHostBuilder.Create(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["Sources:SurveyMonkey:BaseUrl"] = server.Url,
-            ["Sources:SurveyMonkey:AccessToken"] = token,
-            ["Http:Resilience:Retry:Delay"] = "00:00:00.010",
-            ["Http:Resilience:Retry:MaxRetryAttempts"] = "2",
-        });
-        builder.AddJourneyHubAzure();
-        var services = builder.Services;
-        await using var provider = services.BuildServiceProvider();
-        var enricher = provider.GetRequiredService<SourceRegistry>().Enricher(SourceId.SurveyMonkey)!;
-        return await enricher.EnrichAsync(touchpoints, CancellationToken.None);
-    }
+    private Task<IReadOnlyList<Touchpoint>> EnrichAsync(IReadOnlyList<Touchpoint> touchpoints, string? token = "sm-token") =>
+        VendorEnricher.EnrichAsync(SourceId.SurveyMonkey, "SurveyMonkey", server.Url!, token, touchpoints);
 
     private static Touchpoint Callback()
     {

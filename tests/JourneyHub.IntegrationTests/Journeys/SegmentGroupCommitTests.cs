@@ -10,8 +10,6 @@ using JourneyHub.IntegrationTests.Customers;
 using JourneyHub.LoadHarness;
 using JourneyHub.LocalHost;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace JourneyHub.IntegrationTests.Journeys;
@@ -194,8 +192,7 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
     private static StorageClients Clients(string connectionString) =>
         new(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = connectionString }).Build());
 
-    private static TableSegmentAggregates Aggregates(StorageClients clients) =>
-        new(clients, new FakeTimeProvider(Now), Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableSegmentAggregates>.Instance);
+    private static TableSegmentAggregates Aggregates(StorageClients clients) => SegmentSeedTests.Aggregates(clients, Now);
 
     private sealed record Customer(string CustomerId, List<Touchpoint> Touchpoints, JourneyState Final);
 }

@@ -81,8 +81,11 @@ public sealed class SegmentSeedTests(AzuriteFixture applied) : IClassFixture<Azu
         Assert.Contains("cus_twice", error.Message, StringComparison.Ordinal);
     }
 
-    private static TableSegmentAggregates Aggregates(StorageClients clients) =>
-        new(clients, new FakeTimeProvider(End), Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableSegmentAggregates>.Instance);
+    private static TableSegmentAggregates Aggregates(StorageClients clients) => Aggregates(clients, End);
+
+    /// <summary>The segment aggregates on <paramref name="clients"/>, their maps computed as at <paramref name="now"/>.</summary>
+    internal static TableSegmentAggregates Aggregates(StorageClients clients, DateTimeOffset now) =>
+        new(clients, new FakeTimeProvider(now), Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableSegmentAggregates>.Instance);
 
     /// <summary>Every row, keyed by partition/row key, with its properties and their types in order (not the service's timestamp or ETag).</summary>
     internal static async Task<SortedDictionary<string, string>> RowsAsync(TableClient table)
