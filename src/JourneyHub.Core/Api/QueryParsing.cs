@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using JourneyHub.Core.Identities;
 using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources;
@@ -199,6 +200,26 @@ public static class QueryParsing
     {
         ArgumentNullException.ThrowIfNull(text);
         return WireNames<T>.Values.TryGetValue(text.Trim(), out value);
+    }
+
+    /// <summary>
+    /// The lookup's <c>identity=&lt;type&gt;:&lt;value&gt;</c>, normalized as on ingestion (<see cref="IdentityNormalizer.Parse"/>).
+    /// A '+' written unencoded in a query string arrives as a space, and an e-mail address never holds a space, so
+    /// <c>email:jane tag@example.com</c> is read as <c>jane+tag@example.com</c> (what <c>curl "…?identity=email:jane+tag@example.com"</c>
+    /// sends). A phone number loses its '+' the same way and is read right already, since only its digits count.
+    /// </summary>
+    public static Identity? ParseIdentity(string? text)
+    {
+        if (IdentityNormalizer.Parse(text) is { } identity)
+        {
+            return identity;
+        }
+
+        const string EmailPrefix = IdentityTypes.Email + ":";
+        var trimmed = text?.Trim();
+        return trimmed is not null && trimmed.StartsWith(EmailPrefix, StringComparison.OrdinalIgnoreCase)
+            ? IdentityNormalizer.Parse(EmailPrefix + trimmed[EmailPrefix.Length..].Trim().Replace(' ', '+'))
+            : null;
     }
 
     public static bool IsValidCustomerId(string? customerId) =>

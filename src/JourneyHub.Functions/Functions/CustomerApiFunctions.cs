@@ -59,7 +59,7 @@ public sealed class CustomerApiFunctions(CustomerReader reader, ErasureService e
             return HubResults.Problem(400, "Missing query parameter 'identity'", "Pass identity=<type>:<value>, e.g. identity=email:jane@example.com.");
         }
 
-        var identity = IdentityNormalizer.Parse(text);
+        var identity = QueryParsing.ParseIdentity(text);
         if (identity is null)
         {
             return HubResults.Problem(400, "Invalid query parameter 'identity'", IdentityRule);

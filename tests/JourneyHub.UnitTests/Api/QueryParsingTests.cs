@@ -1,4 +1,5 @@
 using JourneyHub.Core.Api;
+using JourneyHub.Core.Identities;
 using JourneyHub.Core.Journey;
 using JourneyHub.Core.Journey.Segments;
 using JourneyHub.Core.Schema;
@@ -138,6 +139,34 @@ public sealed class QueryParsingTests
 
         Assert.Null(error);
         Assert.Equal(key, query!.Segment.Key);
+    }
+
+    [Theory]
+    [InlineData("email:jane+tag@example.com", "jane+tag@example.com")]
+    [InlineData("email:jane tag@example.com", "jane+tag@example.com")]
+    [InlineData(" email: Jane Tag@Example.com ", "jane+tag@example.com")]
+    [InlineData("email: Maria.Lindqvist@Example.com ", "maria.lindqvist@example.com")]
+    public void An_email_lookup_reads_an_unencoded_plus_as_a_plus_and_normalizes_as_on_ingestion(string text, string expected)
+    {
+        Assert.Equal(new Identity(IdentityTypes.Email, expected), QueryParsing.ParseIdentity(text));
+    }
+
+    [Theory]
+    [InlineData("phone: 46 70 123 45 67", "+46701234567")]
+    [InlineData("phone:+46701234567", "+46701234567")]
+    public void A_phone_lookup_whose_plus_arrived_as_a_space_finds_the_same_number(string text, string expected)
+    {
+        Assert.Equal(new Identity(IdentityTypes.Phone, expected), QueryParsing.ParseIdentity(text));
+    }
+
+    [Theory]
+    [InlineData("email:not an address")]
+    [InlineData("hubspot:")]
+    [InlineData("nosuchtype:1")]
+    [InlineData("")]
+    public void What_names_no_identity_stays_refused(string text)
+    {
+        Assert.Null(QueryParsing.ParseIdentity(text));
     }
 
     private static Func<string, string?> Get(params (string Name, string Value)[] values) =>
