@@ -146,16 +146,7 @@ public sealed partial class CustomerMerger(
                 survivor.CustomerId,
                 c =>
                 {
-                    if (c.MergedInto is not null)
-                    {
-                        throw new MergeTargetMovedException();
-                    }
-
-                    if (c.ErasedAt is not null)
-                    {
-                        throw new CustomerErasedException(c.CustomerId);
-                    }
-
+                    ThrowIfMovedOrErased(c, mayBeMergedInto: null);
                     return c.Merges.Any(m => m.MergedCustomerId == loser.CustomerId) ? c : c with { Merges = [.. c.Merges, intent] };
                 },
                 cancellationToken);
@@ -163,16 +154,7 @@ public sealed partial class CustomerMerger(
                 loser.CustomerId,
                 c =>
                 {
-                    if (c.MergedInto is { } other && other != survivor.CustomerId)
-                    {
-                        throw new MergeTargetMovedException();
-                    }
-
-                    if (c.ErasedAt is not null)
-                    {
-                        throw new CustomerErasedException(c.CustomerId);
-                    }
-
+                    ThrowIfMovedOrErased(c, mayBeMergedInto: survivor.CustomerId);
                     return c with { MergedInto = survivor.CustomerId, Merges = [.. c.Merges.Where(m => m.MergedCustomerId != loser.CustomerId), intent] };
                 },
                 cancellationToken);
@@ -180,6 +162,23 @@ public sealed partial class CustomerMerger(
         }
 
         return survivor.CustomerId;
+    }
+
+    /// <summary>
+    /// Stops a merge step on a customer that changed since the merge read it: merged into any customer but
+    /// <paramref name="mayBeMergedInto"/> (the merge starts again from the new survivor), or erased.
+    /// </summary>
+    private static void ThrowIfMovedOrErased(CustomerRecord customer, string? mayBeMergedInto)
+    {
+        if (customer.MergedInto is { } target && target != mayBeMergedInto)
+        {
+            throw new MergeTargetMovedException();
+        }
+
+        if (customer.ErasedAt is not null)
+        {
+            throw new CustomerErasedException(customer.CustomerId);
+        }
     }
 
     /// <summary>Applies the guards; a refused merge is recorded on every customer involved.</summary>
@@ -260,16 +259,7 @@ public sealed partial class CustomerMerger(
             survivorId,
             c =>
             {
-                if (c.MergedInto is not null)
-                {
-                    throw new MergeTargetMovedException();
-                }
-
-                if (c.ErasedAt is not null)
-                {
-                    throw new CustomerErasedException(c.CustomerId);
-                }
-
+                ThrowIfMovedOrErased(c, mayBeMergedInto: null);
                 var existing = c.Merges.FirstOrDefault(m => m.MergedCustomerId == loserId);
                 var identities = IdentityResolver.Union(c.Identities, loserIdentities);
                 if (existing?.CombinedAt is not null && ReferenceEquals(identities, c.Identities))
