@@ -4,6 +4,7 @@ using JourneyHub.Core.Journey;
 using JourneyHub.Core.Pull;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.Pull;
+using JourneyHub.Core.Sources.Salesforce;
 using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Azure.Pull;
@@ -24,16 +25,16 @@ public sealed partial class SalesforcePullConnector(
 
     public static IReadOnlyList<SalesforceQuery> Queries { get; } =
     [
-        new("Contact", "Id, FirstName, LastName, Email, Phone, MobilePhone, LeadSource, CreatedDate, LastModifiedDate, SystemModstamp"),
-        new("Lead", "Id, FirstName, LastName, Email, Phone, MobilePhone, LeadSource, Status, IsConverted, ConvertedContactId, ConvertedDate, CreatedDate, LastModifiedDate, SystemModstamp"),
-        new("Opportunity", "Id, Name, StageName, IsWon, IsClosed, Amount, AccountId, ContactId, CreatedDate, LastModifiedDate, SystemModstamp"),
-        new("OpportunityContactRole", "Id, OpportunityId, ContactId, Role, IsPrimary, CreatedDate, LastModifiedDate, SystemModstamp"),
-        new("Task", "Id, Subject, TaskSubtype, Status, WhoId, ActivityDate, CreatedDate, LastModifiedDate, SystemModstamp"),
-        new("Event", "Id, Subject, EventSubtype, WhoId, StartDateTime, CreatedDate, LastModifiedDate, SystemModstamp"),
+        new(SalesforceObjectTypes.Contact, "Id, FirstName, LastName, Email, Phone, MobilePhone, LeadSource, CreatedDate, LastModifiedDate, SystemModstamp"),
+        new(SalesforceObjectTypes.Lead, "Id, FirstName, LastName, Email, Phone, MobilePhone, LeadSource, Status, IsConverted, ConvertedContactId, ConvertedDate, CreatedDate, LastModifiedDate, SystemModstamp"),
+        new(SalesforceObjectTypes.Opportunity, "Id, Name, StageName, IsWon, IsClosed, Amount, AccountId, ContactId, CreatedDate, LastModifiedDate, SystemModstamp"),
+        new(SalesforceObjectTypes.OpportunityContactRole, "Id, OpportunityId, ContactId, Role, IsPrimary, CreatedDate, LastModifiedDate, SystemModstamp"),
+        new(SalesforceObjectTypes.Task, "Id, Subject, TaskSubtype, Status, WhoId, ActivityDate, CreatedDate, LastModifiedDate, SystemModstamp"),
+        new(SalesforceObjectTypes.Event, "Id, Subject, EventSubtype, WhoId, StartDateTime, CreatedDate, LastModifiedDate, SystemModstamp"),
 
         // A deletion moves SystemModstamp, so the window finds it; the recycle bin keeps deleted rows for 15 days, longer
         // than any pull window (a gap longer than that loses the removal: the role keeps receiving the opportunity's events).
-        new("OpportunityContactRole", "Id, OpportunityId, ContactId, Role, IsPrimary, IsDeleted, CreatedDate, LastModifiedDate, SystemModstamp", Deleted: true),
+        new(SalesforceObjectTypes.OpportunityContactRole, "Id, OpportunityId, ContactId, Role, IsPrimary, IsDeleted, CreatedDate, LastModifiedDate, SystemModstamp", Deleted: true),
     ];
 
     public SourceId Source => SourceId.Salesforce;
@@ -105,7 +106,7 @@ public sealed partial class SalesforcePullConnector(
         return new PulledPage(body, items, properties, nextCursor);
     }
 
-    private static bool SelectsPersona(int index) => Queries[index].SObject is "Contact" or "Lead";
+    private static bool SelectsPersona(int index) => Queries[index].SObject is SalesforceObjectTypes.Contact or SalesforceObjectTypes.Lead;
 
     /// <summary>A standard or custom field API name (<c>Title</c>, <c>Persona__c</c>, <c>ns__Persona__c</c>): letters, digits, underscores.</summary>
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,79}$", RegexOptions.CultureInvariant)]

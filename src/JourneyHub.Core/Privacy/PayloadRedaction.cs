@@ -217,13 +217,16 @@ public sealed class PayloadRedactor(SourceRegistry sources)
 
         var withoutEntries = new XDocument(document);
         var copiedEntries = withoutEntries.Descendants(element).ToList();
+
+        // Asked before the entries come out: once removed, a nested entry no longer has its outer one as an ancestor.
+        var nested = copiedEntries.Select(e => e.Ancestors(element).Any()).ToArray();
         var places = RemoveAll(copiedEntries);
         var values = erased.Select(i => i.Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var owned = new bool[entries.Count];
         for (var k = 0; k < entries.Count; k++)
         {
             // An entry inside another entry goes with the outer one when the others go: alone, it is the document without entries.
-            var alone = copiedEntries[k].Ancestors(element).Any() ? null : PutBack(entries[k], element, places[copiedEntries[k]]);
+            var alone = nested[k] ? null : PutBack(entries[k], element, places[copiedEntries[k]]);
             var names = Names(adapter, payload with { Body = Bytes(withoutEntries) }, erased);
             alone?.Remove();
             if (names is not { } judged)

@@ -115,6 +115,52 @@ public sealed class PullAdapterTests
         Assert.Equal("Contact role Economic Buyer on opportunity 0065g00000Op003AAB removed", removed.Summary);
     }
 
+    [Theory]
+    [InlineData("Task", "Call", "call.logged")]
+    [InlineData("Task", "Email", "email.sent")]
+    [InlineData("Task", "ListEmail", "email.sent")]
+    [InlineData("Task", "Meeting", "meeting.booked")]
+    [InlineData("Task", "Task", "task.logged")]
+    [InlineData("Task", "Cadence", "task.logged")]
+    [InlineData("Event", "Event", "meeting.booked")]
+    [InlineData("Event", "Webinar", "meeting.booked")]
+    public void A_pulled_activity_reads_as_the_same_activity_in_an_Outbound_Message(string objectType, string subtype, string action)
+    {
+        var subtypeField = objectType == "Task" ? "TaskSubtype" : "EventSubtype";
+        var page = $$"""
+            {"totalSize":1,"done":true,"records":[
+              {"attributes":{"type":"{{objectType}}"},"Id":"00T5g00000Ac001AAB","Subject":"Follow-up","{{subtypeField}}":"{{subtype}}","WhoId":"0035g00000XyZ77AAB","CreatedDate":"2025-03-14T15:10:00.000+0000","SystemModstamp":"2025-03-14T15:10:00.000+0000"}
+            ]}
+            """;
+        var message = $$"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+             <soapenv:Body>
+              <notifications xmlns="http://soap.sforce.com/2005/09/outbound">
+               <OrganizationId>00D5g000004ZkQ1EAK</OrganizationId>
+               <Notification>
+                <Id>04l5g00000Ac001AAF</Id>
+                <sObject xsi:type="sf:{{objectType}}" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">
+                 <sf:Id>00T5g00000Ac001AAB</sf:Id>
+                 <sf:Subject>Follow-up</sf:Subject>
+                 <sf:{{subtypeField}}>{{subtype}}</sf:{{subtypeField}}>
+                 <sf:WhoId>0035g00000XyZ77AAB</sf:WhoId>
+                 <sf:CreatedDate>2025-03-14T15:10:00.000Z</sf:CreatedDate>
+                 <sf:LastModifiedDate>2025-03-14T15:10:00.000Z</sf:LastModifiedDate>
+                </sObject>
+               </Notification>
+              </notifications>
+             </soapenv:Body>
+            </soapenv:Envelope>
+            """;
+
+        var pulled = Assert.Single(new SalesforcePullAdapter().Normalize(SourceTestKit.Raw(SourceId.SalesforcePull.Name, Encoding.UTF8.GetBytes(page))).Touchpoints);
+        var pushed = Assert.Single(new Core.Sources.Salesforce.SalesforceAdapter().Normalize(SourceTestKit.Raw(SourceId.Salesforce.Name, Encoding.UTF8.GetBytes(message))).Touchpoints);
+
+        Assert.Equal(action, pulled.Action);
+        Assert.Equal((pushed.Channel, pushed.Action, pushed.Summary), (pulled.Channel, pulled.Action, pulled.Summary));
+    }
+
     [Fact]
     public void HubSpot_contacts_give_a_creation_and_a_lifecycle_fact_and_engagements_one_touchpoint_per_contact()
     {

@@ -113,14 +113,8 @@ public sealed class SalesforcePullAdapter : ISourceAdapter
                     yield break;
                 }
 
-                var subtype = r.Str(type == SalesforceObjectTypes.Task ? "TaskSubtype" : "EventSubtype") ?? type;
-                var (channel, activity) = subtype switch
-                {
-                    "Call" => (Channel.Phone, "call.logged"),
-                    "Email" or "ListEmail" => (Channel.Email, "email.sent"),
-                    _ when type == SalesforceObjectTypes.Event => (Channel.Meeting, "meeting.booked"),
-                    _ => (Channel.Crm, "task.logged"),
-                };
+                var subtype = r.Str(SalesforceActivities.SubtypeField(type)) ?? type;
+                var (channel, activity) = SalesforceActivities.Classify(type, subtype);
                 attributes.AddIfPresent("subtype", subtype);
                 attributes.AddIfPresent("subject", r.Str("Subject"));
                 var when = PullJson.Time(r.Str("StartDateTime")) ?? PullJson.Time(r.Str("ActivityDate")) ?? created ?? modified;

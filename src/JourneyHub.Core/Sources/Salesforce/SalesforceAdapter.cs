@@ -132,15 +132,8 @@ public sealed class SalesforceAdapter : ISourceAdapter
                     return AdapterOutcome.Fail($"the {n.ObjectType} has no WhoId (Contact or Lead)");
                 }
 
-                var subtype = n.Field(n.ObjectType == SalesforceObjectTypes.Task ? "TaskSubtype" : "EventSubtype") ?? n.ObjectType;
-                (channel, action) = subtype switch
-                {
-                    "Call" => (Channel.Phone, "call.logged"),
-                    "Email" or "ListEmail" => (Channel.Email, "email.sent"),
-                    "Event" or "Meeting" => (Channel.Meeting, "meeting.booked"),
-                    _ when n.ObjectType == SalesforceObjectTypes.Event => (Channel.Meeting, "meeting.booked"),
-                    _ => (Channel.Crm, "task.logged"),
-                };
+                var subtype = n.Field(SalesforceActivities.SubtypeField(n.ObjectType)) ?? n.ObjectType;
+                (channel, action) = SalesforceActivities.Classify(n.ObjectType, subtype);
                 attributes
                     .AddIfPresent("subtype", subtype)
                     .AddIfPresent("subject", n.Field("Subject"));
