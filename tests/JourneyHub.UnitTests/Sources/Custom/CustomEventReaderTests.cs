@@ -60,6 +60,18 @@ public sealed class CustomEventReaderTests
         Assert.Equal(Describe(expected, AttributeTexts(expected.Data?.Attributes)), Describe(value!, attributes?.Select(a => $"{a.Key}={a.Value}") ?? []));
     }
 
+    [Theory]
+    [InlineData("custom/standard-webhooks-custom-source.json")]
+    [InlineData("custom/custom-nps-survey.json")]
+    public void Reads_the_documented_events_by_hand(string fixture)
+    {
+        var body = Fixture.Bytes(fixture);
+
+        Assert.True(CustomEventReader.TryRead(body, out var value, out var attributes));
+        var expected = JsonSerializer.Deserialize(body, CustomJsonContext.Default.CustomEvent)!;
+        Assert.Equal(Describe(expected, AttributeTexts(expected.Data?.Attributes)), Describe(value!, attributes?.Select(a => $"{a.Key}={a.Value}") ?? []));
+    }
+
     /// <summary>The adapter's rule for the serializer's attributes: strings, raw JSON of numbers, objects and arrays, true/false.</summary>
     private static IEnumerable<string> AttributeTexts(Dictionary<string, JsonElement>? attributes) =>
         (attributes ?? []).Select(a => $"{a.Key}=" + a.Value.ValueKind switch

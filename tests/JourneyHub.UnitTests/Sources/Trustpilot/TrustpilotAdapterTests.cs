@@ -50,6 +50,19 @@ public sealed class TrustpilotAdapterTests
         Assert.Equal("Generic:spring-campaign", touchpoint.Attributes["tags"]);
     }
 
+    [Theory]
+    [InlineData("""[{"group":"A","value":"x"},{"group":null,"value":"y"},{"group":"B","value":""},null,{"value":"z"},{"group":"C"}]""", "A:x,:y,:z")]
+    [InlineData("""[{"group":"A","value":""},null]""", "")]
+    [InlineData("""[{"value":"solo"}]""", ":solo")]
+    public void Tags_with_a_value_are_kept_as_group_and_value_separated_by_commas(string tags, string expected)
+    {
+        var body = $$$"""{"events":[{"eventName":"service-review-created","eventData":{"id":"r1","stars":4,"createdAt":"2025-03-14T14:25:31Z","consumer":{"id":"c1"},"tags":{{{tags}}}}}]}""";
+
+        var touchpoint = adapter.Normalize(Raw("trustpilot", Encoding.UTF8.GetBytes(body))).Touchpoints.Single();
+
+        Assert.Equal(expected, touchpoint.Attributes["tags"]);
+    }
+
     [Fact]
     public void Deletion_is_a_separate_fact_that_keeps_no_words_and_points_at_the_review()
     {

@@ -58,6 +58,19 @@ public sealed class TrustpilotWebhookReaderTests
         Assert.Equal(Describe(expected), Describe(webhook!));
     }
 
+    [Theory]
+    [InlineData("trustpilot/trustpilot-webhook-service-review-created.json")]
+    [InlineData("trustpilot/trustpilot-webhook-service-review-updated.json")]
+    [InlineData("trustpilot/trustpilot-webhook-service-review-deleted.json")]
+    [InlineData("trustpilot/trustpilot-webhook-batch-with-bad-entries.json")]
+    public void Reads_the_documented_deliveries_by_hand(string fixture)
+    {
+        var body = Fixture.Bytes(fixture);
+
+        Assert.True(TrustpilotWebhookReader.TryRead(body, out var webhook));
+        Assert.Equal(Describe(JsonSerializer.Deserialize(body, TrustpilotJsonContext.Default.TrustpilotWebhook)!), Describe(webhook!));
+    }
+
     [Fact]
     public void Reads_more_events_than_its_first_buffer_holds()
     {
