@@ -8,7 +8,9 @@ namespace JourneyHub.Core.Sources;
 /// touchpoints carry in <c>source</c>, what queue messages carry, and the key under which <see cref="SourceRegistry"/> finds a
 /// source's adapter, webhook verifier and enricher: each of those says its own <c>Source</c>, so there is no second name
 /// to keep equal. Every <c>custom:&lt;name&gt;</c> source is served by the <see cref="Custom"/> adapter and verifier
-/// (<see cref="Adapter"/>); a name is 1–50 lower-case letters, digits and dashes.
+/// (<see cref="Adapter"/>); a name is 1–50 lower-case letters, digits, dashes, underscores and dots, starting with a
+/// letter or digit (the Touchpoint schema's <c>custom:</c> pattern; an underscore is what a name needs to be set from a
+/// shell, where <c>Sources__Custom__point-of-sale__Secret</c> is not a valid variable name).
 /// </summary>
 public readonly partial record struct SourceId
 {
@@ -89,10 +91,10 @@ public readonly partial record struct SourceId
         TryParse(text, out var source) && (source.IsCustom || TouchpointSources.Contains(source));
 
     public static SourceId Parse(string text) =>
-        TryParse(text, out var source) ? source : throw new FormatException($"'{text}' is not a source name (1–50 lower-case letters, digits and dashes, or custom:<name>).");
+        TryParse(text, out var source) ? source : throw new FormatException($"'{text}' is not a source name (1–50 lower-case letters, digits, dashes, underscores and dots, or custom:<name>).");
 
     public override string ToString() => Name;
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,49}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,49}$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 }

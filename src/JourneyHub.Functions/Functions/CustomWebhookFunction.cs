@@ -20,7 +20,7 @@ public sealed class CustomWebhookFunction(WebhookRequestReader reader, WebhookIn
     {
         if (!SourceId.TryCustom(name, out var source))
         {
-            return HubResults.Problem(StatusCodes.Status400BadRequest, "Invalid source name", "Custom source names are 1–50 lower-case letters, digits and dashes.");
+            return HubResults.Problem(StatusCodes.Status400BadRequest, "Invalid source name", "Custom source names are 1–50 lower-case letters, digits, dashes, underscores and dots, starting with a letter or digit.");
         }
 
         var (webhook, problem) = await reader.ReadAsync(request, SourceId.Custom.Name, MediaTypes, name, cancellationToken);

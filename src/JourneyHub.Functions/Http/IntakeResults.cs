@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using JourneyHub.Core.Ingestion;
 using Microsoft.AspNetCore.Mvc;
 
@@ -11,7 +12,10 @@ public static class IntakeResults
         IntakeStatus.Accepted => accepted(),
         IntakeStatus.Unauthorized or IntakeStatus.NotConfigured => HubResults.Problem(401, result.Title!, result.Detail!),
         IntakeStatus.UnknownSource => HubResults.Problem(404, result.Title!, result.Detail!),
-        _ => HubResults.Problem(503, result.Title!, result.Detail!, headers: RetryLater),
+        IntakeStatus.StorageUnavailable => HubResults.Problem(503, result.Title!, result.Detail!, headers: RetryLater),
+
+        // A new outcome must be mapped on purpose: telling a sender "retry later" for it could be wrong either way.
+        _ => throw new UnreachableException($"Intake outcome {result.Status} has no reply."),
     };
 
     /// <summary>

@@ -33,7 +33,7 @@ public sealed partial class OpenApiConformanceEndToEndTests(AzuriteFixture azuri
         ["Sources__HubSpot__ClientSecret"] = HubSpotSecret,
         ["Sources__Meta__AppSecret"] = MetaSecret,
         ["Sources__Meta__VerifyToken"] = VerifyToken,
-        ["Sources__Custom__conformance__Secret"] = CustomSecret,
+        ["Sources__Custom__conformance_e2e__Secret"] = CustomSecret,
         ["Sources__Salesforce__OrganizationId"] = OrganizationId,
         ["LocalHost__FunctionKey"] = FunctionKey,
         ["LocalHost__AdminKey"] = AdminKey,
@@ -62,7 +62,7 @@ public sealed partial class OpenApiConformanceEndToEndTests(AzuriteFixture azuri
             (HttpMethod.Post, "/api/webhooks/meta", Json(MetaBody), null, null),
             (HttpMethod.Post, "/api/webhooks/trustpilot", Json("""{"events":[]}"""), FunctionKey, null),
             (HttpMethod.Post, "/api/webhooks/trustpilot", Json("""{"events":[]}"""), null, null),
-            (HttpMethod.Post, "/api/webhooks/custom/conformance", null, null, null),
+            (HttpMethod.Post, "/api/webhooks/custom/conformance_e2e", null, null, null),
             (HttpMethod.Post, "/api/webhooks/custom/unknown-source", Json("{}"), null, null),
             (HttpMethod.Post, "/api/webhooks/custom/Not_A_Name", Json("{}"), null, null),
             (HttpMethod.Post, "/api/webhooks/shopify", Json("{}"), null, null),
@@ -97,7 +97,7 @@ public sealed partial class OpenApiConformanceEndToEndTests(AzuriteFixture azuri
             ["survey"] = new JsonObject { ["type"] = "nps", ["score"] = 9, ["comment"] = "Fast and friendly" },
             ["attributes"] = new JsonObject { ["persona"] = "Conformance tester" },
         });
-        using (var delivered = await Host.Client.SendAsync(SignedRequests.StandardWebhooks(Url("/api/webhooks/custom/conformance"), custom, CustomSecret, StandardWebhooksEvents.NewWebhookId())))
+        using (var delivered = await Host.Client.SendAsync(SignedRequests.StandardWebhooks(Url("/api/webhooks/custom/conformance_e2e"), custom, CustomSecret, StandardWebhooksEvents.NewWebhookId())))
         {
             Assert.Equal(HttpStatusCode.NoContent, delivered.StatusCode);
         }

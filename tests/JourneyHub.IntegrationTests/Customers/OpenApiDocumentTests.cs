@@ -71,5 +71,5 @@ public sealed class OpenApiDocumentTests
     }
 
     private static string SourceFilterPattern =>
-        "^(" + string.Join("|", JourneyHub.Core.Sources.SourceId.TouchpointSources.Select(s => s.Name)) + "|custom:[a-z0-9][a-z0-9-]{0,49})$";
+        "^(" + string.Join("|", JourneyHub.Core.Sources.SourceId.TouchpointSources.Select(s => s.Name)) + "|custom:[a-z0-9][a-z0-9._-]{0,49})$";
 }
