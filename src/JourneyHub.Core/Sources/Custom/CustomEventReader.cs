@@ -22,12 +22,12 @@ internal static class CustomEventReader
 
     private static readonly KnownWords EventTypes = new(CustomSourceAdapter.EventType);
 
-    private static readonly PropertyNames EventNames = new("type", "timestamp", "data");
-    private static readonly PropertyNames DataNames = new(
+    internal static readonly PropertyNames EventNames = new("type", "timestamp", "data");
+    internal static readonly PropertyNames DataNames = new(
         "sourceSystem", "externalId", "channel", "occurredAt", "action", "stage", "summary", "person", "survey", "rating", "attributes");
-    private static readonly PropertyNames PersonNames = new("id", "email", "phone", "externalIds");
-    private static readonly PropertyNames SurveyNames = new("type", "score", "comment");
-    private static readonly PropertyNames RatingNames = new("value", "scale");
+    internal static readonly PropertyNames PersonNames = new("id", "email", "phone", "externalIds");
+    internal static readonly PropertyNames SurveyNames = new("type", "score", "comment");
+    internal static readonly PropertyNames RatingNames = new("value", "scale");
 
     /// <param name="attributes">The event's attribute texts as the adapter keeps them; null when the event has none.</param>
     /// <returns>False when the serializer must read the body (and then both are null).</returns>

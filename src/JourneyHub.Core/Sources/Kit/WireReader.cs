@@ -165,8 +165,12 @@ public sealed class PropertyNames
     {
         ArgumentNullException.ThrowIfNull(names);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(names.Length, 32);
+        Names = names;
         this.names = [.. names.Select(Encoding.UTF8.GetBytes)];
     }
+
+    /// <summary>The names, in index order: a test compares them with the serializer's properties of the record.</summary>
+    public IReadOnlyList<string> Names { get; }
 
     /// <summary>The index of the property name at the reader; -1 for another name.</summary>
     public int IndexOf(ref Utf8JsonReader reader)

@@ -14,10 +14,10 @@ internal static class MetaChangeValueReader
     private static readonly KnownWords Verbs = new("add", "edited", "remove");
     private static readonly KnownWords MediaProductTypes = new("FEED", "REELS", "STORY", "AD");
 
-    private static readonly PropertyNames ValueNames = new(
+    internal static readonly PropertyNames ValueNames = new(
         "item", "verb", "id", "comment_id", "post_id", "parent_id", "media_id", "from", "message", "text", "media", "created_time");
-    private static readonly PropertyNames UserNames = new("id", "name", "username");
-    private static readonly PropertyNames MediaNames = new("id", "media_product_type");
+    internal static readonly PropertyNames UserNames = new("id", "name", "username");
+    internal static readonly PropertyNames MediaNames = new("id", "media_product_type");
 
     /// <summary>The value at the reader's <see cref="JsonTokenType.StartObject"/>, with the reader at its end; null when the serializer must read it.</summary>
     public static MetaChangeValue? TryRead(ref Utf8JsonReader reader)

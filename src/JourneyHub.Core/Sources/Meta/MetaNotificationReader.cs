@@ -19,9 +19,9 @@ internal static class MetaNotificationReader
     private static readonly KnownWords ObjectTypes = new("page", "instagram");
     private static readonly KnownWords Fields = new("feed", "comments", "live_comments", "mentions");
 
-    private static readonly PropertyNames NotificationNames = new("object", "entry");
-    private static readonly PropertyNames EntryNames = new("id", "time", "changes", "messaging");
-    private static readonly PropertyNames ChangeNames = new("field", "value");
+    internal static readonly PropertyNames NotificationNames = new("object", "entry");
+    internal static readonly PropertyNames EntryNames = new("id", "time", "changes", "messaging");
+    internal static readonly PropertyNames ChangeNames = new("field", "value");
 
     /// <returns>False when the serializer must read the body.</returns>
     public static bool TryRead(ReadOnlySpan<byte> body, out MetaNotification? notification) =>

@@ -14,15 +14,15 @@ internal static class TrustpilotWebhookReader
     /// <summary>The reader options of <see cref="TrustpilotJsonContext"/> (depth 16).</summary>
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 16 };
 
-    private static readonly KnownWords EventNames = new(TrustpilotAdapter.Created, TrustpilotAdapter.Updated, TrustpilotAdapter.Deleted);
-    private static readonly KnownWords Versions = new("1");
+    private static readonly KnownWords EventNameWords = new(TrustpilotAdapter.Created, TrustpilotAdapter.Updated, TrustpilotAdapter.Deleted);
+    private static readonly KnownWords VersionWords = new("1");
 
-    private static readonly PropertyNames WebhookNames = new("events");
-    private static readonly PropertyNames EventNamesOfProperties = new("eventName", "version", "eventData");
-    private static readonly PropertyNames ReviewNames = new(
+    internal static readonly PropertyNames WebhookNames = new("events");
+    internal static readonly PropertyNames EventNames = new("eventName", "version", "eventData");
+    internal static readonly PropertyNames ReviewNames = new(
         "id", "language", "title", "text", "referenceId", "referralEmail", "stars", "createdAt", "updatedAt", "deletedAt", "isVerified", "locationId", "consumer", "tags");
-    private static readonly PropertyNames ConsumerNames = new("id", "name");
-    private static readonly PropertyNames TagNames = new("group", "value");
+    internal static readonly PropertyNames ConsumerNames = new("id", "name");
+    internal static readonly PropertyNames TagNames = new("group", "value");
 
     /// <returns>False when the serializer must read the body.</returns>
     public static bool TryRead(ReadOnlySpan<byte> body, out TrustpilotWebhook? webhook) =>
@@ -62,12 +62,12 @@ internal static class TrustpilotWebhookReader
         string? eventName = null, version = null;
         TrustpilotReview? review = null;
         var seen = 0;
-        while (WireReader.NextProperty(ref reader, EventNamesOfProperties, ref seen, out var property))
+        while (WireReader.NextProperty(ref reader, EventNames, ref seen, out var property))
         {
             var read = property switch
             {
-                0 => WireReader.TryString(ref reader, out eventName, EventNames),
-                1 => WireReader.TryString(ref reader, out version, Versions),
+                0 => WireReader.TryString(ref reader, out eventName, EventNameWords),
+                1 => WireReader.TryString(ref reader, out version, VersionWords),
                 2 => TryReview(ref reader, out review),
                 _ => reader.TrySkip(),
             };
