@@ -6,8 +6,10 @@ namespace JourneyHub.Core.Sources.Custom;
 
 /// <summary>
 /// Reads a Standard Webhooks body by hand (<see cref="WireReader"/>) into the <see cref="CustomEvent"/> the serializer would
-/// make of it, with the attributes read straight into their texts (<see cref="AttributeDictionary"/>) instead of a
-/// dictionary of <see cref="JsonElement"/>s, each a document of its own. One event per delivery makes the serializer's fixed
+/// make of it, except the attributes: they are read straight into their texts (<see cref="AttributeDictionary"/>, handed
+/// out beside the event; <see cref="CustomEventData.Attributes"/> stays null) instead of a dictionary of
+/// <see cref="JsonElement"/>s, each a document of its own. Code reading attributes must take them from the adapter's
+/// dictionary, which both paths fill. One event per delivery makes the serializer's fixed
 /// cost per call (a read stack, boxed constructor arguments for these init-only records) most of the allocation. Gives up
 /// on anything it does not take exactly as the serializer reads it (a value of another type, a number sent as a string, a
 /// property or attribute given twice, a null attribute or one the adapter leaves out): the adapter then uses the serializer.
@@ -17,8 +19,7 @@ internal static class CustomEventReader
     /// <summary>The longest attribute key the adapter keeps.</summary>
     public const int MaxKeyLength = 128;
 
-    /// <summary>The reader options of <see cref="CustomJsonContext"/> (depth 16).</summary>
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 16 };
+    private static readonly JsonReaderOptions Options = WireReader.ReaderOptionsOf(CustomJsonContext.Default.Options);
 
     private static readonly KnownWords EventTypes = new(CustomSourceAdapter.EventType);
 

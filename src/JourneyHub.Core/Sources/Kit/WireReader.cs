@@ -13,6 +13,22 @@ namespace JourneyHub.Core.Sources.Kit;
 public static class WireReader
 {
     /// <summary>
+    /// The reader options a serializer context reads a body with (depth, comments, trailing commas), so a hand reader
+    /// accepts and refuses the same JSON as the serializer it stands in for, however the context is changed later.
+    /// </summary>
+    public static JsonReaderOptions ReaderOptionsOf(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new JsonReaderOptions
+        {
+            // 0 is the serializer's "default depth", 64.
+            MaxDepth = options.MaxDepth == 0 ? 64 : options.MaxDepth,
+            AllowTrailingCommas = options.AllowTrailingCommas,
+            CommentHandling = options.ReadCommentHandling,
+        };
+    }
+
+    /// <summary>
     /// Reads a whole body: one JSON value, read by <paramref name="readRoot"/>, and nothing after it, as the serializer
     /// requires. JSON the reader cannot read (it throws as the serializer's reader would) and strings that are not UTF-8
     /// make it give up too.

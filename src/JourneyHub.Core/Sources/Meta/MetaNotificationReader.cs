@@ -13,8 +13,7 @@ namespace JourneyHub.Core.Sources.Meta;
 /// </summary>
 internal static class MetaNotificationReader
 {
-    /// <summary>The reader options of <see cref="MetaJsonContext"/> (depth 32).</summary>
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 32 };
+    private static readonly JsonReaderOptions Options = WireReader.ReaderOptionsOf(MetaJsonContext.Default.Options);
 
     private static readonly KnownWords ObjectTypes = new("page", "instagram");
     private static readonly KnownWords Fields = new("feed", "comments", "live_comments", "mentions");

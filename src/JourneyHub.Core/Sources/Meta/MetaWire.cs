@@ -53,8 +53,10 @@ public sealed record MetaChangeValue
     public JsonElement? CreatedTime { get; init; }
 
     /// <summary>
-    /// <c>created_time</c> when it is a whole number (Unix time, as webhooks send it), read without the
-    /// <see cref="JsonElement"/> (a document per change) that <see cref="CreatedTime"/> holds for any other value.
+    /// <c>created_time</c> when it is a whole number (Unix time, as webhooks send it) and the hand reader read the value,
+    /// without the <see cref="JsonElement"/> (a document per change) that <see cref="CreatedTime"/> holds otherwise. The
+    /// serializer's path leaves it null and keeps the number in <see cref="CreatedTime"/>: read the time through the
+    /// adapter's one reading of both, never from one property alone.
     /// </summary>
     [JsonIgnore]
     public long? CreatedUnixTime { get; init; }

@@ -11,8 +11,7 @@ namespace JourneyHub.Core.Sources.Trustpilot;
 /// </summary>
 internal static class TrustpilotWebhookReader
 {
-    /// <summary>The reader options of <see cref="TrustpilotJsonContext"/> (depth 16).</summary>
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 16 };
+    private static readonly JsonReaderOptions Options = WireReader.ReaderOptionsOf(TrustpilotJsonContext.Default.Options);
 
     private static readonly KnownWords EventNameWords = new(TrustpilotAdapter.Created, TrustpilotAdapter.Updated, TrustpilotAdapter.Deleted);
     private static readonly KnownWords VersionWords = new("1");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using JourneyHub.Core.Sources.Custom;
@@ -41,5 +42,28 @@ public sealed class WireReaderPropertyTests
         var read = serializer.Properties.Where(p => p.AttributeProvider?.IsDefined(typeof(JsonIgnoreAttribute), inherit: false) != true).Select(p => p.Name);
 
         Assert.Equal(read.Order(StringComparer.Ordinal), reader.Names.Order(StringComparer.Ordinal));
+    }
+
+    public static TheoryData<string, JsonSerializerOptions> Contexts => new()
+    {
+        { "Custom", CustomJsonContext.Default.Options },
+        { "Meta", MetaJsonContext.Default.Options },
+        { "Trustpilot", TrustpilotJsonContext.Default.Options },
+    };
+
+    /// <summary>
+    /// What the hand readers take for granted about their serializer context: names matched as written (a reader compares
+    /// them byte for byte) and unknown properties skipped (a reader skips them). A context changed either way would make
+    /// the serializer read or refuse bodies the reader reads otherwise, so the change must come with the reader's.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Contexts))]
+    public void The_serializer_context_reads_names_as_the_hand_reader_does(string context, JsonSerializerOptions options)
+    {
+        Assert.NotNull(context);
+        Assert.False(options.PropertyNameCaseInsensitive);
+        Assert.Equal(JsonUnmappedMemberHandling.Skip, options.UnmappedMemberHandling);
+        var reader = WireReader.ReaderOptionsOf(options);
+        Assert.Equal((options.MaxDepth, options.AllowTrailingCommas, options.ReadCommentHandling), (reader.MaxDepth, reader.AllowTrailingCommas, reader.CommentHandling));
     }
 }
