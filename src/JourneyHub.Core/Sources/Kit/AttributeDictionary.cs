@@ -14,8 +14,8 @@ public sealed class AttributeDictionary : IReadOnlyDictionary<string, string>
     /// <summary>Entries from which lookups go through a dictionary instead of a scan.</summary>
     public const int IndexFrom = 16;
 
-    /// <summary>No attributes; shared, never written to.</summary>
-    public static IReadOnlyDictionary<string, string> Empty { get; } = System.Collections.Frozen.FrozenDictionary<string, string>.Empty;
+    /// <summary>No attributes; shared, never written to: the same instance a <see cref="Schema.Touchpoint"/> starts with.</summary>
+    public static IReadOnlyDictionary<string, string> Empty => System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
     private KeyValuePair<string, string>[] entries;
     private Dictionary<string, int>? index;

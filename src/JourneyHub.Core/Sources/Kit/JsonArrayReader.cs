@@ -50,8 +50,13 @@ public static class JsonArrayReader
                 buffer[count++] = item;
             }
 
+            if (reader.TokenType != JsonTokenType.EndArray)
+            {
+                return false;
+            }
+
             items = count == 0 ? [] : buffer.AsSpan(0, count).ToArray();
-            return reader.TokenType == JsonTokenType.EndArray;
+            return true;
         }
         finally
         {
