@@ -232,19 +232,8 @@ internal static class CustomEventReader
             return isNull;
         }
 
-        // Counted on a copy of the reader first, so the array has room for them and the two attributes the adapter adds.
-        var counter = reader;
-        var count = 0;
-        while (counter.Read() && counter.TokenType == JsonTokenType.PropertyName)
-        {
-            count++;
-            if (!counter.Read() || !counter.TrySkip())
-            {
-                return false;
-            }
-        }
-
-        attributes = new AttributeDictionary(count + 2);
+        // The dictionary grows as it fills: one pass over what the sender wrote, not a counting pass before it.
+        attributes = new AttributeDictionary();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.GetString()!;

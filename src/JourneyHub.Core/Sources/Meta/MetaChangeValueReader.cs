@@ -19,22 +19,30 @@ internal static class MetaChangeValueReader
     internal static readonly PropertyNames UserNames = new("id", "name", "username");
     internal static readonly PropertyNames MediaNames = new("id", "media_product_type");
 
-    /// <summary>The value at the reader's <see cref="JsonTokenType.StartObject"/>, with the reader at its end; null when the serializer must read it.</summary>
+    /// <summary>
+    /// The value at the reader's <see cref="JsonTokenType.StartObject"/>, with the reader at its end; null when the serializer
+    /// must read it, with the reader back where it was.
+    /// </summary>
     public static MetaChangeValue? TryRead(ref Utf8JsonReader reader)
     {
+        var start = reader;
         try
         {
-            return Read(ref reader);
+            if (reader.TokenType == JsonTokenType.StartObject && Read(ref reader) is { } value)
+            {
+                return value;
+            }
         }
         catch (JsonException)
         {
-            return null;
         }
         catch (InvalidOperationException)
         {
             // A string that is not valid UTF-8: the serializer's read decides.
-            return null;
         }
+
+        reader = start;
+        return null;
     }
 
     private static MetaChangeValue? Read(ref Utf8JsonReader reader)

@@ -111,25 +111,18 @@ public sealed record MetaChangeValue
 /// </summary>
 public sealed class MetaChangeValueConverter : JsonConverter<MetaChangeValue>
 {
-    public override MetaChangeValue? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadValue(ref reader, byHand: false);
+    public override MetaChangeValue? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadValue(ref reader);
 
     /// <summary>
-    /// The serializer's read of a value, or with <paramref name="byHand"/> first the adapter's own
-    /// (<see cref="MetaChangeValueReader"/>, used by <see cref="MetaNotificationReader"/>): a nested serializer call per change
-    /// costs a new read stack (about 470 B) and boxes its init-only properties. A value the hand reader does not take as it is
-    /// goes, from the same start, through the serializer, so the outcome and its errors are the serializer's either way.
+    /// The serializer's read of a value. <see cref="MetaNotificationReader"/> tries the adapter's own reader
+    /// (<see cref="MetaChangeValueReader"/>) first and comes here only with what that one leaves, from the same start, so the
+    /// outcome and its errors are the serializer's either way.
     /// </summary>
-    internal static MetaChangeValue? ReadValue(ref Utf8JsonReader reader, bool byHand)
+    internal static MetaChangeValue? ReadValue(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.StartObject)
         {
             var start = reader;
-            if (byHand && MetaChangeValueReader.TryRead(ref reader) is { } value)
-            {
-                return value;
-            }
-
-            reader = start;
             try
             {
                 return JsonSerializer.Deserialize(ref reader, MetaJsonContext.Default.MetaChangeValue);
