@@ -345,6 +345,40 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Erasure meets a payload that is still only in its queue message: the load step archives it, the person's identity
+    /// is suppressed, and the same processor deletes the entry it wrote moments before. Nothing of the person remains.
+    /// </summary>
+    [Fact]
+    public async Task A_payload_still_queued_when_its_person_is_erased_is_archived_by_the_load_step_and_erased_by_the_processor()
+    {
+        CrashingArchive? archive = null;
+        await using var services = Build(s =>
+        {
+            s.AddSingleton<StorageRawArchive>();
+            s.AddSingleton<IRawArchive>(sp => archive = new CrashingArchive(sp.GetRequiredService<StorageRawArchive>(), new AckFaults("none")));
+        });
+        var consumer = "c-" + Guid.NewGuid().ToString("N");
+        Assert.Equal(IntakeStatus.Accepted, (await Intake(services).AcceptAsync(SourceId.Trustpilot, Webhook(Review(Guid.NewGuid().ToString("N"), consumer, 10)), default)).Status);
+        Assert.Equal(1, await ProcessQueuedAsync(services));
+        var reader = services.GetRequiredService<CustomerReader>();
+        var customerId = (await reader.LookupAsync(new Identity(IdentityTypes.Trustpilot, consumer), default))!.CustomerId;
+        var queued = await Intake(services).AcceptAsync(SourceId.Trustpilot, Webhook(Review(Guid.NewGuid().ToString("N"), consumer, 10)), default);
+
+        await services.GetRequiredService<ErasureService>().EraseAsync(customerId, default);
+        var (message, _) = Assert.Single(await QueuedAsync());
+        Assert.Equal(queued.BlobName, message.BlobName);
+        Assert.Null(await azurite.RawPayloadAsync(queued.BlobName!));
+
+        var report = await services.GetRequiredService<QueueMessageHandler>().HandleAsync(JsonSerializer.Serialize(message, JourneyJson.Options), 1, default);
+
+        Assert.Equal((0, 1), (report.Inserted, report.Suppressed));
+        Assert.Equal(["archive " + queued.BlobName, "delete " + queued.BlobName], archive!.Calls.Where(c => c.EndsWith(queued.BlobName!, StringComparison.Ordinal)));
+        Assert.Null(await azurite.RawPayloadAsync(queued.BlobName!));
+        Assert.Null(await reader.LookupAsync(new Identity(IdentityTypes.Trustpilot, consumer), default));
+        await azurite.Queue(StorageNames.IngestQueue).ClearMessagesAsync();
+    }
+
     [Fact]
     public async Task A_dead_letter_of_a_table_archived_payload_replays_from_the_table()
     {
@@ -625,7 +659,7 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         },
     });
 
-    /// <param name="crashAfter">"enqueue" (the ack path's queue write), "load" (the processor's archive write), or "reply" (none: only the reply is lost).</param>
+    /// <param name="crashAfter">"enqueue" (the ack path's queue write), "load" (the processor's archive write), "reply" (only the reply is lost), or "none".</param>
     /// <param name="always">Fail every call at that point, not only the first.</param>
     private sealed class AckFaults(string crashAfter, bool always = false)
     {
@@ -636,6 +670,7 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         public bool Fire(string point) => point == crashAfter && (Interlocked.Increment(ref fired) == 1 || always);
     }
 
+    /// <summary>The real archive, failing where <see cref="AckFaults"/> says, and recording what went through.</summary>
     private sealed class CrashingArchive(IRawArchive inner, AckFaults faults) : IRawArchive
     {
         public string ReferenceFor(string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties) =>
@@ -643,6 +678,9 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
 
         public Task<string> ArchiveAsync(string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
             inner.ArchiveAsync(source, body, contentType, properties, receivedAt, cancellationToken);
+
+        /// <summary>The processor's archive writes and deletes that went through, in order ("archive &lt;rawRef&gt;", "delete &lt;rawRef&gt;").</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<string> Calls { get; } = new();
 
         public async Task ArchiveInlineBodyAsync(IngestionMessage message, CancellationToken cancellationToken)
         {
@@ -652,11 +690,19 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
             }
 
             await inner.ArchiveInlineBodyAsync(message, cancellationToken);
+            if (message.InlineBody is not null)
+            {
+                Calls.Enqueue("archive " + message.BlobName);
+            }
         }
 
         public Task<RawPayload?> ReadAsync(IngestionMessage message, CancellationToken cancellationToken) => inner.ReadAsync(message, cancellationToken);
 
-        public Task DeleteAsync(string rawRef, CancellationToken cancellationToken) => inner.DeleteAsync(rawRef, cancellationToken);
+        public async Task DeleteAsync(string rawRef, CancellationToken cancellationToken)
+        {
+            await inner.DeleteAsync(rawRef, cancellationToken);
+            Calls.Enqueue("delete " + rawRef);
+        }
     }
 
     private sealed class CrashingQueue(IIngestionQueue inner, AckFaults faults) : IIngestionQueue
