@@ -15,7 +15,7 @@ namespace JourneyHub.Azure.Customers;
 /// <summary>
 /// StageReached: one row per customer and journey stage it was in, at its first time there
 /// (<see cref="FunnelCalculator.StageEntries"/>), and a pointer row per customer saying which rows exist. All of a
-/// customer's rows live in one of <see cref="TableSegmentAggregates.Shards"/> partitions (<c>s00</c>…<c>s15</c>, the
+/// customer's rows live in one of <see cref="TableSegmentAggregates.Shards"/> partitions (<c>s00</c>…<c>s03</c>, the
 /// segment map's hash of the customer id), so a change of its first times (a new stage, or a late purchase moving the
 /// placement boundary either way) is one entity-group transaction: the new rows, the stale ones deleted, the pointer
 /// replaced under its ETag. Rows and pointer can never disagree, and a sync carrying an older summary (a touchpoint

@@ -38,7 +38,16 @@ public sealed partial class TableSegmentAggregates(
     ILogger<TableSegmentAggregates> logger) : ISegmentAggregates, IDisposable
 {
     public const string TableName = "SegmentMap";
-    public const int Shards = 16;
+
+    /// <summary>
+    /// Every stored touchpoint moves its customer's counters, so the shard count decides how many changes can share a
+    /// transaction: a process commits one transaction per shard at a time, and a 16-message queue batch spread over 16
+    /// shards rarely put two changes in one (0.89 transactions per stored touchpoint in the mixed single-event run), over
+    /// 4 shards often (0.52), over 1 nearly always (0.19, but every change of the process then waits for one partition:
+    /// the pipeline stored 55 touchpoints/s against 90). Four partitions also serve about 4 × 2,000 entities/s on Azure
+    /// Table, and a map request reads four ranges.
+    /// </summary>
+    public const int Shards = 4;
     internal const int ChunkChars = 30_000;
     private const int MaxTransactionActions = 100;
     private const int MaxConcurrencyRetries = 30;
