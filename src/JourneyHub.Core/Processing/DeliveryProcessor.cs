@@ -86,6 +86,14 @@ public sealed partial class DeliveryProcessor(
             await archive.DeleteAsync(message.BlobName, cancellationToken);
             LogSuppressedPayloadErased(message.Source, message.BlobName);
         }
+        else if (!isRetry && suppressed == 0 && normalized.Rejected.Count == 0 && await IsSupersededAsync(message, touchpoints, written, cancellationToken))
+        {
+            // A redelivery whose bytes differ from the payload its events were stored from (HubSpot counts attempts in the
+            // body): no row, dead letter or object history refers to this copy, so erasure could never find it. The earlier
+            // payload holds the same events. Last, for the same reason as above.
+            await archive.DeleteAsync(message.BlobName, cancellationToken);
+            LogSupersededPayloadErased(message.Source, message.BlobName);
+        }
         else if (suppressed > 0)
         {
             // Some events belong to erased people, others not: the erased people's entries leave the archived payload (a
@@ -302,6 +310,7 @@ public sealed partial class DeliveryProcessor(
 
             written.Inserted += result.Inserted.Count;
             written.Duplicates += result.Duplicates.Count;
+            written.DuplicateRows.AddRange(result.Duplicates);
             written.Erased += result.Erased.Count;
             written.ErasedPeople.UnionWith(result.Erased.SelectMany(t => t.Identities));
             written.Stored.AddRange(stored);
@@ -312,6 +321,29 @@ public sealed partial class DeliveryProcessor(
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// True when every event of the payload names a person and was already stored, each from another payload than this
+    /// one. Costs one range query per customer, only for a first attempt that stored nothing.
+    /// </summary>
+    private async Task<bool> IsSupersededAsync(IngestionMessage message, IReadOnlyList<Touchpoint> touchpoints, Written written, CancellationToken cancellationToken)
+    {
+        if (touchpoints.Count == 0 || written.Inserted > 0 || written.Duplicates < touchpoints.Count || !touchpoints.All(ObjectAttribution.NamesPerson))
+        {
+            return false;
+        }
+
+        foreach (var rows in written.DuplicateRows.GroupBy(t => t.CustomerId, StringComparer.Ordinal))
+        {
+            var rawRefs = await timeline.StoredRawRefsAsync(rows.Key, [.. rows], cancellationToken);
+            if (rawRefs is null || rawRefs.Contains(message.BlobName))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Publish: the stored touchpoints on the journey topic (message id = touchpoint id, so repeats are dropped).</summary>
@@ -363,6 +395,9 @@ public sealed partial class DeliveryProcessor(
         /// <summary>Identities of the rows dropped at an erasure tombstone: people erased while this delivery ran.</summary>
         public HashSet<Identity> ErasedPeople { get; } = [];
         public List<Touchpoint> Stored { get; } = [];
+
+        /// <summary>The rows found stored already, as the timeline holds them (time, id and customer of the stored row).</summary>
+        public List<Touchpoint> DuplicateRows { get; } = [];
         public List<string> Customers { get; } = [];
     }
 
@@ -398,6 +433,9 @@ public sealed partial class DeliveryProcessor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Every event of {Source} {BlobName} belongs to an erased person: its raw payload is erased")]
     private partial void LogSuppressedPayloadErased(string source, string blobName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Every event of {Source} {BlobName} was stored before from another payload: this copy is erased")]
+    private partial void LogSupersededPayloadErased(string source, string blobName);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter for {Source} {BlobName} entry {EntryIndex}: {Reason}")]
     private partial void LogDeadLettered(string source, string blobName, int? entryIndex, string reason);

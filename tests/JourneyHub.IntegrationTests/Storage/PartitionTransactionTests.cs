@@ -477,6 +477,8 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
         public Task<StoredTimelinePage> ReadPageAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken) => inner.ReadPageAsync(customerId, query, cancellationToken);
 
         public Task<int> DeleteCustomerAsync(string customerId, CancellationToken cancellationToken) => inner.DeleteCustomerAsync(customerId, cancellationToken);
+
+        public Task<IReadOnlySet<string>?> StoredRawRefsAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken) => inner.StoredRawRefsAsync(customerId, touchpoints, cancellationToken);
     }
 
     /// <summary>Records what reaches the topic; with a crash, the first publish "dies" half-way (some sent, then a failure).</summary>

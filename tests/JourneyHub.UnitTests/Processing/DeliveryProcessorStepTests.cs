@@ -62,6 +62,10 @@ public sealed class DeliveryProcessorStepTests : IDisposable
                 appended.Add((customerId, touchpoints, options));
                 return new AppendResult { CustomerId = customerId, Inserted = touchpoints };
             });
+
+        // Rows found stored hold the payload they were given (a redelivery of the same bytes), unless a test says otherwise.
+        timeline.StoredRawRefsAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<CancellationToken>())
+            .Returns(call => (IReadOnlySet<string>?)call.Arg<IReadOnlyList<Touchpoint>>().Select(t => t.RawRef).ToHashSet(StringComparer.Ordinal));
     }
 
     public void Dispose() => services?.Dispose();
