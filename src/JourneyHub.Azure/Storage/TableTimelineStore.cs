@@ -48,7 +48,7 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
 
         var target = customerId;
         string? followedFrom = null;
-        var record = cache.Get(target) ?? await customers.GetAsync(target, cancellationToken);
+        var record = options.CustomerIsNew ? null : cache.Get(target) ?? await customers.GetAsync(target, cancellationToken);
         var inserted = new List<Touchpoint>();
         var erased = new List<Touchpoint>();
         var identities = options.Identities;

@@ -76,6 +76,9 @@ public sealed record AppendOptions
     /// being discovered one insert conflict at a time.
     /// </summary>
     public bool RowsMayExist { get; init; }
+
+    /// <summary>The customer was created by this delivery (<see cref="CustomerAssignment.IsNew"/>): no summary row to read before the first write.</summary>
+    public bool CustomerIsNew { get; init; }
 }
 
 public sealed record AppendResult

@@ -206,7 +206,9 @@ public sealed partial class DeliveryProcessor(
             var objectIds = ObjectAttribution.ObjectIds(touchpoint);
             if (assignment.CustomerId is { } customerId)
             {
-                Batch(byCustomer, customerId).Add(touchpoint with { CustomerId = customerId }, assignment.Linked);
+                var batch = Batch(byCustomer, customerId);
+                batch.Add(touchpoint with { CustomerId = customerId }, assignment.Linked);
+                batch.IsNewCustomer |= assignment.IsNew;
                 foreach (var objectId in objectIds)
                 {
                     await AssociateAsync(touchpoint, objectId, customerId, byCustomer, cancellationToken);
@@ -276,7 +278,7 @@ public sealed partial class DeliveryProcessor(
         var written = new Written();
         foreach (var (customerId, batch) in byCustomer)
         {
-            var options = new AppendOptions { Identities = [.. batch.Linked], RowsMayExist = isRetry || batch.HasHistory };
+            var options = new AppendOptions { Identities = [.. batch.Linked], RowsMayExist = isRetry || batch.HasHistory, CustomerIsNew = batch.IsNewCustomer && !isRetry };
             var result = await timeline.AppendAsync(customerId, batch.Touchpoints, options, cancellationToken);
             if (result.FollowedFrom is not null || result.Erased.Count > 0)
             {
@@ -382,6 +384,9 @@ public sealed partial class DeliveryProcessor(
 
         /// <summary>Rows probably exist: look them up in one range query rather than one insert conflict at a time.</summary>
         public bool HasHistory { get; private set; }
+
+        /// <summary>The resolver created this customer for the delivery: its summary row does not exist yet.</summary>
+        public bool IsNewCustomer { get; set; }
     }
 
     private sealed record Assigned(Dictionary<string, CustomerBatch> ByCustomer, int Suppressed, HashSet<Identity> SuppressedPeople, int Parked);
