@@ -48,7 +48,7 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
 
         var target = customerId;
         string? followedFrom = null;
-        var record = cache.Get(target) ?? await customers.GetAsync(target, cancellationToken);
+        var record = options.CustomerIsNew ? null : cache.Get(target) ?? await customers.GetAsync(target, cancellationToken);
         var inserted = new List<Touchpoint>();
         var erased = new List<Touchpoint>();
         var identities = options.Identities;
@@ -176,6 +176,36 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
         }
 
         return (items, null);
+    }
+
+    /// <summary>One range query over the rows' keys, reading only their <c>RawRef</c> column.</summary>
+    public async Task<IReadOnlySet<string>?> StoredRawRefsAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(touchpoints);
+        if (touchpoints.Count == 0)
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        await bootstrap.EnsureAsync(cancellationToken);
+        var wanted = touchpoints.Select(t => TimelineKeys.RowKey(t.OccurredAt, t.TouchpointId)).ToHashSet(StringComparer.Ordinal);
+        var (low, high) = (wanted.Min(StringComparer.Ordinal)!, wanted.Max(StringComparer.Ordinal)!);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {customerId} and RowKey ge {low} and RowKey le {high}");
+        var rawRefs = new HashSet<string>(StringComparer.Ordinal);
+        var found = 0;
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", "RawRef"], cancellationToken: cancellationToken))
+        {
+            if (wanted.Contains(entity.RowKey))
+            {
+                found++;
+                if (entity.GetString("RawRef") is { Length: > 0 } rawRef)
+                {
+                    rawRefs.Add(rawRef);
+                }
+            }
+        }
+
+        return found == wanted.Count ? rawRefs : null;
     }
 
     public async Task<int> DeleteCustomerAsync(string customerId, CancellationToken cancellationToken)

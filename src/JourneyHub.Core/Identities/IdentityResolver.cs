@@ -172,7 +172,7 @@ public sealed partial class IdentityResolver(
         // Only identities that really point at this customer are listed on it (a refused merge leaves others apart).
         var mineNow = held.Where(i => ordered.Contains(i)).ToList();
         var listed = record is not null && record.CustomerId == customerId ? record.Identities : [];
-        return new CustomerAssignment(customerId, mineNow.Where(i => !listed.Contains(i)).ToList());
+        return new CustomerAssignment(customerId, mineNow.Where(i => !listed.Contains(i)).ToList()) { IsNew = isNew };
     }
 
     /// <summary>
@@ -250,6 +250,12 @@ public sealed record CustomerAssignment(string? CustomerId, IReadOnlyList<Identi
     public static CustomerAssignment Suppressed { get; } = new(null, []) { IsSuppressed = true };
 
     public bool IsSuppressed { get; init; }
+
+    /// <summary>
+    /// The customer id was minted for this delivery: it has no summary row yet, so its first write need not read one (a
+    /// concurrent delivery that found the new links and wrote first makes that write fail, and the summary is read then).
+    /// </summary>
+    public bool IsNew { get; init; }
 }
 
 /// <summary>Joins customers that one touchpoint shows to be the same person.</summary>

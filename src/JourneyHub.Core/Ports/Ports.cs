@@ -61,6 +61,13 @@ public interface ITimelineStore
     /// <summary>The same page as <see cref="QueryAsync"/>, each row's stored Touchpoint v1 JSON as written: what the read API serves.</summary>
     Task<StoredTimelinePage> ReadPageAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The archive references (<see cref="Touchpoint.RawRef"/>) the stored rows of these touchpoints hold, or null when a
+    /// row is not there. Each touchpoint is given as <see cref="AppendResult.Duplicates"/> reports it, so its time and id
+    /// name the stored row.
+    /// </summary>
+    Task<IReadOnlySet<string>?> StoredRawRefsAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken);
+
     /// <summary>Deletes the timeline rows of the partition; the summary row (and any tombstone on it) stays.</summary>
     Task<int> DeleteCustomerAsync(string customerId, CancellationToken cancellationToken);
 }
@@ -77,6 +84,9 @@ public sealed record AppendOptions
     /// being discovered one insert conflict at a time.
     /// </summary>
     public bool RowsMayExist { get; init; }
+
+    /// <summary>The customer was created by this delivery (<see cref="CustomerAssignment.IsNew"/>): no summary row to read before the first write.</summary>
+    public bool CustomerIsNew { get; init; }
 }
 
 public sealed record AppendResult

@@ -94,6 +94,14 @@ public sealed partial class DeliveryProcessor(
             await archive.DeleteAsync(message.BlobName, cancellationToken);
             LogSuppressedPayloadErased(message.Source, message.BlobName);
         }
+        else if (!isRetry && suppressed == 0 && normalized.Rejected.Count == 0 && await IsSupersededAsync(message, touchpoints, written, cancellationToken))
+        {
+            // A redelivery whose bytes differ from the payload its events were stored from (HubSpot counts attempts in the
+            // body): no row, dead letter or object history refers to this copy, so erasure could never find it. The earlier
+            // payload holds the same events. Last, for the same reason as above.
+            await archive.DeleteAsync(message.BlobName, cancellationToken);
+            LogSupersededPayloadErased(message.Source, message.BlobName);
+        }
         else if (suppressed > 0)
         {
             // Some events belong to erased people, others not: the erased people's entries leave the archived payload (a
@@ -206,7 +214,9 @@ public sealed partial class DeliveryProcessor(
             var objectIds = ObjectAttribution.ObjectIds(touchpoint);
             if (assignment.CustomerId is { } customerId)
             {
-                Batch(byCustomer, customerId).Add(touchpoint with { CustomerId = customerId }, assignment.Linked);
+                var batch = Batch(byCustomer, customerId);
+                batch.Add(touchpoint with { CustomerId = customerId }, assignment.Linked);
+                batch.IsNewCustomer |= assignment.IsNew;
                 foreach (var objectId in objectIds)
                 {
                     await AssociateAsync(touchpoint, objectId, customerId, byCustomer, cancellationToken);
@@ -276,7 +286,7 @@ public sealed partial class DeliveryProcessor(
         var written = new Written();
         foreach (var (customerId, batch) in byCustomer)
         {
-            var options = new AppendOptions { Identities = [.. batch.Linked], RowsMayExist = isRetry || batch.HasHistory };
+            var options = new AppendOptions { Identities = [.. batch.Linked], RowsMayExist = isRetry || batch.HasHistory, CustomerIsNew = batch.IsNewCustomer && !isRetry };
             var result = await timeline.AppendAsync(customerId, batch.Touchpoints, options, cancellationToken);
             if (result.FollowedFrom is not null || result.Erased.Count > 0)
             {
@@ -310,6 +320,7 @@ public sealed partial class DeliveryProcessor(
 
             written.Inserted += result.Inserted.Count;
             written.Duplicates += result.Duplicates.Count;
+            written.DuplicateRows.AddRange(result.Duplicates);
             written.Erased += result.Erased.Count;
             written.ErasedPeople.UnionWith(result.Erased.SelectMany(t => t.Identities));
             written.Stored.AddRange(stored);
@@ -320,6 +331,29 @@ public sealed partial class DeliveryProcessor(
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// True when every event of the payload names a person and was already stored, each from another payload than this
+    /// one. Costs one range query per customer, only for a first attempt that stored nothing.
+    /// </summary>
+    private async Task<bool> IsSupersededAsync(IngestionMessage message, IReadOnlyList<Touchpoint> touchpoints, Written written, CancellationToken cancellationToken)
+    {
+        if (touchpoints.Count == 0 || written.Inserted > 0 || written.Duplicates < touchpoints.Count || !touchpoints.All(ObjectAttribution.NamesPerson))
+        {
+            return false;
+        }
+
+        foreach (var rows in written.DuplicateRows.GroupBy(t => t.CustomerId, StringComparer.Ordinal))
+        {
+            var rawRefs = await timeline.StoredRawRefsAsync(rows.Key, [.. rows], cancellationToken);
+            if (rawRefs is null || rawRefs.Contains(message.BlobName))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Publish: the stored touchpoints on the journey topic (message id = touchpoint id, so repeats are dropped).</summary>
@@ -358,6 +392,9 @@ public sealed partial class DeliveryProcessor(
 
         /// <summary>Rows probably exist: look them up in one range query rather than one insert conflict at a time.</summary>
         public bool HasHistory { get; private set; }
+
+        /// <summary>The resolver created this customer for the delivery: its summary row does not exist yet.</summary>
+        public bool IsNewCustomer { get; set; }
     }
 
     private sealed record Assigned(Dictionary<string, CustomerBatch> ByCustomer, int Suppressed, HashSet<Identity> SuppressedPeople, int Parked);
@@ -371,6 +408,9 @@ public sealed partial class DeliveryProcessor(
         /// <summary>Identities of the rows dropped at an erasure tombstone: people erased while this delivery ran.</summary>
         public HashSet<Identity> ErasedPeople { get; } = [];
         public List<Touchpoint> Stored { get; } = [];
+
+        /// <summary>The rows found stored already, as the timeline holds them (time, id and customer of the stored row).</summary>
+        public List<Touchpoint> DuplicateRows { get; } = [];
         public List<string> Customers { get; } = [];
     }
 
@@ -406,6 +446,9 @@ public sealed partial class DeliveryProcessor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Every event of {Source} {BlobName} belongs to an erased person: its raw payload is erased")]
     private partial void LogSuppressedPayloadErased(string source, string blobName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Every event of {Source} {BlobName} was stored before from another payload: this copy is erased")]
+    private partial void LogSupersededPayloadErased(string source, string blobName);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter for {Source} {BlobName} entry {EntryIndex}: {Reason}")]
     private partial void LogDeadLettered(string source, string blobName, int? entryIndex, string reason);

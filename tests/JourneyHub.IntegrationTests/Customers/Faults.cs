@@ -44,6 +44,8 @@ internal sealed class FaultingTimelineStore(ITimelineStore inner, Fault fault) :
 
     public Task<StoredTimelinePage> ReadPageAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken) => inner.ReadPageAsync(customerId, query, cancellationToken);
 
+    public Task<IReadOnlySet<string>?> StoredRawRefsAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken) => inner.StoredRawRefsAsync(customerId, touchpoints, cancellationToken);
+
     public Task<int> DeleteCustomerAsync(string customerId, CancellationToken cancellationToken)
     {
         if (fault.Point == "before-delete" && customerId == fault.CustomerId)

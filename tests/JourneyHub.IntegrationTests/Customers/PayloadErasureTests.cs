@@ -291,6 +291,43 @@ public sealed class PayloadErasureTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Equal(okonkwoRows, await RowIdsAsync(okonkwoId));
     }
 
+    [Fact]
+    public async Task A_redelivery_in_other_bytes_leaves_no_copy_that_erasure_cannot_find_and_the_same_bytes_again_keep_their_one_entry()
+    {
+        // HubSpot counts its attempts in the body: a retried event is the same touchpoint in other bytes.
+        var (contact, eventId) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        byte[] Attempt(int number)
+        {
+            var created = HubSpotEvents.ContactCreated(contact, ReceivedAt, eventId);
+            created["attemptNumber"] = number;
+            return HubSpotEvents.Batch(created);
+        }
+
+        var archive = services.GetRequiredService<IRawPayloadRedaction>();
+        var first = await DeliverAsync(Attempt(0));
+        Assert.Equal(first, await DeliverAsync(Attempt(0)));
+        Assert.NotNull(await archive.GetAsync(first, default));
+
+        var retried = await DeliverAsync(Attempt(1));
+        Assert.NotEqual(first, retried);
+        Assert.Null(await archive.GetAsync(retried, default));
+        Assert.NotNull(await archive.GetAsync(first, default));
+        var customerId = await CustomerOfAsync(IdentityTypes.HubSpot, contact);
+        var row = Assert.Single((await services.GetRequiredService<ITimelineStore>().QueryAsync(customerId, new TimelineQuery(), default)).Items);
+        Assert.Equal(first, row.RawRef);
+
+        // With a new event beside it, the payload stays: the new row refers to it, so erasure finds it.
+        var mixed = await DeliverAsync(HubSpotEvents.Batch(
+            JsonSerializer.Deserialize<List<Dictionary<string, object?>>>(Attempt(2))![0],
+            HubSpotEvents.PropertyChange(contact, "lifecyclestage", "lead", ReceivedAt.AddMinutes(1))));
+        Assert.NotNull(await archive.GetAsync(mixed, default));
+
+        var erased = await services.GetRequiredService<ErasureService>().EraseAsync(customerId, default);
+        Assert.Equal(2, erased.RawPayloads);
+        Assert.Null(await archive.GetAsync(first, default));
+        Assert.Null(await archive.GetAsync(mixed, default));
+    }
+
     /// <summary>The golden HubSpot batch (tests/Fixtures) with this test's own ids: Maria's creation, lifecycle, association with a deal and merge, the deal's creation, and Okonkwo's e-mail.</summary>
     private static List<Dictionary<string, object?>> FixtureBatch(long maria, long okonkwo, long deal, string email)
     {

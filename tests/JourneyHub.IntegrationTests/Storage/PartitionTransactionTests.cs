@@ -209,6 +209,26 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_write_that_takes_its_customer_for_new_when_another_delivery_wrote_first_reads_the_summary_and_counts_both()
+    {
+        await using var services = Build();
+        var timeline = services.GetRequiredService<ITimelineStore>();
+        var customerId = TouchpointIds.NewCustomerId(DateTimeOffset.UtcNow);
+        var at = DateTimeOffset.UtcNow.AddHours(-1);
+        var isNew = new AppendOptions { CustomerIsNew = true };
+
+        // The delivery that minted the id writes without reading a summary; a concurrent one that found the new links
+        // wrote first, so the new customer's summary exists when the second "first" write arrives.
+        var first = await timeline.AppendAsync(customerId, [Row(customerId, "first-" + Guid.NewGuid().ToString("N"), at)], isNew, default);
+        var second = await timeline.AppendAsync(customerId, [Row(customerId, "second-" + Guid.NewGuid().ToString("N"), at.AddMinutes(1))], isNew, default);
+
+        Assert.Equal((1, 1), (first.Inserted.Count, second.Inserted.Count));
+        Assert.Equal(1, second.Before.TouchpointCount);
+        Assert.Equal(2, (await SummaryAsync(services, customerId)).TouchpointCount);
+        Assert.Equal(2, (await RowsAsync(services, customerId)).Count);
+    }
+
+    [Fact]
     public async Task Two_copies_of_one_object_event_meet_on_one_customer_as_one_row_counted_once_in_one_batch_or_in_two()
     {
         await using var services = Build();
@@ -477,6 +497,8 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
         public Task<StoredTimelinePage> ReadPageAsync(string customerId, TimelineQuery query, CancellationToken cancellationToken) => inner.ReadPageAsync(customerId, query, cancellationToken);
 
         public Task<int> DeleteCustomerAsync(string customerId, CancellationToken cancellationToken) => inner.DeleteCustomerAsync(customerId, cancellationToken);
+
+        public Task<IReadOnlySet<string>?> StoredRawRefsAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken) => inner.StoredRawRefsAsync(customerId, touchpoints, cancellationToken);
     }
 
     /// <summary>Records what reaches the topic; with a crash, the first publish "dies" half-way (some sent, then a failure).</summary>

@@ -42,6 +42,7 @@ public sealed class IdentityResolverTests
         var assignment = await Resolver().AssignAsync([Email, HubSpot], "test", default);
 
         Assert.Equal("cus_a", assignment.CustomerId);
+        Assert.False(assignment.IsNew);
         Assert.Empty(assignment.Linked);
         await suppressions.DidNotReceiveWithAnyArgs().IsSuppressedAsync(default!, default);
         await identities.DidNotReceiveWithAnyArgs().ClaimAsync(default!, default!, default);
@@ -79,6 +80,9 @@ public sealed class IdentityResolverTests
         Assert.Equal([Email, HubSpot], claimed.Select(c => c.Identity));
         Assert.All(claimed, c => Assert.Equal(assignment.CustomerId, c.CustomerId));
         Assert.Equal([Email, HubSpot], assignment.Linked);
+
+        // Minted here: its first write need not read a summary row.
+        Assert.True(assignment.IsNew);
     }
 
     [Fact]
@@ -92,6 +96,7 @@ public sealed class IdentityResolverTests
         var assignment = await Resolver().AssignAsync([Email, HubSpot], "hubspot contact.creation 1", default);
 
         Assert.Equal("cus_a", assignment.CustomerId);
+        Assert.False(assignment.IsNew);
         await merger.Received(1).MergeAsync(Arg.Is<IReadOnlyList<string>>(ids => ids.Order().SequenceEqual(new[] { "cus_a", "cus_b" })), "hubspot contact.creation 1", default);
         await identities.DidNotReceiveWithAnyArgs().ClaimAsync(default!, default!, default);
     }

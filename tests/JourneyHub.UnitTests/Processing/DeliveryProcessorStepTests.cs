@@ -62,6 +62,10 @@ public sealed class DeliveryProcessorStepTests : IDisposable
                 appended.Add((customerId, touchpoints, options));
                 return new AppendResult { CustomerId = customerId, Inserted = touchpoints };
             });
+
+        // Rows found stored hold the payload they were given (a redelivery of the same bytes), unless a test says otherwise.
+        timeline.StoredRawRefsAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<CancellationToken>())
+            .Returns(call => (IReadOnlySet<string>?)call.Arg<IReadOnlyList<Touchpoint>>().Select(t => t.RawRef).ToHashSet(StringComparer.Ordinal));
     }
 
     public void Dispose() => services?.Dispose();
@@ -178,6 +182,9 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         Assert.Equal((0, 1, 0), (first.Inserted, first.Duplicates, first.Stored));
         Assert.Equal((0, 1, 1), (retry.Inserted, retry.Duplicates, retry.Stored));
         Assert.Equal([false, true], appended.Select(a => a.Options.RowsMayExist));
+
+        // A customer minted by the first attempt needs no summary read; the retry cannot know what that attempt wrote.
+        Assert.Equal([true, false], appended.Select(a => a.Options.CustomerIsNew));
         await publisher.Received(1).PublishAsync(Arg.Is<IReadOnlyList<Touchpoint>>(l => l.Count == 1), Arg.Any<CancellationToken>());
 
         // The attempt that crashed may have stopped before the aggregates: the retry applies them without a "before".
