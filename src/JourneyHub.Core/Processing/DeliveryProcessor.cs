@@ -94,11 +94,12 @@ public sealed partial class DeliveryProcessor(
             await archive.DeleteAsync(message.BlobName, cancellationToken);
             LogSuppressedPayloadErased(message.Source, message.BlobName);
         }
-        else if (!isRetry && suppressed == 0 && normalized.Rejected.Count == 0 && await IsSupersededAsync(message, touchpoints, written, cancellationToken))
+        else if (message.ReplayOf is null && suppressed == 0 && normalized.Rejected.Count == 0 && await IsSupersededAsync(message, touchpoints, written, cancellationToken))
         {
             // A redelivery whose bytes differ from the payload its events were stored from (HubSpot counts attempts in the
             // body): no row, dead letter or object history refers to this copy, so erasure could never find it. The earlier
-            // payload holds the same events. Last, for the same reason as above.
+            // payload holds the same events. Last, for the same reason as above. A retry too: its load step archived the
+            // carried bytes again, which the attempt before may have erased here just before it crashed.
             await archive.DeleteAsync(message.BlobName, cancellationToken);
             LogSupersededPayloadErased(message.Source, message.BlobName);
         }

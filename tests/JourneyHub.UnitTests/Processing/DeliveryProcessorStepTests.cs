@@ -249,6 +249,27 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         Assert.Empty(archive.Entries);
     }
 
+    /// <summary>
+    /// A redelivery in other bytes whose events were all stored from another payload is erased once processed; its retry
+    /// (the attempt before crashed after that erasure) archives the carried bytes again, so it erases them again.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_superseded_redelivery_carried_in_its_message_leaves_no_archive_entry_on_any_attempt(int attempt)
+    {
+        var message = Carrying(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At));
+        timeline.AppendAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<AppendOptions>(), Arg.Any<CancellationToken>())
+            .Returns(call => new AppendResult { CustomerId = call.ArgAt<string>(0), Duplicates = call.ArgAt<IReadOnlyList<Touchpoint>>(1) });
+        timeline.StoredRawRefsAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<CancellationToken>())
+            .Returns((IReadOnlySet<string>?)new HashSet<string>(["table:raw-0/the-first-payload"], StringComparer.Ordinal));
+
+        var report = await Processor().ProcessAsync(message, attempt, isLastAttempt: false, default);
+
+        Assert.Equal(1, report.Duplicates);
+        Assert.Empty(archive.Entries);
+    }
+
     [Fact]
     public async Task A_payload_whose_every_event_belongs_to_an_erased_person_is_suppressed_and_its_bytes_are_erased()
     {
