@@ -96,6 +96,8 @@ public sealed partial class QueueTriggerWorker(
             LogAttemptFailed(inner, function.Name, message.MessageId, message.DequeueCount);
             if (message.DequeueCount >= ingestion.Value.MaxDequeueCount)
             {
+                // As the Functions host does (its copy keeps the default time-to-live): the poison queue's recorder
+                // (PoisonQueueFunctions, served here too) archives bytes the message carries before it records the dead letter.
                 await poison.SendMessageAsync(message.MessageText, CancellationToken.None);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
                 LogPoisoned(message.MessageId, poison.Name);

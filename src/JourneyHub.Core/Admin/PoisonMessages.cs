@@ -16,10 +16,13 @@ public interface IWorkQueueSender
 /// Turns what the Functions host moved to a poison queue (a message that failed every attempt, e.g. a run that
 /// timed out on its last one) into a dead letter with its reason, so <c>GET /api/admin/dead-letters</c> lists it and
 /// replay can take it back: nothing waits in a queue no one reads. An ingestion message keeps its archive
-/// reference (replay re-queues the archived payload like any dead letter); an erasure or backfill message keeps its
-/// text and queue (replay sends it back there). Ids are stable, so recording the same message twice is harmless.
+/// reference (replay re-queues the archived payload like any dead letter); when it carries its bytes, they may never
+/// have been archived (the processor's archive write failed on every attempt), so they are archived first, under that
+/// reference, and only then is the dead letter recorded: if that write fails too, the message stays in the poison queue
+/// and is tried again. An erasure or backfill message keeps its text and queue (replay sends it back there). Ids are
+/// stable, so recording the same message twice is harmless.
 /// </summary>
-public sealed partial class PoisonMessageRecorder(IDeadLetterStore deadLetters, TimeProvider clock, ILogger<PoisonMessageRecorder> logger)
+public sealed partial class PoisonMessageRecorder(IDeadLetterStore deadLetters, IRawArchive archive, TimeProvider clock, ILogger<PoisonMessageRecorder> logger)
 {
     public const string PoisonSuffix = "-poison";
     private const int MaxQuotedText = 300;
@@ -31,7 +34,7 @@ public sealed partial class PoisonMessageRecorder(IDeadLetterStore deadLetters, 
         var poisonQueue = workQueue + PoisonSuffix;
         var now = clock.GetUtcNow();
         var deadLetter = kind is null
-            ? FromIngestion(poisonQueue, messageText, queuedAt ?? now, now)
+            ? await FromIngestionAsync(poisonQueue, messageText, queuedAt ?? now, now, cancellationToken)
             : new DeadLetter
             {
                 Id = DeadLetterIds.ForPoisonMessage(poisonQueue, messageText),
@@ -48,7 +51,7 @@ public sealed partial class PoisonMessageRecorder(IDeadLetterStore deadLetters, 
         LogRecorded(poisonQueue, deadLetter.Id, deadLetter.Source);
     }
 
-    private static DeadLetter FromIngestion(string poisonQueue, string messageText, DateTimeOffset queuedAt, DateTimeOffset now)
+    private async Task<DeadLetter> FromIngestionAsync(string poisonQueue, string messageText, DateTimeOffset queuedAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         IngestionMessage? message;
         try
@@ -73,6 +76,8 @@ public sealed partial class PoisonMessageRecorder(IDeadLetterStore deadLetters, 
             };
         }
 
+        // The dead letter points at the archive; replay and erasure need the entry to exist.
+        await archive.ArchiveInlineBodyAsync(message, cancellationToken);
         return new DeadLetter
         {
             Id = DeadLetterIds.ForPoisonMessage(poisonQueue, messageText),

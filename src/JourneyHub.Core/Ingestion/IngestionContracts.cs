@@ -3,9 +3,9 @@ using JourneyHub.Core.Schema;
 namespace JourneyHub.Core.Ingestion;
 
 /// <summary>
-/// What the ingestion queue carries per archived payload: its archive reference and, for small payloads,
-/// the bytes themselves. This is the one queue-message contract: a ServiceBusTrigger could consume the same
-/// JSON without other changes.
+/// What the ingestion queue carries per delivery: its archive reference and, for small payloads, the bytes themselves
+/// (archived by the processor, see <see cref="IngestionMessage.InlineBody"/>). This is the one queue-message contract: a
+/// ServiceBusTrigger could consume the same JSON without other changes.
 /// </summary>
 public sealed record IngestionMessage
 {
@@ -28,10 +28,16 @@ public sealed record IngestionMessage
     public string? ReplayOf { get; init; }
 
     /// <summary>
-    /// The exact bytes archived under <see cref="BlobName"/>, when they are at most <see cref="MaxInlineBytes"/>
-    /// (base64 in the JSON). A copy for the processor's convenience, never the only one: the archive holds them too.
+    /// The exact bytes received, when they are at most <see cref="MaxInlineBytes"/> (base64 in the JSON). Until the
+    /// processor has archived them under <see cref="BlobName"/> (its first step, before anything else), this durable queue
+    /// message is their only stored copy: it is sent without expiry, a failure before the archive write leaves the message
+    /// to be retried, and a message that fails every attempt goes to the poison queue, whose recorder archives the bytes
+    /// before it records the dead letter. Archiving them again (a retry, a redelivery) finds the entry and changes nothing.
     /// </summary>
     public byte[]? InlineBody { get; init; }
+
+    /// <summary>The content type the sender stated, stored with <see cref="InlineBody"/> when the processor archives it.</summary>
+    public string? ContentType { get; init; }
 }
 
 /// <summary>An archived raw payload as the processor reads it back; <paramref name="BlobName"/> is its archive reference.</summary>

@@ -7,7 +7,10 @@ using Microsoft.Extensions.Logging;
 
 namespace JourneyHub.Core.Ingestion;
 
-/// <summary>verify → archive raw and enqueue (with the bytes when small) → acknowledge. Nothing is acknowledged before it is archived.</summary>
+/// <summary>
+/// verify → store the raw bytes (inside the queue message when small, archived and then enqueued when large) → acknowledge.
+/// Nothing is acknowledged before its exact bytes are stored durably.
+/// </summary>
 public sealed partial class WebhookIntake(
     SourceRegistry sources,
     IRawArchive archive,
@@ -60,18 +63,19 @@ public sealed partial class WebhookIntake(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The sender will retry on 5xx; telling it "accepted" without an archived copy would lose the event.
+            // The sender will retry on 5xx; telling it "accepted" without a stored copy would lose the event.
             LogStorageUnavailable(ex, storedSource);
             return IntakeResult.Reject(IntakeStatus.StorageUnavailable, "Storage unavailable", "The delivery could not be stored; retry later.");
         }
     }
 
     /// <summary>
-    /// Both writes finish before the acknowledgement. A small body travels inside the queue message, so the processor
-    /// never reads the archive for it and the two writes can run at the same time: the archive reference is derived
-    /// from the content and known up front. A large body is archived first, because the message only points at it.
-    /// If either write fails the sender is told to retry; its redelivery lands on the same archive entry, and the
-    /// rows a half-finished attempt may already have produced are recognised as duplicates.
+    /// The bytes are stored before the acknowledgement, once. A small body travels inside the queue message, and that
+    /// durable message, sent without expiry, is the stored copy until the processor archives it as its first step (many
+    /// messages' bytes in one table transaction): one write here instead of two. A large body is archived first, because
+    /// the message only points at it. The reference is derived from the content either way, so it is known now, and a
+    /// sender's retry (after a 503, or after a lost reply) lands on the same archive entry; the rows a half-finished
+    /// attempt may already have produced are recognised as duplicates.
     /// </summary>
     private async Task<string> ArchiveAndEnqueueAsync(string storedSource, InboundWebhook webhook, Dictionary<string, string> properties, string correlationId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -86,15 +90,14 @@ public sealed partial class WebhookIntake(
             Properties = properties,
         };
 
-        var archiving = archive.ArchiveAsync(storedSource, webhook.Body, contentType, properties, now, cancellationToken);
-        var inline = webhook.Body.Length <= IngestionMessage.MaxInlineBytes ? message with { InlineBody = webhook.Body.ToArray() } : null;
+        var inline = webhook.Body.Length <= IngestionMessage.MaxInlineBytes ? message with { InlineBody = webhook.Body.ToArray(), ContentType = contentType } : null;
         if (inline is not null && queue.CanCarry(inline))
         {
-            await Task.WhenAll(archiving, queue.EnqueueAsync(inline, cancellationToken));
+            await queue.EnqueueAsync(inline, cancellationToken);
         }
         else
         {
-            await archiving;
+            await archive.ArchiveAsync(storedSource, webhook.Body, contentType, properties, now, cancellationToken);
             await queue.EnqueueAsync(message, cancellationToken);
         }
 
@@ -116,10 +119,10 @@ public sealed partial class WebhookIntake(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook from {Source} rejected: {Check} ({Detail})")]
     private partial void LogRejected(string source, SignatureCheck check, string detail);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook from {Source} archived as {RawRef} ({Bytes} bytes, correlation {CorrelationId})")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook from {Source} stored as {RawRef} ({Bytes} bytes, correlation {CorrelationId})")]
     private partial void LogAccepted(string source, string rawRef, int bytes, string correlationId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook from {Source} could not be archived or queued")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook from {Source} could not be stored or queued")]
     private partial void LogStorageUnavailable(Exception exception, string source);
 }
 

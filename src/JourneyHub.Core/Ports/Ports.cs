@@ -11,13 +11,21 @@ public interface IRawArchive
 {
     /// <summary>
     /// The reference (<c>rawRef</c>) that <see cref="ArchiveAsync"/> stores these bytes under. It depends only on the
-    /// content (source, sender facts, bytes), so the queue message can be sent while the write is in flight, and a
-    /// redelivery of the same bytes lands on the same entry (erasure finds it through the rows' <c>rawRef</c>).
+    /// content (source, sender facts, bytes), so it is known at the acknowledgement even when the processor writes the
+    /// entry later (<see cref="ArchiveInlineBodyAsync"/>), and a redelivery of the same bytes lands on the same entry
+    /// (erasure finds it through the rows' <c>rawRef</c>).
     /// </summary>
     string ReferenceFor(string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties);
 
     /// <summary>Stores the exact bytes received, durably, before it returns; returns <see cref="ReferenceFor"/>. Storing the same content again is a no-op.</summary>
     Task<string> ArchiveAsync(string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores the bytes a queue message carries (<see cref="IngestionMessage.InlineBody"/>) under the message's own
+    /// reference, durably, before it returns; nothing for a message without bytes. An entry that exists already (a retry,
+    /// a redelivery, a replay, a redacted copy) is left as it is.
+    /// </summary>
+    Task ArchiveInlineBodyAsync(IngestionMessage message, CancellationToken cancellationToken);
 
     /// <summary>The payload of a queue message: its inline bytes without any I/O when it carries them, else the archived entry; null when erased.</summary>
     Task<RawPayload?> ReadAsync(IngestionMessage message, CancellationToken cancellationToken);

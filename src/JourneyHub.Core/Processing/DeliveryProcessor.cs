@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace JourneyHub.Core.Processing;
 
 /// <summary>
-/// One queue message → touchpoints on customer timelines, in named steps: load → normalize → enrich → assign customers →
-/// write and apply → publish. Safe to run again for the same message: a row and its effect on the journey summary are
+/// One queue message → touchpoints on customer timelines, in named steps: load (archive the bytes the message carries, then
+/// read them) → normalize → enrich → assign customers → write and apply → publish. Safe to run again for the same message: a row and its effect on the journey summary are
 /// one transaction, so a retry finds what an earlier attempt stored and applies nothing twice. A retry (or a replay) treats
 /// rows it finds as stored: they are counted and published again, and the topic's duplicate detection drops repeats.
 /// </summary>
@@ -38,6 +38,14 @@ public sealed partial class DeliveryProcessor(
         ArgumentNullException.ThrowIfNull(message);
         using var activity = JourneyHubTelemetry.StartProcessing(message.Source, message.CorrelationId, message.Properties);
         activity?.SetTag("journeyhub.attempt", attempt);
+
+        // Load, first part: bytes that travelled inside the message are archived before anything else, so whatever the
+        // later steps leave behind (rows, dead letters, a redaction) refers to an entry that exists. Until this write has
+        // succeeded the message is their only stored copy, so it stays outside the dead-letter net below: a failure is
+        // thrown even on the last attempt, and the host moves the message, bytes and all, to the poison queue, whose
+        // recorder archives them before it records the dead letter (PoisonMessageRecorder). Concurrent messages' writes
+        // share table transactions; one already archived (a retry, a redelivery) is left as it is.
+        await archive.ArchiveInlineBodyAsync(message, cancellationToken);
 
         // Whose events the payload holds, once normalized: a failure of the whole payload is recorded with them, so erasing
         // one of those people finds it.
@@ -113,7 +121,7 @@ public sealed partial class DeliveryProcessor(
         };
     }
 
-    /// <summary>Load: the exact bytes received (from the queue message itself when they travelled inline).</summary>
+    /// <summary>Load, second part: the exact bytes received (from the queue message itself when they travelled inline, already archived).</summary>
     private async Task<RawPayload> LoadAsync(IngestionMessage message, CancellationToken cancellationToken) =>
         await archive.ReadAsync(message, cancellationToken)
         ?? throw new PermanentIngestionException($"Archived payload '{message.BlobName}' no longer exists (erased or deleted).");

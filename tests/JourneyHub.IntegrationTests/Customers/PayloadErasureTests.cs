@@ -400,9 +400,9 @@ public sealed class PayloadErasureTests(AzuriteFixture azurite) : IClassFixture<
 
     private async Task<string?> StoredRedactedFlagAsync(string rawRef)
     {
-        if (StorageRawArchive.TryTableKey(rawRef, out var partitionKey))
+        if (StorageRawArchive.TryTableKey(rawRef, out var key))
         {
-            var entity = (await azurite.Table(StorageNames.RawPayloadsTable).GetEntityAsync<TableEntity>(partitionKey, StorageRawArchive.EntityRowKey)).Value;
+            var entity = (await azurite.Table(StorageNames.RawPayloadsTable).GetEntityAsync<TableEntity>(key.PartitionKey, key.RowKey)).Value;
             return entity.GetBoolean("Redacted") is true ? "true" : null;
         }
 

@@ -69,6 +69,36 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : LocalHostTests(az
         Assert.DoesNotContain(after, d => d.Id == poisoned.Id);
     }
 
+    /// <summary>
+    /// A message that carried its bytes and failed every attempt before the processor archived them: the local host's
+    /// poison queue listener (the same recorder as in Azure) archives the bytes under the message's reference before it
+    /// records the dead letter, so the listed reference exists and its replay stores the touchpoint.
+    /// </summary>
+    [Fact]
+    public async Task A_poisoned_message_that_carries_its_bytes_is_archived_by_the_recorder_and_replayed_onto_the_timeline()
+    {
+        var contact = HubSpotEvents.NewId();
+        var body = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        var correlationId = "poison-inline-" + Guid.NewGuid().ToString("N");
+        var properties = new Dictionary<string, string> { ["correlationId"] = correlationId };
+        var rawRef = Azurite.RawArchive.ReferenceFor("hubspot", body, "application/json", properties);
+        var message = new IngestionMessage { Source = "hubspot", BlobName = rawRef, ReceivedAt = DateTimeOffset.UtcNow.AddMinutes(-2), CorrelationId = correlationId, Properties = properties, InlineBody = body, ContentType = "application/json" };
+        Assert.Null(await Azurite.RawPayloadAsync(rawRef));
+
+        await Azurite.Queue(StorageNames.IngestPoisonQueue).SendMessageAsync(JsonSerializer.Serialize(message, JourneyJson.Options));
+
+        var listed = await LocalHostProcess.EventuallyAsync(() => ListAsync("source=hubspot&limit=500"), l => l.Any(d => d.CorrelationId == correlationId));
+        var poisoned = listed.Single(d => d.CorrelationId == correlationId);
+        Assert.Equal(rawRef, poisoned.BlobName);
+        Assert.Equal(body, await Azurite.RawPayloadAsync(rawRef));
+
+        var replay = await ReplayAsync(new { ids = new[] { poisoned.Id } });
+        Assert.Equal(1, replay.GetProperty("queued").GetInt32());
+        var customerId = await LocalHostProcess.EventuallyAsync(() => Api.TryCustomerIdAsync($"hubspot:{contact}"), c => c is not null);
+        Assert.Equal(1, await LocalHostProcess.EventuallyAsync(() => RowsAsync(customerId!), n => n == 1));
+        Assert.DoesNotContain(await LocalHostProcess.EventuallyAsync(() => ListAsync("source=hubspot&limit=500"), l => l.All(d => d.BlobName != rawRef)), d => d.BlobName == rawRef);
+    }
+
     [Fact]
     public async Task A_poisoned_backfill_message_is_listed_with_its_text_and_replay_sends_it_back_to_its_queue()
     {

@@ -58,7 +58,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         await foreach (var entity in Table(StorageNames.RawPayloadsTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Source eq {source}")))
         {
             var properties = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(entity.GetString("Properties") ?? "{}") ?? [];
-            found.Add((StorageRawArchive.TableReferencePrefix + entity.PartitionKey, StorageRawArchive.BodyOf(entity) ?? [], properties));
+            found.Add(($"{StorageRawArchive.TableReferencePrefix}{entity.PartitionKey}/{entity.RowKey}", StorageRawArchive.BodyOf(entity) ?? [], properties));
         }
 
         await foreach (var blob in RawContainer.GetBlobsAsync(global::Azure.Storage.Blobs.Models.BlobTraits.Metadata, global::Azure.Storage.Blobs.Models.BlobStates.None, source.Replace(':', '/') + "/", default))
@@ -103,9 +103,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>Test stand-in for "the adapter was fixed": replaces the bytes archived under a reference.</summary>
     public async Task ReplaceRawPayloadAsync(string rawRef, byte[] body)
     {
-        if (StorageRawArchive.TryTableKey(rawRef, out var partitionKey))
+        if (StorageRawArchive.TryTableKey(rawRef, out var key))
         {
-            var entity = (await Table(StorageNames.RawPayloadsTable).GetEntityAsync<TableEntity>(partitionKey, StorageRawArchive.EntityRowKey)).Value;
+            var entity = (await Table(StorageNames.RawPayloadsTable).GetEntityAsync<TableEntity>(key.PartitionKey, key.RowKey)).Value;
             var chunks = (body.Length + StorageRawArchive.ChunkBytes - 1) / StorageRawArchive.ChunkBytes;
             entity["Length"] = body.Length;
             entity["Chunks"] = chunks;

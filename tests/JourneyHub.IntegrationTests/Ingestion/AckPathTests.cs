@@ -29,13 +29,17 @@ public sealed class AckPathCollection : ICollectionFixture<AzuriteFixture>
 }
 
 /// <summary>
-/// The acknowledgement path on a real Azurite: archive and enqueue (small bodies inline, archived in a table
-/// entity; large ones in a blob), crashes between them, replay and erasure of table-archived payloads.
+/// The acknowledgement path on a real Azurite: a small body travels only inside a never-expiring queue message until the
+/// processor archives it (table entities, group-committed per partition); a large one is archived first (table entity or
+/// blob) and referenced. Crashes between the steps, the poison path, replay and erasure of table-archived payloads.
 /// </summary>
 [Collection(AckPathCollection.Name)]
 public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private const string SuppressionKey = "ack-path-tests-suppression-key-0123456789";
+
+    /// <summary>How long a message whose attempt failed stays invisible before it is tried again.</summary>
+    private static readonly TimeSpan FailedAttemptVisibility = TimeSpan.FromSeconds(1);
 
     public async Task InitializeAsync()
     {
@@ -47,27 +51,38 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task A_small_payload_travels_inside_the_queue_message_and_its_table_archive_holds_the_same_bytes()
+    public async Task A_small_payload_is_stored_in_a_never_expiring_queue_message_and_archived_byte_for_byte_by_the_processor()
     {
         await using var services = Build();
         var body = Review(Guid.NewGuid().ToString("N"), consumerId: "c-" + Guid.NewGuid().ToString("N"), padding: 2_000);
 
         var result = await Intake(services).AcceptAsync(SourceId.Trustpilot, Webhook(body), default);
 
+        // Acknowledged: the exact bytes are in the queue message, which never expires.
         Assert.Equal(IntakeStatus.Accepted, result.Status);
-        Assert.StartsWith(StorageRawArchive.TableReferencePrefix, result.BlobName, StringComparison.Ordinal);
-        var (message, text) = Assert.Single(await QueuedAsync());
+        Assert.True(StorageRawArchive.TryTableKey(result.BlobName!, out var key));
+        Assert.Equal(StorageRawArchive.PartitionOf(key.RowKey), key.PartitionKey);
+        var peeked = Assert.Single((await azurite.Queue(StorageNames.IngestQueue).PeekMessagesAsync(32)).Value);
+        var message = JsonSerializer.Deserialize<IngestionMessage>(peeked.MessageText, JourneyJson.Options)!;
         Assert.Equal(result.BlobName, message.BlobName);
         Assert.Equal(body, message.InlineBody);
+        Assert.Equal("application/json", message.ContentType);
+        Assert.True(peeked.ExpiresOn > DateTimeOffset.UtcNow.AddYears(100), $"the message expires on {peeked.ExpiresOn:O}");
 
         // Sent as is (no base64 around the JSON), as host.json's messageEncoding "none" expects.
-        Assert.StartsWith("{", text, StringComparison.Ordinal);
+        Assert.StartsWith("{", peeked.MessageText, StringComparison.Ordinal);
 
-        // The archive holds the exact bytes under the reference: one entity, one chunk.
-        Assert.True(StorageRawArchive.TryTableKey(result.BlobName!, out var partitionKey));
-        var entity = (await azurite.Table(StorageNames.RawPayloadsTable).GetEntityAsync<TableEntity>(partitionKey, StorageRawArchive.EntityRowKey)).Value;
+        // Not archived yet: the message is the one stored copy until the processor's first step.
+        var table = azurite.Table(StorageNames.RawPayloadsTable);
+        Assert.False((await table.GetEntityIfExistsAsync<TableEntity>(key.PartitionKey, key.RowKey)).HasValue);
+
+        Assert.Equal(1, await ProcessQueuedAsync(services));
+
+        // The archive holds the exact bytes under the reference: one entity, one chunk, with the sender's facts.
+        var entity = (await table.GetEntityAsync<TableEntity>(key.PartitionKey, key.RowKey)).Value;
         Assert.Equal(body, StorageRawArchive.BodyOf(entity));
-        Assert.Equal("trustpilot", entity.GetString("Source"));
+        Assert.Equal(("trustpilot", "application/json", 1), (entity.GetString("Source"), entity.GetString("ContentType"), entity.GetInt32("Chunks")));
+        Assert.Equal(message.ReceivedAt, entity.GetDateTimeOffset("ReceivedAt"));
         Assert.Equal(body, (await services.GetRequiredService<IRawArchive>().ReadAsync(message with { InlineBody = null }, default))!.Body.ToArray());
     }
 
@@ -102,8 +117,8 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.StartsWith(StorageRawArchive.TableReferencePrefix, result.BlobName, StringComparison.Ordinal);
         var (message, _) = Assert.Single(await QueuedAsync());
         Assert.Null(message.InlineBody);
-        Assert.True(StorageRawArchive.TryTableKey(result.BlobName!, out var partitionKey));
-        var entity = (await azurite.Table(StorageNames.RawPayloadsTable).GetEntityAsync<TableEntity>(partitionKey, StorageRawArchive.EntityRowKey)).Value;
+        Assert.True(StorageRawArchive.TryTableKey(result.BlobName!, out var key));
+        var entity = (await azurite.Table(StorageNames.RawPayloadsTable).GetEntityAsync<TableEntity>(key.PartitionKey, key.RowKey)).Value;
         Assert.Equal(4, entity.GetInt32("Chunks"));
         Assert.Equal(body, (await services.GetRequiredService<IRawArchive>().ReadAsync(message, default))!.Body.ToArray());
     }
@@ -145,12 +160,11 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     /// <summary>
-    /// The sender is told 503 when one of the two writes fails, and retries. "archive": the archive write failed while
-    /// the message (with the bytes) was queued and processed; "enqueue": archived, not queued; "reply": both done, the
-    /// reply lost. Every case ends with the row stored once, counted once, and pointing at the archived bytes.
+    /// The sender is told 503 when its one write, the enqueue, fails, and retries. "enqueue": nothing was stored; "reply":
+    /// queued, the reply lost, so the same bytes come twice. Every case ends with the row stored once, counted once, and
+    /// pointing at the archived bytes.
     /// </summary>
     [Theory]
-    [InlineData("archive")]
     [InlineData("enqueue")]
     [InlineData("reply")]
     public async Task A_crash_on_the_ack_path_and_the_senders_retry_store_every_row_once(string crashAfter)
@@ -172,7 +186,7 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         var retryQueued = await ProcessQueuedAsync(services);
 
         Assert.Equal(crashAfter == "reply" ? IntakeStatus.Accepted : IntakeStatus.StorageUnavailable, first.Status);
-        Assert.Equal(crashAfter == "enqueue" ? 0 : 1, firstQueued);
+        Assert.Equal(crashAfter == "reply" ? 1 : 0, firstQueued);
         Assert.Equal(IntakeStatus.Accepted, retried.Status);
         Assert.Equal(1, retryQueued);
         var reader = services.GetRequiredService<CustomerReader>();
@@ -183,6 +197,122 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(retried.BlobName, row.RawRef);
         var archived = await services.GetRequiredService<IRawArchive>().ReadAsync(Reference(row.RawRef), default);
         Assert.Equal(body, archived!.Body.ToArray());
+    }
+
+    [Fact]
+    public async Task A_crash_after_the_enqueue_before_the_archive_write_is_retried_from_the_message_archived_once_and_stored_once()
+    {
+        var faults = new AckFaults("load");
+        await using var services = Build(s =>
+        {
+            s.AddSingleton<StorageRawArchive>();
+            s.AddSingleton<IRawArchive>(sp => new CrashingArchive(sp.GetRequiredService<StorageRawArchive>(), faults));
+        });
+        var consumer = "c-" + Guid.NewGuid().ToString("N");
+        var body = Review(Guid.NewGuid().ToString("N"), consumer, padding: 10);
+        var accepted = await Intake(services).AcceptAsync(SourceId.Trustpilot, Webhook(body), default);
+        Assert.Equal(IntakeStatus.Accepted, accepted.Status);
+
+        // The first attempt dies at the archive write: nothing downstream happened, the message stays.
+        var failed = await ProcessQueuedAsync(services);
+        Assert.Equal((0, 1), (failed, faults.Fired));
+        Assert.Null(await azurite.RawPayloadAsync(accepted.BlobName!));
+        Assert.Null(await services.GetRequiredService<CustomerReader>().LookupAsync(new Identity(IdentityTypes.Trustpilot, consumer), default));
+
+        // Its redelivery archives the bytes from the message and stores the row.
+        var (retried, _) = Assert.Single(await QueuedAsync(afterVisibility: true));
+        Assert.Equal(body, retried.InlineBody);
+        Assert.Equal(1, await ProcessQueuedAsync(services));
+
+        Assert.Equal([body], (await azurite.RawPayloadsAsync("trustpilot")).Where(p => p.RawRef == accepted.BlobName).Select(p => p.Body));
+        var reader = services.GetRequiredService<CustomerReader>();
+        var customer = await reader.LookupAsync(new Identity(IdentityTypes.Trustpilot, consumer), default);
+        var row = Assert.Single((await reader.TimelineAsync(customer!.CustomerId, new TimelineQuery { Limit = 50 }, default))!.Items).ToTouchpoint();
+        Assert.Equal(accepted.BlobName, row.RawRef);
+        Assert.Equal(1, (await reader.JourneyAsync(customer.CustomerId, DateTimeOffset.UtcNow, default))!.TouchpointCount);
+    }
+
+    /// <summary>
+    /// A message whose archive write fails on every attempt, the last included: never a dead letter pointing at nothing.
+    /// The host moves it, bytes and all, to the poison queue; the recorder archives them and records the dead letter;
+    /// replay re-queues the reference and stores the touchpoint.
+    /// </summary>
+    [Fact]
+    public async Task A_message_whose_archive_write_fails_every_attempt_goes_to_the_poison_queue_whose_recorder_archives_it_for_replay()
+    {
+        var consumer = "c-" + Guid.NewGuid().ToString("N");
+        var body = Review(Guid.NewGuid().ToString("N"), consumer, padding: 10);
+        string text;
+        string rawRef;
+        await using (var failing = Build(s =>
+        {
+            s.AddSingleton<StorageRawArchive>();
+            s.AddSingleton<IRawArchive>(sp => new CrashingArchive(sp.GetRequiredService<StorageRawArchive>(), new AckFaults("load", always: true)));
+        }))
+        {
+            rawRef = (await Intake(failing).AcceptAsync(SourceId.Trustpilot, Webhook(body), default)).BlobName!;
+            (_, text) = Assert.Single(await QueuedAsync());
+            var handler = failing.GetRequiredService<QueueMessageHandler>();
+            for (var attempt = 1; attempt <= failing.GetRequiredService<IOptions<IngestionOptions>>().Value.MaxDequeueCount; attempt++)
+            {
+                await Assert.ThrowsAsync<IOException>(() => handler.HandleAsync(text, attempt, default));
+            }
+
+            Assert.DoesNotContain(await failing.GetRequiredService<IDeadLetterStore>().ListAsync("trustpilot", null, null, 1000, default), d => d.BlobName == rawRef);
+            await azurite.Queue(StorageNames.IngestQueue).ClearMessagesAsync();
+        }
+
+        // What the Functions host does after the last failed attempt: the message, as it was, on the poison queue.
+        await using var services = Build();
+        Assert.Null(await azurite.RawPayloadAsync(rawRef));
+        await services.GetRequiredService<PoisonMessageRecorder>().RecordAsync(StorageNames.IngestQueue, null, text, DateTimeOffset.UtcNow, default);
+
+        Assert.Equal(body, await azurite.RawPayloadAsync(rawRef));
+        var deadLetter = Assert.Single(await services.GetRequiredService<IDeadLetterStore>().ListAsync("trustpilot", null, null, 1000, default), d => d.BlobName == rawRef);
+        Assert.Equal(1, (await services.GetRequiredService<DeadLetterAdmin>().ReplayAsync(new ReplayRequest { Ids = [deadLetter.Id] }, default)).Queued);
+        Assert.Equal(1, await ProcessQueuedAsync(services));
+        var reader = services.GetRequiredService<CustomerReader>();
+        var customer = await reader.LookupAsync(new Identity(IdentityTypes.Trustpilot, consumer), default);
+        var row = Assert.Single((await reader.TimelineAsync(customer!.CustomerId, new TimelineQuery { Limit = 50 }, default))!.Items).ToTouchpoint();
+        Assert.Equal(rawRef, row.RawRef);
+        Assert.DoesNotContain(await services.GetRequiredService<IDeadLetterStore>().ListAsync("trustpilot", null, null, 1000, default), d => d.BlobName == rawRef);
+    }
+
+    /// <summary>
+    /// Concurrent archive writes share entity-group transactions, one in flight per partition: every entry is stored
+    /// byte for byte in fewer transactions than writes, and entries already there (a retry, a redelivery) are dropped
+    /// from the transaction and left as they were, however many of them come at once.
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_archive_writes_are_group_committed_and_entries_already_there_are_left_as_they_were()
+    {
+        var requests = new RequestLog();
+        var observed = ObservedClients(requests);
+        using var bootstrap = new StorageBootstrap(observed);
+        var archive = new StorageRawArchive(observed, bootstrap);
+        var firstSeen = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var messages = Enumerable.Range(0, 60).Select(i => Carrying(archive, Review("r-" + Guid.NewGuid().ToString("N"), "c" + i, padding: i * 100))).ToList();
+        var present = messages.Where((_, i) => i % 6 == 0).ToList();
+        foreach (var message in present)
+        {
+            await archive.ArchiveInlineBodyAsync(message with { ReceivedAt = firstSeen }, default);
+        }
+
+        requests.Clear();
+
+        // Every message once, and a third of them twice at the same moment (a retried request's two messages).
+        var writes = messages.Concat(messages.Where((_, i) => i % 3 == 1)).ToList();
+        await Task.WhenAll(writes.Select(m => Task.Run(() => archive.ArchiveInlineBodyAsync(m, default))));
+
+        var transactions = requests.Entries.Count(e => e.Method == "POST" && e.Path.EndsWith("$batch", StringComparison.Ordinal));
+        Assert.Equal(requests.Entries.Count, transactions);
+        Assert.True(transactions < writes.Count - present.Count, $"{transactions} transactions for {writes.Count} writes");
+        foreach (var message in messages)
+        {
+            var stored = (await archive.GetAsync(message.BlobName, default))!;
+            Assert.Equal(message.InlineBody, stored.Payload.Body.ToArray());
+            Assert.Equal(present.Contains(message) ? firstSeen : message.ReceivedAt, stored.Payload.ReceivedAt);
+        }
     }
 
     [Fact]
@@ -210,9 +340,43 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.All(await Task.WhenAll(rawRefs.Select(r => archive.ReadAsync(Reference(r), default))), Assert.Null);
         foreach (var rawRef in rawRefs)
         {
-            Assert.True(StorageRawArchive.TryTableKey(rawRef, out var partitionKey));
-            Assert.False((await azurite.Table(StorageNames.RawPayloadsTable).GetEntityIfExistsAsync<TableEntity>(partitionKey, StorageRawArchive.EntityRowKey)).HasValue);
+            Assert.True(StorageRawArchive.TryTableKey(rawRef, out var key));
+            Assert.False((await azurite.Table(StorageNames.RawPayloadsTable).GetEntityIfExistsAsync<TableEntity>(key.PartitionKey, key.RowKey)).HasValue);
         }
+    }
+
+    /// <summary>
+    /// Erasure meets a payload that is still only in its queue message: the load step archives it, the person's identity
+    /// is suppressed, and the same processor deletes the entry it wrote moments before. Nothing of the person remains.
+    /// </summary>
+    [Fact]
+    public async Task A_payload_still_queued_when_its_person_is_erased_is_archived_by_the_load_step_and_erased_by_the_processor()
+    {
+        CrashingArchive? archive = null;
+        await using var services = Build(s =>
+        {
+            s.AddSingleton<StorageRawArchive>();
+            s.AddSingleton<IRawArchive>(sp => archive = new CrashingArchive(sp.GetRequiredService<StorageRawArchive>(), new AckFaults("none")));
+        });
+        var consumer = "c-" + Guid.NewGuid().ToString("N");
+        Assert.Equal(IntakeStatus.Accepted, (await Intake(services).AcceptAsync(SourceId.Trustpilot, Webhook(Review(Guid.NewGuid().ToString("N"), consumer, 10)), default)).Status);
+        Assert.Equal(1, await ProcessQueuedAsync(services));
+        var reader = services.GetRequiredService<CustomerReader>();
+        var customerId = (await reader.LookupAsync(new Identity(IdentityTypes.Trustpilot, consumer), default))!.CustomerId;
+        var queued = await Intake(services).AcceptAsync(SourceId.Trustpilot, Webhook(Review(Guid.NewGuid().ToString("N"), consumer, 10)), default);
+
+        await services.GetRequiredService<ErasureService>().EraseAsync(customerId, default);
+        var (message, _) = Assert.Single(await QueuedAsync());
+        Assert.Equal(queued.BlobName, message.BlobName);
+        Assert.Null(await azurite.RawPayloadAsync(queued.BlobName!));
+
+        var report = await services.GetRequiredService<QueueMessageHandler>().HandleAsync(JsonSerializer.Serialize(message, JourneyJson.Options), 1, default);
+
+        Assert.Equal((0, 1), (report.Inserted, report.Suppressed));
+        Assert.Equal(["archive " + queued.BlobName, "delete " + queued.BlobName], archive!.Calls.Where(c => c.EndsWith(queued.BlobName!, StringComparison.Ordinal)));
+        Assert.Null(await azurite.RawPayloadAsync(queued.BlobName!));
+        Assert.Null(await reader.LookupAsync(new Identity(IdentityTypes.Trustpilot, consumer), default));
+        await azurite.Queue(StorageNames.IngestQueue).ClearMessagesAsync();
     }
 
     [Fact]
@@ -386,14 +550,14 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private sealed class RequestLog : global::Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
     {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Method, string? IfMatch)> entries = new();
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path, string? IfMatch)> entries = new();
 
-        public IReadOnlyList<(string Method, string? IfMatch)> Entries => [.. entries];
+        public IReadOnlyList<(string Method, string Path, string? IfMatch)> Entries => [.. entries];
 
         public void Clear() => entries.Clear();
 
         public override void OnSendingRequest(global::Azure.Core.HttpMessage message) =>
-            entries.Enqueue((message.Request.Method.Method, message.Request.Headers.TryGetValue("If-Match", out var ifMatch) ? ifMatch : null));
+            entries.Enqueue((message.Request.Method.Method, message.Request.Uri.Path, message.Request.Headers.TryGetValue("If-Match", out var ifMatch) ? ifMatch : null));
     }
 
     private ServiceProvider Build(Action<IServiceCollection>? configure = null, string? suppressionKey = SuppressionKey)
@@ -417,28 +581,62 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
     private static IngestionMessage Reference(string rawRef) =>
         new() { Source = "trustpilot", BlobName = rawRef, ReceivedAt = DateTimeOffset.UtcNow, CorrelationId = "read" };
 
-    private async Task<List<(IngestionMessage Message, string Text)>> QueuedAsync()
+    /// <param name="afterVisibility">Wait until a message a failed attempt left behind is visible again.</param>
+    private async Task<List<(IngestionMessage Message, string Text)>> QueuedAsync(bool afterVisibility = false)
     {
         var queue = azurite.Queue(StorageNames.IngestQueue);
+        if (afterVisibility)
+        {
+            await Task.Delay(FailedAttemptVisibility + TimeSpan.FromMilliseconds(500));
+        }
+
         var messages = (await queue.PeekMessagesAsync(32)).Value;
         return [.. messages.Select(m => (JsonSerializer.Deserialize<IngestionMessage>(m.MessageText, JourneyJson.Options)!, m.MessageText))];
     }
 
-    /// <summary>Plays the queue trigger for everything queued now: handle, then delete. Returns how many messages it processed.</summary>
+    /// <summary>
+    /// Plays the queue trigger for everything queued now: handle, then delete; a message whose attempt failed stays, to
+    /// be visible again after <see cref="FailedAttemptVisibility"/>. Returns how many messages it processed.
+    /// </summary>
     private async Task<int> ProcessQueuedAsync(IServiceProvider services)
     {
         var queue = azurite.Queue(StorageNames.IngestQueue);
         var handler = services.GetRequiredService<QueueMessageHandler>();
         var processed = 0;
-        foreach (var message in (await queue.ReceiveMessagesAsync(32)).Value)
+        foreach (var message in (await queue.ReceiveMessagesAsync(32, FailedAttemptVisibility)).Value)
         {
-            await handler.HandleAsync(message.MessageText, message.DequeueCount, default);
+            try
+            {
+                await handler.HandleAsync(message.MessageText, message.DequeueCount, default);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             processed++;
         }
 
         return processed;
     }
+
+    /// <summary>A message as the ack path queues a small body: the bytes inside, under the reference the archive derives.</summary>
+    private static IngestionMessage Carrying(IRawArchive archive, byte[] body)
+    {
+        var properties = new Dictionary<string, string> { ["correlationId"] = Guid.NewGuid().ToString("N") };
+        return new IngestionMessage
+        {
+            Source = "trustpilot",
+            BlobName = archive.ReferenceFor("trustpilot", body, "application/json", properties),
+            ReceivedAt = DateTimeOffset.UtcNow,
+            CorrelationId = properties["correlationId"],
+            Properties = properties,
+            InlineBody = body,
+            ContentType = "application/json",
+        };
+    }
+
 
     private static byte[] Review(string reviewId, string consumerId, int padding) => JsonSerializer.SerializeToUtf8Bytes(new
     {
@@ -461,32 +659,50 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         },
     });
 
-    private sealed class AckFaults(string crashAfter)
+    /// <param name="crashAfter">"enqueue" (the ack path's queue write), "load" (the processor's archive write), "reply" (only the reply is lost), or "none".</param>
+    /// <param name="always">Fail every call at that point, not only the first.</param>
+    private sealed class AckFaults(string crashAfter, bool always = false)
     {
         private int fired;
 
-        /// <summary>True once, for the first call at the named point ("reply" names none: both writes succeed and only the reply is lost).</summary>
-        public bool Fire(string point) => point == crashAfter && Interlocked.Exchange(ref fired, 1) == 0;
+        public int Fired => fired;
+
+        public bool Fire(string point) => point == crashAfter && (Interlocked.Increment(ref fired) == 1 || always);
     }
 
+    /// <summary>The real archive, failing where <see cref="AckFaults"/> says, and recording what went through.</summary>
     private sealed class CrashingArchive(IRawArchive inner, AckFaults faults) : IRawArchive
     {
         public string ReferenceFor(string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties) =>
             inner.ReferenceFor(source, body, contentType, properties);
 
-        public async Task<string> ArchiveAsync(string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+        public Task<string> ArchiveAsync(string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
+            inner.ArchiveAsync(source, body, contentType, properties, receivedAt, cancellationToken);
+
+        /// <summary>The processor's archive writes and deletes that went through, in order ("archive &lt;rawRef&gt;", "delete &lt;rawRef&gt;").</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<string> Calls { get; } = new();
+
+        public async Task ArchiveInlineBodyAsync(IngestionMessage message, CancellationToken cancellationToken)
         {
-            if (faults.Fire("archive"))
+            if (faults.Fire("load"))
             {
                 throw new IOException("simulated archive failure");
             }
 
-            return await inner.ArchiveAsync(source, body, contentType, properties, receivedAt, cancellationToken);
+            await inner.ArchiveInlineBodyAsync(message, cancellationToken);
+            if (message.InlineBody is not null)
+            {
+                Calls.Enqueue("archive " + message.BlobName);
+            }
         }
 
         public Task<RawPayload?> ReadAsync(IngestionMessage message, CancellationToken cancellationToken) => inner.ReadAsync(message, cancellationToken);
 
-        public Task DeleteAsync(string rawRef, CancellationToken cancellationToken) => inner.DeleteAsync(rawRef, cancellationToken);
+        public async Task DeleteAsync(string rawRef, CancellationToken cancellationToken)
+        {
+            await inner.DeleteAsync(rawRef, cancellationToken);
+            Calls.Enqueue("delete " + rawRef);
+        }
     }
 
     private sealed class CrashingQueue(IIngestionQueue inner, AckFaults faults) : IIngestionQueue

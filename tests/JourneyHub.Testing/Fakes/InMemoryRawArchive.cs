@@ -19,7 +19,7 @@ public sealed class InMemoryRawArchive : IRawArchive
     /// <summary>What has been archived, by reference.</summary>
     public IReadOnlyDictionary<string, ArchivedPayload> Entries => entries;
 
-    /// <summary>When set, <see cref="ArchiveAsync"/> fails with it instead of storing.</summary>
+    /// <summary>When set, <see cref="ArchiveAsync"/> and <see cref="ArchiveInlineBodyAsync"/> fail with it instead of storing.</summary>
     public Exception? FailWith { get; set; }
 
     public string ReferenceFor(string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties)
@@ -49,6 +49,24 @@ public sealed class InMemoryRawArchive : IRawArchive
         var reference = ReferenceFor(source, body, contentType, properties);
         entries.TryAdd(reference, new ArchivedPayload(source, body.ToArray(), contentType, new Dictionary<string, string>(properties, StringComparer.Ordinal), receivedAt));
         return Task.FromResult(reference);
+    }
+
+    public Task ArchiveInlineBodyAsync(IngestionMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (message.InlineBody is not { } body)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (FailWith is { } failure)
+        {
+            return Task.FromException(failure);
+        }
+
+        entries.TryAdd(message.BlobName, new ArchivedPayload(message.Source, body, message.ContentType ?? "application/octet-stream", message.Properties, message.ReceivedAt));
+        return Task.CompletedTask;
     }
 
     public Task<RawPayload?> ReadAsync(IngestionMessage message, CancellationToken cancellationToken)

@@ -11,8 +11,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace JourneyHub.UnitTests.Ingestion;
 
 /// <summary>
-/// verify → archive → enqueue → acknowledge, with the real verifiers and in-memory archive and queue: nothing is
-/// acknowledged that is not archived and queued, nothing unverified is stored, and a storage failure asks for a retry.
+/// verify → store (inside the queue message when small, archived then enqueued when large) → acknowledge, with the real
+/// verifiers and in-memory archive and queue: nothing is acknowledged that is not stored and queued, nothing unverified is
+/// stored, and a storage failure asks for a retry.
 /// </summary>
 public sealed class WebhookIntakeTests : IDisposable
 {
@@ -40,30 +41,36 @@ public sealed class WebhookIntakeTests : IDisposable
     public void Dispose() => services.Dispose();
 
     [Fact]
-    public async Task A_verified_delivery_is_archived_byte_for_byte_and_queued_with_its_bytes_before_it_is_acknowledged()
+    public async Task A_small_verified_delivery_is_queued_with_its_exact_bytes_before_it_is_acknowledged_and_archived_by_the_processor_later()
     {
         var body = Fixture.Bytes("meta/meta-page-messenger-message.json");
 
         var result = await intake.AcceptAsync(SourceId.Meta, Meta(body), CancellationToken.None);
 
         Assert.Equal(IntakeStatus.Accepted, result.Status);
-        var archived = Assert.Single(archive.Entries);
-        Assert.Equal(result.BlobName, archived.Key);
-        Assert.Equal(body, archived.Value.Body);
-        Assert.Equal("meta", archived.Value.Source);
-        Assert.Equal(Now, archived.Value.ReceivedAt);
         var message = Assert.Single(queue.Messages);
         Assert.Equal(result.BlobName, message.BlobName);
         Assert.Equal("meta", message.Source);
+        Assert.Equal(Now, message.ReceivedAt);
+        Assert.Equal("application/json", message.ContentType);
         Assert.Equal(result.CorrelationId, message.CorrelationId);
         Assert.Equal(result.CorrelationId, message.Properties["correlationId"]);
         Assert.Equal(body, message.InlineBody);
+
+        // The message is the stored copy: one write on the ack path. The reference is the one the archive derives.
+        Assert.Empty(archive.Entries);
+        Assert.Equal(archive.ReferenceFor("meta", body, "application/json", message.Properties), result.BlobName);
+
+        await archive.ArchiveInlineBodyAsync(message, CancellationToken.None);
+        var archived = Assert.Single(archive.Entries);
+        Assert.Equal((result.BlobName, "meta", Now), (archived.Key, archived.Value.Source, archived.Value.ReceivedAt));
+        Assert.Equal(body, archived.Value.Body);
     }
 
     [Fact]
     public async Task A_body_too_large_to_travel_in_the_message_is_archived_and_only_referenced()
     {
-        var body = Encoding.UTF8.GetBytes("{\"object\":\"page\",\"entry\":[],\"padding\":\"" + new string('x', IngestionMessage.MaxInlineBytes) + "\"}");
+        var body = LargeMeta();
 
         var result = await intake.AcceptAsync(SourceId.Meta, Meta(body), CancellationToken.None);
 
@@ -83,8 +90,13 @@ public sealed class WebhookIntakeTests : IDisposable
         var again = await intake.AcceptAsync(SourceId.Meta, Meta(body), CancellationToken.None);
 
         Assert.Equal(first.BlobName, again.BlobName);
-        Assert.Single(archive.Entries);
         Assert.Equal(2, queue.Messages.Count);
+        foreach (var message in queue.Messages)
+        {
+            await archive.ArchiveInlineBodyAsync(message, CancellationToken.None);
+        }
+
+        Assert.Equal(first.BlobName, Assert.Single(archive.Entries).Key);
     }
 
     [Theory]
@@ -135,6 +147,7 @@ public sealed class WebhookIntakeTests : IDisposable
         var message = Assert.Single(queue.Messages);
         Assert.Equal("custom:contoso-pos", message.Source);
         Assert.Equal("msg_2tZk7Qm2xWv9LbT4pN8rJ1cYd0F", message.Properties["webhookId"]);
+        await archive.ArchiveInlineBodyAsync(message, CancellationToken.None);
         Assert.Equal("custom:contoso-pos", archive.Entries[result.BlobName!].Source);
     }
 
@@ -164,9 +177,9 @@ public sealed class WebhookIntakeTests : IDisposable
     }
 
     [Fact]
-    public async Task When_the_archive_fails_the_sender_is_asked_to_retry_and_the_retry_lands_on_the_same_entry()
+    public async Task When_the_archive_of_a_large_body_fails_the_sender_is_asked_to_retry_and_the_retry_lands_on_the_same_entry()
     {
-        var body = Fixture.Bytes("meta/meta-page-messenger-message.json");
+        var body = LargeMeta();
         archive.FailWith = new IOException("storage account unreachable");
 
         var failed = await intake.AcceptAsync(SourceId.Meta, Meta(body), CancellationToken.None);
@@ -177,20 +190,28 @@ public sealed class WebhookIntakeTests : IDisposable
         Assert.Null(failed.BlobName);
         Assert.Equal(IntakeStatus.Accepted, retried.Status);
         Assert.Equal(body, Assert.Single(archive.Entries).Value.Body);
+        Assert.Equal(retried.BlobName, Assert.Single(queue.Messages).BlobName);
     }
 
-    [Fact]
-    public async Task When_the_queue_fails_the_sender_is_asked_to_retry_though_the_bytes_are_archived()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task When_the_queue_fails_the_sender_is_asked_to_retry(bool large)
     {
-        var body = Fixture.Bytes("meta/meta-page-messenger-message.json");
+        var body = large ? LargeMeta() : Fixture.Bytes("meta/meta-page-messenger-message.json");
         queue.FailWith = new IOException("queue unreachable");
 
         var result = await intake.AcceptAsync(SourceId.Meta, Meta(body), CancellationToken.None);
 
         Assert.Equal(IntakeStatus.StorageUnavailable, result.Status);
         Assert.Empty(queue.Messages);
-        Assert.Equal(body, Assert.Single(archive.Entries).Value.Body);
+
+        // A large body was archived before the enqueue failed (the retry finds it); a small one was never written.
+        Assert.Equal(large ? [body] : [], archive.Entries.Values.Select(e => e.Body));
     }
+
+    private static byte[] LargeMeta() =>
+        Encoding.UTF8.GetBytes("{\"object\":\"page\",\"entry\":[],\"padding\":\"" + new string('x', IngestionMessage.MaxInlineBytes) + "\"}");
 
     private static SourceId Custom(string name) => SourceId.TryCustom(name, out var source) ? source : throw new ArgumentException(name, nameof(name));
 

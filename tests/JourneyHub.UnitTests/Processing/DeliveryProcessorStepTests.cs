@@ -215,6 +215,41 @@ public sealed class DeliveryProcessorStepTests : IDisposable
     }
 
     [Fact]
+    public async Task Bytes_the_message_carries_are_archived_under_its_reference_before_anything_else()
+    {
+        var message = Carrying(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At));
+        enricher.EnrichAsync(Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<CancellationToken>())
+            .Returns(call =>
+            {
+                // By the time a later step runs, the entry exists: whatever it records may point at it.
+                Assert.Equal(message.InlineBody, archive.Entries[message.BlobName].Body);
+                return call.Arg<IReadOnlyList<Touchpoint>>();
+            });
+
+        var report = await Processor().ProcessAsync(message, 1, false, default);
+
+        Assert.Equal(1, report.Inserted);
+        var archived = Assert.Single(archive.Entries);
+        Assert.Equal((message.BlobName, "application/json", message.ReceivedAt), (archived.Key, archived.Value.ContentType, archived.Value.ReceivedAt));
+        Assert.Equal(message.InlineBody, archived.Value.Body);
+    }
+
+    [Fact]
+    public async Task A_failed_archive_write_is_thrown_even_on_the_last_attempt_so_the_message_and_its_bytes_go_to_the_poison_queue()
+    {
+        var message = Carrying(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At));
+        archive.FailWith = new IOException("table service unavailable");
+
+        await Assert.ThrowsAsync<IOException>(() => Processor().ProcessAsync(message, 5, isLastAttempt: true, default));
+
+        // No dead letter would point at an entry that does not exist, and nothing downstream ran.
+        await deadLetters.DidNotReceiveWithAnyArgs().AddAsync(default!, default);
+        await enricher.DidNotReceiveWithAnyArgs().EnrichAsync(default!, default);
+        Assert.Empty(appended);
+        Assert.Empty(archive.Entries);
+    }
+
+    [Fact]
     public async Task A_payload_whose_every_event_belongs_to_an_erased_person_is_suppressed_and_its_bytes_are_erased()
     {
         suppressions.IsSuppressedAsync(Arg.Any<IReadOnlyList<Identity>>(), Arg.Any<CancellationToken>()).Returns(true);
@@ -315,6 +350,15 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         var reference = await archive.ArchiveAsync(SourceId.HubSpot.Name, body, "application/json", properties, At, default);
         return new IngestionMessage { Source = SourceId.HubSpot.Name, BlobName = reference, ReceivedAt = At.AddSeconds(1), CorrelationId = "c-" + reference[^8..], Properties = properties };
+    }
+
+    /// <summary>A message as the ack path sends a small body: the bytes inside, not archived yet.</summary>
+    private IngestionMessage Carrying(params Dictionary<string, object?>[] events)
+    {
+        var body = HubSpotEvents.Batch(events);
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal) { ["correlationId"] = "c-carried" };
+        var reference = archive.ReferenceFor(SourceId.HubSpot.Name, body, "application/json", properties);
+        return new IngestionMessage { Source = SourceId.HubSpot.Name, BlobName = reference, ReceivedAt = At, CorrelationId = "c-carried", Properties = properties, InlineBody = body, ContentType = "application/json" };
     }
 
     private DeliveryProcessor Processor()
