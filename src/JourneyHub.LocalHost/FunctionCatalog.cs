@@ -21,7 +21,10 @@ public static class FunctionCatalog
             .Select(t => new HttpFunction(f.Name, "api/" + (t.Route ?? f.Name), t.Methods ?? ["get", "post"], t.AuthLevel, f.Method)))
         .ToList();
 
-    public static IReadOnlyList<QueueFunction> QueueFunctions { get; } = Discover(FunctionsAssembly.GetTypes())
+    public static IReadOnlyList<QueueFunction> QueueFunctions { get; } = QueueFunctionsIn(FunctionsAssembly.GetTypes());
+
+    /// <summary>The queue triggers declared by these classes (the Functions app's, or a test's own).</summary>
+    public static IReadOnlyList<QueueFunction> QueueFunctionsIn(IEnumerable<Type> functionClasses) => Discover(functionClasses)
         .SelectMany(f => f.Method.GetParameters()
             .Select(p => p.GetCustomAttribute<QueueTriggerAttribute>())
             .OfType<QueueTriggerAttribute>()

@@ -9,7 +9,9 @@ namespace JourneyHub.LocalHost;
 /// <summary>
 /// Plays the Functions host's queue listener: receives batches, runs the queue-triggered function, deletes
 /// on success, leaves the message to reappear after its visibility timeout on failure, and moves it to
-/// "&lt;queue&gt;-poison" after maxDequeueCount attempts — the same contract as host.json describes.
+/// "&lt;queue&gt;-poison" after maxDequeueCount attempts — the same contract as host.json describes. Like the
+/// host, it fetches the next batch as soon as no more than <see cref="LocalHostOptions.NewBatchThreshold"/> messages
+/// are still running, so one slow message does not hold back the ones queued behind it.
 /// </summary>
 public sealed partial class QueueTriggerWorker(
     IServiceProvider services,
@@ -17,12 +19,15 @@ public sealed partial class QueueTriggerWorker(
     StorageBootstrap bootstrap,
     IOptions<IngestionOptions> ingestion,
     IOptions<LocalHostOptions> options,
-    ILogger<QueueTriggerWorker> logger) : BackgroundService
+    ILogger<QueueTriggerWorker> logger,
+    IReadOnlyList<QueueFunction>? functions = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var workers = FunctionCatalog.QueueFunctions.Select(f => RunAsync(f, stoppingToken)).ToList();
+
+        // The Functions app's queue triggers, unless a test gives functions of its own.
+        var workers = (functions ?? FunctionCatalog.QueueFunctions).Select(f => RunAsync(f, stoppingToken)).ToList();
         await Task.WhenAll(workers);
     }
 
@@ -32,10 +37,17 @@ public sealed partial class QueueTriggerWorker(
         var poison = clients.Queues.GetQueueClient(function.QueueName + "-poison");
         var idleDelay = options.Value.MinPollingInterval;
         var exists = false;
+        var running = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                running.RemoveAll(t => t.IsCompleted);
+                while (running.Count > options.Value.NewBatchThreshold)
+                {
+                    running.Remove(await Task.WhenAny(running));
+                }
+
                 await bootstrap.EnsureAsync(stoppingToken);
                 if (!exists)
                 {
@@ -53,11 +65,11 @@ public sealed partial class QueueTriggerWorker(
                 }
 
                 idleDelay = options.Value.MinPollingInterval;
-                await Task.WhenAll(messages.Select(m => HandleAsync(function, queue, poison, m, stoppingToken)));
+                running.AddRange(messages.Select(m => HandleAsync(function, queue, poison, m, stoppingToken)));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception ex)
             {
@@ -66,6 +78,9 @@ public sealed partial class QueueTriggerWorker(
                 await Task.Delay(options.Value.MaxPollingInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
+
+        // Messages still running when the host stops end with it; an unfinished one reappears after its visibility timeout.
+        await Task.WhenAll(running).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     private async Task HandleAsync(QueueFunction function, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
@@ -110,6 +125,9 @@ public sealed class LocalHostOptions
     public const string Section = "LocalHost";
 
     public int BatchSize { get; set; } = 16;
+
+    /// <summary>host.json's <c>newBatchThreshold</c>: the next batch is fetched once no more than this many messages are running.</summary>
+    public int NewBatchThreshold { get; set; } = 8;
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan MinPollingInterval { get; set; } = TimeSpan.FromMilliseconds(50);
