@@ -36,7 +36,9 @@ internal sealed class RawPayloadGroupCommit(Func<TableClient> table)
         }
         catch (OperationCanceledException)
         {
-            partition.Remove(insert);
+            // The holder of the gate may have this insert in its group already: if that holder is cancelled too, it must
+            // not put the insert back, or it would be committed later, for nobody, perhaps after its entry was erased.
+            partition.Abandon(insert);
             throw;
         }
 
@@ -53,7 +55,7 @@ internal sealed class RawPayloadGroupCommit(Func<TableClient> table)
                 catch (OperationCanceledException)
                 {
                     // This caller was cancelled: the others' inserts wait for the next holder of the gate.
-                    partition.Remove(insert);
+                    partition.Abandon(insert);
                     partition.PutBack(group.Where(i => i != insert && !i.Done.Task.IsCompleted));
                     throw;
                 }
@@ -68,8 +70,10 @@ internal sealed class RawPayloadGroupCommit(Func<TableClient> table)
     }
 
     /// <summary>
-    /// One transaction for the group (inserts of the same content share one entity). An entity that exists fails the
-    /// whole transaction and is named by its index: it is archived already, so it is done, and the rest is sent again.
+    /// One transaction for the group (inserts of the same content share one entity). An entity the service refuses fails
+    /// the whole transaction and is named by its index: one that exists is archived already, so it is done; any other
+    /// refusal (too large, invalid) fails only the callers of that entity. Either way the rest is sent again, so one bad
+    /// entity never fails the messages that happened to share its transaction.
     /// </summary>
     private async Task CommitAsync(List<PendingInsert> group, CancellationToken cancellationToken)
     {
@@ -82,9 +86,9 @@ internal sealed class RawPayloadGroupCommit(Func<TableClient> table)
                 Complete(rows.SelectMany(r => r), failure: null);
                 return;
             }
-            catch (TableTransactionFailedException ex) when (ex.Status == 409 && ex.FailedTransactionActionIndex is int index && index < rows.Count)
+            catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex is int index && index < rows.Count)
             {
-                Complete(rows[index], failure: null);
+                Complete(rows[index], failure: ex.Status == 409 ? null : ex);
                 rows.RemoveAt(index);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -139,6 +143,9 @@ internal sealed class RawPayloadGroupCommit(Func<TableClient> table)
         public int WireBytes { get; } = EstimatedWireBytes(entity);
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Its caller stopped waiting (cancelled); read and written under the partition queue's lock.</summary>
+        public bool Abandoned { get; set; }
     }
 
     /// <summary>The inserts waiting for one partition, oldest first, and the gate that lets one transaction of it through at a time.</summary>
@@ -156,10 +163,12 @@ internal sealed class RawPayloadGroupCommit(Func<TableClient> table)
             }
         }
 
-        public void Remove(PendingInsert insert)
+        /// <summary>Its caller stopped waiting: out of the queue, and never put back by a holder that had taken it.</summary>
+        public void Abandon(PendingInsert insert)
         {
             lock (pending)
             {
+                insert.Abandoned = true;
                 pending.Remove(insert);
             }
         }
@@ -188,7 +197,7 @@ internal sealed class RawPayloadGroupCommit(Func<TableClient> table)
             var list = inserts.ToList();
             lock (pending)
             {
-                pending.InsertRange(0, list);
+                pending.InsertRange(0, list.Where(i => !i.Abandoned));
             }
         }
     }
