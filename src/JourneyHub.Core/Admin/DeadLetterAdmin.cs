@@ -68,7 +68,7 @@ public sealed partial class DeadLetterAdmin(IDeadLetterStore deadLetters, IInges
                     if (deadLetter.Queue.Length > 0 && deadLetter.Message is { } text)
                     {
                         // A poisoned erasure or backfill message goes back to its queue; nothing else clears its dead letter.
-                        await workQueues.SendAsync(deadLetter.Queue, text, cancellationToken);
+                        await workQueues.SendAsync(deadLetter.Queue, text, TimeSpan.Zero, cancellationToken);
                         await deadLetters.RemoveAsync(deadLetter.Id, cancellationToken);
                         LogRequeued(deadLetter.Source, deadLetter.Queue, deadLetter.Id);
                         replayed.Add(new ReplayedPayload("", deadLetter.Source, [deadLetter.Id]));

@@ -3,13 +3,15 @@ using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace JourneyHub.Core.Admin;
 
-/// <summary>Sends a message text back to one of the hub's work queues when its dead letter is replayed.</summary>
+/// <summary>Sends a message text back to one of the hub's work queues (a replayed dead letter, a message sent back to wait).</summary>
 public interface IWorkQueueSender
 {
-    Task SendAsync(string queueName, string messageText, CancellationToken cancellationToken);
+    /// <summary>Sends the text, never expiring; it becomes visible after <paramref name="delay"/>.</summary>
+    Task SendAsync(string queueName, string messageText, TimeSpan delay, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -18,11 +20,19 @@ public interface IWorkQueueSender
 /// replay can take it back: nothing waits in a queue no one reads. An ingestion message keeps its archive
 /// reference (replay re-queues the archived payload like any dead letter); when it carries its bytes, they may never
 /// have been archived (the processor's archive write failed on every attempt), so they are archived first, under that
-/// reference, and only then is the dead letter recorded: if that write fails too, the message stays in the poison queue
-/// and is tried again. An erasure or backfill message keeps its text and queue (replay sends it back there). Ids are
-/// stable, so recording the same message twice is harmless.
+/// reference, and only then is the dead letter recorded. If that write fails too, the message goes back to its work
+/// queue, never expiring, after <see cref="IngestionOptions.ArchiveRetryPause"/>, and its attempts start again: failing here instead would
+/// let the host copy the bytes' only stored copy to a second poison queue with a seven-day time-to-live that nothing
+/// reads. An erasure or backfill message keeps its text and queue (replay sends it back there). Ids are stable, so
+/// recording the same message twice is harmless.
 /// </summary>
-public sealed partial class PoisonMessageRecorder(IDeadLetterStore deadLetters, IRawArchive archive, TimeProvider clock, ILogger<PoisonMessageRecorder> logger)
+public sealed partial class PoisonMessageRecorder(
+    IDeadLetterStore deadLetters,
+    IRawArchive archive,
+    IWorkQueueSender workQueues,
+    IOptions<IngestionOptions> options,
+    TimeProvider clock,
+    ILogger<PoisonMessageRecorder> logger)
 {
     public const string PoisonSuffix = "-poison";
     private const int MaxQuotedText = 300;
@@ -34,7 +44,7 @@ public sealed partial class PoisonMessageRecorder(IDeadLetterStore deadLetters, 
         var poisonQueue = workQueue + PoisonSuffix;
         var now = clock.GetUtcNow();
         var deadLetter = kind is null
-            ? await FromIngestionAsync(poisonQueue, messageText, queuedAt ?? now, now, cancellationToken)
+            ? await FromIngestionAsync(workQueue, messageText, queuedAt ?? now, now, cancellationToken)
             : new DeadLetter
             {
                 Id = DeadLetterIds.ForPoisonMessage(poisonQueue, messageText),
@@ -47,12 +57,19 @@ public sealed partial class PoisonMessageRecorder(IDeadLetterStore deadLetters, 
                 Message = messageText,
             };
 
+        if (deadLetter is null)
+        {
+            return;
+        }
+
         await deadLetters.AddAsync(deadLetter, cancellationToken);
         LogRecorded(poisonQueue, deadLetter.Id, deadLetter.Source);
     }
 
-    private async Task<DeadLetter> FromIngestionAsync(string poisonQueue, string messageText, DateTimeOffset queuedAt, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <returns>The dead letter to record; null when the message went back to its work queue because its bytes could not be archived.</returns>
+    private async Task<DeadLetter?> FromIngestionAsync(string workQueue, string messageText, DateTimeOffset queuedAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var poisonQueue = workQueue + PoisonSuffix;
         IngestionMessage? message;
         try
         {
@@ -77,7 +94,19 @@ public sealed partial class PoisonMessageRecorder(IDeadLetterStore deadLetters, 
         }
 
         // The dead letter points at the archive; replay and erasure need the entry to exist.
-        await archive.ArchiveInlineBodyAsync(message, cancellationToken);
+        try
+        {
+            await archive.ArchiveInlineBodyAsync(message, cancellationToken);
+        }
+        catch (Exception ex) when (message.InlineBody is not null && ex is not OperationCanceledException)
+        {
+            // Only if this send fails too does the attempt fail (and the host's own retries of it begin).
+            var pause = options.Value.ArchiveRetryPause;
+            await workQueues.SendAsync(workQueue, messageText, pause, cancellationToken);
+            LogSentBack(ex, poisonQueue, workQueue, pause);
+            return null;
+        }
+
         return new DeadLetter
         {
             Id = DeadLetterIds.ForPoisonMessage(poisonQueue, messageText),
@@ -91,6 +120,9 @@ public sealed partial class PoisonMessageRecorder(IDeadLetterStore deadLetters, 
     }
 
     private static string Quote(string text) => text.Length > MaxQuotedText ? text[..MaxQuotedText] + "…" : text;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The bytes of a message in {PoisonQueue} could not be archived; it went back to {WorkQueue}, never expiring, to be tried again in {Pause}")]
+    private partial void LogSentBack(Exception exception, string poisonQueue, string workQueue, TimeSpan pause);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Poison message in {PoisonQueue} recorded as dead letter {DeadLetterId} ({Source})")]
     private partial void LogRecorded(string poisonQueue, string deadLetterId, string source);

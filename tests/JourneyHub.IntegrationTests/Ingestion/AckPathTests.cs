@@ -279,6 +279,41 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     /// <summary>
+    /// When the poison recorder cannot archive the bytes either, the message goes back to its work queue, never expiring,
+    /// to become visible after a pause: the bytes' only stored copy never reaches a second poison queue whose copy would
+    /// expire after seven days. Once storage is back, the next attempt stores the touchpoint.
+    /// </summary>
+    [Fact]
+    public async Task A_poison_message_whose_bytes_the_recorder_cannot_archive_goes_back_to_its_work_queue_never_expiring()
+    {
+        var consumer = "c-" + Guid.NewGuid().ToString("N");
+        var body = Review(Guid.NewGuid().ToString("N"), consumer, padding: 10);
+        await using var failing = Build(s =>
+        {
+            s.AddSingleton<StorageRawArchive>();
+            s.AddSingleton<IRawArchive>(sp => new CrashingArchive(sp.GetRequiredService<StorageRawArchive>(), new AckFaults("load", always: true)));
+        });
+        var rawRef = (await Intake(failing).AcceptAsync(SourceId.Trustpilot, Webhook(body), default)).BlobName!;
+        var (_, text) = Assert.Single(await QueuedAsync());
+        var queue = azurite.Queue(StorageNames.IngestQueue);
+        await queue.ClearMessagesAsync();
+
+        await failing.GetRequiredService<PoisonMessageRecorder>().RecordAsync(StorageNames.IngestQueue, null, text, DateTimeOffset.UtcNow, default);
+
+        Assert.DoesNotContain(await failing.GetRequiredService<IDeadLetterStore>().ListAsync("trustpilot", null, null, 1000, default), d => d.BlobName == rawRef);
+        Assert.Empty((await queue.PeekMessagesAsync(32)).Value);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var waiting = Assert.Single((await queue.PeekMessagesAsync(32)).Value, m => m.MessageText == text);
+        Assert.True(waiting.ExpiresOn > DateTimeOffset.UtcNow.AddYears(100), $"the message expires on {waiting.ExpiresOn:O}");
+
+        // Storage back: the next attempt archives the bytes and stores the touchpoint.
+        await using var services = Build();
+        Assert.Equal(1, await ProcessQueuedAsync(services));
+        Assert.Equal(body, await azurite.RawPayloadAsync(rawRef));
+        Assert.NotNull(await services.GetRequiredService<CustomerReader>().LookupAsync(new Identity(IdentityTypes.Trustpilot, consumer), default));
+    }
+
+    /// <summary>
     /// Concurrent archive writes share entity-group transactions, one in flight per partition: every entry is stored
     /// byte for byte in fewer transactions than writes, and entries already there (a retry, a redelivery) are dropped
     /// from the transaction and left as they were, however many of them come at once.
@@ -566,6 +601,9 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Privacy:SuppressionKey"] = suppressionKey,
+
+            // A poisoned message sent back to wait becomes visible within the test.
+            ["Ingestion:ArchiveRetryPause"] = "00:00:01",
         });
         builder.AddJourneyHubAzure();
         var services = builder.Services;
