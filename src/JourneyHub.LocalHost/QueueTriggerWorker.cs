@@ -43,7 +43,7 @@ public sealed partial class QueueTriggerWorker(
             try
             {
                 running.RemoveAll(t => t.IsCompleted);
-                while (running.Count > options.Value.NewBatchThreshold)
+                while (running.Count > Math.Max(0, options.Value.NewBatchThreshold))
                 {
                     running.Remove(await Task.WhenAny(running));
                 }
@@ -85,28 +85,80 @@ public sealed partial class QueueTriggerWorker(
 
     private async Task HandleAsync(QueueFunction function, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
     {
+        // Like the Functions host, keep the message invisible while it runs: the listener keeps polling meanwhile, and a
+        // run longer than the visibility timeout would otherwise be received a second time. Each renewal changes the pop
+        // receipt, so what follows the run uses the latest one.
+        var popReceipt = message.PopReceipt;
+        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewal = KeepInvisibleAsync(queue, message.MessageId, () => popReceipt, r => popReceipt = r, renewing.Token);
         try
         {
-            await FunctionEndpoints.InvokeQueueFunctionAsync(services, function, message, stoppingToken);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            try
+            {
+                await FunctionEndpoints.InvokeQueueFunctionAsync(services, function, message, stoppingToken);
+            }
+            finally
+            {
+                await renewing.CancelAsync();
+                await renewal;
+            }
+
+            await queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
             var inner = ex is System.Reflection.TargetInvocationException { InnerException: { } e } ? e : ex;
             LogAttemptFailed(inner, function.Name, message.MessageId, message.DequeueCount);
-            if (message.DequeueCount >= ingestion.Value.MaxDequeueCount)
+            try
             {
-                // As the Functions host does (its copy keeps the default time-to-live): the poison queue's recorder
-                // (PoisonQueueFunctions, served here too) archives bytes the message carries before it records the dead letter.
-                await poison.SendMessageAsync(message.MessageText, CancellationToken.None);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
-                LogPoisoned(message.MessageId, poison.Name);
+                if (message.DequeueCount >= ingestion.Value.MaxDequeueCount)
+                {
+                    // As the Functions host does (its copy keeps the default time-to-live): the poison queue's recorder
+                    // (PoisonQueueFunctions, served here too) archives bytes the message carries before it records the dead letter.
+                    await poison.SendMessageAsync(message.MessageText, CancellationToken.None);
+                    await queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
+                    LogPoisoned(message.MessageId, poison.Name);
+                }
+                else
+                {
+                    // Make it visible again soon (the Functions host does the same with its visibilityTimeout).
+                    await queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: options.Value.RetryDelay, cancellationToken: CancellationToken.None);
+                }
             }
-            else
+            catch (Exception followUp)
             {
-                // Make it visible again soon (the Functions host does the same with its visibilityTimeout).
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.Value.RetryDelay, cancellationToken: CancellationToken.None);
+                // Storage refused the delete, move or update: the message reappears after its visibility timeout and is tried again.
+                LogFollowUpFailed(followUp, function.Name, message.MessageId);
             }
+        }
+    }
+
+    /// <summary>Renews the message's invisibility at half its visibility timeout until the run ends.</summary>
+    private async Task KeepInvisibleAsync(QueueClient queue, string messageId, Func<string> popReceipt, Action<string> renewed, CancellationToken cancellationToken)
+    {
+        var timeout = options.Value.VisibilityTimeout;
+        if (timeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(timeout / 2, cancellationToken);
+                var receipt = await queue.UpdateMessageAsync(messageId, popReceipt(), visibilityTimeout: timeout, cancellationToken: cancellationToken);
+                renewed(receipt.Value.PopReceipt);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The run ended.
+        }
+        catch (Exception ex)
+        {
+            // The message will reappear after the timeout it has; the run goes on.
+            LogRenewalFailed(ex, messageId);
         }
     }
 
@@ -118,6 +170,12 @@ public sealed partial class QueueTriggerWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} moved to {PoisonQueue}")]
     private partial void LogPoisoned(string messageId, string poisonQueue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "After {Function} failed for message {MessageId}, storage refused its delete, move or update")]
+    private partial void LogFollowUpFailed(Exception exception, string function, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Keeping message {MessageId} invisible while it runs failed")]
+    private partial void LogRenewalFailed(Exception exception, string messageId);
 }
 
 public sealed class LocalHostOptions

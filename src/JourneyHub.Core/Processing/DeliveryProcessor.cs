@@ -336,7 +336,7 @@ public sealed partial class DeliveryProcessor(
 
     /// <summary>
     /// True when every event of the payload names a person and was already stored, each from another payload than this
-    /// one. Costs one range query per customer, only for a first attempt that stored nothing.
+    /// one. Costs one range query per customer, only for an attempt (not a replay) that stored nothing.
     /// </summary>
     private async Task<bool> IsSupersededAsync(IngestionMessage message, IReadOnlyList<Touchpoint> touchpoints, Written written, CancellationToken cancellationToken)
     {

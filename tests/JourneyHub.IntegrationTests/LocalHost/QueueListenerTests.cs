@@ -67,6 +67,48 @@ public sealed class QueueListenerTests(AzuriteFixture azurite) : IClassFixture<A
         }
     }
 
+    [Fact]
+    public async Task A_message_running_longer_than_its_visibility_timeout_is_kept_invisible_and_runs_once()
+    {
+        var builder = HubHostBuilder.Create(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
+        builder.AddJourneyHubAzure();
+        builder.Services.AddSingleton<Gate>();
+        await using var services = builder.Services.BuildServiceProvider();
+        var gate = services.GetRequiredService<Gate>();
+        var queue = services.GetRequiredService<StorageClients>().Queues.GetQueueClient(QueueName);
+        await queue.CreateIfNotExistsAsync();
+        await queue.ClearMessagesAsync();
+        var options = new LocalHostOptions { VisibilityTimeout = TimeSpan.FromSeconds(2), MinPollingInterval = TimeSpan.FromMilliseconds(20), MaxPollingInterval = TimeSpan.FromMilliseconds(100) };
+        using var worker = new QueueTriggerWorker(
+            services,
+            services.GetRequiredService<StorageClients>(),
+            services.GetRequiredService<StorageBootstrap>(),
+            Options.Create(new IngestionOptions()),
+            Options.Create(options),
+            NullLogger<QueueTriggerWorker>.Instance,
+            FunctionCatalog.QueueFunctionsIn([typeof(GatedFunctions)]));
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            await queue.SendMessageAsync(Gate.Slow);
+            await gate.SlowStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+            // Three visibility timeouts while it runs and the listener polls.
+            await Task.Delay(TimeSpan.FromSeconds(6));
+            gate.ReleaseSlow();
+            await LocalHostProcess.EventuallyAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0, TimeSpan.FromSeconds(30));
+
+            Assert.True(gate.SlowFinished);
+            Assert.Equal(1, gate.SlowRuns);
+            Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        }
+        finally
+        {
+            gate.ReleaseSlow();
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+
     /// <summary>What the test's queue function saw: the slow message waits until the test releases it.</summary>
     public sealed class Gate
     {
@@ -74,11 +116,14 @@ public sealed class QueueListenerTests(AzuriteFixture azurite) : IClassFixture<A
         private readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int running;
         private int mostAtOnce;
+        private int slowRuns;
 
         public TaskCompletionSource SlowStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public ConcurrentBag<string> Done { get; } = [];
         public bool SlowFinished { get; private set; }
         public int MostAtOnce => Volatile.Read(ref mostAtOnce);
+
+        public int SlowRuns => Volatile.Read(ref slowRuns);
 
         public void ReleaseSlow() => release.TrySetResult();
 
@@ -93,6 +138,7 @@ public sealed class QueueListenerTests(AzuriteFixture azurite) : IClassFixture<A
             {
                 if (message == Slow)
                 {
+                    Interlocked.Increment(ref slowRuns);
                     SlowStarted.TrySetResult();
                     await release.Task;
                     SlowFinished = true;
