@@ -25,7 +25,8 @@ internal sealed class RawPayloadGroupCommit(Func<TableClient> table)
 
     private readonly ConcurrentDictionary<string, PartitionQueue> partitions = new(StringComparer.Ordinal);
 
-    public async Task InsertAsync(TableEntity entity, CancellationToken cancellationToken)
+    /// <returns>True when a transaction of this call's group stored the entity; false when it was there already.</returns>
+    public async Task<bool> InsertAsync(TableEntity entity, CancellationToken cancellationToken)
     {
         var partition = partitions.GetOrAdd(entity.PartitionKey, _ => new PartitionQueue());
         var insert = new PendingInsert(entity);
@@ -66,7 +67,7 @@ internal sealed class RawPayloadGroupCommit(Func<TableClient> table)
             partition.Gate.Release();
         }
 
-        await insert.Done.Task;
+        return await insert.Done.Task;
     }
 
     /// <summary>
@@ -83,29 +84,29 @@ internal sealed class RawPayloadGroupCommit(Func<TableClient> table)
             try
             {
                 await table().SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r[0].Entity)), cancellationToken);
-                Complete(rows.SelectMany(r => r), failure: null);
+                Complete(rows.SelectMany(r => r), stored: true, failure: null);
                 return;
             }
             catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex is int index && index < rows.Count)
             {
-                Complete(rows[index], failure: ex.Status == 409 ? null : ex);
+                Complete(rows[index], stored: false, failure: ex.Status == 409 ? null : ex);
                 rows.RemoveAt(index);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Complete(rows.SelectMany(r => r), ex);
+                Complete(rows.SelectMany(r => r), stored: false, ex);
                 return;
             }
         }
     }
 
-    private static void Complete(IEnumerable<PendingInsert> inserts, Exception? failure)
+    private static void Complete(IEnumerable<PendingInsert> inserts, bool stored, Exception? failure)
     {
         foreach (var insert in inserts)
         {
             if (failure is null)
             {
-                insert.Done.TrySetResult();
+                insert.Done.TrySetResult(stored);
             }
             else
             {
@@ -142,7 +143,8 @@ internal sealed class RawPayloadGroupCommit(Func<TableClient> table)
 
         public int WireBytes { get; } = EstimatedWireBytes(entity);
 
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>True when stored by its group's transaction, false when the entity was there already.</summary>
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>Its caller stopped waiting (cancelled); read and written under the partition queue's lock.</summary>
         public bool Abandoned { get; set; }

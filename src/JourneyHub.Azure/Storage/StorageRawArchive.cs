@@ -85,16 +85,16 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
     }
 
     /// <summary>Under the message's reference as the acknowledgement derived it, so rows, dead letters and erasure find it.</summary>
-    public async Task ArchiveInlineBodyAsync(IngestionMessage message, CancellationToken cancellationToken)
+    public async Task<bool> ArchiveInlineBodyAsync(IngestionMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (message.InlineBody is not { } body)
         {
-            return;
+            return false;
         }
 
         await bootstrap.EnsureAsync(cancellationToken);
-        await StoreAsync(message.BlobName, message.Source, body, message.ContentType ?? DefaultContentType, message.Properties, message.ReceivedAt, cancellationToken);
+        return await StoreAsync(message.BlobName, message.Source, body, message.ContentType ?? DefaultContentType, message.Properties, message.ReceivedAt, cancellationToken);
     }
 
     public async Task<RawPayload?> ReadAsync(IngestionMessage message, CancellationToken cancellationToken)
@@ -263,20 +263,16 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
     public static string PartitionOf(string hash) =>
         "raw-" + (int.Parse(hash.AsSpan(0, 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % Partitions).ToString(CultureInfo.InvariantCulture);
 
-    private async Task StoreAsync(string reference, string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    /// <returns>True when this call stored the entry; false when it was there already.</returns>
+    private async Task<bool> StoreAsync(string reference, string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        if (TryTableKey(reference, out var key))
-        {
-            // An entity that exists already is the same content (a redelivery, a retried request): the insert leaves it.
-            await inserts.InsertAsync(TableEntityFor(key, source, body, contentType, JsonSerializer.Serialize(properties, JourneyJson.Options), receivedAt), cancellationToken);
-        }
-        else
-        {
-            await ArchiveInBlobAsync(reference, source, body, contentType, properties, receivedAt, cancellationToken);
-        }
+        // An entry that exists already is the same content (a redelivery, a retried request): the write leaves it.
+        return TryTableKey(reference, out var key)
+            ? await inserts.InsertAsync(TableEntityFor(key, source, body, contentType, JsonSerializer.Serialize(properties, JourneyJson.Options), receivedAt), cancellationToken)
+            : await ArchiveInBlobAsync(reference, source, body, contentType, properties, receivedAt, cancellationToken);
     }
 
-    private async Task ArchiveInBlobAsync(string blobName, string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private async Task<bool> ArchiveInBlobAsync(string blobName, string source, ReadOnlyMemory<byte> body, string contentType, IReadOnlyDictionary<string, string> properties, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var metadata = properties.ToDictionary(p => MetadataKey(p.Key), p => Uri.EscapeDataString(p.Value), StringComparer.Ordinal);
         metadata[SourceMetadata] = Uri.EscapeDataString(source);
@@ -292,10 +288,12 @@ public sealed class StorageRawArchive(StorageClients clients, StorageBootstrap b
                     Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 },
                 cancellationToken);
+            return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             // Same content, same name: archived already.
+            return false;
         }
     }
 

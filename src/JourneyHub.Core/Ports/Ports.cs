@@ -25,7 +25,8 @@ public interface IRawArchive
     /// reference, durably, before it returns; nothing for a message without bytes. An entry that exists already (a retry,
     /// a redelivery, a replay, a redacted copy) is left as it is.
     /// </summary>
-    Task ArchiveInlineBodyAsync(IngestionMessage message, CancellationToken cancellationToken);
+    /// <returns>True when this call stored the bytes; false when the message carries none or the entry was there already.</returns>
+    Task<bool> ArchiveInlineBodyAsync(IngestionMessage message, CancellationToken cancellationToken);
 
     /// <summary>The payload of a queue message: its inline bytes without any I/O when it carries them, else the archived entry; null when erased.</summary>
     Task<RawPayload?> ReadAsync(IngestionMessage message, CancellationToken cancellationToken);

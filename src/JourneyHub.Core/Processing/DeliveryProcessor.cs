@@ -45,7 +45,7 @@ public sealed partial class DeliveryProcessor(
         // thrown even on the last attempt, and the host moves the message, bytes and all, to the poison queue, whose
         // recorder archives them before it records the dead letter (PoisonMessageRecorder). Concurrent messages' writes
         // share table transactions; one already archived (a retry, a redelivery) is left as it is.
-        await archive.ArchiveInlineBodyAsync(message, cancellationToken);
+        var archivedNow = await archive.ArchiveInlineBodyAsync(message, cancellationToken);
 
         // Whose events the payload holds, once normalized: a failure of the whole payload is recorded with them, so erasing
         // one of those people finds it.
@@ -58,7 +58,7 @@ public sealed partial class DeliveryProcessor(
                 await deadLetters.RemoveForBlobAsync(message.BlobName, cancellationToken);
             }
 
-            return await ProcessCoreAsync(message, attempt, isLastAttempt, named, cancellationToken);
+            return await ProcessCoreAsync(message, attempt, isLastAttempt, archivedNow, named, cancellationToken);
         }
         catch (PermanentIngestionException ex)
         {
@@ -73,7 +73,8 @@ public sealed partial class DeliveryProcessor(
         }
     }
 
-    private async Task<ProcessingReport> ProcessCoreAsync(IngestionMessage message, int attempt, bool isLastAttempt, HashSet<Identity> named, CancellationToken cancellationToken)
+    /// <param name="archivedNow">This attempt stored the bytes the message carries (false: it carries none, or they were archived already).</param>
+    private async Task<ProcessingReport> ProcessCoreAsync(IngestionMessage message, int attempt, bool isLastAttempt, bool archivedNow, HashSet<Identity> named, CancellationToken cancellationToken)
     {
         var raw = await LoadAsync(message, cancellationToken);
         var normalized = await NormalizeAsync(message, raw, cancellationToken);
@@ -94,12 +95,15 @@ public sealed partial class DeliveryProcessor(
             await archive.DeleteAsync(message.BlobName, cancellationToken);
             LogSuppressedPayloadErased(message.Source, message.BlobName);
         }
-        else if (message.ReplayOf is null && suppressed == 0 && normalized.Rejected.Count == 0 && await IsSupersededAsync(message, touchpoints, written, cancellationToken))
+        else if (message.ReplayOf is null && (archivedNow || message.InlineBody is null) && suppressed == 0 && normalized.Rejected.Count == 0
+            && await IsSupersededAsync(message, touchpoints, written, cancellationToken))
         {
             // A redelivery whose bytes differ from the payload its events were stored from (HubSpot counts attempts in the
             // body): no row, dead letter or object history refers to this copy, so erasure could never find it. The earlier
             // payload holds the same events. Last, for the same reason as above. A retry too: its load step archived the
-            // carried bytes again, which the attempt before may have erased here just before it crashed.
+            // carried bytes again, which the attempt before may have erased here just before it crashed. Not when the bytes
+            // were archived already: an earlier delivery of the same bytes stored them, and its rows or dead letters name
+            // the entry, or it decides the same question itself (a resent duplicate costs no read).
             await archive.DeleteAsync(message.BlobName, cancellationToken);
             LogSupersededPayloadErased(message.Source, message.BlobName);
         }

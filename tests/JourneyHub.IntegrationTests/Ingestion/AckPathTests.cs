@@ -720,18 +720,20 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         /// <summary>The processor's archive writes and deletes that went through, in order ("archive &lt;rawRef&gt;", "delete &lt;rawRef&gt;").</summary>
         public System.Collections.Concurrent.ConcurrentQueue<string> Calls { get; } = new();
 
-        public async Task ArchiveInlineBodyAsync(IngestionMessage message, CancellationToken cancellationToken)
+        public async Task<bool> ArchiveInlineBodyAsync(IngestionMessage message, CancellationToken cancellationToken)
         {
             if (faults.Fire("load"))
             {
                 throw new IOException("simulated archive failure");
             }
 
-            await inner.ArchiveInlineBodyAsync(message, cancellationToken);
+            var stored = await inner.ArchiveInlineBodyAsync(message, cancellationToken);
             if (message.InlineBody is not null)
             {
                 Calls.Enqueue("archive " + message.BlobName);
             }
+
+            return stored;
         }
 
         public Task<RawPayload?> ReadAsync(IngestionMessage message, CancellationToken cancellationToken) => inner.ReadAsync(message, cancellationToken);

@@ -51,22 +51,21 @@ public sealed class InMemoryRawArchive : IRawArchive
         return Task.FromResult(reference);
     }
 
-    public Task ArchiveInlineBodyAsync(IngestionMessage message, CancellationToken cancellationToken)
+    public Task<bool> ArchiveInlineBodyAsync(IngestionMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         cancellationToken.ThrowIfCancellationRequested();
         if (message.InlineBody is not { } body)
         {
-            return Task.CompletedTask;
+            return Task.FromResult(false);
         }
 
         if (FailWith is { } failure)
         {
-            return Task.FromException(failure);
+            return Task.FromException<bool>(failure);
         }
 
-        entries.TryAdd(message.BlobName, new ArchivedPayload(message.Source, body, message.ContentType ?? "application/octet-stream", message.Properties, message.ReceivedAt));
-        return Task.CompletedTask;
+        return Task.FromResult(entries.TryAdd(message.BlobName, new ArchivedPayload(message.Source, body, message.ContentType ?? "application/octet-stream", message.Properties, message.ReceivedAt)));
     }
 
     public Task<RawPayload?> ReadAsync(IngestionMessage message, CancellationToken cancellationToken)

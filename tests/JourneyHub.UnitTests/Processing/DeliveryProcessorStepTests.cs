@@ -270,6 +270,25 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         Assert.Empty(archive.Entries);
     }
 
+    /// <summary>
+    /// A resent duplicate in the same bytes finds its entry archived already: an earlier delivery of those bytes owns it, so
+    /// the rows are not read to find out whether anything names it, and the entry stays.
+    /// </summary>
+    [Fact]
+    public async Task A_redelivery_of_bytes_archived_already_costs_no_read_of_the_rows_and_keeps_the_entry()
+    {
+        var message = Carrying(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At));
+        await archive.ArchiveInlineBodyAsync(message, default);
+        timeline.AppendAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<AppendOptions>(), Arg.Any<CancellationToken>())
+            .Returns(call => new AppendResult { CustomerId = call.ArgAt<string>(0), Duplicates = call.ArgAt<IReadOnlyList<Touchpoint>>(1) });
+
+        var report = await Processor().ProcessAsync(message, 1, isLastAttempt: false, default);
+
+        Assert.Equal(1, report.Duplicates);
+        await timeline.DidNotReceiveWithAnyArgs().StoredRawRefsAsync(default!, default!, default);
+        Assert.True(archive.Entries.ContainsKey(message.BlobName));
+    }
+
     [Fact]
     public async Task A_payload_whose_every_event_belongs_to_an_erased_person_is_suppressed_and_its_bytes_are_erased()
     {
