@@ -95,15 +95,11 @@ public sealed partial class DeliveryProcessor(
             await archive.DeleteAsync(message.BlobName, cancellationToken);
             LogSuppressedPayloadErased(message.Source, message.BlobName);
         }
-        else if (message.ReplayOf is null && (archivedNow || message.InlineBody is null) && suppressed == 0 && normalized.Rejected.Count == 0
-            && await IsSupersededAsync(message, touchpoints, written, cancellationToken))
+        else if (suppressed == 0 && normalized.Rejected.Count == 0 && await IsSupersededAsync(message, archivedNow, touchpoints, written, cancellationToken))
         {
             // A redelivery whose bytes differ from the payload its events were stored from (HubSpot counts attempts in the
             // body): no row, dead letter or object history refers to this copy, so erasure could never find it. The earlier
-            // payload holds the same events. Last, for the same reason as above. A retry too: its load step archived the
-            // carried bytes again, which the attempt before may have erased here just before it crashed. Not when the bytes
-            // were archived already: an earlier delivery of the same bytes stored them, and its rows or dead letters name
-            // the entry, or it decides the same question itself (a resent duplicate costs no read).
+            // payload holds the same events. Last, for the same reason as above.
             await archive.DeleteAsync(message.BlobName, cancellationToken);
             LogSupersededPayloadErased(message.Source, message.BlobName);
         }
@@ -324,7 +320,6 @@ public sealed partial class DeliveryProcessor(
             }
 
             written.Inserted += result.Inserted.Count;
-            written.Duplicates += result.Duplicates.Count;
             written.DuplicateRows.AddRange(result.Duplicates);
             written.Erased += result.Erased.Count;
             written.ErasedPeople.UnionWith(result.Erased.SelectMany(t => t.Identities));
@@ -340,11 +335,16 @@ public sealed partial class DeliveryProcessor(
 
     /// <summary>
     /// True when every event of the payload names a person and was already stored, each from another payload than this
-    /// one. Costs one range query per customer, only for an attempt (not a replay) that stored nothing.
+    /// one. Costs one range query per customer, only for an attempt (not a replay) that stored nothing. A retry asks too:
+    /// its load step archived the carried bytes again, which the attempt before may have erased just before it crashed.
+    /// Not when the bytes were archived already (<paramref name="archivedNow"/> false for a message carrying them): an
+    /// earlier delivery of the same bytes stored them, and its rows or dead letters name the entry, or it decides the
+    /// same question itself, so a resent duplicate costs no read.
     /// </summary>
-    private async Task<bool> IsSupersededAsync(IngestionMessage message, IReadOnlyList<Touchpoint> touchpoints, Written written, CancellationToken cancellationToken)
+    private async Task<bool> IsSupersededAsync(IngestionMessage message, bool archivedNow, IReadOnlyList<Touchpoint> touchpoints, Written written, CancellationToken cancellationToken)
     {
-        if (touchpoints.Count == 0 || written.Inserted > 0 || written.Duplicates < touchpoints.Count || !touchpoints.All(ObjectAttribution.NamesPerson))
+        var ownsTheQuestion = message.ReplayOf is null && (archivedNow || message.InlineBody is null);
+        if (!ownsTheQuestion || touchpoints.Count == 0 || written.Inserted > 0 || written.Duplicates < touchpoints.Count || !touchpoints.All(ObjectAttribution.NamesPerson))
         {
             return false;
         }
@@ -407,7 +407,6 @@ public sealed partial class DeliveryProcessor(
     private sealed class Written
     {
         public int Inserted { get; set; }
-        public int Duplicates { get; set; }
         public int Erased { get; set; }
 
         /// <summary>Identities of the rows dropped at an erasure tombstone: people erased while this delivery ran.</summary>
@@ -416,6 +415,8 @@ public sealed partial class DeliveryProcessor(
 
         /// <summary>The rows found stored already, as the timeline holds them (time, id and customer of the stored row).</summary>
         public List<Touchpoint> DuplicateRows { get; } = [];
+
+        public int Duplicates => DuplicateRows.Count;
         public List<string> Customers { get; } = [];
     }
 
