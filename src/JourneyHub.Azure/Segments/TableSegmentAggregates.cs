@@ -41,7 +41,7 @@ public sealed partial class TableSegmentAggregates(
     Microsoft.Extensions.Options.IOptions<StorageCacheOptions> cacheOptions,
     ILogger<TableSegmentAggregates> logger) : ICustomerAggregates, ISegmentAggregates, IDisposable
 {
-    public const string TableName = "SegmentMap";
+    public const string TableName = StorageNames.SegmentMapTable;
 
     /// <summary>
     /// Every stored touchpoint moves its customer's counters, so the shard count decides how many changes can share a

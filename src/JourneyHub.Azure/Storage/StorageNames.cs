@@ -21,6 +21,12 @@ public static class StorageNames
     /// <summary>Touchpoints that name only an object (its history, which new associations receive), by object id.</summary>
     public const string ObjectTouchpointsTable = "ObjectTouchpoints";
 
+    /// <summary>
+    /// Customers' aggregates in 4 shard partitions: segment map contributions and sums, funnel stage rows, survey answers
+    /// (created by <c>TableSegmentAggregates</c> on first use, not at bootstrap).
+    /// </summary>
+    public const string SegmentMapTable = "SegmentMap";
+
     public static IReadOnlyList<string> Tables { get; } =
         [IdentitiesTable, TimelineTable, DeadLettersTable, SuppressionsTable, CheckpointsTable, RawPayloadsTable, ObjectAssociationsTable, ObjectTouchpointsTable];
 }
