@@ -87,10 +87,10 @@ public sealed partial class QueueTriggerWorker(
     {
         // Like the Functions host, keep the message invisible while it runs: the listener keeps polling meanwhile, and a
         // run longer than the visibility timeout would otherwise be received a second time. Each renewal changes the pop
-        // receipt, so what follows the run uses the latest one.
-        var popReceipt = message.PopReceipt;
+        // receipt, so what follows the run uses the latest one (the lease holds it).
+        var lease = new Lease(message.MessageId, message.PopReceipt);
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var renewal = KeepInvisibleAsync(queue, message.MessageId, () => popReceipt, r => popReceipt = r, renewing.Token);
+        var renewal = KeepInvisibleAsync(queue, lease, renewing.Token);
         try
         {
             try
@@ -103,7 +103,7 @@ public sealed partial class QueueTriggerWorker(
                 await renewal;
             }
 
-            await queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
+            await queue.DeleteMessageAsync(lease.MessageId, lease.PopReceipt, CancellationToken.None);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
@@ -116,13 +116,13 @@ public sealed partial class QueueTriggerWorker(
                     // As the Functions host does (its copy keeps the default time-to-live): the poison queue's recorder
                     // (PoisonQueueFunctions, served here too) archives bytes the message carries before it records the dead letter.
                     await poison.SendMessageAsync(message.MessageText, CancellationToken.None);
-                    await queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
+                    await queue.DeleteMessageAsync(lease.MessageId, lease.PopReceipt, CancellationToken.None);
                     LogPoisoned(message.MessageId, poison.Name);
                 }
                 else
                 {
                     // Make it visible again soon (the Functions host does the same with its visibilityTimeout).
-                    await queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: options.Value.RetryDelay, cancellationToken: CancellationToken.None);
+                    await queue.UpdateMessageAsync(lease.MessageId, lease.PopReceipt, visibilityTimeout: options.Value.RetryDelay, cancellationToken: CancellationToken.None);
                 }
             }
             catch (Exception followUp)
@@ -134,7 +134,7 @@ public sealed partial class QueueTriggerWorker(
     }
 
     /// <summary>Renews the message's invisibility at half its visibility timeout until the run ends.</summary>
-    private async Task KeepInvisibleAsync(QueueClient queue, string messageId, Func<string> popReceipt, Action<string> renewed, CancellationToken cancellationToken)
+    private async Task KeepInvisibleAsync(QueueClient queue, Lease lease, CancellationToken cancellationToken)
     {
         var timeout = options.Value.VisibilityTimeout;
         if (timeout <= TimeSpan.Zero)
@@ -147,8 +147,8 @@ public sealed partial class QueueTriggerWorker(
             while (true)
             {
                 await Task.Delay(timeout / 2, cancellationToken);
-                var receipt = await queue.UpdateMessageAsync(messageId, popReceipt(), visibilityTimeout: timeout, cancellationToken: cancellationToken);
-                renewed(receipt.Value.PopReceipt);
+                var receipt = await queue.UpdateMessageAsync(lease.MessageId, lease.PopReceipt, visibilityTimeout: timeout, cancellationToken: cancellationToken);
+                lease.PopReceipt = receipt.Value.PopReceipt;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -158,7 +158,7 @@ public sealed partial class QueueTriggerWorker(
         catch (Exception ex)
         {
             // The message will reappear after the timeout it has; the run goes on.
-            LogRenewalFailed(ex, messageId);
+            LogRenewalFailed(ex, lease.MessageId);
         }
     }
 
@@ -176,6 +176,14 @@ public sealed partial class QueueTriggerWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Keeping message {MessageId} invisible while it runs failed")]
     private partial void LogRenewalFailed(Exception exception, string messageId);
+
+    /// <summary>A received message's claim: its pop receipt changes with every renewal, and the run's follow-up needs the latest.</summary>
+    private sealed class Lease(string messageId, string popReceipt)
+    {
+        public string MessageId { get; } = messageId;
+
+        public string PopReceipt { get; set; } = popReceipt;
+    }
 }
 
 public sealed class LocalHostOptions
