@@ -44,7 +44,6 @@ param tableNames array = [
   'Timeline'
   'DeadLetters'
   'Checkpoints'
-  'Suppressions'
   'IdentityConflicts'
   'StageReached'
   'SurveyAnswers'

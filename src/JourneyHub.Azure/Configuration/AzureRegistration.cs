@@ -63,7 +63,6 @@ public static class AzureRegistration
         services.AddSingleton<TableDeadLetterStore>();
         services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<TableDeadLetterStore>());
         services.AddSingleton<IDeadLetterErasure>(sp => sp.GetRequiredService<TableDeadLetterStore>());
-        services.AddSingleton<ISuppressionList, TableSuppressionList>();
         services.AddSingleton<IObjectAssociationStore, TableObjectAssociationStore>();
         services.AddSingleton<IObjectTouchpointStore, TableObjectTouchpointStore>();
         services.AddSingleton<IStorageHealth, StorageHealth>();

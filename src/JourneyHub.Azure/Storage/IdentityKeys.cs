@@ -8,7 +8,8 @@ namespace JourneyHub.Azure.Storage;
 /// <summary>
 /// The keyed hash of an identity under the suppression key (<c>Privacy__SuppressionKey</c>): HMAC-SHA256 of its normalized
 /// "type:value". Every table or message that must find a person without holding their identities in plain text (the
-/// suppression list, the dead letters' person index, the erasure queue's redaction work items) uses this one function,
+/// identity table's partitions of links and suppressions, the dead letters' person index, the erasure queue's redaction
+/// work items) uses this one function,
 /// registered once (<c>AddJourneyHubAzure</c>), so one identity hashes the same everywhere.
 /// </summary>
 public sealed class IdentityKeys : IIdentityKeys

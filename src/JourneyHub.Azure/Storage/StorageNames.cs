@@ -6,10 +6,10 @@ public static class StorageNames
     public const string RawContainer = "raw-payloads";
     public const string IngestQueue = "journey-ingest";
     public const string IngestPoisonQueue = "journey-ingest-poison";
+    /// <summary>Per identity (partition = its keyed hash): the link to its customer and, once its person is erased, its suppression.</summary>
     public const string IdentitiesTable = "Identities";
     public const string TimelineTable = "Timeline";
     public const string DeadLettersTable = "DeadLetters";
-    public const string SuppressionsTable = "Suppressions";
     public const string CheckpointsTable = "Checkpoints";
 
     /// <summary>Raw payloads that fit one entity; larger ones are blobs in <see cref="RawContainer"/>.</summary>
@@ -22,7 +22,7 @@ public static class StorageNames
     public const string ObjectTouchpointsTable = "ObjectTouchpoints";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [IdentitiesTable, TimelineTable, DeadLettersTable, SuppressionsTable, CheckpointsTable, RawPayloadsTable, ObjectAssociationsTable, ObjectTouchpointsTable];
+        [IdentitiesTable, TimelineTable, DeadLettersTable, CheckpointsTable, RawPayloadsTable, ObjectAssociationsTable, ObjectTouchpointsTable];
 }
 
 /// <summary>Table keys may not hold '/', '\\', '#', '?' or control characters; escape them (and '%') reversibly.</summary>

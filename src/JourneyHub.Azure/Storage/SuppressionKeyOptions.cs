@@ -3,8 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace JourneyHub.Azure.Storage;
 
 /// <summary>
-/// The secret behind the suppression list's keys (<c>Privacy__SuppressionKey</c>; a Key Vault reference in Azure).
-/// It must never change: an entry made under one key is not found under another. Validated at start, so a
+/// The secret behind the identity table's keys, links and suppressions alike, and the dead letters' person index
+/// (<c>Privacy__SuppressionKey</c>; a Key Vault reference in Azure). It must never change: an entry made under one key
+/// is not found under another (every identity would look new, and erased people unsuppressed). Validated at start, so a
 /// deployment without it fails at once instead of storing keys nobody can look up later.
 /// </summary>
 public sealed class SuppressionKeyOptions : IValidatableObject

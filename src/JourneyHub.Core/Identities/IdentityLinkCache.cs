@@ -30,21 +30,25 @@ public sealed class CachedIdentityStore : IIdentityStore, IIdentityLinkCache, ID
         links = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, capacity) });
     }
 
-    public async Task<string?> FindCustomerAsync(Identity identity, CancellationToken cancellationToken)
+    /// <summary>
+    /// A cached link answers without a request, and says nothing about suppression: the suppression of an identity that a
+    /// customer holds is never consulted (see <see cref="IdentityLookup.IsSuppressed"/>).
+    /// </summary>
+    public async Task<IdentityLookup> LookupAsync(Identity identity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identity);
         if (links.TryGetValue(identity, out string? cached))
         {
-            return cached;
+            return new IdentityLookup(cached, IsSuppressed: false);
         }
 
-        var customerId = await inner.FindCustomerAsync(identity, cancellationToken);
-        if (customerId is not null)
+        var found = await inner.LookupAsync(identity, cancellationToken);
+        if (found.CustomerId is { } customerId)
         {
             Remember(identity, customerId);
         }
 
-        return customerId;
+        return found;
     }
 
     public async Task<string> ClaimAsync(Identity identity, string customerId, CancellationToken cancellationToken)
@@ -70,11 +74,18 @@ public sealed class CachedIdentityStore : IIdentityStore, IIdentityLinkCache, ID
         return moved;
     }
 
-    public async Task DeleteAsync(Identity identity, CancellationToken cancellationToken)
+    public async Task<int> SuppressAndUnlinkAsync(IReadOnlyCollection<Identity> identities, IReadOnlyCollection<string> erasedCustomerIds, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(identity);
-        links.Remove(identity);
-        await inner.DeleteAsync(identity, cancellationToken);
+        ArgumentNullException.ThrowIfNull(identities);
+        try
+        {
+            return await inner.SuppressAndUnlinkAsync(identities, erasedCustomerIds, cancellationToken);
+        }
+        finally
+        {
+            // After the write, so a lookup racing it cannot put the deleted link back.
+            Forget(identities);
+        }
     }
 
     public void Forget(IEnumerable<Identity> identities)

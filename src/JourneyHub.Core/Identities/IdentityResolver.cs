@@ -9,8 +9,9 @@ namespace JourneyHub.Core.Identities;
 /// Maps the identities of a touchpoint to one customer id. Identities are claimed in a fixed order with
 /// insert-if-absent, so two first events for the same person racing each other end up on one customer.
 /// Blocked values (placeholders, shared inboxes) never link anyone; links beyond the per-type limit are
-/// recorded as conflicts instead of made. The erasure suppression list is asked only about identities that no
-/// customer holds (erasure removes the links). The common case, every identity already linked to one customer,
+/// recorded as conflicts instead of made. An identity's suppression (its person was erased) counts only while no
+/// customer holds it (erasure removes the links); the identity table answers link and suppression in one lookup, so an
+/// unknown identity costs one request before its claim. The common case, every identity already linked to one customer,
 /// costs no storage request with a warm link cache: the write that follows meets any tombstone and follows it.
 /// </summary>
 public sealed partial class IdentityResolver(
@@ -18,7 +19,6 @@ public sealed partial class IdentityResolver(
     ICustomerStore customers,
     ICustomerMerger merger,
     IIdentityConflictStore conflicts,
-    ISuppressionList suppressions,
     IdentityGuard guard,
     TimeProvider clock,
     ILogger<IdentityResolver> logger)
@@ -38,20 +38,21 @@ public sealed partial class IdentityResolver(
         var linked = new Dictionary<Identity, string>();
         foreach (var identity in ordered)
         {
-            if (await identities.FindCustomerAsync(identity, cancellationToken) is { } existing)
+            var found = await identities.LookupAsync(identity, cancellationToken);
+            if (found.CustomerId is { } existing)
             {
                 linked[identity] = existing;
             }
+            else if (found.IsSuppressed)
+            {
+                // An identity of an erased person that nobody holds: the touchpoint is dropped, whatever else it names.
+                return CustomerAssignment.Suppressed;
+            }
         }
 
-        var unknown = ordered.Where(i => !linked.ContainsKey(i)).ToList();
-        if (unknown.Count > 0 && await suppressions.IsSuppressedAsync(unknown, cancellationToken))
-        {
-            return CustomerAssignment.Suppressed;
-        }
-
+        var unknown = ordered.Count - linked.Count;
         var owners = linked.Values.Distinct(StringComparer.Ordinal).ToList();
-        if (unknown.Count == 0 && owners.Count == 1)
+        if (unknown == 0 && owners.Count == 1)
         {
             return new CustomerAssignment(owners[0], []);
         }
@@ -189,8 +190,7 @@ public sealed partial class IdentityResolver(
             return;
         }
 
-        await suppressions.SuppressAsync([.. linked], cancellationToken);
-        await identities.DeleteLinksToAsync(linked, [erasedCustomerId], cancellationToken);
+        await identities.SuppressAndUnlinkAsync(linked, [erasedCustomerId], cancellationToken);
 
         LogUnlinkedFromErased(linked.Count, erasedCustomerId);
     }

@@ -110,9 +110,14 @@ public sealed record AppendResult
     public bool HasPendingMerges { get; init; }
 }
 
+/// <summary>
+/// The identity table: per identity, the customer it is linked to and whether its person was erased (suppressed). Both
+/// live together, so one request answers both questions for an identity no cached link names.
+/// </summary>
 public interface IIdentityStore
 {
-    Task<string?> FindCustomerAsync(Identity identity, CancellationToken cancellationToken);
+    /// <summary>The customer the identity is linked to, and whether it is suppressed: one request.</summary>
+    Task<IdentityLookup> LookupAsync(Identity identity, CancellationToken cancellationToken);
 
     /// <summary>Links the identity to the customer unless it is linked already; returns the customer it is linked to.</summary>
     Task<string> ClaimAsync(Identity identity, string customerId, CancellationToken cancellationToken);
@@ -120,27 +125,26 @@ public interface IIdentityStore
     /// <summary>Moves a link from one customer to another, only if it still points at <paramref name="fromCustomerId"/>.</summary>
     Task<bool> ReassignAsync(Identity identity, string fromCustomerId, string toCustomerId, CancellationToken cancellationToken);
 
-    Task DeleteAsync(Identity identity, CancellationToken cancellationToken);
+    /// <summary>
+    /// Erasure: suppresses each identity (later events naming it, while no customer holds it, are dropped) and, in the same
+    /// atomic write, deletes its link if the link still names one of <paramref name="erasedCustomerIds"/> (a link to anyone
+    /// else is theirs and stays). Safe to repeat. Returns how many links were deleted.
+    /// </summary>
+    Task<int> SuppressAndUnlinkAsync(IReadOnlyCollection<Identity> identities, IReadOnlyCollection<string> erasedCustomerIds, CancellationToken cancellationToken);
 }
+
+/// <summary>What the identity table holds for one identity.</summary>
+/// <param name="CustomerId">The customer the identity is linked to; null when none is.</param>
+/// <param name="IsSuppressed">The identity belonged to an erased person. Only consulted while no customer holds the identity.</param>
+public readonly record struct IdentityLookup(string? CustomerId, bool IsSuppressed);
 
 public static class IdentityStoreExtensions
 {
-    /// <summary>Deletes the links of <paramref name="identities"/> that still point at one of <paramref name="customerIds"/> (others are someone else's now); returns how many.</summary>
-    public static async Task<int> DeleteLinksToAsync(this IIdentityStore store, IEnumerable<Identity> identities, IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
+    /// <summary>The customer the identity is linked to, or null.</summary>
+    public static async Task<string?> FindCustomerAsync(this IIdentityStore store, Identity identity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(identities);
-        var deleted = 0;
-        foreach (var identity in identities)
-        {
-            if (await store.FindCustomerAsync(identity, cancellationToken) is { } owner && customerIds.Contains(owner))
-            {
-                await store.DeleteAsync(identity, cancellationToken);
-                deleted++;
-            }
-        }
-
-        return deleted;
+        return (await store.LookupAsync(identity, cancellationToken)).CustomerId;
     }
 }
 
@@ -192,14 +196,6 @@ public sealed record CustomerRecord
     public string? ETag { get; init; }
 
     public bool HasPendingMerges => Merges.Any(m => m.CompletedAt is null && m.IntoCustomerId == CustomerId && m.MergedCustomerId != CustomerId);
-}
-
-/// <summary>Identities of erased customers: events for them are dropped at ingestion.</summary>
-public interface ISuppressionList
-{
-    Task<bool> IsSuppressedAsync(IReadOnlyList<Identity> identities, CancellationToken cancellationToken);
-
-    Task SuppressAsync(IReadOnlyList<Identity> identities, CancellationToken cancellationToken);
 }
 
 public interface IDeadLetterStore

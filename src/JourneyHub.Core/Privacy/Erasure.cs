@@ -52,11 +52,12 @@ public interface IErasureQueue
 /// Right to erasure. DELETE records the request and queues it; the queue-triggered worker then, in an order that is
 /// safe to repeat after a crash: writes the erasure tombstone on the summary row of the customer and every id merged
 /// with it (every write into a partition is guarded by that row's ETag, so a racing event fails its check, meets the
-/// tombstone and is dropped: it can never bring the customer back); suppresses the person's keyed identity hashes (so
-/// events naming an identity no customer holds any more are dropped); erases the archived raw payloads of the person's
-/// rows and dead letters (a payload that holds other people's events too is replaced by a redacted copy without the
+/// tombstone and is dropped: it can never bring the customer back); suppresses each of the person's identities and deletes
+/// its link in one atomic write (both rows live in the identity's own partition of the identity table, under its keyed
+/// hash), so from then on an event naming it finds no customer and is dropped; erases the archived raw payloads of the
+/// person's rows and dead letters (a payload that holds other people's events too is replaced by a redacted copy without the
 /// person's entries, see <see cref="RawPayloadEraser"/>; dead letters are found by their keyed identity hashes); deletes analytics rows,
-/// timeline rows, conflicts, identity links and object associations; strips the summary rows down to the tombstone; and
+/// timeline rows, conflicts and object associations; strips the summary rows down to the tombstone; and
 /// marks the request completed. Objects are not people: a deal or order id is never suppressed, and the raw payload of a
 /// touchpoint that reached the person only through an object is kept while another person is still associated with that
 /// object (a deal shared with another contact: the payload backs their copies); their rows and associations stay untouched.
@@ -68,7 +69,6 @@ public sealed partial class ErasureService(
     ITimelineStore timeline,
     RawPayloadEraser payloads,
     IDeadLetterErasure deadLetters,
-    ISuppressionList suppressions,
     IIdentityConflictStore conflicts,
     IJourneyAnalytics analytics,
     Journey.Segments.ISegmentAggregates segments,
@@ -183,9 +183,10 @@ public sealed partial class ErasureService(
             }
         }
 
-        // Suppress first: from here on, new events for this person are dropped at ingestion.
+        // Suppress and unlink first (after the tombstones): from here on, new events for this person are dropped at ingestion.
+        // The links go now rather than after the rows: nothing below reads them (the identities come from the records and rows).
         var identityList = people.ToList();
-        await suppressions.SuppressAsync(identityList, cancellationToken);
+        var links = await identities.SuppressAndUnlinkAsync(identityList, ids, cancellationToken);
 
         // The person's dead-lettered and rejected events, where their identities could be read, and what they came from.
         foreach (var deadLetter in await deadLetters.FindAsync(identityList, cancellationToken))
@@ -220,8 +221,6 @@ public sealed partial class ErasureService(
             await conflicts.DeleteCustomerAsync(id, cancellationToken);
             await objects.ForgetCustomerAsync(id, cancellationToken);
         }
-
-        var links = await identities.DeleteLinksToAsync(identityList, ids, cancellationToken);
 
         foreach (var id in ids)
         {

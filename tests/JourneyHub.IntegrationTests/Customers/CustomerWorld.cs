@@ -22,8 +22,7 @@ internal sealed class CustomerWorld
         var summaries = new SummaryCache(Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()));
         Customers = new TableCustomerStore(azurite.Clients, bootstrap, summaries, TimeProvider.System);
         Timeline = new TableTimelineStore(azurite.Clients, bootstrap, summaries, Customers, TimeProvider.System);
-        Identities = new TableIdentityStore(azurite.Clients, bootstrap, TimeProvider.System);
-        Suppressions = new TableSuppressionList(azurite.Clients, bootstrap, new IdentityKeys("customer-world-suppression-key-for-tests-0123456789"), TimeProvider.System);
+        Identities = new TableIdentityStore(azurite.Clients, bootstrap, Keys, TimeProvider.System);
         Storage = new CustomerStorage(azurite.Clients, bootstrap);
         Conflicts = new TableIdentityConflictStore(Storage);
         Analytics = new TableJourneyAnalytics(Storage, Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableJourneyAnalytics>.Instance);
@@ -39,7 +38,9 @@ internal sealed class CustomerWorld
     public IJourneyAnalytics Analytics { get; }
     public TableSegmentAggregates Segments { get; }
     public IdentityGuard Guard { get; }
-    public Core.Ports.ISuppressionList Suppressions { get; }
+
+    /// <summary>The keyed hash that names an identity's partition of the identity table.</summary>
+    public IdentityKeys Keys { get; } = new("customer-world-suppression-key-for-tests-0123456789");
 
     public CustomerReader Reader => new(Customers, Identities, Timeline, Conflicts);
 
@@ -52,7 +53,7 @@ internal sealed class CustomerWorld
     public IdentityResolver Resolver(ITimelineStore? timeline = null, ICustomerStore? customers = null, IIdentityStore? identities = null)
     {
         var merger = Merger(timeline, customers, identities);
-        return new IdentityResolver(identities ?? Identities, customers ?? Customers, merger, Conflicts, Suppressions, Guard, TimeProvider.System, NullLogger<IdentityResolver>.Instance);
+        return new IdentityResolver(identities ?? Identities, customers ?? Customers, merger, Conflicts, Guard, TimeProvider.System, NullLogger<IdentityResolver>.Instance);
     }
 
     /// <summary>What the delivery processor does per touchpoint: assign a customer, then write the row and apply it to the summary in one transaction.</summary>

@@ -81,7 +81,7 @@ internal sealed class FaultingCustomerStore(ICustomerStore inner, Fault fault) :
 
 internal sealed class FaultingIdentityStore(IIdentityStore inner, Fault fault) : IIdentityStore
 {
-    public Task<string?> FindCustomerAsync(Identity identity, CancellationToken cancellationToken) => inner.FindCustomerAsync(identity, cancellationToken);
+    public Task<IdentityLookup> LookupAsync(Identity identity, CancellationToken cancellationToken) => inner.LookupAsync(identity, cancellationToken);
 
     public Task<string> ClaimAsync(Identity identity, string customerId, CancellationToken cancellationToken) => inner.ClaimAsync(identity, customerId, cancellationToken);
 
@@ -96,5 +96,6 @@ internal sealed class FaultingIdentityStore(IIdentityStore inner, Fault fault) :
         return moved;
     }
 
-    public Task DeleteAsync(Identity identity, CancellationToken cancellationToken) => inner.DeleteAsync(identity, cancellationToken);
+    public Task<int> SuppressAndUnlinkAsync(IReadOnlyCollection<Identity> identities, IReadOnlyCollection<string> erasedCustomerIds, CancellationToken cancellationToken) =>
+        inner.SuppressAndUnlinkAsync(identities, erasedCustomerIds, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using JourneyHub.Core.Identities;
+using JourneyHub.Core.Ports;
 using JourneyHub.Core.Schema;
 using JourneyHub.IntegrationTests.Infrastructure;
 

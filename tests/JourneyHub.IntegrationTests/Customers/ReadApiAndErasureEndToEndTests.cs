@@ -17,10 +17,12 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : Loc
     private const string Secret = "3c1d7a52-8e4f-4b6a-9d20-5f7e1c3b9a64";
     private const string FunctionKey = "read-api-test-key";
     private const string AdminKey = "erasure-admin-test-key";
+    private const string SuppressionKey = "read-api-and-erasure-tests-suppression-key-0123";
 
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
         ["Sources__HubSpot__ClientSecret"] = Secret,
+        ["Privacy__SuppressionKey"] = SuppressionKey,
         ["LocalHost__FunctionKey"] = FunctionKey,
         ["LocalHost__AdminKey"] = AdminKey,
     };
@@ -109,6 +111,11 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : Loc
         Assert.NotEmpty(rawRefs);
         Assert.NotNull(await Azurite.RawPayloadAsync(rawRefs[0]));
 
+        // The identity's partition of the identity table is its keyed hash; before the erasure it holds the link alone.
+        var identityPartition = new IdentityKeys(SuppressionKey).Hash(new Core.Schema.Identity("hubspot", contact.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var link = Assert.Single(await RowsAsync(StorageNames.IdentitiesTable, identityPartition));
+        Assert.Equal((TableIdentityStore.LinkRow, customerId), (link.RowKey, link.GetString("CustomerId")));
+
         using var delete = await SendAsync(HttpMethod.Delete, $"/api/customers/{customerId}");
         Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
         Assert.Equal($"/api/customers/{customerId}/erasure", delete.Headers.Location?.ToString());
@@ -129,7 +136,9 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : Loc
         Assert.NotNull(left.GetDateTimeOffset("ErasedAt"));
         Assert.Equal("[]", left.GetString("Identities"));
         Assert.DoesNotContain("hubspot", left.GetString("Journey") ?? "", StringComparison.Ordinal);
-        Assert.Empty(await RowsAsync(StorageNames.IdentitiesTable, $"hubspot:{contact}"));
+
+        // The link is gone and the suppression took its place, in the identity's own partition.
+        Assert.Equal([TableIdentityStore.SuppressedRow], (await RowsAsync(StorageNames.IdentitiesTable, identityPartition)).Select(r => r.RowKey));
 
         // The funnel keeps only the customer's pointer, emptied (it outranks a sync still in flight): no stage row, no first time.
         var funnel = new List<TableEntity>();
@@ -163,7 +172,7 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : Loc
         await Task.Delay(1000);
         using var lookup = await SendAsync(HttpMethod.Get, $"/api/customers?identity=hubspot:{contact}");
         Assert.Equal(HttpStatusCode.NotFound, lookup.StatusCode);
-        Assert.Empty(await RowsAsync(StorageNames.IdentitiesTable, $"hubspot:{contact}"));
+        Assert.Equal([TableIdentityStore.SuppressedRow], (await RowsAsync(StorageNames.IdentitiesTable, identityPartition)).Select(r => r.RowKey));
     }
 
     private async Task<string> IngestAsync(long contact, int events)

@@ -447,19 +447,20 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Suppression_keys_are_hmacs_under_the_secret_so_the_table_gives_no_phone_number_away_and_the_person_stays_suppressed()
+    public async Task Identity_table_keys_are_hmacs_under_the_secret_so_the_table_gives_no_phone_number_away_and_the_person_stays_suppressed()
     {
         var phone = Identity.Create(IdentityTypes.Phone, "+4670" + RandomNumberGenerator.GetInt32(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture))!;
         var email = Identity.Create(IdentityTypes.Email, $"erased-{Guid.NewGuid():N}@example.com")!;
         await using (var services = Build())
         {
-            await services.GetRequiredService<ISuppressionList>().SuppressAsync([phone, email], default);
+            await services.GetRequiredService<IIdentityStore>().SuppressAndUnlinkAsync([phone, email], [], default);
         }
 
         // Nothing in the table is the identity, or a plain hash anyone could compute by trying every number.
         var stored = new List<string>();
-        await foreach (var entity in azurite.Table(StorageNames.SuppressionsTable).QueryAsync<TableEntity>())
+        await foreach (var entity in azurite.Table(StorageNames.IdentitiesTable).QueryAsync<TableEntity>())
         {
+            stored.Add(entity.PartitionKey);
             stored.Add(entity.RowKey);
             stored.AddRange(entity.Select(p => Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
         }
@@ -481,15 +482,15 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         // The same person is still recognised by a freshly started app with the same key, alone or among other identities.
         await using (var restarted = Build())
         {
-            var suppressions = restarted.GetRequiredService<ISuppressionList>();
-            Assert.True(await suppressions.IsSuppressedAsync([phone], default));
-            Assert.True(await suppressions.IsSuppressedAsync([Identity.Create(IdentityTypes.Email, $"new-{Guid.NewGuid():N}@example.com")!, phone], default));
-            Assert.False(await suppressions.IsSuppressedAsync([Identity.Create(IdentityTypes.Email, $"other-{Guid.NewGuid():N}@example.com")!], default));
+            Assert.True((await restarted.GetRequiredService<IIdentityStore>().LookupAsync(phone, default)).IsSuppressed);
+            var resolver = restarted.GetRequiredService<IdentityResolver>();
+            Assert.True((await resolver.AssignAsync([Identity.Create(IdentityTypes.Email, $"new-{Guid.NewGuid():N}@example.com")!, phone], "test", default)).IsSuppressed);
+            Assert.False((await resolver.AssignAsync([Identity.Create(IdentityTypes.Email, $"other-{Guid.NewGuid():N}@example.com")!], "test", default)).IsSuppressed);
         }
 
-        // Under another key the rows mean nothing: the key, not the identity alone, makes the row key.
+        // Under another key the rows mean nothing: the key, not the identity alone, makes the partition key.
         await using var otherKey = Build(suppressionKey: "a-different-suppression-key-0123456789abcdef");
-        Assert.False(await otherKey.GetRequiredService<ISuppressionList>().IsSuppressedAsync([phone], default));
+        Assert.False((await otherKey.GetRequiredService<IIdentityStore>().LookupAsync(phone, default)).IsSuppressed);
     }
 
     [Theory]
@@ -537,7 +538,7 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_suppression_list_and_the_dead_letters_hash_a_person_with_the_one_registered_identity_keys()
+    public async Task The_identity_table_and_the_dead_letters_hash_a_person_with_the_one_registered_identity_keys()
     {
         await using var services = Build();
         var keys = services.GetRequiredService<IdentityKeys>();
@@ -546,13 +547,13 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
         var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(SuppressionKey), Encoding.UTF8.GetBytes(person.Type + ":" + person.Value)));
         Assert.Equal(expected, keys.Hash(person));
 
-        await services.GetRequiredService<ISuppressionList>().SuppressAsync([person], default);
+        await services.GetRequiredService<IIdentityStore>().SuppressAndUnlinkAsync([person], [], default);
         var deadLetterId = "one-key-" + Guid.NewGuid().ToString("N");
         await services.GetRequiredService<IDeadLetterStore>().AddAsync(
             new DeadLetter { Id = deadLetterId, Source = "hubspot", BlobName = "hubspot/one-key", Reason = "test", FailedAt = DateTimeOffset.UtcNow, ReceivedAt = DateTimeOffset.UtcNow, Identities = [person] },
             default);
 
-        Assert.True((await azurite.Table(StorageNames.SuppressionsTable).GetEntityIfExistsAsync<TableEntity>("suppressed", expected)).HasValue);
+        Assert.True((await azurite.Table(StorageNames.IdentitiesTable).GetEntityIfExistsAsync<TableEntity>(expected, TableIdentityStore.SuppressedRow)).HasValue);
         Assert.Equal(expected, (await azurite.Table(StorageNames.DeadLettersTable).GetEntityAsync<TableEntity>("deadletter", deadLetterId)).Value.GetString("IdentityHashes"));
         Assert.Equal([deadLetterId], (await services.GetRequiredService<IDeadLetterErasure>().FindAsync([person], default)).Select(d => d.Id));
     }

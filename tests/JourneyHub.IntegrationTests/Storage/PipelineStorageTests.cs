@@ -95,23 +95,6 @@ public sealed class PipelineStorageTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Suppression_is_found_for_any_of_a_touchpoints_identities_and_only_for_those()
-    {
-        await using var services = Build();
-        var suppressions = services.GetRequiredService<ISuppressionList>();
-        var erased = Identity.Create("email", $"gone-{Guid.NewGuid():N}@example.com")!;
-        var other = Identity.Create("email", $"here-{Guid.NewGuid():N}@example.com")!;
-        var phone = Identity.Create("phone", "+4670" + Random.Shared.Next(1000000, 9999999))!;
-
-        await suppressions.SuppressAsync([erased], default);
-
-        Assert.True(await suppressions.IsSuppressedAsync([erased], default));
-        Assert.True(await suppressions.IsSuppressedAsync([phone, other, erased], default));
-        Assert.False(await suppressions.IsSuppressedAsync([phone, other], default));
-        Assert.False(await suppressions.IsSuppressedAsync([other], default));
-    }
-
-    [Fact]
     public async Task Identity_keys_with_characters_tables_forbid_are_stored_and_found()
     {
         await using var services = Build();

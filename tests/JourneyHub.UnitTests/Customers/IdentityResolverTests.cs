@@ -21,46 +21,69 @@ public sealed class IdentityResolverTests
     private readonly ICustomerStore customers = Substitute.For<ICustomerStore>();
     private readonly ICustomerMerger merger = Substitute.For<ICustomerMerger>();
     private readonly IIdentityConflictStore conflicts = Substitute.For<IIdentityConflictStore>();
-    private readonly ISuppressionList suppressions = Substitute.For<ISuppressionList>();
 
     public IdentityResolverTests()
     {
-        // Unknown unless a test says otherwise (a substitute would answer "" for a string).
-        identities.FindCustomerAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns((string?)null);
+        // Unknown and not suppressed unless a test says otherwise.
+        identities.LookupAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns(new IdentityLookup(null, IsSuppressed: false));
         customers.GetAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns((CustomerRecord?)null);
     }
 
     private IdentityResolver Resolver() =>
-        new(identities, customers, merger, conflicts, suppressions, new IdentityGuard(new IdentityOptions()), TimeProvider.System, NullLogger<IdentityResolver>.Instance);
+        new(identities, customers, merger, conflicts, new IdentityGuard(new IdentityOptions()), TimeProvider.System, NullLogger<IdentityResolver>.Instance);
 
     [Fact]
     public async Task Identities_all_linked_to_one_customer_cost_only_the_lookups_and_link_nothing_new()
     {
-        identities.FindCustomerAsync(Email, default).Returns("cus_a");
-        identities.FindCustomerAsync(HubSpot, default).Returns("cus_a");
+        identities.LookupAsync(Email, default).Returns(new IdentityLookup("cus_a", IsSuppressed: false));
+        identities.LookupAsync(HubSpot, default).Returns(new IdentityLookup("cus_a", IsSuppressed: false));
 
         var assignment = await Resolver().AssignAsync([Email, HubSpot], "test", default);
 
         Assert.Equal("cus_a", assignment.CustomerId);
         Assert.False(assignment.IsNew);
         Assert.Empty(assignment.Linked);
-        await suppressions.DidNotReceiveWithAnyArgs().IsSuppressedAsync(default!, default);
+        await identities.Received(2).LookupAsync(Arg.Any<Identity>(), default);
         await identities.DidNotReceiveWithAnyArgs().ClaimAsync(default!, default!, default);
         await merger.DidNotReceiveWithAnyArgs().MergeAsync(default!, default!, default);
         await customers.DidNotReceiveWithAnyArgs().GetAsync(default!, default);
     }
 
     [Fact]
-    public async Task An_unknown_identity_of_an_erased_person_is_suppressed_and_nothing_is_claimed()
+    public async Task An_unknown_identity_of_an_erased_person_is_suppressed_by_its_one_lookup_and_nothing_is_claimed()
     {
-        suppressions.IsSuppressedAsync(Arg.Any<IReadOnlyList<Identity>>(), default).Returns(true);
+        identities.LookupAsync(Email, default).Returns(new IdentityLookup(null, IsSuppressed: true));
 
         var assignment = await Resolver().AssignAsync([Email], "test", default);
 
         Assert.True(assignment.IsSuppressed);
         Assert.Null(assignment.CustomerId);
-        await suppressions.Received(1).IsSuppressedAsync(Arg.Is<IReadOnlyList<Identity>>(l => l.Count == 1 && l[0] == Email), default);
+        await identities.Received(1).LookupAsync(Email, default);
         await identities.DidNotReceiveWithAnyArgs().ClaimAsync(default!, default!, default);
+    }
+
+    [Fact]
+    public async Task One_suppressed_unknown_identity_among_others_suppresses_the_touchpoint_and_nothing_is_claimed()
+    {
+        // The e-mail is new; the HubSpot id belonged to an erased person and no customer holds it.
+        identities.LookupAsync(HubSpot, default).Returns(new IdentityLookup(null, IsSuppressed: true));
+
+        var assignment = await Resolver().AssignAsync([HubSpot, Email], "test", default);
+
+        Assert.True(assignment.IsSuppressed);
+        await identities.DidNotReceiveWithAnyArgs().ClaimAsync(default!, default!, default);
+        await merger.DidNotReceiveWithAnyArgs().SettleAsync(default!, default);
+    }
+
+    [Fact]
+    public async Task A_suppression_row_beside_a_link_is_not_consulted_the_link_names_someone_else_who_keeps_their_events()
+    {
+        identities.LookupAsync(Email, default).Returns(new IdentityLookup("cus_a", IsSuppressed: true));
+
+        var assignment = await Resolver().AssignAsync([Email], "test", default);
+
+        Assert.False(assignment.IsSuppressed);
+        Assert.Equal("cus_a", assignment.CustomerId);
     }
 
     [Fact]
@@ -88,8 +111,8 @@ public sealed class IdentityResolverTests
     [Fact]
     public async Task Two_identities_linked_to_two_customers_are_merged_into_what_the_merger_answers()
     {
-        identities.FindCustomerAsync(Email, default).Returns("cus_a");
-        identities.FindCustomerAsync(HubSpot, default).Returns("cus_b");
+        identities.LookupAsync(Email, default).Returns(new IdentityLookup("cus_a", IsSuppressed: false));
+        identities.LookupAsync(HubSpot, default).Returns(new IdentityLookup("cus_b", IsSuppressed: false));
         merger.SettleAsync(Arg.Any<string>(), default).Returns(call => call.Arg<string>());
         merger.MergeAsync(Arg.Any<IReadOnlyList<string>>(), Arg.Any<string>(), default).Returns("cus_a");
 
@@ -108,7 +131,7 @@ public sealed class IdentityResolverTests
 
         Assert.Null(assignment.CustomerId);
         Assert.False(assignment.IsSuppressed);
-        await identities.DidNotReceiveWithAnyArgs().FindCustomerAsync(default!, default);
+        await identities.DidNotReceiveWithAnyArgs().LookupAsync(default!, default);
         await identities.DidNotReceiveWithAnyArgs().ClaimAsync(default!, default!, default);
     }
 }

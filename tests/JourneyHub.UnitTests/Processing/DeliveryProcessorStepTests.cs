@@ -31,7 +31,6 @@ public sealed class DeliveryProcessorStepTests : IDisposable
     private readonly InMemoryRawArchive archive = new();
     private readonly IIdentityStore identities = Substitute.For<IIdentityStore>();
     private readonly ICustomerStore customers = Substitute.For<ICustomerStore>();
-    private readonly ISuppressionList suppressions = Substitute.For<ISuppressionList>();
     private readonly ICustomerMerger merger = Substitute.For<ICustomerMerger>();
     private readonly IIdentityLinkCache links = Substitute.For<IIdentityLinkCache>();
     private readonly ITimelineStore timeline = Substitute.For<ITimelineStore>();
@@ -47,7 +46,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
 
     public DeliveryProcessorStepTests()
     {
-        identities.FindCustomerAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns((string?)null);
+        identities.LookupAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns(new IdentityLookup(null, IsSuppressed: false));
         identities.ClaimAsync(Arg.Any<Identity>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => call.Arg<string>());
         customers.GetAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns((CustomerRecord?)null);
         enricher.Source.Returns(SourceId.HubSpot);
@@ -97,7 +96,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         Assert.Equal((2, 0, 2, 0), (report.Inserted, report.Duplicates, report.Stored, report.DeadLettered));
 
         // One resolution for the two events of one person: the second costs no lookup of its own.
-        await identities.Received(1).FindCustomerAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>());
+        await identities.Received(1).LookupAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -292,7 +291,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
     [Fact]
     public async Task A_payload_whose_every_event_belongs_to_an_erased_person_is_suppressed_and_its_bytes_are_erased()
     {
-        suppressions.IsSuppressedAsync(Arg.Any<IReadOnlyList<Identity>>(), Arg.Any<CancellationToken>()).Returns(true);
+        identities.LookupAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns(new IdentityLookup(null, IsSuppressed: true));
         var message = await ArchiveAsync(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At));
         Assert.True(archive.Entries.ContainsKey(message.BlobName));
 
@@ -310,7 +309,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         var (frank, grace) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
         var frankId = new Identity("hubspot", frank.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var frankEmail = new Identity("email", $"frank-{frank}@example.com");
-        suppressions.IsSuppressedAsync(Arg.Any<IReadOnlyList<Identity>>(), Arg.Any<CancellationToken>()).Returns(call => call.Arg<IReadOnlyList<Identity>>().Contains(frankId));
+        identities.LookupAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns(call => new IdentityLookup(null, IsSuppressed: call.Arg<Identity>() == frankId));
         var message = await ArchiveAsync(HubSpotEvents.PropertyChange(frank, "email", frankEmail.Value, At), HubSpotEvents.ContactCreated(grace, At));
         var before = archive.Entries[message.BlobName].Body.ToArray();
         identityKeys.Hash(frankId).Returns("key-of-frank");
@@ -344,7 +343,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
     [Fact]
     public async Task Rows_that_followed_a_merge_tombstone_forget_the_cached_links_and_finish_the_merge_of_the_loser()
     {
-        identities.FindCustomerAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns("cus_loser");
+        identities.LookupAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns(new IdentityLookup("cus_loser", IsSuppressed: false));
         timeline.AppendAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<AppendOptions>(), Arg.Any<CancellationToken>())
             .Returns(call => new AppendResult { CustomerId = "cus_survivor", FollowedFrom = "cus_loser", Inserted = call.ArgAt<IReadOnlyList<Touchpoint>>(1) });
         var contact = HubSpotEvents.NewId();
@@ -366,7 +365,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         var email = new Identity("email", $"jane-{contact}@example.com");
         var hubspot = new Identity("hubspot", contact.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var owners = new Dictionary<Identity, string> { [email] = "cus_erased" };
-        identities.FindCustomerAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns(call => owners.GetValueOrDefault(call.Arg<Identity>()));
+        identities.LookupAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns(call => new IdentityLookup(owners.GetValueOrDefault(call.Arg<Identity>()), IsSuppressed: false));
         identities.ClaimAsync(Arg.Any<Identity>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => owners[call.Arg<Identity>()] = call.Arg<string>());
         merger.SettleAsync("cus_erased", Arg.Any<CancellationToken>()).Returns("cus_erased");
         customers.GetAsync("cus_erased", Arg.Any<CancellationToken>()).Returns(new CustomerRecord { CustomerId = "cus_erased", CreatedAt = At, Identities = [email] });
@@ -378,9 +377,10 @@ public sealed class DeliveryProcessorStepTests : IDisposable
 
         Assert.Equal((0, 1), (report.Inserted, report.Suppressed));
         await identities.Received(1).ClaimAsync(hubspot, "cus_erased", Arg.Any<CancellationToken>());
-        await suppressions.Received(1).SuppressAsync(Arg.Is<IReadOnlyList<Identity>>(l => l.Count == 1 && l[0] == hubspot), Arg.Any<CancellationToken>());
-        await identities.Received(1).DeleteAsync(hubspot, Arg.Any<CancellationToken>());
-        await identities.DidNotReceive().DeleteAsync(email, Arg.Any<CancellationToken>());
+        await identities.Received(1).SuppressAndUnlinkAsync(
+            Arg.Is<IReadOnlyCollection<Identity>>(l => l.Count == 1 && l.Contains(hubspot)),
+            Arg.Is<IReadOnlyCollection<string>>(ids => ids.SequenceEqual(new[] { "cus_erased" })),
+            Arg.Any<CancellationToken>());
         await publisher.DidNotReceiveWithAnyArgs().PublishAsync(default!, default);
     }
 
@@ -410,7 +410,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
             services = builder.Services.AddSingleton(enricher).BuildServiceProvider();
         }
 
-        var resolver = new IdentityResolver(identities, customers, merger, Substitute.For<IIdentityConflictStore>(), suppressions, new IdentityGuard(new IdentityOptions()), TimeProvider.System, NullLogger<IdentityResolver>.Instance);
+        var resolver = new IdentityResolver(identities, customers, merger, Substitute.For<IIdentityConflictStore>(), new IdentityGuard(new IdentityOptions()), TimeProvider.System, NullLogger<IdentityResolver>.Instance);
         var objects = new ObjectAttribution(Substitute.For<IObjectAssociationStore>(), Substitute.For<IObjectTouchpointStore>(), customers, NullLogger<ObjectAttribution>.Instance);
         var personas = Substitute.For<IOptionsMonitor<PersonaOptions>>();
         personas.CurrentValue.Returns(new PersonaOptions());
