@@ -49,8 +49,7 @@ param tableNames array = [
   'SurveyAnswers'
   'Erasures'
   'RawPayloads'
-  'ObjectAssociations'
-  'ObjectTouchpoints'
+  'Objects'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
