@@ -1,7 +1,9 @@
 using System.Text.Json;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
+using JourneyHub.Core.Processing;
 using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,22 +22,33 @@ public interface IWorkQueueSender
 /// replay can take it back: nothing waits in a queue no one reads. An ingestion message keeps its archive
 /// reference (replay re-queues the archived payload like any dead letter); when it carries its bytes, they may never
 /// have been archived (the processor's archive write failed on every attempt), so they are archived first, under that
-/// reference, and only then is the dead letter recorded. If that write fails too, the message goes back to its work
-/// queue, never expiring, after <see cref="IngestionOptions.ArchiveRetryPause"/>, and its attempts start again: failing here instead would
+/// reference, and only then is the dead letter recorded. If that write (or, for bytes archived before, their read) fails
+/// too, the message goes back to its work queue, never expiring, after <see cref="IngestionOptions.ArchiveRetryPause"/>, and its attempts start again: failing here instead would
 /// let the host copy the bytes' only stored copy to a second poison queue with a seven-day time-to-live that nothing
-/// reads. An erasure or backfill message keeps its text and queue (replay sends it back there). Ids are stable, so
-/// recording the same message twice is harmless.
+/// reads. The dead letter carries the identities the payload names, read by the processor's own normalize step
+/// (<see cref="PayloadNormalizer"/>), so that erasing one of those people finds it and erases its bytes; a payload that
+/// cannot be normalized is still recorded, with a reason that says its person is unknown. An erasure or backfill message
+/// keeps its text and queue (replay sends it back there); neither names a person (a customer id, keyed hashes and an
+/// archive reference; a source and a time window). Ids are stable, so recording the same message twice is harmless.
 /// </summary>
 public sealed partial class PoisonMessageRecorder(
     IDeadLetterStore deadLetters,
     IRawArchive archive,
     IWorkQueueSender workQueues,
+    SourceRegistry sources,
     IOptions<IngestionOptions> options,
     TimeProvider clock,
     ILogger<PoisonMessageRecorder> logger)
 {
     public const string PoisonSuffix = "-poison";
     private const int MaxQuotedText = 300;
+
+    /// <summary>
+    /// How long reading a poisoned payload's people may take. Normalizing is linear in a payload of at most a webhook body
+    /// (1 MiB) or a pulled page and takes milliseconds; a payload that takes longer may be what made every attempt time out,
+    /// and the recorder must not time out on it in turn (its own poison queue is read by no one).
+    /// </summary>
+    public static readonly TimeSpan NormalizeBudget = TimeSpan.FromSeconds(10);
 
     /// <param name="workQueue">The queue the message failed on (its poison queue is <c>&lt;workQueue&gt;-poison</c>).</param>
     /// <param name="kind">What the queue does, as the dead letter's source: <c>erasure</c>, <c>backfill</c>; null for the ingestion queue.</param>
@@ -93,12 +106,15 @@ public sealed partial class PoisonMessageRecorder(
             };
         }
 
-        // The dead letter points at the archive; replay and erasure need the entry to exist.
+        // The dead letter points at the archive; replay and erasure need the entry to exist. The bytes are read back for
+        // their people: without I/O when the message carries them.
+        RawPayload? payload;
         try
         {
             await archive.ArchiveInlineBodyAsync(message, cancellationToken);
+            payload = await archive.ReadAsync(message, cancellationToken);
         }
-        catch (Exception ex) when (message.InlineBody is not null && ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Only if this send fails too does the attempt fail (and the host's own retries of it begin).
             var pause = options.Value.ArchiveRetryPause;
@@ -107,21 +123,78 @@ public sealed partial class PoisonMessageRecorder(
             return null;
         }
 
-        return new DeadLetter
+        var people = await PeopleAsync(message, payload, cancellationToken);
+        var reason = $"Every attempt failed without a recorded reason (e.g. the run timed out or the worker stopped on its last attempt); the Functions host moved the message to {poisonQueue}. Replay re-queues the archived payload.";
+        if (people.Unknown is { } unknown)
+        {
+            reason += $" Its person is unknown ({unknown}): erasing a person cannot find this dead letter.";
+        }
+
+        var deadLetter = new DeadLetter
         {
             Id = DeadLetterIds.ForPoisonMessage(poisonQueue, messageText),
             Source = message.Source,
             BlobName = message.BlobName,
-            Reason = $"Every attempt failed without a recorded reason (e.g. the run timed out or the worker stopped on its last attempt); the Functions host moved the message to {poisonQueue}. Replay re-queues the archived payload.",
+            Reason = reason,
             FailedAt = now,
             ReceivedAt = message.ReceivedAt,
             CorrelationId = message.CorrelationId,
+            Identities = people.Identities,
         };
+        if (people.Unknown is not null)
+        {
+            LogPersonUnknown(poisonQueue, deadLetter.Id, message.Source, message.BlobName, people.Unknown);
+        }
+
+        return deadLetter;
+    }
+
+    /// <summary>
+    /// Whose events the poisoned payload holds: the identities of its touchpoints and rejected entries, as the processor's
+    /// normalize step reads them (verification happened at intake; no enrichment, no storage write, no network), within
+    /// <see cref="NormalizeBudget"/>. Never throws for the payload's sake: a payload that cannot be read or normalized names
+    /// no one, and says why.
+    /// </summary>
+    private async Task<PoisonedPeople> PeopleAsync(IngestionMessage message, RawPayload? payload, CancellationToken cancellationToken)
+    {
+        if (payload is null)
+        {
+            return PoisonedPeople.NotKnown("its archived payload no longer exists");
+        }
+
+        NormalizationResult normalized;
+        try
+        {
+            normalized = await Task.Run(() => PayloadNormalizer.Normalize(sources, message, payload), cancellationToken)
+                .WaitAsync(NormalizeBudget, clock, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return PoisonedPeople.NotKnown($"normalizing the payload took longer than {NormalizeBudget.TotalSeconds:0} s");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return PoisonedPeople.NotKnown(Quote(ex.Message));
+        }
+
+        var identities = normalized.Identities.Distinct().ToList();
+        return identities.Count > 0 ? new PoisonedPeople(identities, null)
+            : normalized.Rejected.Count > 0 ? PoisonedPeople.NotKnown(Quote(normalized.Rejected[0].Reason))
+            : PoisonedPeople.NotKnown("the payload names no identity");
+    }
+
+    /// <summary>Whose events a poisoned payload holds, as its identities; or why its person is unknown (<see cref="Identities"/> empty).</summary>
+    private sealed record PoisonedPeople(IReadOnlyList<Identity> Identities, string? Unknown)
+    {
+        public static PoisonedPeople NotKnown(string why) => new([], why);
     }
 
     private static string Quote(string text) => text.Length > MaxQuotedText ? text[..MaxQuotedText] + "…" : text;
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The bytes of a message in {PoisonQueue} could not be archived; it went back to {WorkQueue}, never expiring, to be tried again in {Pause}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter {DeadLetterId} of a message in {PoisonQueue} names no person ({Source} {BlobName}: {Why}); erasure cannot find it")]
+    private partial void LogPersonUnknown(string poisonQueue, string deadLetterId, string source, string blobName, string why);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The bytes of a message in {PoisonQueue} could not be archived or read back; it went back to {WorkQueue}, never expiring, to be tried again in {Pause}")]
     private partial void LogSentBack(Exception exception, string poisonQueue, string workQueue, TimeSpan pause);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Poison message in {PoisonQueue} recorded as dead letter {DeadLetterId} ({Source})")]

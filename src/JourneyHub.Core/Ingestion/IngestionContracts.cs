@@ -53,6 +53,12 @@ public sealed record RawPayload(
 public sealed record NormalizationResult(IReadOnlyList<Touchpoint> Touchpoints, IReadOnlyList<RejectedEntry> Rejected)
 {
     public static NormalizationResult Failed(string reason) => new([], [new RejectedEntry(null, reason)]);
+
+    /// <summary>
+    /// Every identity the payload names, as the adapter read it: its touchpoints' and its rejected entries'. A failure of
+    /// the whole payload is recorded with them, so that erasing one of those people finds it.
+    /// </summary>
+    public IEnumerable<Identity> Identities => Touchpoints.SelectMany(t => t.Identities).Concat(Rejected.SelectMany(r => r.Identities));
 }
 
 /// <summary>A part of a payload that could not be normalized, with the reason an operator will read.</summary>

@@ -78,8 +78,7 @@ public sealed partial class DeliveryProcessor(
     {
         var raw = await LoadAsync(message, cancellationToken);
         var normalized = await NormalizeAsync(message, raw, cancellationToken);
-        named.UnionWith(normalized.Touchpoints.SelectMany(t => t.Identities));
-        named.UnionWith(normalized.Rejected.SelectMany(r => r.Identities));
+        named.UnionWith(normalized.Identities);
         var touchpoints = await EnrichAsync(message, normalized.Touchpoints, isLastAttempt, cancellationToken);
         var assigned = await AssignCustomersAsync(message, touchpoints, cancellationToken);
         var isRetry = attempt > 1 || message.ReplayOf is not null;
@@ -127,31 +126,16 @@ public sealed partial class DeliveryProcessor(
         await archive.ReadAsync(message, cancellationToken)
         ?? throw new PermanentIngestionException($"Archived payload '{message.BlobName}' no longer exists (erased or deleted).");
 
-    /// <summary>Normalize: the source adapter's touchpoints, stamped with receipt and payload; rejected entries become dead letters.</summary>
+    /// <summary>Normalize: the source adapter's touchpoints, stamped with receipt and payload (<see cref="PayloadNormalizer"/>); rejected entries become dead letters.</summary>
     private async Task<NormalizationResult> NormalizeAsync(IngestionMessage message, RawPayload raw, CancellationToken cancellationToken)
     {
-        var adapter = sources.Adapter(message.Source)
-            ?? throw new PermanentIngestionException($"No source adapter for '{message.Source}'.");
-
-        NormalizationResult normalized;
-        try
-        {
-            normalized = adapter.Normalize(raw);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new PermanentIngestionException($"The {message.Source} payload could not be parsed: {ex.Message}", ex);
-        }
-
+        var normalized = PayloadNormalizer.Normalize(sources, message, raw);
         foreach (var rejected in normalized.Rejected)
         {
             await DeadLetterAsync(message, DeadLetterIds.ForRejectedEntry(message.BlobName, rejected.EntryIndex), rejected.EntryIndex, rejected.Reason, rejected.Identities, cancellationToken);
         }
 
-        var stamped = normalized.Touchpoints
-            .Select(t => t with { ReceivedAt = message.ReceivedAt, RawRef = message.BlobName, Attributes = WithCorrelation(t.Attributes, message.CorrelationId) })
-            .ToList();
-        return normalized with { Touchpoints = stamped };
+        return normalized;
     }
 
     /// <summary>Enrich: what the source's API adds; on the last attempt a failing API no longer holds the events back.</summary>
@@ -443,9 +427,6 @@ public sealed partial class DeliveryProcessor(
 
     private static string IdentityKey(IReadOnlyList<Identity> identities) =>
         string.Join('\n', identities.Select(i => i.Type + ":" + i.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
-
-    private static Dictionary<string, string> WithCorrelation(IReadOnlyDictionary<string, string> attributes, string correlationId) =>
-        new(attributes, StringComparer.Ordinal) { [TouchpointBounds.CorrelationIdAttribute] = correlationId };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Processed {Source} {BlobName}: {Inserted} new, {Duplicates} already stored, {Stored} published, {Rejected} rejected, {Suppressed} suppressed, {Parked} parked by object (correlation {CorrelationId})")]
     private partial void LogProcessed(string source, string blobName, int inserted, int duplicates, int stored, int rejected, int suppressed, int parked, string correlationId);

@@ -99,6 +99,89 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : LocalHostTests(az
         Assert.DoesNotContain(await LocalHostProcess.EventuallyAsync(() => ListAsync("source=hubspot&limit=500"), l => l.All(d => d.BlobName != rawRef)), d => d.BlobName == rawRef);
     }
 
+    /// <summary>
+    /// A person's later deliveries that failed every attempt (one carrying its bytes, one archived before it was queued),
+    /// while their customer exists from an earlier delivery: the recorder's dead letters carry the payloads' people (as
+    /// keyed hashes), so <c>DELETE /api/customers/{id}</c> finds them, and afterwards neither the dead letters nor the
+    /// archived bytes remain.
+    /// </summary>
+    [Fact]
+    public async Task Erasing_a_person_erases_the_dead_letters_and_archived_bytes_of_their_poisoned_deliveries()
+    {
+        var contact = HubSpotEvents.NewId();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-10);
+        using (var response = await Host.Client.SendAsync(SignedRequests.HubSpot(Url("/api/webhooks/hubspot"), HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, at)), HubSpotSecret)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        var customerId = await Api.CustomerIdAsync($"hubspot:{contact}");
+
+        var carried = Poisoned(HubSpotEvents.Batch(HubSpotEvents.PropertyChange(contact, "lifecyclestage", "lead", at.AddMinutes(1))), inline: true);
+        var archived = Poisoned(HubSpotEvents.Batch(HubSpotEvents.PropertyChange(contact, "lifecyclestage", "customer", at.AddMinutes(2))), inline: false);
+        await Azurite.RawArchive.ArchiveAsync("hubspot", archived.Body, "application/json", archived.Message.Properties, archived.Message.ReceivedAt, default);
+        foreach (var poisoned in new[] { carried, archived })
+        {
+            await Azurite.Queue(StorageNames.IngestPoisonQueue).SendMessageAsync(JsonSerializer.Serialize(poisoned.Message, JourneyJson.Options));
+        }
+
+        var ours = new[] { carried.Message.CorrelationId, archived.Message.CorrelationId };
+        var listed = (await LocalHostProcess.EventuallyAsync(() => ListAsync("source=hubspot&limit=500"), l => ours.All(c => l.Any(d => d.CorrelationId == c))))
+            .Where(d => ours.Contains(d.CorrelationId))
+            .ToList();
+        Assert.Equal(2, listed.Count);
+        Assert.All(listed, d => Assert.Contains("journey-ingest-poison", d.Reason, StringComparison.Ordinal));
+        Assert.All(listed, d => Assert.DoesNotContain("person is unknown", d.Reason, StringComparison.Ordinal));
+        Assert.Equal(carried.Body, await Azurite.RawPayloadAsync(carried.Message.BlobName));
+        Assert.Equal(archived.Body, await Azurite.RawPayloadAsync(archived.Message.BlobName));
+
+        using (var delete = await AdminAsync(HttpMethod.Delete, $"/api/customers/{customerId}"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+        }
+
+        await LocalHostProcess.EventuallyAsync(
+            async () =>
+            {
+                using var response = await AdminAsync(HttpMethod.Get, $"/api/customers/{customerId}/erasure");
+                return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString();
+            },
+            s => s == "completed");
+
+        var after = await ListAsync("source=hubspot&limit=500");
+        Assert.DoesNotContain(after, d => ours.Contains(d.CorrelationId) || d.BlobName == carried.Message.BlobName || d.BlobName == archived.Message.BlobName);
+        Assert.Null(await Azurite.RawPayloadAsync(carried.Message.BlobName));
+        Assert.Null(await Azurite.RawPayloadAsync(archived.Message.BlobName));
+    }
+
+    /// <summary>
+    /// A poisoned payload the adapter cannot read names no one: it is still listed, its reason says its person is unknown,
+    /// its bytes are archived, and replay takes it back (where the processor dead-letters it with the parse failure).
+    /// </summary>
+    [Fact]
+    public async Task A_poisoned_payload_that_cannot_be_normalized_is_listed_with_its_person_unknown_and_replayable()
+    {
+        var broken = Encoding.UTF8.GetBytes("[{\"eventId\": 8, \"objectId\": " + HubSpotEvents.NewId().ToString(CultureInfo.InvariantCulture));
+        var poisoned = Poisoned(broken, inline: true);
+        await Azurite.Queue(StorageNames.IngestPoisonQueue).SendMessageAsync(JsonSerializer.Serialize(poisoned.Message, JourneyJson.Options));
+
+        var listed = await LocalHostProcess.EventuallyAsync(() => ListAsync("source=hubspot&limit=500"), l => l.Any(d => d.CorrelationId == poisoned.Message.CorrelationId));
+        var deadLetter = listed.Single(d => d.CorrelationId == poisoned.Message.CorrelationId);
+        Assert.Equal(poisoned.Message.BlobName, deadLetter.BlobName);
+        Assert.Contains("person is unknown (HubSpot payload is not a JSON array of events", deadLetter.Reason, StringComparison.Ordinal);
+        Assert.Equal(broken, await Azurite.RawPayloadAsync(deadLetter.BlobName));
+
+        var replay = await ReplayAsync(new { ids = new[] { deadLetter.Id } });
+        Assert.Equal(1, replay.GetProperty("queued").GetInt32());
+        Assert.Equal(deadLetter.BlobName, replay.GetProperty("payloads")[0].GetProperty("blobName").GetString());
+
+        // The replay ran: the poison dead letter gave way to the processor's own, with the parse failure, for the same bytes.
+        var rerun = await LocalHostProcess.EventuallyAsync(
+            () => ListAsync("source=hubspot&limit=500"),
+            l => l.All(d => d.Id != deadLetter.Id) && l.Any(d => d.BlobName == deadLetter.BlobName));
+        Assert.Contains("not a JSON array of events", rerun.Single(d => d.BlobName == deadLetter.BlobName).Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_poisoned_backfill_message_is_listed_with_its_text_and_replay_sends_it_back_to_its_queue()
     {
@@ -119,6 +202,32 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : LocalHostTests(az
         // Back on journey-backfill, where RunBackfill takes it (an unknown source is acknowledged and dropped), and off the list.
         await LocalHostProcess.EventuallyAsync(async () => (await Azurite.Queue(PullStorageNames.BackfillQueue).GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0);
         Assert.DoesNotContain(await ListAsync("source=backfill&limit=500"), d => d.Id == poisoned.Id);
+    }
+
+    /// <summary>A delivery of <paramref name="body"/> as the host moves it to the poison queue after its last failed attempt.</summary>
+    /// <param name="inline">The bytes travel in the message (never archived); else the message refers to an archive entry.</param>
+    private (IngestionMessage Message, byte[] Body) Poisoned(byte[] body, bool inline)
+    {
+        var correlationId = "poison-person-" + Guid.NewGuid().ToString("N");
+        var properties = new Dictionary<string, string> { ["correlationId"] = correlationId };
+        var message = new IngestionMessage
+        {
+            Source = "hubspot",
+            BlobName = Azurite.RawArchive.ReferenceFor("hubspot", body, "application/json", properties),
+            ReceivedAt = DateTimeOffset.UtcNow.AddMinutes(-2),
+            CorrelationId = correlationId,
+            Properties = properties,
+            InlineBody = inline ? body : null,
+            ContentType = inline ? "application/json" : null,
+        };
+        return (message, body);
+    }
+
+    private async Task<HttpResponseMessage> AdminAsync(HttpMethod method, string url)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative));
+        request.Headers.Add("x-functions-key", AdminKey);
+        return await Host.Client.SendAsync(request);
     }
 
     private sealed record DeadLetterItem(string Id, string Source, string Reason, string BlobName, string CorrelationId);

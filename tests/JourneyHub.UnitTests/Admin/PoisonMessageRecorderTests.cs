@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using JourneyHub.Core.Admin;
+using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Ports;
+using JourneyHub.Core.Schema;
+using JourneyHub.Core.Sources;
+using JourneyHub.Core.Sources.HubSpot;
+using JourneyHub.Testing.Fakes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+
+namespace JourneyHub.UnitTests.Admin;
+
+/// <summary>
+/// The poison recorder's dead letter of an ingestion message names the people of its payload, read by the processor's
+/// normalize step, so that an erasure finds it (the store keeps their keyed hashes); a payload that cannot be read or
+/// normalized still becomes a dead letter, whose reason says its person is unknown. On Azurite, end to end: PoisonQueueTests.
+/// </summary>
+public sealed class PoisonMessageRecorderTests : IDisposable
+{
+    private const string WorkQueue = "journey-ingest";
+    private static readonly DateTimeOffset At = new(2025, 6, 2, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly InMemoryRawArchive archive = new();
+    private readonly IDeadLetterStore deadLetters = Substitute.For<IDeadLetterStore>();
+    private readonly IWorkQueueSender workQueues = Substitute.For<IWorkQueueSender>();
+    private readonly FakeTimeProvider clock = new(At);
+    private readonly BlockingAdapter blocking = new();
+    private readonly List<DeadLetter> recorded = [];
+
+    public PoisonMessageRecorderTests() =>
+        deadLetters.AddAsync(Arg.Do<DeadLetter>(recorded.Add), Arg.Any<CancellationToken>()).Returns(Task.CompletedTask);
+
+    public void Dispose() => blocking.Release();
+
+    [Fact]
+    public async Task A_poisoned_batch_names_the_people_of_its_touchpoints_and_of_its_rejected_entries()
+    {
+        var (first, second, rejected) = (HubSpotEvents.NewId(), HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        var unknownKind = HubSpotEvents.ContactCreated(rejected, At);
+        unknownKind["subscriptionType"] = "contact.somethingNew";
+        var message = Carrying(
+            HubSpotEvents.ContactCreated(first, At),
+            HubSpotEvents.PropertyChange(second, "email", "Ada.Poison@Example.com", At),
+            unknownKind);
+
+        await Recorder().RecordAsync(WorkQueue, null, Text(message), At, default);
+
+        var deadLetter = Assert.Single(recorded);
+        Assert.Equal(message.BlobName, deadLetter.BlobName);
+        Assert.Equal(
+            new[] { Contact(first), Contact(second), new Identity("email", "ada.poison@example.com"), Contact(rejected) }.OrderBy(ByText, StringComparer.Ordinal),
+            deadLetter.Identities.OrderBy(ByText, StringComparer.Ordinal));
+        Assert.DoesNotContain("unknown", deadLetter.Reason, StringComparison.Ordinal);
+        Assert.True(archive.Entries.ContainsKey(message.BlobName), "the bytes are archived under the dead letter's reference");
+    }
+
+    [Fact]
+    public async Task A_payload_archived_before_is_read_back_for_its_people()
+    {
+        var contact = HubSpotEvents.NewId();
+        var body = HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, At));
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        var reference = await archive.ArchiveAsync(SourceId.HubSpot.Name, body, "application/json", properties, At, default);
+        var message = new IngestionMessage { Source = SourceId.HubSpot.Name, BlobName = reference, ReceivedAt = At, CorrelationId = "c-archived", Properties = properties };
+
+        await Recorder().RecordAsync(WorkQueue, null, Text(message), At, default);
+
+        Assert.Equal(new[] { Contact(contact) }, Assert.Single(recorded).Identities);
+    }
+
+    [Fact]
+    public async Task A_payload_that_cannot_be_normalized_is_still_a_replayable_dead_letter_whose_person_is_unknown()
+    {
+        var contact = HubSpotEvents.NewId();
+        var broken = Encoding.UTF8.GetBytes("[{\"eventId\": 7, \"objectId\": " + contact.ToString(CultureInfo.InvariantCulture));
+        var message = Carrying(broken);
+
+        await Recorder().RecordAsync(WorkQueue, null, Text(message), At, default);
+
+        var deadLetter = Assert.Single(recorded);
+        Assert.Empty(deadLetter.Identities);
+        Assert.Equal(message.BlobName, deadLetter.BlobName);
+        Assert.Contains("person is unknown (HubSpot payload is not a JSON array of events", deadLetter.Reason, StringComparison.Ordinal);
+        Assert.Equal(broken, archive.Entries[message.BlobName].Body);
+    }
+
+    [Fact]
+    public async Task An_adapter_that_throws_on_the_payload_leaves_a_dead_letter_whose_person_is_unknown()
+    {
+        var message = Carrying(Encoding.UTF8.GetBytes("{\"form_response\":{}}")) with { Source = SourceId.Typeform.Name };
+
+        await Recorder().RecordAsync(WorkQueue, null, Text(message), At, default);
+
+        var deadLetter = Assert.Single(recorded);
+        Assert.Empty(deadLetter.Identities);
+        Assert.Contains("person is unknown (The typeform payload could not be parsed: entry 3 is not what the adapter expected)", deadLetter.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_payload_erased_before_it_was_recorded_names_no_one_and_says_so()
+    {
+        var message = new IngestionMessage { Source = SourceId.HubSpot.Name, BlobName = "hubspot/erased", ReceivedAt = At, CorrelationId = "c-erased" };
+
+        await Recorder().RecordAsync(WorkQueue, null, Text(message), At, default);
+
+        var deadLetter = Assert.Single(recorded);
+        Assert.Empty(deadLetter.Identities);
+        Assert.Contains("person is unknown (its archived payload no longer exists)", deadLetter.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_source_without_an_adapter_names_no_one_and_says_so()
+    {
+        var message = Carrying(HubSpotEvents.Batch(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At))) with { Source = "zendesk" };
+
+        await Recorder().RecordAsync(WorkQueue, null, Text(message), At, default);
+
+        Assert.Contains("person is unknown (No source adapter for 'zendesk'.)", Assert.Single(recorded).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Normalizing_that_outlasts_its_budget_is_given_up_and_the_dead_letter_is_recorded_without_a_person()
+    {
+        var message = Carrying(Encoding.UTF8.GetBytes("{\"id\":\"order-1\"}")) with { Source = blocking.Source.Name };
+
+        var recording = Recorder().RecordAsync(WorkQueue, null, Text(message), At, default);
+        Assert.True(await blocking.Started.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(recording.IsCompleted);
+        clock.Advance(PoisonMessageRecorder.NormalizeBudget);
+        await recording.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var deadLetter = Assert.Single(recorded);
+        Assert.Empty(deadLetter.Identities);
+        Assert.Contains("person is unknown (normalizing the payload took longer than 10 s)", deadLetter.Reason, StringComparison.Ordinal);
+        Assert.True(archive.Entries.ContainsKey(message.BlobName));
+    }
+
+    [Fact]
+    public async Task A_payload_that_cannot_be_read_back_sends_the_message_back_to_its_work_queue_instead_of_recording_it_without_its_person()
+    {
+        var reading = Substitute.For<IRawArchive>();
+        reading.ReadAsync(Arg.Any<IngestionMessage>(), Arg.Any<CancellationToken>()).Returns(Task.FromException<RawPayload?>(new IOException("storage unavailable")));
+        var message = new IngestionMessage { Source = SourceId.HubSpot.Name, BlobName = "hubspot/unreadable", ReceivedAt = At, CorrelationId = "c-unreadable" };
+        var text = Text(message);
+
+        await Recorder(reading).RecordAsync(WorkQueue, null, text, At, default);
+
+        Assert.Empty(recorded);
+        await workQueues.Received(1).SendAsync(WorkQueue, text, TimeSpan.FromMinutes(1), Arg.Any<CancellationToken>());
+    }
+
+    private PoisonMessageRecorder Recorder(IRawArchive? reading = null) => new(
+        deadLetters,
+        reading ?? archive,
+        workQueues,
+        new SourceRegistry([new HubSpotAdapter(), blocking, new ThrowingAdapter()], [], [], []),
+        Options.Create(new IngestionOptions()),
+        clock,
+        NullLogger<PoisonMessageRecorder>.Instance);
+
+    /// <summary>A message as the ack path sends a small body: the bytes inside, never archived (every attempt failed before).</summary>
+    private IngestionMessage Carrying(params Dictionary<string, object?>[] events) => Carrying(HubSpotEvents.Batch(events));
+
+    private IngestionMessage Carrying(byte[] body)
+    {
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal) { ["correlationId"] = "c-poisoned" };
+        var reference = archive.ReferenceFor(SourceId.HubSpot.Name, body, "application/json", properties);
+        return new IngestionMessage { Source = SourceId.HubSpot.Name, BlobName = reference, ReceivedAt = At, CorrelationId = "c-poisoned", Properties = properties, InlineBody = body, ContentType = "application/json" };
+    }
+
+    private static string Text(IngestionMessage message) => JsonSerializer.Serialize(message, JourneyJson.Options);
+
+    private static Identity Contact(long id) => new("hubspot", id.ToString(CultureInfo.InvariantCulture));
+
+    private static string ByText(Identity identity) => identity.Type + ":" + identity.Value;
+
+    /// <summary>An adapter that does not return until released: a payload whose normalizing would never end.</summary>
+    private sealed class BlockingAdapter : ISourceAdapter
+    {
+        private volatile bool released;
+
+        public SourceId Source => SourceId.Shopify;
+
+        public TaskCompletionSource<bool> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public NormalizationResult Normalize(RawPayload payload)
+        {
+            Started.TrySetResult(true);
+            while (!released)
+            {
+                Thread.Sleep(10);
+            }
+
+            return new NormalizationResult([], []);
+        }
+
+        public void Release() => released = true;
+    }
+
+    /// <summary>An adapter with a bug that throws instead of rejecting the entry.</summary>
+    private sealed class ThrowingAdapter : ISourceAdapter
+    {
+        public SourceId Source => SourceId.Typeform;
+
+        public NormalizationResult Normalize(RawPayload payload) => throw new InvalidOperationException("entry 3 is not what the adapter expected");
+    }
+}
