@@ -26,8 +26,9 @@ public interface IWorkQueueSender
 /// too, the message goes back to its work queue, never expiring, after <see cref="IngestionOptions.ArchiveRetryPause"/>, and its attempts start again: failing here instead would
 /// let the host copy the bytes' only stored copy to a second poison queue with a seven-day time-to-live that nothing
 /// reads. The dead letter carries the identities the payload names, read by the processor's own normalize step
-/// (<see cref="PayloadNormalizer"/>), so that erasing one of those people finds it and erases its bytes; a payload that
-/// cannot be normalized is still recorded, with a reason that says its person is unknown. An erasure or backfill message
+/// (<see cref="PayloadNormalizer"/>), so that erasing one of those people finds it and erases its bytes; a payload the
+/// adapter cannot read whole names the people of the entries it reads alone, and one that names no one is still
+/// recorded, with a reason that says its person is unknown. An erasure or backfill message
 /// keeps its text and queue (replay sends it back there); neither names a person (a customer id, keyed hashes and an
 /// archive reference; a source and a time window). Ids are stable, so recording the same message twice is harmless.
 /// </summary>
@@ -129,6 +130,10 @@ public sealed partial class PoisonMessageRecorder(
         {
             reason += $" Its person is unknown ({unknown}): erasing a person cannot find this dead letter.";
         }
+        else if (people.ReadWholeFails is { } fails)
+        {
+            reason += $" Read whole, the payload fails ({fails}); its people were read entry by entry.";
+        }
 
         var deadLetter = new DeadLetter
         {
@@ -152,8 +157,8 @@ public sealed partial class PoisonMessageRecorder(
     /// <summary>
     /// Whose events the poisoned payload holds: the identities of its touchpoints and rejected entries, as the processor's
     /// normalize step reads them (verification happened at intake; no enrichment, no storage write, no network), within
-    /// <see cref="NormalizeBudget"/>. Never throws for the payload's sake: a payload that cannot be read or normalized names
-    /// no one, and says why.
+    /// <see cref="NormalizeBudget"/>. A payload the adapter cannot read whole names the people of the entries it reads alone.
+    /// Never throws for the payload's sake: a payload that cannot be read or normalized names no one, and says why.
     /// </summary>
     private async Task<PoisonedPeople> PeopleAsync(IngestionMessage message, RawPayload? payload, CancellationToken cancellationToken)
     {
@@ -172,13 +177,20 @@ public sealed partial class PoisonMessageRecorder(
         {
             return PoisonedPeople.NotKnown($"normalizing the payload took longer than {NormalizeBudget.TotalSeconds:0} s");
         }
+        catch (PermanentIngestionException ex) when (ex.Identities.Count > 0)
+        {
+            // Read whole it fails, entry by entry it names these people (the processor's dead letter of it would too).
+            return new PoisonedPeople([.. ex.Identities.Distinct()], null) { ReadWholeFails = Quote(ex.Message) };
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return PoisonedPeople.NotKnown(Quote(ex.Message));
         }
 
         var identities = normalized.Identities.Distinct().ToList();
-        return identities.Count > 0 ? new PoisonedPeople(identities, null)
+        // Only NormalizationResult.Failed rejects a payload as a whole, naming no one: people on it were read entry by entry.
+        var whole = normalized is { Touchpoints.Count: 0, Rejected: [{ EntryIndex: null } rejected] } ? Quote(rejected.Reason) : null;
+        return identities.Count > 0 ? new PoisonedPeople(identities, null) { ReadWholeFails = whole }
             : normalized.Rejected.Count > 0 ? PoisonedPeople.NotKnown(Quote(normalized.Rejected[0].Reason))
             : PoisonedPeople.NotKnown("the payload names no identity");
     }
@@ -186,6 +198,9 @@ public sealed partial class PoisonMessageRecorder(
     /// <summary>Whose events a poisoned payload holds, as its identities; or why its person is unknown (<see cref="Identities"/> empty).</summary>
     private sealed record PoisonedPeople(IReadOnlyList<Identity> Identities, string? Unknown)
     {
+        /// <summary>Why the adapter cannot read the payload whole, when its people were read entry by entry.</summary>
+        public string? ReadWholeFails { get; init; }
+
         public static PoisonedPeople NotKnown(string why) => new([], why);
     }
 

@@ -77,4 +77,8 @@ public interface ISourceAdapter
 }
 
 /// <summary>Thrown for input that will never succeed however often it is retried; it goes straight to the dead letters.</summary>
-public sealed class PermanentIngestionException(string reason, Exception? inner = null) : Exception(reason, inner);
+public sealed class PermanentIngestionException(string reason, Exception? inner = null) : Exception(reason, inner)
+{
+    /// <summary>Whose payload it is, as far as could be read (its entries read one by one): the dead letter records them.</summary>
+    public IReadOnlyList<Identity> Identities { get; init; } = [];
+}

@@ -119,17 +119,7 @@ public sealed class PayloadRedactor(SourceRegistry sources)
             return RedactionPlan.NotRedactable;
         }
 
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(payload.Body.Span);
-        }
-        catch (JsonException)
-        {
-            return RedactionPlan.NotRedactable;
-        }
-
-        if (root is null)
+        if (ParseJson(payload) is not { } root)
         {
             return RedactionPlan.NotRedactable;
         }
@@ -141,30 +131,18 @@ public sealed class PayloadRedactor(SourceRegistry sources)
             return RedactionPlan.NotRedactable;
         }
 
-        // The envelope with every entry array emptied; each entry is judged inside a copy of it.
-        var skeleton = root.DeepClone();
-        foreach (var array in EntryArrays(skeleton, paths))
-        {
-            array.Clear();
-        }
-
         var values = erased.Select(i => i.Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var owned = new bool[entries];
         var ordinal = 0;
-        for (var a = 0; a < arrays.Count; a++)
+        foreach (var (entry, alone) in JsonEntriesAlone(payload, root, paths))
         {
-            foreach (var entry in arrays[a])
+            if (Names(adapter, alone, erased) is not { } names)
             {
-                var alone = skeleton.DeepClone();
-                EntryArrays(alone, paths)[a].Add(entry?.DeepClone());
-                if (Names(adapter, payload with { Body = JsonSerializer.SerializeToUtf8Bytes(alone, Output) }, erased) is not { } names)
-                {
-                    // An entry the adapter cannot judge alone cannot be told apart: the payload goes whole.
-                    return RedactionPlan.NotRedactable;
-                }
-
-                owned[ordinal++] = names || Mentions(entry, values);
+                // An entry the adapter cannot judge alone cannot be told apart: the payload goes whole.
+                return RedactionPlan.NotRedactable;
             }
+
+            owned[ordinal++] = names || Mentions(entry, values);
         }
 
         if (Decided(owned) is { } decided)
@@ -198,13 +176,7 @@ public sealed class PayloadRedactor(SourceRegistry sources)
     /// </summary>
     private static RedactionPlan PlanXml(ISourceAdapter adapter, RawPayload payload, XName element, IReadOnlySet<Identity> erased)
     {
-        XDocument document;
-        try
-        {
-            using var reader = XmlReader.Create(new MemoryStream(payload.Body.ToArray(), writable: false), SalesforceOutboundMessage.SafeSettings());
-            document = XDocument.Load(reader, LoadOptions.PreserveWhitespace);
-        }
-        catch (XmlException)
+        if (LoadXml(payload) is not { } document)
         {
             return RedactionPlan.NotRedactable;
         }
@@ -215,26 +187,18 @@ public sealed class PayloadRedactor(SourceRegistry sources)
             return RedactionPlan.NotRedactable;
         }
 
-        var withoutEntries = new XDocument(document);
-        var copiedEntries = withoutEntries.Descendants(element).ToList();
-
-        // Asked before the entries come out: once removed, a nested entry no longer has its outer one as an ancestor.
-        var nested = copiedEntries.Select(e => e.Ancestors(element).Any()).ToArray();
-        var places = RemoveAll(copiedEntries);
         var values = erased.Select(i => i.Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var owned = new bool[entries.Count];
-        for (var k = 0; k < entries.Count; k++)
+        var k = 0;
+        foreach (var alone in XmlEntriesAlone(payload, document, entries, element))
         {
-            // An entry inside another entry goes with the outer one when the others go: alone, it is the document without entries.
-            var alone = nested[k] ? null : PutBack(entries[k], element, places[copiedEntries[k]]);
-            var names = Names(adapter, payload with { Body = Bytes(withoutEntries) }, erased);
-            alone?.Remove();
-            if (names is not { } judged)
+            if (Names(adapter, alone, erased) is not { } judged)
             {
                 return RedactionPlan.NotRedactable;
             }
 
             owned[k] = judged || entries[k].DescendantsAndSelf().Any(e => (!e.HasElements && values.Contains(e.Value)) || e.Attributes().Any(a => values.Contains(a.Value)));
+            k++;
         }
 
         if (Decided(owned) is { } decided)
@@ -244,6 +208,127 @@ public sealed class PayloadRedactor(SourceRegistry sources)
 
         RemoveAll(entries.Where((_, k) => owned[k]).ToList());
         return new RedactionPlan(RedactionKind.Redacted, Bytes(document), entries.Count, owned.Count(o => o));
+    }
+
+    /// <summary>
+    /// The identities the payload's entries name, each entry read alone (the envelope with only that entry, as
+    /// <see cref="Plan"/> judges it) by the same adapter: for a payload the adapter cannot read whole (one event of a
+    /// HubSpot batch with a value of the wrong type fails the whole array), whose entries the readable ones are. An entry
+    /// the adapter cannot read alone names no one. Empty for a source whose payloads are not split into entries (one
+    /// payload is one event) and for bytes that are not even the source's JSON or XML.
+    /// </summary>
+    public static IReadOnlySet<Identity> IdentitiesByEntry(ISourceAdapter adapter, RawPayload payload)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        ArgumentNullException.ThrowIfNull(payload);
+        var found = new HashSet<Identity>();
+        IEnumerable<RawPayload> entries;
+        if (RedactablePayloads.XmlEntries(payload.Source) is { } element)
+        {
+            if (LoadXml(payload) is not { } document)
+            {
+                return found;
+            }
+
+            entries = XmlEntriesAlone(payload, document, document.Descendants(element).ToList(), element);
+        }
+        else if (RedactablePayloads.EntryPaths(payload.Source, payload.Properties) is { } paths && ParseJson(payload) is { } root)
+        {
+            entries = JsonEntriesAlone(payload, root, paths).Select(e => e.Alone);
+        }
+        else
+        {
+            return found;
+        }
+
+        foreach (var alone in entries)
+        {
+            try
+            {
+                found.UnionWith(adapter.Normalize(alone).Identities);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // An entry the adapter cannot read alone names no one.
+            }
+        }
+
+        return found;
+    }
+
+    private static JsonNode? ParseJson(RawPayload payload)
+    {
+        try
+        {
+            return JsonNode.Parse(payload.Body.Span);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Each entry of a JSON payload, in order, with the envelope holding only that entry (every other entry array emptied).</summary>
+    private static IEnumerable<(JsonNode? Entry, RawPayload Alone)> JsonEntriesAlone(RawPayload payload, JsonNode root, IReadOnlyList<string> paths)
+    {
+        var arrays = EntryArrays(root, paths);
+        var skeleton = root.DeepClone();
+        foreach (var array in EntryArrays(skeleton, paths))
+        {
+            array.Clear();
+        }
+
+        for (var a = 0; a < arrays.Count; a++)
+        {
+            foreach (var entry in arrays[a])
+            {
+                var alone = skeleton.DeepClone();
+                EntryArrays(alone, paths)[a].Add(entry?.DeepClone());
+                yield return (entry, payload with { Body = JsonSerializer.SerializeToUtf8Bytes(alone, Output) });
+            }
+        }
+    }
+
+    /// <summary>The XML document, read with DTDs prohibited as the adapter reads it; null when it is not XML.</summary>
+    private static XDocument? LoadXml(RawPayload payload)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(payload.Body.ToArray(), writable: false), SalesforceOutboundMessage.SafeSettings());
+            return XDocument.Load(reader, LoadOptions.PreserveWhitespace);
+        }
+        catch (XmlException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Each of <paramref name="entries"/> (the <paramref name="element"/>s of <paramref name="document"/>, in document order)
+    /// alone in the document: the document without entries is built once, and each entry is put back where it stood among
+    /// the other nodes while it is judged and taken out again (the work grows with the payload, not with its square).
+    /// </summary>
+    private static IEnumerable<RawPayload> XmlEntriesAlone(RawPayload payload, XDocument document, List<XElement> entries, XName element)
+    {
+        var withoutEntries = new XDocument(document);
+        var copiedEntries = withoutEntries.Descendants(element).ToList();
+
+        // Asked before the entries come out: once removed, a nested entry no longer has its outer one as an ancestor.
+        var nested = copiedEntries.Select(e => e.Ancestors(element).Any()).ToArray();
+        var places = RemoveAll(copiedEntries);
+        for (var k = 0; k < entries.Count; k++)
+        {
+            // An entry inside another entry goes with the outer one when the others go: alone, it is the document without entries.
+            var alone = nested[k] ? null : PutBack(entries[k], element, places[copiedEntries[k]]);
+            try
+            {
+                yield return payload with { Body = Bytes(withoutEntries) };
+            }
+            finally
+            {
+                alone?.Remove();
+            }
+        }
     }
 
     /// <summary>Where a removed node stood: its container and the kept node it followed (null: it came first).</summary>
@@ -339,13 +424,8 @@ public sealed class PayloadRedactor(SourceRegistry sources)
             return found;
         }
 
-        foreach (var touchpoint in result.Touchpoints)
-        {
-            found.UnionWith(touchpoint.Identities);
-            found.UnionWith(TouchpointBounds.Apply(touchpoint).Identities);
-        }
-
-        found.UnionWith(result.Rejected.SelectMany(r => r.Identities));
+        // TouchpointBounds only drops identities (too many, too long), so the stored ones are among these.
+        found.UnionWith(result.Identities);
         return found;
     }
 

@@ -62,7 +62,7 @@ public sealed partial class DeliveryProcessor(
         }
         catch (PermanentIngestionException ex)
         {
-            await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, ex.Message, [.. named], cancellationToken);
+            await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, ex.Message, [.. named, .. ex.Identities], cancellationToken);
             return ProcessingReport.Empty with { DeadLettered = 1 };
         }
         catch (Exception ex) when (isLastAttempt && ex is not OperationCanceledException)

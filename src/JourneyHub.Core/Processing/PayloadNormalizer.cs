@@ -1,4 +1,5 @@
 using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Privacy;
 using JourneyHub.Core.Sources;
 
 namespace JourneyHub.Core.Processing;
@@ -7,7 +8,11 @@ namespace JourneyHub.Core.Processing;
 /// The processor's normalize step on its own, without I/O: the source adapter's touchpoints, stamped with receipt, payload
 /// and correlation id. <see cref="DeliveryProcessor"/> runs it on every delivery (and dead-letters the rejected entries);
 /// the poison recorder runs the same step to read whose events a poisoned payload holds (<see cref="Admin.PoisonMessageRecorder"/>),
-/// so a payload's people are read one way everywhere.
+/// so a payload's people are read one way everywhere. When the adapter cannot read the payload as a whole (one event of a
+/// HubSpot batch with a value of the wrong type fails the whole array), the failure still names the people of the entries
+/// it can read alone (<see cref="PayloadRedactor.IdentitiesByEntry"/>, the entries as erasure judges them): erasing one of
+/// them then finds the dead letter and erases the payload, which cannot be split and goes whole. This costs nothing
+/// while payloads parse.
 /// </summary>
 public static class PayloadNormalizer
 {
@@ -27,7 +32,15 @@ public static class PayloadNormalizer
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new PermanentIngestionException($"The {message.Source} payload could not be parsed: {ex.Message}", ex);
+            throw new PermanentIngestionException($"The {message.Source} payload could not be parsed: {ex.Message}", ex)
+            {
+                Identities = [.. PayloadRedactor.IdentitiesByEntry(adapter, raw)],
+            };
+        }
+
+        if (normalized is { Touchpoints.Count: 0, Rejected: [{ EntryIndex: null, Identities.Count: 0 } whole] })
+        {
+            normalized = normalized with { Rejected = [whole with { Identities = [.. PayloadRedactor.IdentitiesByEntry(adapter, raw)] }] };
         }
 
         var stamped = normalized.Touchpoints

@@ -100,10 +100,12 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : LocalHostTests(az
     }
 
     /// <summary>
-    /// A person's later deliveries that failed every attempt (one carrying its bytes, one archived before it was queued),
-    /// while their customer exists from an earlier delivery: the recorder's dead letters carry the payloads' people (as
-    /// keyed hashes), so <c>DELETE /api/customers/{id}</c> finds them, and afterwards neither the dead letters nor the
-    /// archived bytes remain.
+    /// A person's later deliveries that failed every attempt (one carrying its bytes, one archived before it was queued,
+    /// one a batch whose other event fails the whole array), while their customer exists from an earlier delivery: the
+    /// recorder's dead letters carry the payloads' people (as keyed hashes), so <c>DELETE /api/customers/{id}</c> finds
+    /// them: afterwards neither the dead letters nor the archived bytes of their own deliveries remain, and the batches
+    /// they shared with another person (the poisoned one, and one the processor itself dead-lettered because the other
+    /// event fails the whole array) are redacted copies without their event, whose dead letters stay for the other person.
     /// </summary>
     [Fact]
     public async Task Erasing_a_person_erases_the_dead_letters_and_archived_bytes_of_their_poisoned_deliveries()
@@ -117,23 +119,37 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : LocalHostTests(az
 
         var customerId = await Api.CustomerIdAsync($"hubspot:{contact}");
 
+        // Another person's event whose time is not a number: read whole, the batch is not an array of HubSpot events.
+        var other = HubSpotEvents.NewId();
+        var wrongType = HubSpotEvents.ContactCreated(other, at);
+        wrongType["occurredAt"] = "yesterday";
         var carried = Poisoned(HubSpotEvents.Batch(HubSpotEvents.PropertyChange(contact, "lifecyclestage", "lead", at.AddMinutes(1))), inline: true);
         var archived = Poisoned(HubSpotEvents.Batch(HubSpotEvents.PropertyChange(contact, "lifecyclestage", "customer", at.AddMinutes(2))), inline: false);
+        var partial = Poisoned(HubSpotEvents.Batch(HubSpotEvents.PropertyChange(contact, "lifecyclestage", "evangelist", at.AddMinutes(3)), wrongType), inline: true);
         await Azurite.RawArchive.ArchiveAsync("hubspot", archived.Body, "application/json", archived.Message.Properties, archived.Message.ReceivedAt, default);
-        foreach (var poisoned in new[] { carried, archived })
+        foreach (var poisoned in new[] { carried, archived, partial })
         {
             await Azurite.Queue(StorageNames.IngestPoisonQueue).SendMessageAsync(JsonSerializer.Serialize(poisoned.Message, JourneyJson.Options));
         }
 
-        var ours = new[] { carried.Message.CorrelationId, archived.Message.CorrelationId };
+        var processed = HubSpotEvents.Batch(HubSpotEvents.PropertyChange(contact, "lifecyclestage", "other", at.AddMinutes(4)), wrongType);
+        using (var response = await Host.Client.SendAsync(SignedRequests.HubSpot(Url("/api/webhooks/hubspot"), processed, HubSpotSecret)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        var ours = new[] { carried.Message.CorrelationId, archived.Message.CorrelationId, partial.Message.CorrelationId };
         var listed = (await LocalHostProcess.EventuallyAsync(() => ListAsync("source=hubspot&limit=500"), l => ours.All(c => l.Any(d => d.CorrelationId == c))))
             .Where(d => ours.Contains(d.CorrelationId))
             .ToList();
-        Assert.Equal(2, listed.Count);
+        Assert.Equal(3, listed.Count);
         Assert.All(listed, d => Assert.Contains("journey-ingest-poison", d.Reason, StringComparison.Ordinal));
         Assert.All(listed, d => Assert.DoesNotContain("person is unknown", d.Reason, StringComparison.Ordinal));
         Assert.Equal(carried.Body, await Azurite.RawPayloadAsync(carried.Message.BlobName));
         Assert.Equal(archived.Body, await Azurite.RawPayloadAsync(archived.Message.BlobName));
+        Assert.Equal(partial.Body, await Azurite.RawPayloadAsync(partial.Message.BlobName));
+        var rejected = await LocalHostProcess.EventuallyAsync(() => OursAsync(processed), d => d is not null);
+        Assert.Contains("not a JSON array of events", rejected!.Reason, StringComparison.Ordinal);
 
         using (var delete = await AdminAsync(HttpMethod.Delete, $"/api/customers/{customerId}"))
         {
@@ -149,9 +165,19 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : LocalHostTests(az
             s => s == "completed");
 
         var after = await ListAsync("source=hubspot&limit=500");
-        Assert.DoesNotContain(after, d => ours.Contains(d.CorrelationId) || d.BlobName == carried.Message.BlobName || d.BlobName == archived.Message.BlobName);
-        Assert.Null(await Azurite.RawPayloadAsync(carried.Message.BlobName));
-        Assert.Null(await Azurite.RawPayloadAsync(archived.Message.BlobName));
+        foreach (var own in new[] { carried, archived })
+        {
+            Assert.DoesNotContain(after, d => d.CorrelationId == own.Message.CorrelationId || d.BlobName == own.Message.BlobName);
+            Assert.Null(await Azurite.RawPayloadAsync(own.Message.BlobName));
+        }
+
+        foreach (var (shared, deadLetterId) in new[] { (partial.Message.BlobName, listed.Single(d => d.CorrelationId == partial.Message.CorrelationId).Id), (rejected.BlobName, rejected.Id) })
+        {
+            var copy = Encoding.UTF8.GetString((await Azurite.RawPayloadAsync(shared))!);
+            Assert.DoesNotContain(contact.ToString(CultureInfo.InvariantCulture), copy, StringComparison.Ordinal);
+            Assert.Contains(other.ToString(CultureInfo.InvariantCulture), copy, StringComparison.Ordinal);
+            Assert.Contains(after, d => d.Id == deadLetterId);
+        }
     }
 
     /// <summary>

@@ -102,6 +102,36 @@ public sealed class PoisonMessageRecorderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_whose_one_event_fails_the_whole_array_names_the_people_of_the_events_read_alone()
+    {
+        var (first, second, broken) = (HubSpotEvents.NewId(), HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        var wrongType = HubSpotEvents.ContactCreated(broken, At);
+        wrongType["occurredAt"] = "yesterday";
+        var message = Carrying(HubSpotEvents.ContactCreated(first, At), wrongType, HubSpotEvents.PropertyChange(second, "lifecyclestage", "lead", At));
+
+        await Recorder().RecordAsync(WorkQueue, null, Text(message), At, default);
+
+        var deadLetter = Assert.Single(recorded);
+        Assert.Equal(new[] { Contact(first), Contact(second) }.OrderBy(ByText, StringComparer.Ordinal), deadLetter.Identities.OrderBy(ByText, StringComparer.Ordinal));
+        Assert.DoesNotContain("unknown", deadLetter.Reason, StringComparison.Ordinal);
+        Assert.Contains("Read whole, the payload fails (HubSpot payload is not a JSON array of events", deadLetter.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("its people were read entry by entry.", deadLetter.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_adapter_that_throws_on_one_event_of_a_batch_leaves_a_dead_letter_naming_the_people_of_the_others()
+    {
+        var (first, second) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        var message = Carrying(HubSpotEvents.ContactCreated(first, At), HubSpotEvents.PropertyChange(second, "boom", "x", At));
+
+        await Recorder(sources: new SourceRegistry([new ThrowingOnBoom()], [], [], [])).RecordAsync(WorkQueue, null, Text(message), At, default);
+
+        var deadLetter = Assert.Single(recorded);
+        Assert.Equal(new[] { Contact(first) }, deadLetter.Identities);
+        Assert.Contains("Read whole, the payload fails (The hubspot payload could not be parsed: boom)", deadLetter.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_payload_erased_before_it_was_recorded_names_no_one_and_says_so()
     {
         var message = new IngestionMessage { Source = SourceId.HubSpot.Name, BlobName = "hubspot/erased", ReceivedAt = At, CorrelationId = "c-erased" };
@@ -154,11 +184,11 @@ public sealed class PoisonMessageRecorderTests : IDisposable
         await workQueues.Received(1).SendAsync(WorkQueue, text, TimeSpan.FromMinutes(1), Arg.Any<CancellationToken>());
     }
 
-    private PoisonMessageRecorder Recorder(IRawArchive? reading = null) => new(
+    private PoisonMessageRecorder Recorder(IRawArchive? reading = null, SourceRegistry? sources = null) => new(
         deadLetters,
         reading ?? archive,
         workQueues,
-        new SourceRegistry([new HubSpotAdapter(), blocking, new ThrowingAdapter()], [], [], []),
+        sources ?? new SourceRegistry([new HubSpotAdapter(), blocking, new ThrowingAdapter()], [], [], []),
         Options.Create(new IngestionOptions()),
         clock,
         NullLogger<PoisonMessageRecorder>.Instance);
@@ -208,5 +238,16 @@ public sealed class PoisonMessageRecorderTests : IDisposable
         public SourceId Source => SourceId.Typeform;
 
         public NormalizationResult Normalize(RawPayload payload) => throw new InvalidOperationException("entry 3 is not what the adapter expected");
+    }
+
+    /// <summary>The HubSpot adapter with a bug: it throws on a batch that holds a change of the property "boom".</summary>
+    private sealed class ThrowingOnBoom : ISourceAdapter
+    {
+        private readonly HubSpotAdapter adapter = new();
+
+        public SourceId Source => SourceId.HubSpot;
+
+        public NormalizationResult Normalize(RawPayload payload) =>
+            payload.Body.Span.IndexOf("\"boom\""u8) >= 0 ? throw new InvalidOperationException("boom") : adapter.Normalize(payload);
     }
 }

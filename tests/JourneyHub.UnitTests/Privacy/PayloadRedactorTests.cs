@@ -48,6 +48,45 @@ public sealed class PayloadRedactorTests : IDisposable
         { SourceId.Google.Name, "google/google-reviews-page1.json", $"{GoogleReviewsAdapter.LocationProperty}=locations/1" },
     };
 
+    /// <summary>Read entry by entry, a batch names the same people as read whole: the poison recorder and the processor rely on it when the whole fails.</summary>
+    [Theory]
+    [MemberData(nameof(Batches))]
+    public void A_batch_read_entry_by_entry_names_the_people_it_names_read_whole(string source, string fixture, string properties)
+    {
+        var payload = SourceTestKit.RawFixture(source, fixture, Properties(properties));
+        var adapter = Registry.Adapter(source)!;
+        var whole = adapter.Normalize(payload).Identities.ToHashSet();
+
+        var byEntry = PayloadRedactor.IdentitiesByEntry(adapter, payload);
+
+        Assert.NotEmpty(whole);
+        Assert.Equal(whole.OrderBy(i => i.Type + ":" + i.Value, StringComparer.Ordinal), byEntry.OrderBy(i => i.Type + ":" + i.Value, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_batch_whose_one_event_fails_the_whole_array_still_names_the_people_of_the_others_read_entry_by_entry()
+    {
+        var (first, second, broken) = (HubSpotEvents.NewId(), HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        var wrongType = HubSpotEvents.ContactCreated(broken, DateTimeOffset.UtcNow);
+        wrongType["occurredAt"] = "yesterday";
+        var payload = SourceTestKit.Raw("hubspot", HubSpotEvents.Batch(HubSpotEvents.ContactCreated(first, DateTimeOffset.UtcNow), wrongType, HubSpotEvents.ContactCreated(second, DateTimeOffset.UtcNow)));
+        var adapter = Registry.Adapter("hubspot")!;
+        Assert.Empty(adapter.Normalize(payload).Identities);
+
+        var byEntry = PayloadRedactor.IdentitiesByEntry(adapter, payload);
+
+        Assert.Equal(new[] { Contact(first), Contact(second) }.ToHashSet(), byEntry);
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_the_sources_json_or_a_single_event_source_name_no_one_entry_by_entry()
+    {
+        Assert.Empty(PayloadRedactor.IdentitiesByEntry(Registry.Adapter("hubspot")!, SourceTestKit.Raw("hubspot", "[{\"eventId\": 1"u8.ToArray())));
+        Assert.Empty(PayloadRedactor.IdentitiesByEntry(Registry.Adapter("shopify")!, SourceTestKit.RawFixture("shopify", "shopify/shopify-orders-create.json")));
+    }
+
+    private static Identity Contact(long id) => new("hubspot", id.ToString(CultureInfo.InvariantCulture));
+
     [Theory]
     [MemberData(nameof(Batches))]
     public void Erasing_one_person_of_a_batch_leaves_a_copy_with_exactly_the_other_peoples_events_and_none_of_their_values(string source, string fixture, string properties)

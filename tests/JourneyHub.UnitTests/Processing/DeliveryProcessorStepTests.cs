@@ -116,6 +116,25 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         Assert.Equal((1, 1), (report.Inserted, report.Rejected));
     }
 
+    /// <summary>The normalize step (PayloadNormalizer, which the poison recorder runs too): a batch the adapter cannot read whole is one dead letter that names the people of the events it reads alone, so erasing one of them finds it.</summary>
+    [Fact]
+    public async Task A_batch_whose_one_event_fails_the_whole_array_is_dead_lettered_with_the_people_of_the_events_read_alone()
+    {
+        var (first, broken) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        var wrongType = HubSpotEvents.ContactCreated(broken, At);
+        wrongType["occurredAt"] = "yesterday";
+        var message = await ArchiveAsync(HubSpotEvents.ContactCreated(first, At), wrongType);
+
+        var report = await Processor().ProcessAsync(message, 1, false, default);
+
+        var person = new Identity("hubspot", first.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await deadLetters.Received(1).AddAsync(
+            Arg.Is<DeadLetter>(d => d.Id == DeadLetterIds.ForPayload(message.BlobName) && d.EntryIndex == null && d.Reason.Contains("not a JSON array") && d.Identities.SequenceEqual(new[] { person })),
+            Arg.Any<CancellationToken>());
+        Assert.Empty(appended);
+        Assert.Equal((0, 1), (report.Inserted, report.Rejected));
+    }
+
     [Fact]
     public async Task A_failing_enricher_holds_the_events_back_until_the_last_attempt_which_stores_what_the_payload_says()
     {
