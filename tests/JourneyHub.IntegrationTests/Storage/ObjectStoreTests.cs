@@ -117,7 +117,7 @@ public sealed class ObjectStoreTests : IDisposable
         // Through ObjectAttribution the refused one reads again and is recorded.
         var association = await Attribution.AssociateAsync(deal, second, default);
         Assert.Equal(second, association.Person.Key);
-        Assert.Equal([first, second], (await Store.CustomersAsync(deal, default)).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), (await Store.CustomersAsync(deal, default)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
