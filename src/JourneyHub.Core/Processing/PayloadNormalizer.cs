@@ -11,7 +11,8 @@ namespace JourneyHub.Core.Processing;
 /// so a payload's people are read one way everywhere. When the adapter cannot read the payload as a whole (one event of a
 /// HubSpot batch with a value of the wrong type fails the whole array), the failure still names the people of the entries
 /// it can read alone (<see cref="PayloadRedactor.IdentitiesByEntry"/>, the entries as erasure judges them): erasing one of
-/// them then finds the dead letter and erases the payload, which cannot be split and goes whole. This costs nothing
+/// them then finds the dead letter and takes their entries out of the payload (a redacted copy keeps the unreadable
+/// entry and its dead letter; an entry the adapter throws on even alone sends the payload whole). This costs nothing
 /// while payloads parse.
 /// </summary>
 public static class PayloadNormalizer
