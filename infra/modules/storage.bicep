@@ -48,8 +48,7 @@ param tableNames array = [
   'SegmentMap'
   'Erasures'
   'RawPayloads'
-  'ObjectAssociations'
-  'ObjectTouchpoints'
+  'Objects'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {

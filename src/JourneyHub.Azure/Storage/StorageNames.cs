@@ -15,11 +15,11 @@ public static class StorageNames
     /// <summary>Raw payloads that fit one entity; larger ones are blobs in <see cref="RawContainer"/>.</summary>
     public const string RawPayloadsTable = "RawPayloads";
 
-    /// <summary>Which customers each object (deal, opportunity, order) is associated with, and back.</summary>
-    public const string ObjectAssociationsTable = "ObjectAssociations";
-
-    /// <summary>Touchpoints that name only an object (its history, which new associations receive), by object id.</summary>
-    public const string ObjectTouchpointsTable = "ObjectTouchpoints";
+    /// <summary>
+    /// Per object (deal, opportunity, order), in one partition: which customers it is associated with, the touchpoints that
+    /// name only it (its history, which new associations receive) and the version row both change; and per customer, its objects.
+    /// </summary>
+    public const string ObjectsTable = "Objects";
 
     /// <summary>
     /// Customers' aggregates in 4 shard partitions: segment map contributions and sums, funnel stage rows, survey answers
@@ -28,7 +28,7 @@ public static class StorageNames
     public const string SegmentMapTable = "SegmentMap";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [IdentitiesTable, TimelineTable, DeadLettersTable, CheckpointsTable, RawPayloadsTable, ObjectAssociationsTable, ObjectTouchpointsTable];
+        [IdentitiesTable, TimelineTable, DeadLettersTable, CheckpointsTable, RawPayloadsTable, ObjectsTable];
 }
 
 /// <summary>Table keys may not hold '/', '\\', '#', '?' or control characters; escape them (and '%') reversibly.</summary>
