@@ -157,7 +157,7 @@ public sealed partial class TableSegmentAggregates(
 
     /// <summary>
     /// Commits every change waiting for this shard: as many as fit in one entity-group transaction (each customer's
-    /// contribution row plus the sums rows of all of them, combined), the rest in the next one, and so on until the
+    /// contribution, stage and answer rows plus the sums rows of all of them, combined), the rest in the next one, and so on until the
     /// caller's own change is done. Each change is completed only once its transaction has committed.
     /// </summary>
     private async Task CommitPendingAsync(string partition, ShardQueue shard, PendingChange own, CancellationToken cancellationToken)
@@ -582,7 +582,7 @@ public sealed partial class TableSegmentAggregates(
         return (int)(hash % Shards);
     }
 
-    /// <summary>The shard partition of a customer; the funnel's stage rows live in the same partitions.</summary>
+    /// <summary>The shard partition of a customer: its contribution row, its share of the sums rows, its stage and answer rows.</summary>
     internal static string Partition(string customerId) => ShardKey(Shard(customerId));
 
     internal static string ShardKey(int shard) => "s" + shard.ToString("00", System.Globalization.CultureInfo.InvariantCulture);
