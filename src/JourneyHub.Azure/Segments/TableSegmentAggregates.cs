@@ -46,12 +46,16 @@ public sealed partial class TableSegmentAggregates(
     /// <summary>
     /// Every stored touchpoint moves its customer's counters, so the shard count decides how many changes can share a
     /// transaction: a process commits one transaction per shard at a time, and a 16-message queue batch spread over 16
-    /// shards rarely put two changes in one (0.89 transactions per stored touchpoint in the mixed single-event run), over
-    /// 4 shards often (0.52), over 1 nearly always (0.19, but every change of the process then waits for one partition:
-    /// the pipeline stored 55 touchpoints/s against 90). Four partitions also serve about 4 × 2,000 entities/s on Azure
-    /// Table, and a map request reads four ranges.
+    /// shards rarely put two changes in one (0.89 transactions per stored touchpoint for the map alone in the mixed
+    /// single-event run), over 4 shards often (0.46 for map, funnel and answers together), over 2 more often (0.27–0.31,
+    /// at the same pipeline rate as 4 in back-to-back runs), over 1 nearly always (0.19 for the map, but every change of
+    /// the process then waits for one partition: the pipeline stored 55 touchpoints/s against 90). The price of fewer
+    /// partitions is their throughput on Azure Table (about 2,000 entities/s each; a transaction carries a contribution
+    /// row and the sums rows its changes share, so a busy shard commits more changes per entity, not fewer) and, scaled
+    /// out, more ETag conflicts between instances. The count is part of every row's key: changing it means rebuilding
+    /// the aggregates from the timelines.
     /// </summary>
-    public const int Shards = 4;
+    public const int Shards = 2;
     internal const int ChunkChars = 30_000;
     private const int MaxTransactionActions = 100;
 

@@ -22,7 +22,7 @@ public static class StorageNames
     public const string ObjectsTable = "Objects";
 
     /// <summary>
-    /// Customers' aggregates in 4 shard partitions: segment map contributions and sums, funnel stage rows, survey answers
+    /// Customers' aggregates in shard partitions (<c>TableSegmentAggregates.Shards</c>): segment map contributions and sums, funnel stage rows, survey answers
     /// (created by <c>TableSegmentAggregates</c> on first use, not at bootstrap).
     /// </summary>
     public const string SegmentMapTable = "SegmentMap";

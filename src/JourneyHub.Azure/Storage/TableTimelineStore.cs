@@ -19,9 +19,18 @@ namespace JourneyHub.Azure.Storage;
 /// <item>a merge tombstone on the summary is followed to the survivor, an erasure tombstone stops the write;</item>
 /// <item>more rows than one transaction holds are split, each part carrying its own summary update.</item>
 /// </list>
+/// Within one process, appends for one customer take turns (<see cref="AppendTurns"/>): run at once they would fail each
+/// other's summary ETag, and every loser would pay a summary read and a second transaction; in turn, each starts from
+/// the summary its predecessor cached and commits at once. Between processes the ETag still decides.
 /// </summary>
-public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap bootstrap, SummaryCache cache, ICustomerStore customers, TimeProvider clock) : ITimelineStore
+public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap bootstrap, SummaryCache cache, ICustomerStore customers, TimeProvider clock) : ITimelineStore, IDisposable
 {
+    /// <summary>
+    /// Locks striped by customer id: two customers share one only by chance (1 in this many), and then merely wait for
+    /// each other's transaction; a lock per customer would need eviction for nothing.
+    /// </summary>
+    internal const int AppendTurns = 64;
+
     /// <summary>Azure's limit of operations per entity-group transaction.</summary>
     public const int MaxOperations = 100;
 
@@ -30,14 +39,38 @@ public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap 
     private const int MaxMergeHops = 10;
     private const int MaxConcurrencyRetries = 50;
 
+    private readonly SemaphoreSlim[] appendTurns = [.. Enumerable.Range(0, AppendTurns).Select(_ => new SemaphoreSlim(1, 1))];
+
     private TableClient Table => clients.Tables.GetTableClient(StorageNames.TimelineTable);
 
     public async Task<AppendResult> AppendAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, AppendOptions options, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentNullException.ThrowIfNull(touchpoints);
         ArgumentNullException.ThrowIfNull(options);
         await bootstrap.EnsureAsync(cancellationToken);
+        var turn = appendTurns[(int)((uint)StringComparer.Ordinal.GetHashCode(customerId) % AppendTurns)];
+        await turn.WaitAsync(cancellationToken);
+        try
+        {
+            return await AppendInTurnAsync(customerId, touchpoints, options, cancellationToken);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
 
+    public void Dispose()
+    {
+        foreach (var turn in appendTurns)
+        {
+            turn.Dispose();
+        }
+    }
+
+    private async Task<AppendResult> AppendInTurnAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, AppendOptions options, CancellationToken cancellationToken)
+    {
         var duplicates = new List<Touchpoint>();
         var pending = new List<Touchpoint>(touchpoints.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -22,7 +22,7 @@ namespace JourneyHub.IntegrationTests.Journeys;
 /// </summary>
 public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int Shard = 2;
+    private const int Shard = TableSegmentAggregates.Shards - 1;
     private static readonly DateTimeOffset Day = new(2025, 3, 14, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Now = Day.AddDays(20);
 
