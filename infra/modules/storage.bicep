@@ -50,8 +50,7 @@ param tableNames array = [
   'SurveyAnswers'
   'Erasures'
   'RawPayloads'
-  'ObjectAssociations'
-  'ObjectTouchpoints'
+  'Objects'
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {

@@ -63,8 +63,7 @@ public static class AzureRegistration
         services.AddSingleton<TableDeadLetterStore>();
         services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<TableDeadLetterStore>());
         services.AddSingleton<IDeadLetterErasure>(sp => sp.GetRequiredService<TableDeadLetterStore>());
-        services.AddSingleton<IObjectAssociationStore, TableObjectAssociationStore>();
-        services.AddSingleton<IObjectTouchpointStore, TableObjectTouchpointStore>();
+        services.AddSingleton<IObjectStore, TableObjectStore>();
         services.AddSingleton<IStorageHealth, StorageHealth>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RetentionSweeper>();

@@ -11,7 +11,7 @@ public sealed class RetentionOptions
     /// Days after receipt that a <c>RawPayloads</c> entity is deleted, and after failure that a dead letter is. The Bicep
     /// sets it from <c>rawPayloadRetentionDays</c>, the same parameter as the blob lifecycle rule, so a payload ages out at
     /// the same age whether it was stored as a row or a blob. Dead letters share it: a dead letter is only worth keeping
-    /// while the payload it would replay is there. So does an object's history (<c>ObjectTouchpoints</c>), by the time each
+    /// while the payload it would replay is there. So does an object's history (its rows in <c>Objects</c>), by the time each
     /// row was last written: a contact associated with a deal later receives the deal's events of that many days.
     /// </summary>
     [Range(1, 36500)]

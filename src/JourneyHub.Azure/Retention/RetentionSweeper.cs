@@ -12,10 +12,10 @@ public sealed record RetentionSweepResult(int RawPayloadsDeleted, int DeadLetter
 
 /// <summary>
 /// Ages out what the blob lifecycle rule cannot reach: <c>RawPayloads</c> entities by their stored <c>ReceivedAt</c> and
-/// <c>DeadLetters</c> entities by their stored <c>FailedAt</c>, then their person index (<c>DeadLetterPeople</c>, whose rows
-/// carry their dead letter's <c>FailedAt</c>), and the objects' history (<c>ObjectTouchpoints</c>: a deal's
-/// or order's own events, kept for contacts associated later) by its stored <c>RecordedAt</c>, the time of its latest
-/// write. The stored times are used rather than the entity
+/// <c>DeadLetters</c> entities by their stored <c>FailedAt</c>, then their person index (<c>DeadLetterPeople</c>,
+/// whose rows carry their dead letter's <c>FailedAt</c>), and the objects' history (the history rows of <c>Objects</c>:
+/// a deal's or order's own events, kept for contacts associated later) by its stored <c>RecordedAt</c>, the time of its
+/// latest write. The stored times are used rather than the entity
 /// <c>Timestamp</c> because they say when the hub received or gave up on a delivery, which is what retention is about;
 /// a row migrated or rewritten later would otherwise look young.
 /// Each entity is deleted with the ETag it was read with: a dead letter upserted again by a new failure after the query
@@ -48,7 +48,11 @@ public sealed partial class RetentionSweeper(
         var rawPayloads = await DeleteMatchingAsync(StorageNames.RawPayloadsTable, TableClient.CreateQueryFilter($"ReceivedAt lt {cutoff}"), cancellationToken);
 
         // An object's history past the limit would give a contact associated today events whose raw payloads are gone.
-        var objectTouchpoints = await DeleteMatchingAsync(StorageNames.ObjectTouchpointsTable, TableClient.CreateQueryFilter($"RecordedAt lt {cutoff}"), cancellationToken);
+        // Only history rows: the version row and the associations in the same partition stay.
+        var objectTouchpoints = await DeleteMatchingAsync(
+            StorageNames.ObjectsTable,
+            TableClient.CreateQueryFilter($"RowKey gt {TableObjectStore.HistoryPrefix} and RowKey lt {TableObjectStore.RangeEnd(TableObjectStore.HistoryPrefix)} and RecordedAt lt {cutoff}"),
+            cancellationToken);
 
         var result = new RetentionSweepResult(
             rawPayloads.Deleted,

@@ -18,14 +18,14 @@ public static class StorageNames
     /// <summary>Raw payloads that fit one entity; larger ones are blobs in <see cref="RawContainer"/>.</summary>
     public const string RawPayloadsTable = "RawPayloads";
 
-    /// <summary>Which customers each object (deal, opportunity, order) is associated with, and back.</summary>
-    public const string ObjectAssociationsTable = "ObjectAssociations";
-
-    /// <summary>Touchpoints that name only an object (its history, which new associations receive), by object id.</summary>
-    public const string ObjectTouchpointsTable = "ObjectTouchpoints";
+    /// <summary>
+    /// Per object (deal, opportunity, order), in one partition: which customers it is associated with, the touchpoints that
+    /// name only it (its history, which new associations receive) and the version row both change; and per customer, its objects.
+    /// </summary>
+    public const string ObjectsTable = "Objects";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [IdentitiesTable, TimelineTable, DeadLettersTable, DeadLetterPeopleTable, CheckpointsTable, RawPayloadsTable, ObjectAssociationsTable, ObjectTouchpointsTable];
+        [IdentitiesTable, TimelineTable, DeadLettersTable, DeadLetterPeopleTable, CheckpointsTable, RawPayloadsTable, ObjectsTable];
 }
 
 /// <summary>Table keys may not hold '/', '\\', '#', '?' or control characters; escape them (and '%') reversibly.</summary>

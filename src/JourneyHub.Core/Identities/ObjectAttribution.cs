@@ -15,13 +15,14 @@ namespace JourneyHub.Core.Identities;
 /// <item>A touchpoint marked <see cref="AssociationRemovedAttribute"/> removes the association instead: later object
 ///   events stop going there.</item>
 /// </list>
-/// Both sides write before they read (history then associations; association then history), so a deal event and an
-/// association processed at the same time never miss each other; when both see each other the copy is still one row.
-/// The outcome is the same in whatever order the webhooks arrive: everyone associated with a deal has all its events.
+/// Both sides serialize on the object's version (<see cref="IObjectStore"/>): a history write changes it in the same write
+/// and then reads the associations; an association is recorded only if the version is still the one read together with the
+/// history (otherwise it reads again), so the history it brings is complete and nothing needs reading twice. A deal event
+/// and an association processed at the same time never miss each other; when both see each other the copy is still one
+/// row. The outcome is the same in whatever order the webhooks arrive: everyone associated with a deal has all its events.
 /// </summary>
 public sealed partial class ObjectAttribution(
-    IObjectAssociationStore associations,
-    IObjectTouchpointStore history,
+    IObjectStore store,
     ICustomerStore customers,
     ILogger<ObjectAttribution> logger)
 {
@@ -32,6 +33,9 @@ public sealed partial class ObjectAttribution(
     public const string AttributedViaAttribute = "attributedVia";
 
     private const int MaxMergeHops = 10;
+
+    /// <summary>Reads and conditional writes of one association before giving up (each retry means the object changed meanwhile).</summary>
+    private const int MaxAssociateAttempts = 5;
 
     /// <summary>The object ids a touchpoint carries, in a fixed order.</summary>
     public static IReadOnlyList<Identity> ObjectIds(Touchpoint touchpoint)
@@ -84,7 +88,7 @@ public sealed partial class ObjectAttribution(
         var bySurvivor = new Dictionary<string, Attribution>(StringComparer.Ordinal);
         foreach (var objectId in objectIds)
         {
-            foreach (var recorded in (await associations.CustomersAsync(objectId, cancellationToken)).Order(StringComparer.Ordinal))
+            foreach (var recorded in (await store.CustomersAsync(objectId, cancellationToken)).Order(StringComparer.Ordinal))
             {
                 if (await SurvivorAsync(recorded, cancellationToken) is { } survivor && !bySurvivor.ContainsKey(survivor))
                 {
@@ -98,30 +102,40 @@ public sealed partial class ObjectAttribution(
 
     /// <summary>
     /// Records that the object is associated with the customer a person's touchpoint was just assigned to, unless an
-    /// earlier association already leads to that customer (then that one's key is kept, so copies keep their ids).
+    /// earlier association already leads to that customer (then that one's key is kept, so copies keep their ids), and
+    /// returns the object's history as it stood when the association was recorded or found: complete, since a history
+    /// write in between changes the version the association is recorded under, and then it is read again.
     /// </summary>
-    public async Task<Attribution> AssociateAsync(Identity objectId, string customerId, CancellationToken cancellationToken)
+    public async Task<Association> AssociateAsync(Identity objectId, string customerId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(objectId);
-        if ((await PeopleOfAsync([objectId], cancellationToken)).FirstOrDefault(a => a.CustomerId == customerId) is { } existing)
+        for (var attempt = 1; attempt <= MaxAssociateAttempts; attempt++)
         {
-            return existing;
+            var read = await store.ReadAsync(objectId, cancellationToken);
+            if (await RecordedKeyOfAsync(read.Customers, customerId, cancellationToken) is { } key)
+            {
+                return new Association(new Attribution(customerId, key, objectId), read.History);
+            }
+
+            if (await store.TryAddAsync(objectId, customerId, read, cancellationToken))
+            {
+                LogAssociated(objectId.Type, customerId);
+                return new Association(new Attribution(customerId, customerId, objectId), read.History);
+            }
         }
 
-        await associations.AddAsync(objectId, customerId, cancellationToken);
-        LogAssociated(objectId.Type, customerId);
-        return new Attribution(customerId, customerId, objectId);
+        throw new InvalidOperationException($"A {objectId.Type} changed during each of {MaxAssociateAttempts} attempts to associate it with customer {customerId}.");
     }
 
     /// <summary>Removes every association of the object that leads to the customer (also ones recorded under merged-away ids).</summary>
     public async Task DissociateAsync(Identity objectId, string customerId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(objectId);
-        foreach (var recorded in await associations.CustomersAsync(objectId, cancellationToken))
+        foreach (var recorded in await store.CustomersAsync(objectId, cancellationToken))
         {
             if (recorded == customerId || await SurvivorAsync(recorded, cancellationToken) == customerId)
             {
-                await associations.RemoveAsync(objectId, recorded, cancellationToken);
+                await store.RemoveAsync(objectId, recorded, cancellationToken);
                 LogDissociated(objectId.Type, customerId);
             }
         }
@@ -130,10 +144,10 @@ public sealed partial class ObjectAttribution(
     /// <summary>Removes every association recorded for the customer id (erasure); returns how many.</summary>
     public async Task<int> ForgetCustomerAsync(string customerId, CancellationToken cancellationToken)
     {
-        var objects = await associations.ObjectsOfAsync(customerId, cancellationToken);
+        var objects = await store.ObjectsOfAsync(customerId, cancellationToken);
         foreach (var objectId in objects)
         {
-            await associations.RemoveAsync(objectId, customerId, cancellationToken);
+            await store.RemoveAsync(objectId, customerId, cancellationToken);
         }
 
         return objects.Count;
@@ -141,7 +155,8 @@ public sealed partial class ObjectAttribution(
 
     /// <summary>
     /// A touchpoint that names only objects: recorded in each object's history first, then sent to the customers
-    /// associated now (an association recorded after the history write finds it there). Empty: it is parked.
+    /// associated now (an association recorded after the history write finds it there, because the write changed the
+    /// version the association is recorded under). Empty: it is parked.
     /// </summary>
     public async Task<IReadOnlyList<Attribution>> RecordAsync(Touchpoint touchpoint, IReadOnlyList<Identity> objectIds, CancellationToken cancellationToken)
     {
@@ -149,7 +164,7 @@ public sealed partial class ObjectAttribution(
         ArgumentNullException.ThrowIfNull(objectIds);
         foreach (var objectId in objectIds)
         {
-            await history.AddAsync(objectId, touchpoint, cancellationToken);
+            await store.RecordAsync(objectId, touchpoint, cancellationToken);
         }
 
         var people = await PeopleOfAsync(objectIds, cancellationToken);
@@ -161,8 +176,23 @@ public sealed partial class ObjectAttribution(
         return people;
     }
 
-    /// <summary>The object's history: every touchpoint that named only it, parked or delivered.</summary>
-    public Task<IReadOnlyList<Touchpoint>> HistoryAsync(Identity objectId, CancellationToken cancellationToken) => history.ListAsync(objectId, cancellationToken);
+    /// <summary>
+    /// The smallest recorded id that leads to <paramref name="customerId"/> (the key <see cref="PeopleOfAsync"/> gives
+    /// it), or null. Recorded ids are resolved in key order and only until one leads there; the customer's own id needs
+    /// no read, as it was just assigned.
+    /// </summary>
+    private async Task<string?> RecordedKeyOfAsync(IReadOnlyList<string> recorded, string customerId, CancellationToken cancellationToken)
+    {
+        foreach (var id in recorded.Order(StringComparer.Ordinal))
+        {
+            if (id == customerId || await SurvivorAsync(id, cancellationToken) == customerId)
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// The customer a recorded id is now: merge tombstones are followed, an erased customer is nobody. An id without a
@@ -211,3 +241,6 @@ public sealed partial class ObjectAttribution(
 /// <paramref name="Via"/> (the object that leads there).
 /// </summary>
 public sealed record Attribution(string CustomerId, string Key, Identity Via);
+
+/// <summary>An association as recorded or found (<paramref name="Person"/>) and the object's complete history at that moment.</summary>
+public sealed record Association(Attribution Person, IReadOnlyList<Touchpoint> History);

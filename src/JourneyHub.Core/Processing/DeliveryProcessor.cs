@@ -245,10 +245,10 @@ public sealed partial class DeliveryProcessor(
             return;
         }
 
-        var person = await objects.AssociateAsync(objectId, customerId, cancellationToken);
-        foreach (var earlier in await objects.HistoryAsync(objectId, cancellationToken))
+        var association = await objects.AssociateAsync(objectId, customerId, cancellationToken);
+        foreach (var earlier in association.History)
         {
-            Batch(byCustomer, customerId).AddFromHistory(ObjectAttribution.Attribute(earlier, person));
+            Batch(byCustomer, customerId).AddFromHistory(ObjectAttribution.Attribute(earlier, association.Person));
         }
     }
 

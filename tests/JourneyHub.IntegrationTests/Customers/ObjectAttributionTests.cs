@@ -195,15 +195,46 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
 
         // The association's delivery runs completely right before the deal event is written to the deal's history, so
         // it finds no history to bring along: the deal side must read the associations after its write.
-        var race = services.GetRequiredService<HistoryRace>();
-        race.BeforeNextWrite = () => DeliverHubSpotAsync(HubSpotEvents.PropertyChange(heidi, "email", Email(heidi), Start), HubSpotDealEvents.ContactToDeal(heidi, deal, Start.AddMinutes(1)));
+        var race = services.GetRequiredService<ObjectRace>();
+        race.BeforeNextRecord = () => DeliverHubSpotAsync(HubSpotEvents.PropertyChange(heidi, "email", Email(heidi), Start), HubSpotDealEvents.ContactToDeal(heidi, deal, Start.AddMinutes(1)));
 
         var report = await DeliverHubSpotAsync(HubSpotDealEvents.DealStage(deal, "closedwon", Start.AddMinutes(2)));
 
-        Assert.Null(race.BeforeNextWrite);
+        Assert.Null(race.BeforeNextRecord);
         Assert.Equal(0, report.Parked);
         Assert.Equal(1, report.Inserted);
         Assert.Single(await RowsAsync(await CustomerOfAsync("hubspot", heidi)), t => t.Action == "deal.won");
+    }
+
+    [Fact]
+    public async Task A_deal_event_written_between_the_associations_read_and_its_write_makes_the_association_read_again_and_lands_exactly_once()
+    {
+        var (ivy, deal) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
+
+        // The association's delivery has read the deal (no history yet) when the deal event's delivery runs completely:
+        // it writes the history, finds nobody associated and parks the event. The association must not be recorded on
+        // the stale read: it would never bring the event. Its write fails the version check, it reads again, brings it.
+        var won = HubSpotDealEvents.DealStage(deal, "closedwon", Start.AddMinutes(2));
+        Task<ProcessingReport>? dealDelivery = null;
+        var race = services.GetRequiredService<ObjectRace>();
+        race.BeforeNextAdd = () => dealDelivery = DeliverHubSpotAsync(won);
+
+        var associated = await DeliverHubSpotAsync(HubSpotEvents.PropertyChange(ivy, "email", Email(ivy), Start), HubSpotDealEvents.ContactToDeal(ivy, deal, Start.AddMinutes(1)));
+
+        Assert.Null(race.BeforeNextAdd);
+        var parked = await dealDelivery!;
+        Assert.Equal((1, 0), (parked.Parked, parked.Inserted));
+        Assert.Equal(3, associated.Inserted);
+        var ivyId = await CustomerOfAsync("hubspot", ivy);
+        Assert.Single(await RowsAsync(ivyId), t => t.Action == "deal.won");
+        Assert.Equal(2, race.Adds);
+        Assert.Equal([ivyId], await services.GetRequiredService<IObjectStore>().CustomersAsync(DealId(deal), default));
+
+        // Delivered again (a queue retry of either message): still once.
+        Assert.Equal(1, (await DeliverHubSpotAsync(attempt: 2, won)).Duplicates);
+        var rows = await RowsAsync(ivyId);
+        Assert.Single(rows, t => t.Action == "deal.won");
+        Assert.Equal(rows.Count, (await services.GetRequiredService<ICustomerStore>().GetAsync(ivyId, default))!.Journey.TouchpointCount);
     }
 
     [Fact]
@@ -270,7 +301,7 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(graceWon.TouchpointId, Assert.Single(await RowsAsync(graceId), t => t.Action == "deal.won").TouchpointId);
         Assert.NotNull(await azurite.RawPayloadAsync(graceWon.RawRef));
 
-        var associations = services.GetRequiredService<IObjectAssociationStore>();
+        var associations = services.GetRequiredService<IObjectStore>();
         Assert.Equal([graceId], await associations.CustomersAsync(DealId(deal), default));
         Assert.Empty(await associations.ObjectsOfAsync(frankId, default));
 
@@ -345,7 +376,7 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
     private async Task<List<Touchpoint>> RowsAsync(string customerId) =>
         [.. (await services.GetRequiredService<ITimelineStore>().QueryAsync(customerId, new TimelineQuery { Limit = TimelineQuery.MaxLimit }, default)).Items];
 
-    private Task<IReadOnlyList<Touchpoint>> HistoryAsync(long deal) => services.GetRequiredService<IObjectTouchpointStore>().ListAsync(DealId(deal), default);
+    private async Task<IReadOnlyList<Touchpoint>> HistoryAsync(long deal) => (await services.GetRequiredService<IObjectStore>().ReadAsync(DealId(deal), default)).History;
 
     private static Identity DealId(long deal) => new(IdentityTypes.HubSpotDeal, deal.ToString(CultureInfo.InvariantCulture));
 
@@ -360,27 +391,52 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
         });
         builder.AddJourneyHubAzure();
         var services = builder.Services;
-        services.AddSingleton(sp => new HistoryRace(ActivatorUtilities.CreateInstance<JourneyHub.Azure.Storage.TableObjectTouchpointStore>(sp)));
-        services.AddSingleton<IObjectTouchpointStore>(sp => sp.GetRequiredService<HistoryRace>());
+        services.AddSingleton(sp => new ObjectRace(ActivatorUtilities.CreateInstance<JourneyHub.Azure.Storage.TableObjectStore>(sp)));
+        services.AddSingleton<IObjectStore>(sp => sp.GetRequiredService<ObjectRace>());
         return services.BuildServiceProvider();
     }
 
-    /// <summary>The real object history store, with a hook that lets a test run a concurrent delivery right before the next write.</summary>
-    private sealed class HistoryRace(IObjectTouchpointStore inner) : IObjectTouchpointStore
+    /// <summary>The real object store, with hooks that let a test run a concurrent delivery right before the next history write or association write.</summary>
+    private sealed class ObjectRace(IObjectStore inner) : IObjectStore
     {
-        public Func<Task>? BeforeNextWrite { get; set; }
+        private int adds;
 
-        public async Task AddAsync(Identity objectId, Touchpoint touchpoint, CancellationToken cancellationToken)
+        public Func<Task>? BeforeNextRecord { get; set; }
+
+        public Func<Task>? BeforeNextAdd { get; set; }
+
+        /// <summary>Association writes tried, including those refused because the object changed since their read.</summary>
+        public int Adds => adds;
+
+        public async Task RecordAsync(Identity objectId, Touchpoint touchpoint, CancellationToken cancellationToken)
         {
-            if (BeforeNextWrite is { } concurrent)
+            if (BeforeNextRecord is { } concurrent)
             {
-                BeforeNextWrite = null;
+                BeforeNextRecord = null;
                 await concurrent();
             }
 
-            await inner.AddAsync(objectId, touchpoint, cancellationToken);
+            await inner.RecordAsync(objectId, touchpoint, cancellationToken);
         }
 
-        public Task<IReadOnlyList<Touchpoint>> ListAsync(Identity objectId, CancellationToken cancellationToken) => inner.ListAsync(objectId, cancellationToken);
+        public async Task<bool> TryAddAsync(Identity objectId, string customerId, ObjectState read, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref adds);
+            if (BeforeNextAdd is { } concurrent)
+            {
+                BeforeNextAdd = null;
+                await concurrent();
+            }
+
+            return await inner.TryAddAsync(objectId, customerId, read, cancellationToken);
+        }
+
+        public Task<ObjectState> ReadAsync(Identity objectId, CancellationToken cancellationToken) => inner.ReadAsync(objectId, cancellationToken);
+
+        public Task<IReadOnlyList<string>> CustomersAsync(Identity objectId, CancellationToken cancellationToken) => inner.CustomersAsync(objectId, cancellationToken);
+
+        public Task RemoveAsync(Identity objectId, string customerId, CancellationToken cancellationToken) => inner.RemoveAsync(objectId, customerId, cancellationToken);
+
+        public Task<IReadOnlyList<Identity>> ObjectsOfAsync(string customerId, CancellationToken cancellationToken) => inner.ObjectsOfAsync(customerId, cancellationToken);
     }
 }

@@ -58,28 +58,34 @@ public sealed class RetentionSweepTests(AzuriteFixture azurite) : IClassFixture<
     {
         using var bootstrap = new StorageBootstrap(azurite.Clients);
         var clock = new FakeTimeProvider(Now.AddDays(-Days - 1));
-        var history = new TableObjectTouchpointStore(azurite.Clients, bootstrap, clock);
+        var history = new TableObjectStore(azurite.Clients, bootstrap, clock);
         var (oldDeal, sharedDeal) = (new Identity(IdentityTypes.HubSpotDeal, "retention-old"), new Identity(IdentityTypes.HubSpotDeal, "retention-shared"));
 
         // More old rows of one deal than one transaction holds, and a deal with an old and a young row.
         var oldRows = Enumerable.Range(0, 102).Select(i => DealEvent($"old-{i:D3}")).ToList();
         foreach (var touchpoint in oldRows)
         {
-            await history.AddAsync(oldDeal, touchpoint, default);
+            await history.RecordAsync(oldDeal, touchpoint, default);
         }
 
-        await history.AddAsync(sharedDeal, DealEvent("shared-old"), default);
+        // The association and the version row in the same partition are no history: they stay whatever their age.
+        Assert.True(await history.TryAddAsync(oldDeal, "cus_retention", await history.ReadAsync(oldDeal, default), default));
+
+        await history.RecordAsync(sharedDeal, DealEvent("shared-old"), default);
         clock.SetUtcNow(Now.AddDays(-Days + 1));
-        await history.AddAsync(sharedDeal, DealEvent("shared-young"), default);
+        await history.RecordAsync(sharedDeal, DealEvent("shared-young"), default);
 
         // Written again after the limit (a redelivery): it counts from its latest write and stays.
-        await history.AddAsync(oldDeal, oldRows[0], default);
+        await history.RecordAsync(oldDeal, oldRows[0], default);
 
         var result = await Sweeper(bootstrap, Now).SweepAsync(default);
 
         Assert.Equal(new RetentionSweepResult(0, 0, 0, ObjectTouchpointsDeleted: oldRows.Count, Skipped: 0), result);
-        Assert.Equal([oldRows[0].TouchpointId], (await history.ListAsync(oldDeal, default)).Select(t => t.TouchpointId));
-        Assert.Equal(["shared-young"], (await history.ListAsync(sharedDeal, default)).Select(t => t.SourceEventId));
+        var oldDealAfter = await history.ReadAsync(oldDeal, default);
+        Assert.Equal([oldRows[0].TouchpointId], oldDealAfter.History.Select(t => t.TouchpointId));
+        Assert.Equal(["cus_retention"], oldDealAfter.Customers);
+        Assert.NotNull(oldDealAfter.Version);
+        Assert.Equal(["shared-young"], (await history.ReadAsync(sharedDeal, default)).History.Select(t => t.SourceEventId));
         Assert.Equal(new RetentionSweepResult(0, 0, 0, 0, 0), await Sweeper(bootstrap, Now).SweepAsync(default));
     }
 

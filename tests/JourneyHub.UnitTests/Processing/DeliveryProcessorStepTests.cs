@@ -430,7 +430,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         }
 
         var resolver = new IdentityResolver(identities, customers, merger, Substitute.For<IIdentityConflictStore>(), new IdentityGuard(new IdentityOptions()), TimeProvider.System, NullLogger<IdentityResolver>.Instance);
-        var objects = new ObjectAttribution(Substitute.For<IObjectAssociationStore>(), Substitute.For<IObjectTouchpointStore>(), customers, NullLogger<ObjectAttribution>.Instance);
+        var objects = new ObjectAttribution(Substitute.For<IObjectStore>(), customers, NullLogger<ObjectAttribution>.Instance);
         var personas = Substitute.For<IOptionsMonitor<PersonaOptions>>();
         personas.CurrentValue.Returns(new PersonaOptions());
         return new DeliveryProcessor(services.GetRequiredService<SourceRegistry>(), archive, new PayloadRedactionQueue(identityKeys, erasureQueue, NullLogger<PayloadRedactionQueue>.Instance), resolver, objects, merger, links, timeline, deadLetters, publisher, analytics, segments, new PersonaRules(personas), TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
