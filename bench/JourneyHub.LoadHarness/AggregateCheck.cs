@@ -16,8 +16,8 @@ namespace JourneyHub.LoadHarness;
 /// <summary>
 /// The aggregates as the pipeline left them (segment map and funnel, read from the run's storage) against the same
 /// aggregates built here, in an Azurite of their own, from the rows the read API serves: the segment map seeded from
-/// each customer's rebuilt summary (<see cref="TableSegmentAggregates.SeedAsync"/>), the funnel synced once per customer
-/// with its survey answers. Pain examples are left out (which five a sums row keeps depends on the order of changes).
+/// each customer's rebuilt summary (<see cref="TableSegmentAggregates.SeedAsync"/>, stage rows included), then each
+/// customer's survey answers recorded from its rows. Pain examples are left out (which five a sums row keeps depends on the order of changes).
 /// </summary>
 public static class AggregateCheck
 {
@@ -75,17 +75,9 @@ public static class AggregateCheck
             }
         }
 
-        using var runBootstrap = new StorageBootstrap(run);
-        using var rebuiltBootstrap = new StorageBootstrap(rebuilt);
-        using var runStorageTables = new CustomerStorage(run, runBootstrap);
-        using var rebuiltStorageTables = new CustomerStorage(rebuilt, rebuiltBootstrap);
-        using var runFunnel = Funnel(runStorageTables);
-        using var rebuiltFunnel = Funnel(rebuiltStorageTables);
-        foreach (var (customerId, touchpoints) in timelines)
-        {
-            await rebuiltFunnel.SyncStagesAsync(customerId, null, summaries[customerId], cancellationToken);
-            await rebuiltFunnel.RecordSurveysAsync(customerId, touchpoints, cancellationToken);
-        }
+        // The seeded contribution rows already hold these summaries, so each call writes only the customer's answers.
+        await Task.WhenAll(timelines.Where(t => t.Value.Any(x => x.Survey is not null)).Select(t => rebuiltMap.ApplyAsync(t.Key, null, summaries[t.Key], t.Value, cancellationToken)));
+        var (runFunnel, rebuiltFunnel) = (new TableJourneyAnalytics(run), new TableJourneyAnalytics(rebuilt));
 
         var funnel = new FunnelQuery(from, to, null);
         var (expectedFunnel, actualFunnel) = (Json(await rebuiltFunnel.FunnelAsync(funnel, cancellationToken)), Json(await runFunnel.FunnelAsync(funnel, cancellationToken)));
@@ -97,9 +89,6 @@ public static class AggregateCheck
 
     private static TableSegmentAggregates Map(StorageClients clients, TimeProvider clock) =>
         new(clients, clock, Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableSegmentAggregates>.Instance);
-
-    private static TableJourneyAnalytics Funnel(CustomerStorage storage) =>
-        new(storage, Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableJourneyAnalytics>.Instance);
 
     /// <summary>The report as JSON, without pain examples.</summary>
     private static JsonNode Json<T>(T report)

@@ -69,7 +69,7 @@ public static class AzureRegistration
         services.AddSingleton<RetentionSweeper>();
         services.AddSingleton<IWorkQueueSender, StorageWorkQueueSender>();
 
-        // The "customer as one person" tables: identity conflicts, journey analytics, erasure log and queue.
+        // The "customer as one person" tables: identity conflicts, erasure log and queue; the funnel's reader.
         services.AddSingleton<CustomerStorage>();
         services.AddSingleton<IIdentityConflictStore, TableIdentityConflictStore>();
         services.AddSingleton<IJourneyAnalytics, TableJourneyAnalytics>();
@@ -78,8 +78,10 @@ public static class AzureRegistration
         services.AddSingleton<ErasureQueueHandler>();
         services.AddHostedService<CustomerStorageWarmup>();
 
-        // The segment journey map is read from sharded aggregates.
+        // A customer's aggregates (segment map, funnel stages, survey answers) are written together into sharded rows,
+        // from which the map and the funnel are read.
         services.AddSingleton<TableSegmentAggregates>();
+        services.AddSingleton<ICustomerAggregates>(sp => sp.GetRequiredService<TableSegmentAggregates>());
         services.AddSingleton<ISegmentAggregates>(sp => sp.GetRequiredService<TableSegmentAggregates>());
 
         // One HubSpot client for enrichment (webhook events carry ids only) and the HubSpot pull.

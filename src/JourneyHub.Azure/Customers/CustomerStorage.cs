@@ -4,19 +4,17 @@ using JourneyHub.Azure.Storage;
 namespace JourneyHub.Azure.Customers;
 
 /// <summary>
-/// The tables and queue of identity conflicts, journey analytics and erasure. Created once, lazily, beside the
+/// The tables and queue of identity conflicts and erasure (the funnel's rows live in the segment map's table). Created once, lazily, beside the
 /// core resources of <see cref="StorageBootstrap"/> (kept apart so the two lists never conflict in a merge).
 /// </summary>
 public sealed class CustomerStorage(StorageClients clients, StorageBootstrap bootstrap) : IDisposable
 {
     public const string IdentityConflictsTable = "IdentityConflicts";
-    public const string StageReachedTable = "StageReached";
-    public const string SurveyAnswersTable = "SurveyAnswers";
     public const string ErasuresTable = "Erasures";
     public const string ErasureQueue = "journey-erasure";
     public const string ErasurePoisonQueue = "journey-erasure-poison";
 
-    public static IReadOnlyList<string> Tables { get; } = [IdentityConflictsTable, StageReachedTable, SurveyAnswersTable, ErasuresTable];
+    public static IReadOnlyList<string> Tables { get; } = [IdentityConflictsTable, ErasuresTable];
 
     private readonly SemaphoreSlim gate = new(1, 1);
     private volatile bool ready;

@@ -12,18 +12,22 @@ using Microsoft.Extensions.Logging;
 namespace JourneyHub.Azure.Segments;
 
 /// <summary>
-/// Segment journey map aggregates in the <c>SegmentMap</c> table, spread over <see cref="Shards"/> partitions by a hash
-/// of the customer id. Each shard partition holds
+/// A customer's aggregates — its part of the segment journey map, its funnel stage rows and its survey answers — in the
+/// <c>SegmentMap</c> table, spread over <see cref="Shards"/> partitions by a hash of the customer id. Each shard partition
+/// holds
 /// <list type="bullet">
-/// <item>one row per customer, RowKey <c>c|&lt;customerId&gt;</c>: its current <see cref="SegmentContribution"/>;</item>
+/// <item>one row per customer, RowKey <c>c|&lt;customerId&gt;</c>: its current <see cref="SegmentContribution"/>, the
+/// names of its stage rows, and the touchpoint count of the summary it was made from;</item>
 /// <item>sums rows, RowKey <c>d|&lt;yyyyMMdd&gt;|&lt;segment&gt;</c>: the counters of every customer of the shard in that
-/// segment, for that day.</item>
+/// segment, for that day;</item>
+/// <item>the funnel's stage rows (<c>r|…</c>) and answer rows (<c>a|…</c>) of the shard's customers (<see cref="FunnelRows"/>).</item>
 /// </list>
-/// A change is one entity-group transaction in the customer's shard: the contribution row is replaced and each sums
-/// row it touches moves by (new − old), all under ETags. So the sums are exact, a repeated call changes nothing, and
-/// order does not matter. A map request reads only sums rows: one range query per shard, whatever the number of
-/// customers. Rows are JSON split over properties of at most <see cref="ChunkChars"/> characters (a string property
-/// holds 64 KiB).
+/// A change is one entity-group transaction in the customer's shard: the contribution row is replaced, each sums row it
+/// touches moves by (new − old), the stage rows follow the new first times and the new survey answers are written, all
+/// under the ETags of the rows read (or as inserts). So the sums are exact, a repeated call changes nothing, and order
+/// does not matter. A map request reads only sums rows, a funnel request only stage and answer rows: one range query
+/// per shard and kind, whatever the number of customers. Rows are JSON split over properties of at most
+/// <see cref="ChunkChars"/> characters (a string property holds 64 KiB).
 /// <para>
 /// The rows this process last wrote or read are kept in memory with their ETags (<c>Storage:Cache:SegmentRows</c>), so
 /// the common change (a customer whose contribution row and sums rows were touched recently) is the transaction alone,
@@ -35,9 +39,9 @@ public sealed partial class TableSegmentAggregates(
     StorageClients clients,
     TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<StorageCacheOptions> cacheOptions,
-    ILogger<TableSegmentAggregates> logger) : ISegmentAggregates, IDisposable
+    ILogger<TableSegmentAggregates> logger) : ICustomerAggregates, ISegmentAggregates, IDisposable
 {
-    public const string TableName = "SegmentMap";
+    public const string TableName = StorageNames.SegmentMapTable;
 
     /// <summary>
     /// Every stored touchpoint moves its customer's counters, so the shard count decides how many changes can share a
@@ -50,6 +54,9 @@ public sealed partial class TableSegmentAggregates(
     public const int Shards = 4;
     internal const int ChunkChars = 30_000;
     private const int MaxTransactionActions = 100;
+
+    /// <summary>An entity-group transaction carries at most 4 MiB; this leaves room for the multipart framing.</summary>
+    private const int MaxTransactionBytes = 3_500_000;
     private const int MaxConcurrencyRetries = 30;
     private const int MaxGroupRetries = 3;
     private const string ContributionPrefix = "c|";
@@ -57,6 +64,7 @@ public sealed partial class TableSegmentAggregates(
     private const string VersionColumn = "Version";
 
     private static readonly TimeSpan Idle = TimeSpan.FromMinutes(10);
+    private static readonly Dictionary<JourneyStage, (DateTimeOffset First, string? Source)> NoStages = new();
 
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly MemoryCache rows = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, cacheOptions.Value.SegmentRows) });
@@ -70,24 +78,55 @@ public sealed partial class TableSegmentAggregates(
 
     private TableClient Table => clients.Tables.GetTableClient(TableName);
 
-    public async Task ApplyAsync(string customerId, JourneyState? before, JourneyState? after, CancellationToken cancellationToken)
+    public async Task ApplyAsync(string customerId, JourneyState? before, JourneyState after, IReadOnlyList<Touchpoint> stored, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
+        ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(stored);
+        var answers = stored.Where(t => t.Survey is not null).DistinctBy(FunnelRows.AnswerRowKey).ToList();
         var next = SegmentContribution.Of(customerId, after);
-        if (before is not null && SegmentContribution.Of(customerId, before).Canonical() == next.Canonical())
+        var stages = FunnelCalculator.StageEntries(after);
+        if (answers.Count == 0 && before is not null && SegmentContribution.Of(customerId, before).Canonical() == next.Canonical() && FunnelRows.Same(FunnelCalculator.StageEntries(before), stages))
         {
             return;
         }
 
         // A summary only grows (touchpoints applied, customers combined), so its touchpoint count orders its versions:
-        // a slower call with an older summary never overwrites a newer one. Removal is final (erased or merged away
-        // ids never come back), so it leaves an empty contribution that outranks every summary.
-        var version = after?.TouchpointCount ?? long.MaxValue;
-        await EnsureAsync(cancellationToken);
+        // a slower call with an older summary never overwrites a newer one. A summary that had no touchpoint before this
+        // change belongs to a customer whose first change this is: its contribution row is expected absent, so the point
+        // read is skipped (the transaction's insert checks it).
+        await SubmitAsync(new PendingChange(customerId, next, stages, after.TouchpointCount, expectAbsent: before is { TouchpointCount: 0 }, answers), cancellationToken);
+    }
 
-        // A summary that had no touchpoint before this change belongs to a customer whose first change this is: its
-        // contribution row is expected absent, so the point read is skipped (the transaction's insert checks it).
-        var change = new PendingChange(customerId, next, version, expectAbsent: before is { TouchpointCount: 0 });
+    public async Task RemoveAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        ArgumentNullException.ThrowIfNull(touchpoints);
+
+        // Removal is final (erased or merged away ids never come back): an empty part and no stage rows, under a version
+        // that outranks every summary.
+        await SubmitAsync(new PendingChange(customerId, SegmentContribution.Empty, NoStages, long.MaxValue, expectAbsent: false, []), cancellationToken);
+
+        // From here on no change of the customer writes an answer (each answer is written under the contribution row's
+        // ETag, and that row now outranks every summary), so deleting the answers one by one cannot race a write of them.
+        var partition = Partition(customerId);
+        foreach (var rowKey in touchpoints.Where(t => t.Survey is not null).Select(FunnelRows.AnswerRowKey).Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                await Table.DeleteEntityAsync(partition, rowKey, ETag.All, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Already gone (a repeated erasure or merge): deleting is idempotent.
+            }
+        }
+    }
+
+    private async Task SubmitAsync(PendingChange change, CancellationToken cancellationToken)
+    {
+        var customerId = change.CustomerId;
+        await EnsureAsync(cancellationToken);
         var shard = shardQueues[Shard(customerId)];
         shard.Enqueue(change);
         try
@@ -143,12 +182,18 @@ public sealed partial class TableSegmentAggregates(
     private async Task CommitGroupAsync(string partition, ShardQueue shard, List<PendingChange> group, CancellationToken cancellationToken)
     {
         // A customer with several changes waiting: its newest one is the state to store (a change replaces the
-        // contribution, it does not add to it), and every waiting change of that customer is done when it is.
+        // contribution and the stage rows, it does not add to them), and every waiting change of that customer is done
+        // when it is. Survey answers do add up: the answers of all its waiting changes are written, unless the newest
+        // change removes the customer (removal is final).
         var latest = group
             .GroupBy(c => c.CustomerId, StringComparer.Ordinal)
             .Select(g => g.Aggregate((newest, later) => later.Version >= newest.Version ? later : newest))
             .ToList();
         var byCustomer = group.ToLookup(c => c.CustomerId, StringComparer.Ordinal);
+        var answers = latest.ToDictionary(
+            c => c.CustomerId,
+            c => c.Version == long.MaxValue ? [] : byCustomer[c.CustomerId].SelectMany(w => w.Answers).DistinctBy(FunnelRows.AnswerRowKey).ToList(),
+            StringComparer.Ordinal);
         void Complete(PendingChange change, Exception? failure = null)
         {
             foreach (var waiting in byCustomer[change.CustomerId])
@@ -171,21 +216,21 @@ public sealed partial class TableSegmentAggregates(
             latest.RemoveAll(c => c.Done.Task.IsCompleted);
             try
             {
-                var plans = await PlanAsync(partition, latest, expectAbsent, cancellationToken);
+                var plans = await PlanAsync(partition, latest, expectAbsent, answers, cancellationToken);
                 foreach (var done in latest.Where(c => !plans.Any(p => p.Change.CustomerId == c.CustomerId)))
                 {
                     Complete(done);
                 }
 
-                // Too many rows for one transaction alone (segments and days both moved, e.g. a merge): the change is
-                // made on its own, in two exact steps.
-                foreach (var large in plans.Where(p => p.Changes.Count + 1 > MaxTransactionActions))
+                // Too many rows for one transaction alone (segments and days both moved, e.g. a merge, or a batch's many
+                // survey answers): the change is made on its own, in several exact steps.
+                foreach (var large in plans.Where(p => p.Changes.Count + p.OwnActions > MaxTransactionActions))
                 {
-                    await ApplyInShardAsync(large.Change.CustomerId, large.Change.Next, large.Change.Version, cancellationToken);
+                    await ApplyInShardAsync(large.Change, answers[large.Change.CustomerId], cancellationToken);
                     Complete(large.Change);
                 }
 
-                var (taken, left) = Fit(plans.Where(p => p.Changes.Count + 1 <= MaxTransactionActions));
+                var (taken, left) = Fit(plans.Where(p => p.Changes.Count + p.OwnActions <= MaxTransactionActions));
                 if (taken.Count > 0)
                 {
                     await CommitAsync(partition, taken, cancellationToken);
@@ -218,7 +263,7 @@ public sealed partial class TableSegmentAggregates(
                 {
                     try
                     {
-                        await ApplyInShardAsync(change.CustomerId, change.Next, change.Version, cancellationToken);
+                        await ApplyInShardAsync(change, answers[change.CustomerId], cancellationToken);
                         Complete(change);
                     }
                     catch (Exception single) when (single is not OperationCanceledException)
@@ -243,127 +288,155 @@ public sealed partial class TableSegmentAggregates(
     }
 
     /// <summary>
-    /// Per change of the group, what is stored now and which sums rows move; changes that would store nothing new (an
-    /// older summary than the stored one, or the same) are left out.
+    /// Per change of the group, what is stored now and what moves: sums rows, stage rows, answers. A change that would
+    /// store nothing new in the contribution and stage rows (an older summary than the stored one, or the same) keeps
+    /// them as they are, and is left out unless it brings answers; those are written under the contribution row's ETag
+    /// all the same, so nothing is written for a removed customer.
     /// </summary>
-    private async Task<List<ChangePlan>> PlanAsync(string partition, List<PendingChange> group, Dictionary<string, bool> expectAbsent, CancellationToken cancellationToken)
+    private async Task<List<ChangePlan>> PlanAsync(string partition, List<PendingChange> group, Dictionary<string, bool> expectAbsent, Dictionary<string, List<Touchpoint>> answers, CancellationToken cancellationToken)
     {
-        var stored = await Task.WhenAll(group.Select(async change =>
-        {
-            var rowKey = ContributionPrefix + change.CustomerId;
-            if (Cached(partition, rowKey) is { } cached)
-            {
-                return cached;
-            }
-
-            if (expectAbsent[change.CustomerId])
-            {
-                return null;
-            }
-
-            var found = await Table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
-            var entity = found.HasValue ? found.Value : null;
-            Remember(entity);
-            return entity;
-        }));
-
+        var stored = await Task.WhenAll(group.Select(change => StoredAsync(partition, change.CustomerId, expectAbsent[change.CustomerId], cancellationToken)));
         var plans = new List<ChangePlan>(group.Count);
         for (var i = 0; i < group.Count; i++)
         {
-            var (change, entity) = (group[i], stored[i]);
-            var storedVersion = entity?.GetInt64(VersionColumn) ?? 0;
-            if (storedVersion > change.Version)
+            if (Plan(partition, group[i], stored[i], answers[group[i].CustomerId]) is { } plan)
             {
-                continue;
+                plans.Add(plan);
             }
-
-            var old = entity is null ? SegmentContribution.Empty : SegmentContribution.Parse(ReadChunks(entity));
-            if (entity is not null && storedVersion == change.Version && old.Canonical() == change.Next.Canonical())
-            {
-                continue;
-            }
-
-            plans.Add(new ChangePlan(change, entity, Changes(old, change.Next)));
         }
 
         return plans;
     }
 
-    /// <summary>The plans, in arrival order, whose rows (contributions plus the union of sums rows) fit in one transaction.</summary>
+    private async Task<TableEntity?> StoredAsync(string partition, string customerId, bool expectAbsent, CancellationToken cancellationToken)
+    {
+        var rowKey = ContributionPrefix + customerId;
+        if (Cached(partition, rowKey) is { } cached)
+        {
+            return cached;
+        }
+
+        if (expectAbsent)
+        {
+            return null;
+        }
+
+        var found = await Table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
+        var entity = found.HasValue ? found.Value : null;
+        Remember(entity);
+        return entity;
+    }
+
+    private static ChangePlan? Plan(string partition, PendingChange change, TableEntity? stored, List<Touchpoint> answers)
+    {
+        var storedVersion = stored?.GetInt64(VersionColumn) ?? 0;
+        if (stored is not null && storedVersion == long.MaxValue)
+        {
+            // Removed: final, answers included.
+            return null;
+        }
+
+        var old = stored is null ? SegmentContribution.Empty : SegmentContribution.Parse(ReadChunks(stored));
+        var oldStages = stored is null ? NoStages : FunnelRows.Stages(stored);
+        var upToDate = stored is not null
+            && (storedVersion > change.Version || (storedVersion == change.Version && old.Canonical() == change.Next.Canonical() && FunnelRows.Same(oldStages, change.Stages)));
+        if (upToDate)
+        {
+            return answers.Count == 0 ? null : new ChangePlan(change, stored, new(), [], answers, KeepsStored: true);
+        }
+
+        return new ChangePlan(change, stored, Changes(old, change.Next), FunnelRows.Changes(partition, change.CustomerId, oldStages, change.Stages), answers, KeepsStored: false);
+    }
+
+    /// <summary>The plans, in arrival order, whose rows (their own plus the union of sums rows) fit in one transaction.</summary>
     private static (List<ChangePlan> Taken, List<ChangePlan> Left) Fit(IEnumerable<ChangePlan> plans)
     {
         var (taken, rest) = (new List<ChangePlan>(), new List<ChangePlan>());
         var sumsRows = new HashSet<(string, string)>();
+        var own = 0;
         foreach (var plan in plans)
         {
             var added = plan.Changes.Keys.Count(k => !sumsRows.Contains(k));
-            if (rest.Count > 0 || taken.Count + 1 + sumsRows.Count + added > MaxTransactionActions)
+            if (rest.Count > 0 || own + plan.OwnActions + sumsRows.Count + added > MaxTransactionActions)
             {
                 rest.Add(plan);
                 continue;
             }
 
             taken.Add(plan);
+            own += plan.OwnActions;
             sumsRows.UnionWith(plan.Changes.Keys);
         }
 
         return (taken, rest);
     }
 
-    private async Task ApplyInShardAsync(string customerId, SegmentContribution next, long version, CancellationToken cancellationToken)
+    /// <summary>
+    /// One customer's change on its own, in as many exact steps as its rows need: when the sums rows, the contribution and
+    /// the stage rows do not fit in one transaction, the old part is taken out first and the new one put in next; answers
+    /// that do not fit beside them follow in transactions of their own, each under the contribution row's ETag.
+    /// </summary>
+    private async Task ApplyInShardAsync(PendingChange change, List<Touchpoint> answers, CancellationToken cancellationToken)
     {
-        var partition = Partition(customerId);
-        var contributionKey = ContributionPrefix + customerId;
+        var partition = Partition(change.CustomerId);
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                var stored = Cached(partition, contributionKey);
-                if (stored is null)
-                {
-                    var found = await Table.GetEntityIfExistsAsync<TableEntity>(partition, contributionKey, cancellationToken: cancellationToken);
-                    stored = found.HasValue ? found.Value : null;
-                    Remember(stored);
-                }
-
-                var storedVersion = stored?.GetInt64(VersionColumn) ?? 0;
-                if (storedVersion > version)
+                var stored = await StoredAsync(partition, change.CustomerId, expectAbsent: false, cancellationToken);
+                if (Plan(partition, change, stored, answers) is not { } plan)
                 {
                     return;
                 }
 
-                var old = stored is null ? SegmentContribution.Empty : SegmentContribution.Parse(ReadChunks(stored));
-                if (stored is not null && storedVersion == version && old.Canonical() == next.Canonical())
+                if (plan.Changes.Count + 1 + plan.StageRows.Count > MaxTransactionActions)
                 {
-                    return;
-                }
+                    // Segments and days both moved (e.g. a merge): take the old part out first, then put the new one in.
+                    // Each step is exact on its own; the stage rows stay as they are until the second.
+                    var storedVersion = stored?.GetInt64(VersionColumn) ?? 0;
+                    var old = stored is null ? SegmentContribution.Empty : SegmentContribution.Parse(ReadChunks(stored));
+                    if (old.IsEmpty)
+                    {
+                        // Nothing to take out first: the new part alone is more than a transaction holds.
+                        throw new InvalidOperationException($"The aggregates of customer {change.CustomerId} need {plan.Changes.Count + 1 + plan.StageRows.Count} rows, more than one transaction holds.");
+                    }
 
-                var changes = Changes(old, next);
-                if (changes.Count + 1 > MaxTransactionActions)
-                {
-                    // Too many rows for one transaction (segments and days both moved, e.g. a merge): take the old part
-                    // out first, then put the new one in. Each step is exact on its own.
-                    var removal = new PendingChange(customerId, SegmentContribution.Empty, storedVersion, expectAbsent: false);
-                    await CommitAsync(partition, [new ChangePlan(removal, stored, Changes(old, SegmentContribution.Empty))], cancellationToken);
+                    var removal = new PendingChange(change.CustomerId, SegmentContribution.Empty, stored is null ? NoStages : FunnelRows.Stages(stored), storedVersion, expectAbsent: false, []);
+                    await CommitAsync(partition, [new ChangePlan(removal, stored, Changes(old, SegmentContribution.Empty), [], [], KeepsStored: false)], cancellationToken);
                     continue;
                 }
 
-                await CommitAsync(partition, [new ChangePlan(new PendingChange(customerId, next, version, expectAbsent: false), stored, changes)], cancellationToken);
+                var room = MaxTransactionActions - plan.Changes.Count - 1 - plan.StageRows.Count;
+                await CommitAsync(partition, [plan with { Answers = [.. answers.Take(room)] }], cancellationToken);
+                foreach (var chunk in answers.Skip(room).Chunk(MaxTransactionActions - 1))
+                {
+                    // The contribution row just written (cached with its new ETag) guards each further part.
+                    var current = await StoredAsync(partition, change.CustomerId, expectAbsent: false, cancellationToken);
+                    if (current is null || current.GetInt64(VersionColumn) == long.MaxValue)
+                    {
+                        return;
+                    }
+
+                    await CommitAsync(partition, [new ChangePlan(change, current, new(), [], [.. chunk], KeepsStored: true)], cancellationToken);
+                }
+
                 return;
             }
             catch (Exception ex) when (IsConcurrencyConflict(ex) && attempt < MaxConcurrencyRetries)
             {
                 // Another customer of this shard moved a sums row (or this customer's row) in between, or a cached row was
-                // stale (the rows of the failed transaction are forgotten): read again.
-                LogConflict(customerId, attempt + 1);
+                // stale (the rows of the failed transaction are forgotten): read again. Answers already written are
+                // written again, the same rows.
+                LogConflict(change.CustomerId, attempt + 1);
             }
         }
     }
 
     /// <summary>
-    /// Writes the rows a population's <see cref="ApplyAsync"/> calls (before <c>null</c>, one after another in this
-    /// order, onto an empty table) would leave, without their per-customer read and transaction: the contributions are
-    /// built by <see cref="SegmentContribution.Of"/>, the sums rows are folded in memory with the same
+    /// Writes the rows a population's <see cref="ApplyAsync"/> calls (before <c>null</c>, no touchpoints, one after
+    /// another in this order, onto an empty table) would leave, without their per-customer read and transaction: the
+    /// contributions are built by <see cref="SegmentContribution.Of"/> and the stage rows by
+    /// <see cref="FunnelCalculator.StageEntries"/> (survey answers come from touchpoints, not summaries), the sums rows are folded in memory with the same
     /// <see cref="SumsRow.Apply"/> (so even the capped example lists come out in the same order), and everything is
     /// upserted in entity-group transactions of up to 100 rows of one shard, several at once. For seeding large
     /// populations (benchmarks, demo data): sequential <see cref="ApplyAsync"/> manages tens of customers per second.
@@ -390,7 +463,9 @@ public sealed partial class TableSegmentAggregates(
 
             var partition = Partition(customerId);
             var contribution = SegmentContribution.Of(customerId, summary);
+            var stages = FunnelCalculator.StageEntries(summary);
             var entity = ContributionEntity(partition, ContributionPrefix + customerId, contribution);
+            FunnelRows.Name(entity, stages);
             entity[VersionColumn] = (long)summary.TouchpointCount;
             if (!contributions.TryGetValue(partition, out var shardContributions))
             {
@@ -399,6 +474,7 @@ public sealed partial class TableSegmentAggregates(
             }
 
             shardContributions.Add(entity);
+            shardContributions.AddRange(FunnelRows.Rows(partition, customerId, stages));
             var shardSums = sums[partition];
             foreach (var (key, change) in Changes(SegmentContribution.Empty, contribution))
             {
@@ -594,13 +670,15 @@ public sealed partial class TableSegmentAggregates(
 
     /// <summary>
     /// One entity-group transaction for these changes of one shard: each sums row they touch moves by the changes in
-    /// turn (read once, written once), each customer's contribution row is replaced; all under ETags (or as inserts).
+    /// turn (read once, written once), each customer's contribution row is replaced (or, for a change that only brings
+    /// answers, merged unchanged as the guard of its ETag), its stage rows follow and its answers are written; all under
+    /// ETags (or as inserts). Rows over the 4 MiB a transaction carries: the changes are split in two, each part exact.
     /// </summary>
     private async Task CommitAsync(string partition, IReadOnlyList<ChangePlan> plans, CancellationToken cancellationToken)
     {
         var keys = plans.SelectMany(p => p.Changes.Keys).Distinct().ToList();
         var current = await ReadRowsAsync(partition, keys, cancellationToken);
-        var actions = new List<TableTransactionAction>(keys.Count + plans.Count);
+        var actions = new List<TableTransactionAction>(keys.Count + plans.Sum(p => p.OwnActions));
         foreach (var (day, segment) in keys)
         {
             var rowKey = SumsRowKey(day, segment);
@@ -632,13 +710,41 @@ public sealed partial class TableSegmentAggregates(
             }
         }
 
+        var guards = new Dictionary<int, TableEntity>();
+        var answerKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var plan in plans)
         {
-            var entity = ContributionEntity(partition, ContributionPrefix + plan.Change.CustomerId, plan.Change.Next);
-            entity[VersionColumn] = plan.Change.Version;
-            actions.Add(plan.Stored is null
-                ? new TableTransactionAction(TableTransactionActionType.Add, entity)
-                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, plan.Stored.ETag));
+            var rowKey = ContributionPrefix + plan.Change.CustomerId;
+            if (plan.KeepsStored)
+            {
+                // Same version, same content: only the ETag moves, so an answer is never written beside a removal.
+                guards[actions.Count] = plan.Stored!;
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(partition, rowKey) { [VersionColumn] = plan.Stored!.GetInt64(VersionColumn) }, plan.Stored.ETag));
+            }
+            else
+            {
+                var entity = ContributionEntity(partition, rowKey, plan.Change.Next);
+                FunnelRows.Name(entity, plan.Change.Stages);
+                entity[VersionColumn] = plan.Change.Version;
+                actions.Add(plan.Stored is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, plan.Stored.ETag));
+            }
+
+            actions.AddRange(plan.StageRows);
+
+            // One touchpoint on two customers of the shard (an object's event) is one answer row, as one key can be written
+            // once per transaction.
+            actions.AddRange(plan.Answers
+                .Where(a => answerKeys.Add(FunnelRows.AnswerRowKey(a)))
+                .Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, FunnelRows.Answer(partition, plan.Change.CustomerId, a))));
+        }
+
+        if (plans.Count > 1 && actions.Sum(a => EstimatedBytes(a.Entity)) > MaxTransactionBytes)
+        {
+            await CommitAsync(partition, plans.Take(plans.Count / 2).ToList(), cancellationToken);
+            await CommitAsync(partition, plans.Skip(plans.Count / 2).ToList(), cancellationToken);
+            return;
         }
 
         Response<IReadOnlyList<Response>> response;
@@ -662,7 +768,8 @@ public sealed partial class TableSegmentAggregates(
             throw;
         }
 
-        // Every row written is now known with its new ETag; a deleted row is not cached, so its known day says it is absent.
+        // Every contribution and sums row written is now known with its new ETag (stage and answer rows are never read
+        // back); a deleted row is not cached, so its known day says it is absent.
         for (var i = 0; i < actions.Count; i++)
         {
             var written = actions[i].Entity;
@@ -672,12 +779,27 @@ public sealed partial class TableSegmentAggregates(
                 continue;
             }
 
-            // The entity objects were built for this transaction only, so the cache may keep them as they are.
-            var kept = (TableEntity)written;
-            kept.ETag = etag;
-            Remember(kept);
+            if (guards.TryGetValue(i, out var guarded))
+            {
+                // The merge wrote no property: the stored row, as read, under its new ETag.
+                guarded.ETag = etag;
+                Remember(guarded);
+            }
+            else if (written.RowKey.StartsWith(ContributionPrefix, StringComparison.Ordinal) || written.RowKey.StartsWith(SumsPrefix, StringComparison.Ordinal))
+            {
+                // The entity objects were built for this transaction only, so the cache may keep them as they are.
+                var kept = (TableEntity)written;
+                kept.ETag = etag;
+                Remember(kept);
+            }
         }
     }
+
+    /// <summary>An upper bound of an entity's size in a transaction: two bytes per character (JSON escapes), a little per property.</summary>
+    private static long EstimatedBytes(ITableEntity entity) =>
+        entity is TableEntity properties
+            ? 200 + properties.Sum(p => (2L * p.Key.Length) + 40 + (p.Value is string text ? 2L * text.Length : 32))
+            : 1024;
 
     private TableEntity? Cached(string partition, string rowKey) =>
         rows.TryGetValue(CacheKey(partition, rowKey), out TableEntity? entity) ? entity : null;
@@ -827,20 +949,46 @@ public sealed partial class TableSegmentAggregates(
     private partial void LogGroupFallback(string partition, int changes);
 
     /// <summary>A caller's change waiting for its shard's next transaction; done once a transaction holding it (or a newer change of the customer) has committed.</summary>
-    private sealed class PendingChange(string customerId, SegmentContribution next, long version, bool expectAbsent)
+    private sealed class PendingChange(
+        string customerId,
+        SegmentContribution next,
+        IReadOnlyDictionary<JourneyStage, (DateTimeOffset First, string? Source)> stages,
+        long version,
+        bool expectAbsent,
+        IReadOnlyList<Touchpoint> answers)
     {
         public string CustomerId { get; } = customerId;
 
         public SegmentContribution Next { get; } = next;
 
+        /// <summary>First time and source per journey stage: the stage rows to store.</summary>
+        public IReadOnlyDictionary<JourneyStage, (DateTimeOffset First, string? Source)> Stages { get; } = stages;
+
         public long Version { get; } = version;
 
         public bool ExpectAbsent { get; } = expectAbsent;
 
+        /// <summary>Survey answers among the touchpoints this change stored.</summary>
+        public IReadOnlyList<Touchpoint> Answers { get; } = answers;
+
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed record ChangePlan(PendingChange Change, TableEntity? Stored, Dictionary<(string Day, string Segment), RowChange> Changes);
+    /// <summary>
+    /// What one change writes: the sums rows' moves, its contribution row (replaced, or kept as it is and merged only to
+    /// guard the answers with its ETag), its stage rows and its answers.
+    /// </summary>
+    private sealed record ChangePlan(
+        PendingChange Change,
+        TableEntity? Stored,
+        Dictionary<(string Day, string Segment), RowChange> Changes,
+        List<TableTransactionAction> StageRows,
+        List<Touchpoint> Answers,
+        bool KeepsStored)
+    {
+        /// <summary>Actions of this change alone (the sums rows are shared with the other changes of the transaction).</summary>
+        public int OwnActions => 1 + StageRows.Count + Answers.Count;
+    }
 
     /// <summary>The changes waiting for one shard, and the gate that lets one transaction of the shard at a time through.</summary>
     private sealed class ShardQueue : IDisposable

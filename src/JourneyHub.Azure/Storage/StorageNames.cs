@@ -24,6 +24,12 @@ public static class StorageNames
     /// </summary>
     public const string ObjectsTable = "Objects";
 
+    /// <summary>
+    /// Customers' aggregates in 4 shard partitions: segment map contributions and sums, funnel stage rows, survey answers
+    /// (created by <c>TableSegmentAggregates</c> on first use, not at bootstrap).
+    /// </summary>
+    public const string SegmentMapTable = "SegmentMap";
+
     public static IReadOnlyList<string> Tables { get; } =
         [IdentitiesTable, TimelineTable, DeadLettersTable, DeadLetterPeopleTable, CheckpointsTable, RawPayloadsTable, ObjectsTable];
 }

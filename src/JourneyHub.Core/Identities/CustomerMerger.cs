@@ -1,5 +1,6 @@
 using JourneyHub.Core.Journey;
 using JourneyHub.Core.Ports;
+using JourneyHub.Core.Schema;
 using JourneyHub.Core.Timeline;
 using Microsoft.Extensions.Logging;
 
@@ -25,8 +26,7 @@ public sealed partial class CustomerMerger(
     ICustomerStore customers,
     ITimelineStore timeline,
     IIdentityConflictStore conflicts,
-    IJourneyAnalytics analytics,
-    Journey.Segments.ISegmentAggregates segments,
+    ICustomerAggregates aggregates,
     IdentityGuard guard,
     TimeProvider clock,
     ILogger<CustomerMerger> logger) : ICustomerMerger
@@ -241,10 +241,12 @@ public sealed partial class CustomerMerger(
         // applied to the survivor's summary in the same transactions that insert them.
         var loserIdentities = loser?.Identities ?? [];
         var copied = 0;
+        var loserAnswers = new List<Touchpoint>();
         string? cursor = null;
         do
         {
             var page = await timeline.QueryAsync(loserId, new TimelineQuery { Limit = TimelineQuery.MaxLimit, Cursor = cursor }, cancellationToken);
+            loserAnswers.AddRange(page.Items.Where(t => t.Survey is not null));
             if (page.Items.Count > 0)
             {
                 var result = await timeline.AppendAsync(survivorId, page.Items, new AppendOptions { RowsMayExist = true, Identities = loserIdentities }, cancellationToken);
@@ -272,11 +274,10 @@ public sealed partial class CustomerMerger(
             },
             cancellationToken);
 
-        // The funnel counts a person once: the survivor's first times move, the merged customer's rows go.
-        await analytics.SyncStagesAsync(survivorId, null, committed.Journey, cancellationToken);
-        await analytics.RemoveStagesAsync(loserId, cancellationToken);
-        await segments.ApplyAsync(survivorId, null, committed.Journey, cancellationToken);
-        await segments.ApplyAsync(loserId, null, null, cancellationToken);
+        // The map and the funnel count a person once: the survivor's part and first times move and its shard takes the
+        // merged customer's survey answers; the merged customer's rows go.
+        await aggregates.ApplyAsync(survivorId, null, committed.Journey, loserAnswers, cancellationToken);
+        await aggregates.RemoveAsync(loserId, loserAnswers, cancellationToken);
 
         foreach (var identity in loserIdentities)
         {

@@ -3,28 +3,12 @@ using JourneyHub.Core.Schema;
 namespace JourneyHub.Core.Journey;
 
 /// <summary>
-/// Aggregates for the funnel, kept up to date as touchpoints are written so a funnel request reads only the rows
-/// of its window: one row per customer and journey stage at the first time the customer was in that stage (placed by
-/// <see cref="JourneyPlacement"/>, like the segment map), and one row per survey answer.
+/// The funnel, read from aggregates kept up to date as touchpoints are written (<see cref="ICustomerAggregates"/>), so a
+/// funnel request reads only the rows of its window: one row per customer and journey stage at the first time the
+/// customer was in that stage (placed by <see cref="JourneyPlacement"/>, like the segment map), and one row per survey answer.
 /// </summary>
 public interface IJourneyAnalytics
 {
-    /// <summary>
-    /// Makes the stage index match the customer's first time in each journey stage it was in
-    /// (<see cref="FunnelCalculator.StageEntries"/>). Idempotent; skips all I/O when <paramref name="before"/> is given
-    /// and no first time changed.
-    /// </summary>
-    Task SyncStagesAsync(string customerId, JourneyState? before, JourneyState after, CancellationToken cancellationToken);
-
-    /// <summary>Indexes the survey answers among <paramref name="touchpoints"/> (others are ignored). Idempotent.</summary>
-    Task RecordSurveysAsync(string customerId, IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken);
-
-    /// <summary>Removes the customer's stage rows (erasure, or a customer merged into another).</summary>
-    Task RemoveStagesAsync(string customerId, CancellationToken cancellationToken);
-
-    /// <summary>Removes the index rows of these survey answers (erasure).</summary>
-    Task RemoveSurveysAsync(IReadOnlyList<Touchpoint> touchpoints, CancellationToken cancellationToken);
-
     Task<FunnelReport> FunnelAsync(FunnelQuery query, CancellationToken cancellationToken);
 }
 

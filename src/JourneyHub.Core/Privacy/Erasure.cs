@@ -70,8 +70,7 @@ public sealed partial class ErasureService(
     RawPayloadEraser payloads,
     IDeadLetterErasure deadLetters,
     IIdentityConflictStore conflicts,
-    IJourneyAnalytics analytics,
-    Journey.Segments.ISegmentAggregates segments,
+    ICustomerAggregates aggregates,
     ObjectAttribution objects,
     IErasureLog log,
     IErasureQueue queue,
@@ -133,9 +132,10 @@ public sealed partial class ErasureService(
         var rawRefs = new HashSet<string>(StringComparer.Ordinal);
         var objectPayloads = new Dictionary<string, HashSet<Identity>>(StringComparer.Ordinal);
         var rows = 0;
+        var answers = new Dictionary<string, List<Touchpoint>>(StringComparer.Ordinal);
         foreach (var id in ids)
         {
-            var surveys = new List<Touchpoint>();
+            var surveys = answers[id] = [];
             string? cursor = null;
             do
             {
@@ -166,8 +166,6 @@ public sealed partial class ErasureService(
                 cursor = page.NextCursor;
             }
             while (cursor is not null);
-
-            await analytics.RemoveSurveysAsync(surveys, cancellationToken);
         }
 
         // A payload that names only objects goes with this person unless someone else is still associated with one of them
@@ -215,8 +213,9 @@ public sealed partial class ErasureService(
 
         foreach (var id in ids)
         {
-            await analytics.RemoveStagesAsync(id, cancellationToken);
-            await segments.ApplyAsync(id, null, null, cancellationToken);
+            // The map's part, the stage rows and the survey answers found on the timeline above; a delivery racing this
+            // erasure cannot bring any of them back.
+            await aggregates.RemoveAsync(id, answers.GetValueOrDefault(id) ?? [], cancellationToken);
             rows += await timeline.DeleteCustomerAsync(id, cancellationToken);
             await conflicts.DeleteCustomerAsync(id, cancellationToken);
             await objects.ForgetCustomerAsync(id, cancellationToken);

@@ -25,8 +25,7 @@ public sealed partial class DeliveryProcessor(
     ITimelineStore timeline,
     IDeadLetterStore deadLetters,
     ITouchpointPublisher publisher,
-    Journey.IJourneyAnalytics analytics,
-    Journey.Segments.ISegmentAggregates segments,
+    Journey.ICustomerAggregates aggregates,
     Journey.PersonaRules personas,
     TimeProvider clock,
     ILogger<DeliveryProcessor> logger)
@@ -263,8 +262,8 @@ public sealed partial class DeliveryProcessor(
     }
 
     /// <summary>
-    /// Write and apply: per customer, the new rows and the summary update in entity-group transactions; then the funnel
-    /// aggregates, which change only when a first time per stage or a survey answer does.
+    /// Write and apply: per customer, the new rows and the summary update in entity-group transactions; then its aggregates
+    /// (segment map, funnel stages, survey answers), together, and only when one of them changes.
     /// </summary>
     private async Task<Written> WriteAndApplyAsync(Dictionary<string, CustomerBatch> byCustomer, bool isRetry, CancellationToken cancellationToken)
     {
@@ -298,9 +297,7 @@ public sealed partial class DeliveryProcessor(
             IReadOnlyList<Touchpoint> stored = isRetry ? [.. result.Inserted, .. result.Duplicates] : result.Inserted;
             if (stored.Count > 0)
             {
-                await analytics.SyncStagesAsync(result.CustomerId, isRetry ? null : result.Before, result.After, cancellationToken);
-                await segments.ApplyAsync(result.CustomerId, isRetry ? null : result.Before, result.After, cancellationToken);
-                await analytics.RecordSurveysAsync(result.CustomerId, stored, cancellationToken);
+                await aggregates.ApplyAsync(result.CustomerId, isRetry ? null : result.Before, result.After, stored, cancellationToken);
             }
 
             written.Inserted += result.Inserted.Count;

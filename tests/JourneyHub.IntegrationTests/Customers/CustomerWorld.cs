@@ -25,7 +25,7 @@ internal sealed class CustomerWorld
         Identities = new TableIdentityStore(azurite.Clients, bootstrap, Keys, TimeProvider.System);
         Storage = new CustomerStorage(azurite.Clients, bootstrap);
         Conflicts = new TableIdentityConflictStore(Storage);
-        Analytics = new TableJourneyAnalytics(Storage, Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableJourneyAnalytics>.Instance);
+        Analytics = new TableJourneyAnalytics(azurite.Clients);
         Segments = new TableSegmentAggregates(azurite.Clients, clock ?? TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new StorageCacheOptions()), NullLogger<TableSegmentAggregates>.Instance);
         Guard = new IdentityGuard(options ?? new IdentityOptions());
     }
@@ -48,7 +48,7 @@ internal sealed class CustomerWorld
     public static string Unique(string prefix) => prefix + Interlocked.Increment(ref next).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public CustomerMerger Merger(ITimelineStore? timeline = null, ICustomerStore? customers = null, IIdentityStore? identities = null) =>
-        new(identities ?? Identities, customers ?? Customers, timeline ?? Timeline, Conflicts, Analytics, Segments, Guard, TimeProvider.System, NullLogger<CustomerMerger>.Instance);
+        new(identities ?? Identities, customers ?? Customers, timeline ?? Timeline, Conflicts, Segments, Guard, TimeProvider.System, NullLogger<CustomerMerger>.Instance);
 
     public IdentityResolver Resolver(ITimelineStore? timeline = null, ICustomerStore? customers = null, IIdentityStore? identities = null)
     {
@@ -72,8 +72,7 @@ internal sealed class CustomerWorld
             await Merger().SettleAsync(result.FollowedFrom ?? result.CustomerId, CancellationToken.None);
         }
 
-        await Analytics.SyncStagesAsync(result.CustomerId, result.Before, result.After, CancellationToken.None);
-        await Segments.ApplyAsync(result.CustomerId, result.Before, result.After, CancellationToken.None);
+        await Segments.ApplyAsync(result.CustomerId, result.Before, result.After, result.Inserted, CancellationToken.None);
         return result.CustomerId;
     }
 

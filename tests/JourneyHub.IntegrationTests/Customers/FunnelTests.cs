@@ -4,7 +4,7 @@ using JourneyHub.IntegrationTests.Infrastructure;
 
 namespace JourneyHub.IntegrationTests.Customers;
 
-/// <summary>The funnel from the StageReached and SurveyAnswers aggregates, on a generated population with known answers.</summary>
+/// <summary>The funnel from the stage and answer rows of the segment map's shards, on a generated population with known answers.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class FunnelTests(AzuriteFixture azurite)
 {
@@ -67,8 +67,7 @@ public sealed class FunnelTests(AzuriteFixture azurite)
         {
             var before = states.GetValueOrDefault(customer) ?? new JourneyState();
             var after = states[customer] = before.Apply(touchpoint);
-            await world.Analytics.SyncStagesAsync(customer, before, after, CancellationToken.None);
-            await world.Analytics.RecordSurveysAsync(customer, [touchpoint], CancellationToken.None);
+            await world.Segments.ApplyAsync(customer, before, after, [touchpoint], CancellationToken.None);
         }
 
         foreach (var filter in new[] { source, null })

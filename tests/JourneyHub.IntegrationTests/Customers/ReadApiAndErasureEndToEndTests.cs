@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Json.Schema;
 using JourneyHub.Azure.Customers;
+using JourneyHub.Azure.Segments;
 using JourneyHub.Azure.Storage;
 using JourneyHub.IntegrationTests.Infrastructure;
 
@@ -140,16 +141,18 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : Loc
         // The link is gone and the suppression took its place, in the identity's own partition.
         Assert.Equal([TableIdentityStore.SuppressedRow], (await RowsAsync(StorageNames.IdentitiesTable, identityPartition)).Select(r => r.RowKey));
 
-        // The funnel keeps only the customer's pointer, emptied (it outranks a sync still in flight): no stage row, no first time.
-        var funnel = new List<TableEntity>();
-        await foreach (var row in Azurite.Table(CustomerStorage.StageReachedTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {"p_" + customerId} or CustomerId eq {customerId}")))
+        // The map and the funnel keep only the customer's contribution row, emptied (it outranks a change still in
+        // flight): no stage row, no first time named, nothing of its part of the map.
+        var aggregates = new List<TableEntity>();
+        await foreach (var row in Azurite.Table(TableSegmentAggregates.TableName).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {"c|" + customerId} or CustomerId eq {customerId}")))
         {
-            funnel.Add(row);
+            aggregates.Add(row);
         }
 
-        var pointer = Assert.Single(funnel);
-        Assert.Equal("p_" + customerId, pointer.RowKey);
-        Assert.DoesNotContain(pointer.Keys, key => key.StartsWith("awareness", StringComparison.Ordinal) || key.StartsWith("consideration", StringComparison.Ordinal));
+        var contribution = Assert.Single(aggregates);
+        Assert.Equal("c|" + customerId, contribution.RowKey);
+        Assert.Equal(long.MaxValue, contribution.GetInt64("Version"));
+        Assert.DoesNotContain(contribution.Keys, key => key.StartsWith("Stage", StringComparison.Ordinal));
         foreach (var rawRef in rawRefs)
         {
             Assert.Null(await Azurite.RawPayloadAsync(rawRef));

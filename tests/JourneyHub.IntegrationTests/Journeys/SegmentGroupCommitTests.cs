@@ -58,7 +58,7 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
             foreach (var touchpoint in c.Touchpoints)
             {
                 var after = before.Apply(touchpoint);
-                await aggregates.ApplyAsync(c.CustomerId, before, after, CancellationToken.None);
+                await aggregates.ApplyAsync(c.CustomerId, before, after, [], CancellationToken.None);
                 before = after;
             }
         })));
@@ -89,13 +89,13 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
             for (var i = 0; i < c.Touchpoints.Count; i++)
             {
                 var after = before.Apply(c.Touchpoints[i]);
-                await ((index + i) % 2 == 0 ? first : second).ApplyAsync(c.CustomerId, before, after, CancellationToken.None);
+                await ((index + i) % 2 == 0 ? first : second).ApplyAsync(c.CustomerId, before, after, [], CancellationToken.None);
                 before = after;
             }
         })));
 
         // Retried as after a crash (no previous state), through either host: nothing moves.
-        await Task.WhenAll(customers.Select((c, index) => (index % 2 == 0 ? first : second).ApplyAsync(c.CustomerId, null, c.Final, CancellationToken.None)));
+        await Task.WhenAll(customers.Select((c, index) => (index % 2 == 0 ? first : second).ApplyAsync(c.CustomerId, null, c.Final, [], CancellationToken.None)));
         await AssertSameAsSeededAsync(first, customers);
     }
 
@@ -109,7 +109,7 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
         proxy.Reset();
         foreach (var customer in customers.Take(6))
         {
-            await aggregates.ApplyAsync(customer.CustomerId, new JourneyState(), customer.Final, CancellationToken.None);
+            await aggregates.ApplyAsync(customer.CustomerId, new JourneyState(), customer.Final, [], CancellationToken.None);
         }
 
         // The shard's day was read once, with all its segments; later customers' new rows are known to be absent.
@@ -119,8 +119,8 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
         // Another host (its own read of the day) adds a customer of source 6, a new row of the day; this host's insert of
         // that row for customer 7, also of source 6, fails, and the day is read again: three queries in all.
         using var other = Aggregates(clients);
-        await other.ApplyAsync(customers[6].CustomerId, new JourneyState(), customers[6].Final, CancellationToken.None);
-        await aggregates.ApplyAsync(customers[7].CustomerId, new JourneyState(), customers[7].Final, CancellationToken.None);
+        await other.ApplyAsync(customers[6].CustomerId, new JourneyState(), customers[6].Final, [], CancellationToken.None);
+        await aggregates.ApplyAsync(customers[7].CustomerId, new JourneyState(), customers[7].Final, [], CancellationToken.None);
         Assert.Equal(3, proxy.Counts.GetValueOrDefault("table GET SegmentMap (query)"));
         await AssertSameAsSeededAsync(aggregates, customers);
     }
@@ -130,13 +130,13 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
     {
         var customer = Population(1).Single();
         using var aggregates = Aggregates(clients);
-        await aggregates.ApplyAsync(customer.CustomerId, null, customer.Final, CancellationToken.None);
-        await aggregates.ApplyAsync(customer.CustomerId, null, null, CancellationToken.None);
+        await aggregates.ApplyAsync(customer.CustomerId, null, customer.Final, [], CancellationToken.None);
+        await aggregates.RemoveAsync(customer.CustomerId, [], CancellationToken.None);
 
         // Another host (nothing cached) sees what looks like the customer's first change: its insert meets the removal's
         // row, which outranks every summary.
         using var other = Aggregates(clients);
-        await other.ApplyAsync(customer.CustomerId, new JourneyState(), new JourneyState().Apply(customer.Touchpoints[0]), CancellationToken.None);
+        await other.ApplyAsync(customer.CustomerId, new JourneyState(), new JourneyState().Apply(customer.Touchpoints[0]), [], CancellationToken.None);
 
         var map = await other.MapAsync(new SegmentMapQuery(Day.AddDays(-1), Day.AddDays(2), Segment.All), CancellationToken.None);
         Assert.Equal(0, map.Kpis.Customers);

@@ -47,7 +47,7 @@ public sealed class SegmentMapKnownAnswerTests(AzuriteFixture azurite, ITestOutp
                 foreach (var id in ids.Where(id => people.Find(p => p.Owns(id)) == erased).ToList())
                 {
                     // What the erasure does to the aggregates: the customer's part goes, for good.
-                    await world.Segments.ApplyAsync(id, null, null, CancellationToken.None);
+                    await world.Segments.RemoveAsync(id, [], CancellationToken.None);
                     await world.Timeline.DeleteCustomerAsync(id, CancellationToken.None);
                     ids.Remove(id);
                 }
@@ -116,7 +116,7 @@ public sealed class SegmentMapKnownAnswerTests(AzuriteFixture azurite, ITestOutp
         foreach (var customer in population)
         {
             var record = await world.Customers.GetAsync(customer.CustomerId, CancellationToken.None);
-            await world.Segments.ApplyAsync(customer.CustomerId, null, record!.Journey, CancellationToken.None);
+            await world.Segments.ApplyAsync(customer.CustomerId, null, record!.Journey, [], CancellationToken.None);
         }
 
         Assert.Equal(Json(all), Json(await world.Segments.MapAsync(new SegmentMapQuery(year.YearStart, year.Item2, Segment.All), CancellationToken.None)));

@@ -37,7 +37,7 @@ public sealed class SegmentSeedTests(AzuriteFixture applied) : IClassFixture<Azu
             using var seeding = Aggregates(seeded.Clients);
             foreach (var (customerId, summary) in population)
             {
-                await applying.ApplyAsync(customerId, null, summary, CancellationToken.None);
+                await applying.ApplyAsync(customerId, null, summary, [], CancellationToken.None);
             }
 
             await seeding.SeedAsync(population, parallelTransactions: 4, CancellationToken.None);

@@ -36,8 +36,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
     private readonly ITimelineStore timeline = Substitute.For<ITimelineStore>();
     private readonly IDeadLetterStore deadLetters = Substitute.For<IDeadLetterStore>();
     private readonly ITouchpointPublisher publisher = Substitute.For<ITouchpointPublisher>();
-    private readonly IJourneyAnalytics analytics = Substitute.For<IJourneyAnalytics>();
-    private readonly ISegmentAggregates segments = Substitute.For<ISegmentAggregates>();
+    private readonly ICustomerAggregates aggregates = Substitute.For<ICustomerAggregates>();
     private readonly ITouchpointEnricher enricher = Substitute.For<ITouchpointEnricher>();
     private readonly IErasureQueue erasureQueue = Substitute.For<IErasureQueue>();
     private readonly IIdentityKeys identityKeys = Substitute.For<IIdentityKeys>();
@@ -92,7 +91,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         Assert.Contains(new Identity("hubspot", contact.ToString(System.Globalization.CultureInfo.InvariantCulture)), options.Identities);
         Assert.False(options.RowsMayExist);
         await publisher.Received(1).PublishAsync(Arg.Is<IReadOnlyList<Touchpoint>>(l => l.Count == 2), Arg.Any<CancellationToken>());
-        await analytics.Received(1).SyncStagesAsync(customerId, Arg.Any<JourneyState?>(), Arg.Any<JourneyState>(), Arg.Any<CancellationToken>());
+        await aggregates.Received(1).ApplyAsync(customerId, Arg.Any<JourneyState?>(), Arg.Any<JourneyState>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<CancellationToken>());
         Assert.Equal((2, 0, 2, 0), (report.Inserted, report.Duplicates, report.Stored, report.DeadLettered));
 
         // One resolution for the two events of one person: the second costs no lookup of its own.
@@ -206,7 +205,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         await publisher.Received(1).PublishAsync(Arg.Is<IReadOnlyList<Touchpoint>>(l => l.Count == 1), Arg.Any<CancellationToken>());
 
         // The attempt that crashed may have stopped before the aggregates: the retry applies them without a "before".
-        await segments.Received(1).ApplyAsync(Arg.Any<string>(), Arg.Is<JourneyState?>(s => s == null), Arg.Any<JourneyState>(), Arg.Any<CancellationToken>());
+        await aggregates.Received(1).ApplyAsync(Arg.Any<string>(), Arg.Is<JourneyState?>(s => s == null), Arg.Any<JourneyState>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -373,7 +372,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         Assert.Equal(["cus_survivor"], report.Customers);
         links.Received(1).Forget(Arg.Is<IEnumerable<Identity>>(ids => ids.Any(i => i.Type == "hubspot")));
         await merger.Received(1).SettleAsync("cus_loser", Arg.Any<CancellationToken>());
-        await segments.Received(1).ApplyAsync("cus_survivor", Arg.Any<JourneyState?>(), Arg.Any<JourneyState>(), Arg.Any<CancellationToken>());
+        await aggregates.Received(1).ApplyAsync("cus_survivor", Arg.Any<JourneyState?>(), Arg.Any<JourneyState>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<CancellationToken>());
     }
 
     [Fact]
@@ -433,6 +432,6 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         var objects = new ObjectAttribution(Substitute.For<IObjectStore>(), customers, NullLogger<ObjectAttribution>.Instance);
         var personas = Substitute.For<IOptionsMonitor<PersonaOptions>>();
         personas.CurrentValue.Returns(new PersonaOptions());
-        return new DeliveryProcessor(services.GetRequiredService<SourceRegistry>(), archive, new PayloadRedactionQueue(identityKeys, erasureQueue, NullLogger<PayloadRedactionQueue>.Instance), resolver, objects, merger, links, timeline, deadLetters, publisher, analytics, segments, new PersonaRules(personas), TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
+        return new DeliveryProcessor(services.GetRequiredService<SourceRegistry>(), archive, new PayloadRedactionQueue(identityKeys, erasureQueue, NullLogger<PayloadRedactionQueue>.Instance), resolver, objects, merger, links, timeline, deadLetters, publisher, aggregates, new PersonaRules(personas), TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
     }
 }

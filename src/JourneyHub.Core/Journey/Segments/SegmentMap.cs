@@ -3,16 +3,12 @@ using JourneyHub.Core.Schema;
 
 namespace JourneyHub.Core.Journey.Segments;
 
-/// <summary>The aggregates behind the segment journey map: kept exact as summaries change, read per segment and window.</summary>
+/// <summary>
+/// The aggregates behind the segment journey map, read per segment and window; they are kept exact as summaries change
+/// through <see cref="ICustomerAggregates"/>.
+/// </summary>
 public interface ISegmentAggregates
 {
-    /// <summary>
-    /// Replaces the customer's part of the map by the one its summary <paramref name="after"/> implies (null: the
-    /// customer is gone, erased or merged away). Idempotent and exact under any order: the stored part is replaced, not
-    /// added to. Does no I/O when <paramref name="before"/> implies the same part.
-    /// </summary>
-    Task ApplyAsync(string customerId, JourneyState? before, JourneyState? after, CancellationToken cancellationToken);
-
     Task<SegmentMapReport> MapAsync(SegmentMapQuery query, CancellationToken cancellationToken);
 
     /// <summary>Customers of the segment whose part holds <paramref name="metric"/> in the window (touchpoint type or pain point drill-down).</summary>
