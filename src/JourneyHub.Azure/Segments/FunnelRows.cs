@@ -16,8 +16,10 @@ namespace JourneyHub.Azure.Segments;
 /// <item>stage rows, <c>r|&lt;first-reached UTC ticks, 19 digits&gt;_&lt;stage&gt;_&lt;customerId&gt;</c>: one per customer
 /// and journey stage it was in, at its first time there (<see cref="FunnelCalculator.StageEntries"/>); each carries the
 /// customer's first time in every stage (conversion and time between stages without a join);</item>
-/// <item>answer rows, <c>a|&lt;answered UTC ticks&gt;_&lt;touchpointId&gt;</c>: one per survey answer, keyed by its touchpoint
-/// so a redelivery or retry writes the same row again.</item>
+/// <item>answer rows, <c>a|&lt;answered UTC ticks&gt;_&lt;touchpointId&gt;_&lt;customerId&gt;</c>: one per survey answer on the
+/// customer's timeline, keyed by its touchpoint so a redelivery or retry writes the same row again, and by the customer
+/// so that a merge within one shard (the survivor takes the merged customer's answers, then the merged customer's rows
+/// go) never deletes the survivor's copy.</item>
 /// </list>
 /// The customer's contribution row names its stage rows (first time and source per stage, columns
 /// <c>Stage_&lt;stage&gt;</c> and <c>StageSource_&lt;stage&gt;</c>): rows and names change in one transaction, so they never disagree.
@@ -113,7 +115,7 @@ internal static class FunnelRows
         };
 
     public static TableEntity Answer(string partition, string customerId, Touchpoint touchpoint) =>
-        new(partition, AnswerRowKey(touchpoint))
+        new(partition, AnswerRowKey(customerId, touchpoint))
         {
             ["Type"] = JourneyJson.WireName(touchpoint.Survey!.Type),
             ["Score"] = touchpoint.Survey.Score,
@@ -122,7 +124,8 @@ internal static class FunnelRows
             ["CustomerId"] = customerId,
         };
 
-    public static string AnswerRowKey(Touchpoint touchpoint) => AnswerPrefix + TableRows.Ticks(touchpoint.OccurredAt) + "_" + touchpoint.TouchpointId;
+    public static string AnswerRowKey(string customerId, Touchpoint touchpoint) =>
+        AnswerPrefix + TableRows.Ticks(touchpoint.OccurredAt) + "_" + touchpoint.TouchpointId + "_" + customerId;
 
     /// <summary>
     /// Rows of one kind in [from, to) of one shard: '_' follows the 19 digits, so "prefix + ticks(to)" sorts after every

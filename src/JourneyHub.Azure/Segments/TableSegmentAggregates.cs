@@ -83,7 +83,7 @@ public sealed partial class TableSegmentAggregates(
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentNullException.ThrowIfNull(after);
         ArgumentNullException.ThrowIfNull(stored);
-        var answers = stored.Where(t => t.Survey is not null).DistinctBy(FunnelRows.AnswerRowKey).ToList();
+        var answers = stored.Where(t => t.Survey is not null).DistinctBy(t => t.TouchpointId).ToList();
         var next = SegmentContribution.Of(customerId, after);
         var stages = FunnelCalculator.StageEntries(after);
         if (answers.Count == 0 && before is not null && SegmentContribution.Of(customerId, before).Canonical() == next.Canonical() && FunnelRows.Same(FunnelCalculator.StageEntries(before), stages))
@@ -110,7 +110,7 @@ public sealed partial class TableSegmentAggregates(
         // From here on no change of the customer writes an answer (each answer is written under the contribution row's
         // ETag, and that row now outranks every summary), so deleting the answers one by one cannot race a write of them.
         var partition = Partition(customerId);
-        foreach (var rowKey in touchpoints.Where(t => t.Survey is not null).Select(FunnelRows.AnswerRowKey).Distinct(StringComparer.Ordinal))
+        foreach (var rowKey in touchpoints.Where(t => t.Survey is not null).Select(t => FunnelRows.AnswerRowKey(customerId, t)).Distinct(StringComparer.Ordinal))
         {
             try
             {
@@ -157,7 +157,7 @@ public sealed partial class TableSegmentAggregates(
 
     /// <summary>
     /// Commits every change waiting for this shard: as many as fit in one entity-group transaction (each customer's
-    /// contribution row plus the sums rows of all of them, combined), the rest in the next one, and so on until the
+    /// contribution, stage and answer rows plus the sums rows of all of them, combined), the rest in the next one, and so on until the
     /// caller's own change is done. Each change is completed only once its transaction has committed.
     /// </summary>
     private async Task CommitPendingAsync(string partition, ShardQueue shard, PendingChange own, CancellationToken cancellationToken)
@@ -192,7 +192,7 @@ public sealed partial class TableSegmentAggregates(
         var byCustomer = group.ToLookup(c => c.CustomerId, StringComparer.Ordinal);
         var answers = latest.ToDictionary(
             c => c.CustomerId,
-            c => c.Version == long.MaxValue ? [] : byCustomer[c.CustomerId].SelectMany(w => w.Answers).DistinctBy(FunnelRows.AnswerRowKey).ToList(),
+            c => c.Version == long.MaxValue ? [] : byCustomer[c.CustomerId].SelectMany(w => w.Answers).DistinctBy(t => t.TouchpointId).ToList(),
             StringComparer.Ordinal);
         void Complete(PendingChange change, Exception? failure = null)
         {
@@ -582,7 +582,7 @@ public sealed partial class TableSegmentAggregates(
         return (int)(hash % Shards);
     }
 
-    /// <summary>The shard partition of a customer; the funnel's stage rows live in the same partitions.</summary>
+    /// <summary>The shard partition of a customer: its contribution row, its share of the sums rows, its stage and answer rows.</summary>
     internal static string Partition(string customerId) => ShardKey(Shard(customerId));
 
     internal static string ShardKey(int shard) => "s" + shard.ToString("00", System.Globalization.CultureInfo.InvariantCulture);
@@ -711,7 +711,6 @@ public sealed partial class TableSegmentAggregates(
         }
 
         var guards = new Dictionary<int, TableEntity>();
-        var answerKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var plan in plans)
         {
             var rowKey = ContributionPrefix + plan.Change.CustomerId;
@@ -733,11 +732,7 @@ public sealed partial class TableSegmentAggregates(
 
             actions.AddRange(plan.StageRows);
 
-            // One touchpoint on two customers of the shard (an object's event) is one answer row, as one key can be written
-            // once per transaction.
-            actions.AddRange(plan.Answers
-                .Where(a => answerKeys.Add(FunnelRows.AnswerRowKey(a)))
-                .Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, FunnelRows.Answer(partition, plan.Change.CustomerId, a))));
+            actions.AddRange(plan.Answers.Select(a => new TableTransactionAction(TableTransactionActionType.UpsertReplace, FunnelRows.Answer(partition, plan.Change.CustomerId, a))));
         }
 
         if (plans.Count > 1 && actions.Sum(a => EstimatedBytes(a.Entity)) > MaxTransactionBytes)

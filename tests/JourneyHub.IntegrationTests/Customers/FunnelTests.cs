@@ -1,3 +1,6 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using JourneyHub.Azure.Segments;
 using JourneyHub.Core.Journey;
 using JourneyHub.Core.Schema;
 using JourneyHub.IntegrationTests.Infrastructure;
@@ -87,6 +90,38 @@ public sealed class FunnelTests(AzuriteFixture azurite)
         var other = await world.Analytics.FunnelAsync(new FunnelQuery(from, to, "custom:nobody"), CancellationToken.None);
         Assert.All(other.Stages, s => Assert.Equal(0, s.Reached));
     }
+
+    [Fact]
+    public async Task A_merge_gives_the_merged_customers_answers_to_the_survivor_and_the_funnel_counts_them_once()
+    {
+        var world = new CustomerWorld(azurite);
+        var from = new DateTimeOffset(2011, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(Random.Shared.Next(0, 3000));
+        var source = "custom:" + CustomerWorld.Unique("merged");
+        var (first, second, email) = (Person("crm"), Person("crm"), Person("email"));
+
+        // Two customers with an answer each, then an event naming both of them: the younger is merged into the older.
+        var older = await world.IngestAsync(Survey(source, from.AddDays(1), SurveyType.Nps, 9) with { Identities = [first, email] });
+        var younger = await world.IngestAsync(Survey(source, from.AddDays(2), SurveyType.Nps, 3) with { Identities = [second] });
+        Assert.NotEqual(older, younger);
+        Assert.Equal(older, await world.IngestAsync(Stage(source, from.AddDays(3), JourneyStage.Consideration) with { Identities = [second, email] }));
+
+        var report = await world.Analytics.FunnelAsync(new FunnelQuery(from, from.AddDays(10), source), CancellationToken.None);
+        Assert.Equal(new NpsFigures(2, 1, 0, 1, 0), report.Nps);
+        Assert.Equal([1, 1, 0, 0], report.Stages.Select(s => s.Reached).ToArray());
+
+        // The answers are the survivor's rows now, in its shard; none is left under the merged customer's id.
+        var answers = new List<string>();
+        await foreach (var row in world.Storage.Clients.Tables.GetTableClient(TableSegmentAggregates.TableName)
+            .QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Source eq {source} and Type eq {"nps"}")))
+        {
+            answers.Add(row.PartitionKey + " " + row.GetString("CustomerId"));
+        }
+
+        var shard = "s" + TableSegmentAggregates.Shard(older!).ToString("00", CultureInfo.InvariantCulture);
+        Assert.Equal([shard + " " + older, shard + " " + older], answers);
+    }
+
+    private static Identity Person(string type) => new(type, CustomerWorld.Unique("person"));
 
     private static Touchpoint Stage(string source, DateTimeOffset at, JourneyStage stage) =>
         CustomerWorld.Event(source, at) with { Stage = stage };

@@ -154,6 +154,29 @@ public sealed class CustomerAggregatesTests(ITestOutputHelper output) : IAsyncLi
     }
 
     [Fact]
+    public async Task A_merge_within_one_shard_moves_the_answers_to_the_survivor_and_loses_none()
+    {
+        // Two customers of the same shard: the merged customer's answer rows and the survivor's share a partition.
+        var pair = Population(2);
+        var (loser, survivor) = (pair[0], pair[1]);
+        using var aggregates = Aggregates(clients);
+        await ApplyInOrderAsync(aggregates, loser);
+        await ApplyInOrderAsync(aggregates, survivor);
+
+        // As the merger does: the survivor's combined summary with the merged customer's answers, then the removal.
+        var combined = loser.Touchpoints.Aggregate(survivor.Final, (state, t) => state.Apply(t));
+        await aggregates.ApplyAsync(survivor.CustomerId, null, combined, loser.Touchpoints, CancellationToken.None);
+        await aggregates.RemoveAsync(loser.CustomerId, loser.Touchpoints, CancellationToken.None);
+
+        var answers = (await RowsAsync(clients)).Where(r => r.Key.Contains("/a|", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, answers.Count);
+        Assert.All(answers, r => Assert.Contains("CustomerId=" + survivor.CustomerId + ":", r.Value, StringComparison.Ordinal));
+        var funnel = await new TableJourneyAnalytics(clients).FunnelAsync(Window, CancellationToken.None);
+        Assert.Equal((2, 2), (funnel.Nps.Responses, funnel.Csat.Responses));
+        Assert.Equal([1, 1, 0, 0], funnel.Stages.Select(s => s.Reached).ToArray());
+    }
+
+    [Fact]
     public async Task Changes_of_one_shard_from_two_processes_in_any_order_leave_the_newest_summaries()
     {
         var customers = Population(16);
