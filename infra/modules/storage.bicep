@@ -43,6 +43,7 @@ param tableNames array = [
   'Identities'
   'Timeline'
   'DeadLetters'
+  'DeadLetterPeople'
   'Checkpoints'
   'IdentityConflicts'
   'SegmentMap'

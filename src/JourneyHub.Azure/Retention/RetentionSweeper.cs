@@ -7,11 +7,13 @@ using Microsoft.Extensions.Options;
 namespace JourneyHub.Azure.Retention;
 
 /// <summary>What one sweep deleted, and what it found but left because it was rewritten or removed meanwhile.</summary>
-public sealed record RetentionSweepResult(int RawPayloadsDeleted, int DeadLettersDeleted, int ObjectTouchpointsDeleted, int Skipped);
+/// <param name="DeadLetterIndexRowsDeleted">Rows of the dead letters' person index (<c>DeadLetterPeople</c>): two per person of a dead letter.</param>
+public sealed record RetentionSweepResult(int RawPayloadsDeleted, int DeadLettersDeleted, int DeadLetterIndexRowsDeleted, int ObjectTouchpointsDeleted, int Skipped);
 
 /// <summary>
 /// Ages out what the blob lifecycle rule cannot reach: <c>RawPayloads</c> entities by their stored <c>ReceivedAt</c> and
-/// <c>DeadLetters</c> entities by their stored <c>FailedAt</c>, and the objects' history (the history rows of <c>Objects</c>:
+/// <c>DeadLetters</c> entities by their stored <c>FailedAt</c>, then their person index (<c>DeadLetterPeople</c>,
+/// whose rows carry their dead letter's <c>FailedAt</c>), and the objects' history (the history rows of <c>Objects</c>:
 /// a deal's or order's own events, kept for contacts associated later) by its stored <c>RecordedAt</c>, the time of its
 /// latest write. The stored times are used rather than the entity
 /// <c>Timestamp</c> because they say when the hub received or gave up on a delivery, which is what retention is about;
@@ -38,6 +40,11 @@ public sealed partial class RetentionSweeper(
         // Dead letters first: a sweep stopped between the two leaves payloads without dead letters (harmless), never
         // dead letters whose payload is gone (a replay of them would fail).
         var deadLetters = await DeleteMatchingAsync(StorageNames.DeadLettersTable, TableClient.CreateQueryFilter($"FailedAt lt {cutoff}"), cancellationToken);
+
+        // The index after its dead letters: a sweep stopped between the two leaves index rows without a dead letter (skipped
+        // by erasure), never a dead letter erasure cannot find. A dead letter written again meanwhile rewrote its index rows
+        // first, with its new FailedAt, so they are not old, or their ETag no longer matches.
+        var deadLetterIndex = await DeleteMatchingAsync(StorageNames.DeadLetterPeopleTable, TableClient.CreateQueryFilter($"FailedAt lt {cutoff}"), cancellationToken);
         var rawPayloads = await DeleteMatchingAsync(StorageNames.RawPayloadsTable, TableClient.CreateQueryFilter($"ReceivedAt lt {cutoff}"), cancellationToken);
 
         // An object's history past the limit would give a contact associated today events whose raw payloads are gone.
@@ -47,8 +54,13 @@ public sealed partial class RetentionSweeper(
             TableClient.CreateQueryFilter($"RowKey gt {TableObjectStore.HistoryPrefix} and RowKey lt {TableObjectStore.RangeEnd(TableObjectStore.HistoryPrefix)} and RecordedAt lt {cutoff}"),
             cancellationToken);
 
-        var result = new RetentionSweepResult(rawPayloads.Deleted, deadLetters.Deleted, objectTouchpoints.Deleted, rawPayloads.Skipped + deadLetters.Skipped + objectTouchpoints.Skipped);
-        LogSwept(days, cutoff, result.RawPayloadsDeleted, result.DeadLettersDeleted, result.ObjectTouchpointsDeleted, result.Skipped);
+        var result = new RetentionSweepResult(
+            rawPayloads.Deleted,
+            deadLetters.Deleted,
+            deadLetterIndex.Deleted,
+            objectTouchpoints.Deleted,
+            rawPayloads.Skipped + deadLetters.Skipped + deadLetterIndex.Skipped + objectTouchpoints.Skipped);
+        LogSwept(days, cutoff, result.RawPayloadsDeleted, result.DeadLettersDeleted, result.DeadLetterIndexRowsDeleted, result.ObjectTouchpointsDeleted, result.Skipped);
         return result;
     }
 
@@ -73,7 +85,8 @@ public sealed partial class RetentionSweeper(
     }
 
     /// <summary>
-    /// One transaction for the entities of one partition (dead letters share a partition, an object's history is one); a transaction fails whole when
+    /// One transaction for the entities of one partition (dead letters share a partition, so do a dead letter's people rows,
+    /// an object's history is one; a person row of the dead-letter index has a partition of its own per person); a transaction fails whole when
     /// one of them changed or vanished, so then each is deleted on its own and only that one is skipped.
     /// RawPayloads rows have a partition each (the content hash), so they always take the single path.
     /// </summary>
@@ -109,8 +122,8 @@ public sealed partial class RetentionSweeper(
         return (deleted, batch.Length - deleted);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep ({Days} days, before {Cutoff:O}): deleted {RawPayloads} raw payload rows, {DeadLetters} dead letters and {ObjectTouchpoints} object history rows; {Skipped} changed or gone meanwhile")]
-    private partial void LogSwept(int days, DateTimeOffset cutoff, int rawPayloads, int deadLetters, int objectTouchpoints, int skipped);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep ({Days} days, before {Cutoff:O}): deleted {RawPayloads} raw payload rows, {DeadLetters} dead letters, {DeadLetterIndexRows} dead-letter index rows and {ObjectTouchpoints} object history rows; {Skipped} changed or gone meanwhile")]
+    private partial void LogSwept(int days, DateTimeOffset cutoff, int rawPayloads, int deadLetters, int deadLetterIndexRows, int objectTouchpoints, int skipped);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep of {Table}: a transaction of {Count} deletions failed with {Status}, deleting them one by one")]
     private partial void LogTransactionFellBack(string table, int count, int status);

@@ -10,6 +10,9 @@ public static class StorageNames
     public const string IdentitiesTable = "Identities";
     public const string TimelineTable = "Timeline";
     public const string DeadLettersTable = "DeadLetters";
+
+    /// <summary>The dead letters' person index: by keyed hash of an identity, its dead letters, and by dead letter, its people.</summary>
+    public const string DeadLetterPeopleTable = "DeadLetterPeople";
     public const string CheckpointsTable = "Checkpoints";
 
     /// <summary>Raw payloads that fit one entity; larger ones are blobs in <see cref="RawContainer"/>.</summary>
@@ -28,7 +31,7 @@ public static class StorageNames
     public const string SegmentMapTable = "SegmentMap";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [IdentitiesTable, TimelineTable, DeadLettersTable, CheckpointsTable, RawPayloadsTable, ObjectsTable];
+        [IdentitiesTable, TimelineTable, DeadLettersTable, DeadLetterPeopleTable, CheckpointsTable, RawPayloadsTable, ObjectsTable];
 }
 
 /// <summary>Table keys may not hold '/', '\\', '#', '?' or control characters; escape them (and '%') reversibly.</summary>

@@ -554,7 +554,8 @@ public sealed class AckPathTests(AzuriteFixture azurite) : IAsyncLifetime
             default);
 
         Assert.True((await azurite.Table(StorageNames.IdentitiesTable).GetEntityIfExistsAsync<TableEntity>(expected, TableIdentityStore.SuppressedRow)).HasValue);
-        Assert.Equal(expected, (await azurite.Table(StorageNames.DeadLettersTable).GetEntityAsync<TableEntity>("deadletter", deadLetterId)).Value.GetString("IdentityHashes"));
+        Assert.True((await azurite.Table(StorageNames.DeadLetterPeopleTable).GetEntityIfExistsAsync<TableEntity>(expected, deadLetterId)).HasValue);
+        Assert.True((await azurite.Table(StorageNames.DeadLetterPeopleTable).GetEntityIfExistsAsync<TableEntity>(TableDeadLetterStore.PeoplePartition(deadLetterId), expected)).HasValue);
         Assert.Equal([deadLetterId], (await services.GetRequiredService<IDeadLetterErasure>().FindAsync([person], default)).Select(d => d.Id));
     }
 

@@ -27,7 +27,7 @@ public sealed class RetentionSweepTests(AzuriteFixture azurite) : IClassFixture<
     {
         using var bootstrap = new StorageBootstrap(azurite.Clients);
         var archive = new StorageRawArchive(azurite.Clients, bootstrap);
-        var deadLetters = new TableDeadLetterStore(azurite.Clients, bootstrap, new IdentityKeys("retention-sweep-tests-suppression-key-0123456789"));
+        var deadLetters = DeadLetters(bootstrap);
 
         var oldRaw = await archive.ArchiveAsync("custom:retention", "{\"old\":true}"u8.ToArray(), "application/json", new Dictionary<string, string>(), Now.AddDays(-Days - 1), default);
         var youngRaw = await archive.ArchiveAsync("custom:retention", "{\"young\":true}"u8.ToArray(), "application/json", new Dictionary<string, string>(), Now.AddDays(-Days + 1), default);
@@ -43,14 +43,14 @@ public sealed class RetentionSweepTests(AzuriteFixture azurite) : IClassFixture<
 
         var result = await Sweeper(bootstrap, Now).SweepAsync(default);
 
-        Assert.Equal(new RetentionSweepResult(RawPayloadsDeleted: 1, DeadLettersDeleted: oldIds.Count, ObjectTouchpointsDeleted: 0, Skipped: 0), result);
+        Assert.Equal(new RetentionSweepResult(RawPayloadsDeleted: 1, DeadLettersDeleted: oldIds.Count, DeadLetterIndexRowsDeleted: 0, ObjectTouchpointsDeleted: 0, Skipped: 0), result);
         Assert.Null(await archive.ReadAsync(MessageFor(oldRaw), default));
         Assert.NotNull(await archive.ReadAsync(MessageFor(youngRaw), default));
         var left = await deadLetters.ListAsync(null, null, null, 1000, default);
         Assert.Equal(["young"], left.Select(d => d.Id));
 
         // A second sweep finds nothing more to do.
-        Assert.Equal(new RetentionSweepResult(0, 0, 0, 0), await Sweeper(bootstrap, Now).SweepAsync(default));
+        Assert.Equal(new RetentionSweepResult(0, 0, 0, 0, 0), await Sweeper(bootstrap, Now).SweepAsync(default));
     }
 
     [Fact]
@@ -80,13 +80,53 @@ public sealed class RetentionSweepTests(AzuriteFixture azurite) : IClassFixture<
 
         var result = await Sweeper(bootstrap, Now).SweepAsync(default);
 
-        Assert.Equal(new RetentionSweepResult(0, 0, ObjectTouchpointsDeleted: oldRows.Count, Skipped: 0), result);
+        Assert.Equal(new RetentionSweepResult(0, 0, 0, ObjectTouchpointsDeleted: oldRows.Count, Skipped: 0), result);
         var oldDealAfter = await history.ReadAsync(oldDeal, default);
         Assert.Equal([oldRows[0].TouchpointId], oldDealAfter.History.Select(t => t.TouchpointId));
         Assert.Equal(["cus_retention"], oldDealAfter.Customers);
         Assert.NotNull(oldDealAfter.Version);
         Assert.Equal(["shared-young"], (await history.ReadAsync(sharedDeal, default)).History.Select(t => t.SourceEventId));
-        Assert.Equal(new RetentionSweepResult(0, 0, 0, 0), await Sweeper(bootstrap, Now).SweepAsync(default));
+        Assert.Equal(new RetentionSweepResult(0, 0, 0, 0, 0), await Sweeper(bootstrap, Now).SweepAsync(default));
+    }
+
+    [Fact]
+    public async Task The_person_index_of_old_dead_letters_goes_with_them_and_a_young_dead_letters_stays_findable()
+    {
+        using var bootstrap = new StorageBootstrap(azurite.Clients);
+        var deadLetters = DeadLetters(bootstrap);
+        var (frank, grace) = (new Identity(IdentityTypes.Email, "retention-frank@example.com"), new Identity(IdentityTypes.Email, "retention-grace@example.com"));
+
+        // Frank and Grace each have an old dead letter; Grace a young one too, and one written again after the limit.
+        await deadLetters.AddAsync(DeadLetterOf("index-old", "custom:retention/index-old", Now.AddDays(-Days - 1)) with { Identities = [frank, grace] }, default);
+        await deadLetters.AddAsync(DeadLetterOf("index-young", "custom:retention/index-young", Now.AddDays(-Days + 1)) with { Identities = [grace] }, default);
+        var again = DeadLetterOf("index-again", "custom:retention/index-again", Now.AddDays(-Days - 1)) with { Identities = [frank] };
+        await deadLetters.AddAsync(again, default);
+        await deadLetters.AddAsync(again with { FailedAt = Now.AddDays(-1) }, default);
+
+        var result = await Sweeper(bootstrap, Now).SweepAsync(default);
+
+        // The old dead letter and its four index rows (a person row and a people row for each of its two people).
+        Assert.Equal(new RetentionSweepResult(0, DeadLettersDeleted: 1, DeadLetterIndexRowsDeleted: 4, 0, Skipped: 0), result);
+        Assert.Equal(["index-again"], (await deadLetters.FindAsync([frank], default)).Select(d => d.Id));
+        Assert.Equal(["index-young"], (await deadLetters.FindAsync([grace], default)).Select(d => d.Id));
+        var rows = new List<string>();
+        await foreach (var row in azurite.Table(StorageNames.DeadLetterPeopleTable).QueryAsync<global::Azure.Data.Tables.TableEntity>())
+        {
+            rows.Add(row.PartitionKey + "/" + row.RowKey);
+        }
+
+        Assert.Equal(4, rows.Count);
+        Assert.DoesNotContain(rows, r => r.Contains("index-old", StringComparison.Ordinal));
+        Assert.Equal(new RetentionSweepResult(0, 0, 0, 0, 0), await Sweeper(bootstrap, Now).SweepAsync(default));
+
+        // Removed (a replay that now succeeds), they take their index rows too; the other tests of this class see none of them.
+        await deadLetters.RemoveAsync("index-young", default);
+        await deadLetters.RemoveAsync("index-again", default);
+        Assert.Empty(await deadLetters.FindAsync([frank, grace], default));
+        await foreach (var row in azurite.Table(StorageNames.DeadLetterPeopleTable).QueryAsync<global::Azure.Data.Tables.TableEntity>())
+        {
+            Assert.Fail("An index row was left: " + row.PartitionKey + "/" + row.RowKey);
+        }
     }
 
     [Theory]
@@ -98,6 +138,9 @@ public sealed class RetentionSweepTests(AzuriteFixture azurite) : IClassFixture<
         var options = new RetentionOptions { RawPayloadDays = days };
         Assert.Equal(valid, Validator.TryValidateObject(options, new ValidationContext(options), null, validateAllProperties: true));
     }
+
+    private TableDeadLetterStore DeadLetters(StorageBootstrap bootstrap) =>
+        new(azurite.Clients, bootstrap, new IdentityKeys("retention-sweep-tests-suppression-key-0123456789"), TimeProvider.System);
 
     private RetentionSweeper Sweeper(StorageBootstrap bootstrap, DateTimeOffset now) => new(
         azurite.Clients,
