@@ -61,13 +61,13 @@ public sealed partial class DeliveryProcessor(
         }
         catch (PermanentIngestionException ex)
         {
-            await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, ex.Message, [.. named, .. ex.Identities], cancellationToken);
+            await DeadLetterPayloadAsync(message, ex.Message, [.. named, .. ex.Identities], cancellationToken);
             return ProcessingReport.Empty with { DeadLettered = 1 };
         }
         catch (Exception ex) when (isLastAttempt && ex is not OperationCanceledException)
         {
             LogGivingUp(ex, message.Source, message.BlobName, attempt);
-            await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, $"Failed after {attempt} attempts: {ex.GetType().Name}: {ex.Message}", [.. named], cancellationToken);
+            await DeadLetterPayloadAsync(message, $"Failed after {attempt} attempts: {ex.GetType().Name}: {ex.Message}", [.. named], cancellationToken);
             return ProcessingReport.Empty with { DeadLettered = 1 };
         }
     }
@@ -125,7 +125,11 @@ public sealed partial class DeliveryProcessor(
         await archive.ReadAsync(message, cancellationToken)
         ?? throw new PermanentIngestionException($"Archived payload '{message.BlobName}' no longer exists (erased or deleted).");
 
-    /// <summary>Normalize: the source adapter's touchpoints, stamped with receipt and payload (<see cref="PayloadNormalizer"/>); rejected entries become dead letters.</summary>
+    /// <summary>
+    /// Normalize: the source adapter's touchpoints, stamped with receipt and payload (<see cref="PayloadNormalizer"/>);
+    /// rejected entries become dead letters. A rejected entry of an erased person is never assigned, so no suppression
+    /// check meets it: its people are looked up once its dead letter is written (<see cref="Privacy.PayloadRedactionQueue.QueueForErasedAsync"/>).
+    /// </summary>
     private async Task<NormalizationResult> NormalizeAsync(IngestionMessage message, RawPayload raw, CancellationToken cancellationToken)
     {
         var normalized = PayloadNormalizer.Normalize(sources, message, raw);
@@ -134,7 +138,25 @@ public sealed partial class DeliveryProcessor(
             await DeadLetterAsync(message, DeadLetterIds.ForRejectedEntry(message.BlobName, rejected.EntryIndex), rejected.EntryIndex, rejected.Reason, rejected.Identities, cancellationToken);
         }
 
+        if (normalized.Rejected.Count > 0)
+        {
+            await redactions.QueueForErasedAsync(message.BlobName, normalized.Rejected.SelectMany(r => r.Identities), cancellationToken);
+        }
+
         return normalized;
+    }
+
+    /// <summary>
+    /// The whole payload's dead letter, named after the people it holds; then, as for rejected entries, the redaction of
+    /// erased people's entries is queued (an erasure that searched before this dead letter was written did not find it).
+    /// </summary>
+    private async Task DeadLetterPayloadAsync(IngestionMessage message, string reason, IReadOnlyList<Identity> people, CancellationToken cancellationToken)
+    {
+        await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, reason, people, cancellationToken);
+        if (people.Count > 0)
+        {
+            await redactions.QueueForErasedAsync(message.BlobName, people, cancellationToken);
+        }
     }
 
     /// <summary>Enrich: what the source's API adds; on the last attempt a failing API no longer holds the events back.</summary>
