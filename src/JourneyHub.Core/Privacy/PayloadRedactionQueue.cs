@@ -47,6 +47,18 @@ public sealed partial class PayloadRedactionQueue(IIdentityKeys keys, IErasureQu
     public async Task<int> QueueForErasedAsync(string rawRef, IEnumerable<Identity> named, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(rawRef);
+        var erased = await ErasedAmongAsync(named, cancellationToken);
+        if (erased.Count > 0)
+        {
+            await QueueAsync(rawRef, erased, cancellationToken);
+        }
+
+        return erased.Count;
+    }
+
+    /// <summary>The person identities among <paramref name="named"/> that are suppressed and linked to no customer (one lookup each).</summary>
+    public async Task<IReadOnlyList<Identity>> ErasedAmongAsync(IEnumerable<Identity> named, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(named);
         var erased = new List<Identity>();
         foreach (var identity in IdentityTypes.People(named).Distinct())
@@ -57,12 +69,7 @@ public sealed partial class PayloadRedactionQueue(IIdentityKeys keys, IErasureQu
             }
         }
 
-        if (erased.Count > 0)
-        {
-            await QueueAsync(rawRef, erased, cancellationToken);
-        }
-
-        return erased.Count;
+        return erased;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redaction of {RawRef} queued for {Identities} identities of erased people")]

@@ -78,6 +78,9 @@ public sealed partial class DeliveryProcessor(
         var raw = await LoadAsync(message, cancellationToken);
         var normalized = await NormalizeAsync(message, raw, cancellationToken);
         named.UnionWith(normalized.Identities);
+
+        // Written before looked up, like any dead letter that names people; their redaction joins the suppressed events' below.
+        var erasedInRejections = normalized.Rejected.Count > 0 ? await redactions.ErasedAmongAsync(normalized.Rejected.SelectMany(r => r.Identities), cancellationToken) : [];
         var touchpoints = await EnrichAsync(message, normalized.Touchpoints, isLastAttempt, cancellationToken);
         var assigned = await AssignCustomersAsync(message, touchpoints, cancellationToken);
         var isRetry = attempt > 1 || message.ReplayOf is not null;
@@ -101,12 +104,12 @@ public sealed partial class DeliveryProcessor(
             await archive.DeleteAsync(message.BlobName, cancellationToken);
             LogSupersededPayloadErased(message.Source, message.BlobName);
         }
-        else if (suppressed > 0)
+        else if (suppressed > 0 || erasedInRejections.Count > 0)
         {
             // Some events belong to erased people, others not: the erased people's entries leave the archived payload (a
             // redacted copy, or the whole payload for a source that cannot be redacted entry by entry), as erasure does:
             // on the erasure queue, as it normalizes every entry again, which this delivery need not wait for.
-            await redactions.QueueAsync(message.BlobName, IdentityTypes.People(assigned.SuppressedPeople.Concat(written.ErasedPeople)), cancellationToken);
+            await redactions.QueueAsync(message.BlobName, IdentityTypes.People(assigned.SuppressedPeople.Concat(written.ErasedPeople)).Concat(erasedInRejections), cancellationToken);
         }
 
         LogProcessed(message.Source, message.BlobName, written.Inserted, written.Duplicates, written.Stored.Count, normalized.Rejected.Count, suppressed, assigned.Parked, message.CorrelationId);
@@ -128,7 +131,7 @@ public sealed partial class DeliveryProcessor(
     /// <summary>
     /// Normalize: the source adapter's touchpoints, stamped with receipt and payload (<see cref="PayloadNormalizer"/>);
     /// rejected entries become dead letters. A rejected entry of an erased person is never assigned, so no suppression
-    /// check meets it: its people are looked up once its dead letter is written (<see cref="Privacy.PayloadRedactionQueue.QueueForErasedAsync"/>).
+    /// check meets it: the caller looks its people up once its dead letter is written (<see cref="Privacy.PayloadRedactionQueue.ErasedAmongAsync"/>).
     /// </summary>
     private async Task<NormalizationResult> NormalizeAsync(IngestionMessage message, RawPayload raw, CancellationToken cancellationToken)
     {
@@ -136,11 +139,6 @@ public sealed partial class DeliveryProcessor(
         foreach (var rejected in normalized.Rejected)
         {
             await DeadLetterAsync(message, DeadLetterIds.ForRejectedEntry(message.BlobName, rejected.EntryIndex), rejected.EntryIndex, rejected.Reason, rejected.Identities, cancellationToken);
-        }
-
-        if (normalized.Rejected.Count > 0)
-        {
-            await redactions.QueueForErasedAsync(message.BlobName, normalized.Rejected.SelectMany(r => r.Identities), cancellationToken);
         }
 
         return normalized;
