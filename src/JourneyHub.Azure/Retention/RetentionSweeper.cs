@@ -8,7 +8,7 @@ namespace JourneyHub.Azure.Retention;
 
 /// <summary>What one sweep deleted, and what it found but left because it was rewritten or removed meanwhile.</summary>
 /// <param name="DeadLetterIndexRowsDeleted">Rows of the dead letters' person index (<c>DeadLetterPeople</c>): two per person of a dead letter.</param>
-public sealed record RetentionSweepResult(int RawPayloadsDeleted, int DeadLettersDeleted, int DeadLetterIndexRowsDeleted, int ObjectTouchpointsDeleted, int Skipped);
+public sealed record RetentionSweepResult(int RawPayloadsDeleted, int DeadLettersDeleted, int DeadLetterIndexRowsDeleted, int ObjectHistoryRowsDeleted, int Skipped);
 
 /// <summary>
 /// Ages out what the blob lifecycle rule cannot reach: <c>RawPayloads</c> entities by their stored <c>ReceivedAt</c> and
@@ -60,7 +60,7 @@ public sealed partial class RetentionSweeper(
             deadLetterIndex.Deleted,
             objectTouchpoints.Deleted,
             rawPayloads.Skipped + deadLetters.Skipped + deadLetterIndex.Skipped + objectTouchpoints.Skipped);
-        LogSwept(days, cutoff, result.RawPayloadsDeleted, result.DeadLettersDeleted, result.DeadLetterIndexRowsDeleted, result.ObjectTouchpointsDeleted, result.Skipped);
+        LogSwept(days, cutoff, result.RawPayloadsDeleted, result.DeadLettersDeleted, result.DeadLetterIndexRowsDeleted, result.ObjectHistoryRowsDeleted, result.Skipped);
         return result;
     }
 
@@ -122,8 +122,8 @@ public sealed partial class RetentionSweeper(
         return (deleted, batch.Length - deleted);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep ({Days} days, before {Cutoff:O}): deleted {RawPayloads} raw payload rows, {DeadLetters} dead letters, {DeadLetterIndexRows} dead-letter index rows and {ObjectTouchpoints} object history rows; {Skipped} changed or gone meanwhile")]
-    private partial void LogSwept(int days, DateTimeOffset cutoff, int rawPayloads, int deadLetters, int deadLetterIndexRows, int objectTouchpoints, int skipped);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep ({Days} days, before {Cutoff:O}): deleted {RawPayloads} raw payload rows, {DeadLetters} dead letters, {DeadLetterIndexRows} dead-letter index rows and {ObjectHistoryRows} object history rows; {Skipped} changed or gone meanwhile")]
+    private partial void LogSwept(int days, DateTimeOffset cutoff, int rawPayloads, int deadLetters, int deadLetterIndexRows, int objectHistoryRows, int skipped);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention sweep of {Table}: a transaction of {Count} deletions failed with {Status}, deleting them one by one")]
     private partial void LogTransactionFellBack(string table, int count, int status);

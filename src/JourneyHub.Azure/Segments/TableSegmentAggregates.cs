@@ -116,14 +116,8 @@ public sealed partial class TableSegmentAggregates(
         var partition = Partition(customerId);
         foreach (var rowKey in touchpoints.Where(t => t.Survey is not null).Select(t => FunnelRows.AnswerRowKey(customerId, t)).Distinct(StringComparer.Ordinal))
         {
-            try
-            {
-                await Table.DeleteEntityAsync(partition, rowKey, ETag.All, cancellationToken);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404)
-            {
-                // Already gone (a repeated erasure or merge): deleting is idempotent.
-            }
+            // A row already gone (a repeated erasure or merge) answers 404, which DeleteEntityAsync does not throw for.
+            await Table.DeleteEntityAsync(partition, rowKey, ETag.All, cancellationToken);
         }
     }
 

@@ -13,7 +13,7 @@ public sealed class SuppressionKeyOptions : IValidatableObject
     public const string Section = "Privacy";
 
     /// <summary>At least 32 characters of secret, e.g. <c>openssl rand -base64 48</c>.</summary>
-    [Required(ErrorMessage = "Privacy:SuppressionKey (app setting Privacy__SuppressionKey) is required: the HMAC key of the suppression list.")]
+    [Required(ErrorMessage = "Privacy:SuppressionKey (app setting Privacy__SuppressionKey) is required: the HMAC key of the identity table (links and suppressions) and the dead letters' person index.")]
     [MinLength(32, ErrorMessage = "Privacy:SuppressionKey must be at least 32 characters.")]
     public string SuppressionKey { get; set; } = "";
 

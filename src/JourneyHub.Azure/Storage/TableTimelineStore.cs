@@ -26,8 +26,10 @@ namespace JourneyHub.Azure.Storage;
 public sealed class TableTimelineStore(StorageClients clients, StorageBootstrap bootstrap, SummaryCache cache, ICustomerStore customers, TimeProvider clock) : ITimelineStore, IDisposable
 {
     /// <summary>
-    /// Locks striped by customer id: two customers share one only by chance (1 in this many), and then merely wait for
-    /// each other's transaction; a lock per customer would need eviction for nothing.
+    /// Locks striped by the customer id asked for: two customers share one only by chance (1 in this many), and then
+    /// merely wait for each other (a 2,000-row retry holds its stripe for its 20 transactions); a lock per customer would
+    /// need eviction for nothing. An append through a merged-away id and one through its survivor take different
+    /// stripes: there the summary's ETag decides, as between processes. Turns are never nested, so they cannot deadlock.
     /// </summary>
     internal const int AppendTurns = 64;
 

@@ -249,7 +249,7 @@ public sealed record DeadLetter
 
     /// <summary>
     /// Whose failure it is, when known (the identities of a rejected entry or of the payload's touchpoints). The store keeps
-    /// only their keyed hashes, like the suppression list, so that an erasure finds the dead letter without the table
+    /// only their keyed hashes, like the identity table, so that an erasure finds the dead letter without the table
     /// holding personal data for that purpose; read back, this is empty.
     /// </summary>
     public IReadOnlyList<Identity> Identities { get; init; } = [];

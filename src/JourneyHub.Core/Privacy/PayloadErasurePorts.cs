@@ -32,7 +32,7 @@ public interface IRawPayloadRedaction
 
 /// <summary>
 /// Dead letters by whose they are. The store keeps the identities of a dead letter only as keyed hashes (HMAC-SHA256 under
-/// the suppression key, like the suppression list), so it can answer "which dead letters name this person" without holding
+/// the suppression key, like the identity table), so it can answer "which dead letters name this person" without holding
 /// their identities in plain text for that purpose.
 /// </summary>
 public interface IDeadLetterErasure

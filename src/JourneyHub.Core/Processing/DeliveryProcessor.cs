@@ -280,8 +280,10 @@ public sealed partial class DeliveryProcessor(
 
             if (result.Erased.Count > 0)
             {
-                // Identities this delivery linked while the customer's erasure ran must not outlive it.
+                // Identities this delivery linked, and objects it associated, while the customer's erasure ran must not
+                // outlive it: the erasure may have forgotten the customer's objects before this delivery associated one.
                 await resolver.UnlinkFromErasedAsync(batch.Linked, result.CustomerId, cancellationToken);
+                await objects.ForgetCustomerAsync(result.CustomerId, cancellationToken);
             }
 
             if (result.FollowedFrom is { } mergedAway)

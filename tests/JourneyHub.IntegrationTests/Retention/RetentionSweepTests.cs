@@ -43,7 +43,7 @@ public sealed class RetentionSweepTests(AzuriteFixture azurite) : IClassFixture<
 
         var result = await Sweeper(bootstrap, Now).SweepAsync(default);
 
-        Assert.Equal(new RetentionSweepResult(RawPayloadsDeleted: 1, DeadLettersDeleted: oldIds.Count, DeadLetterIndexRowsDeleted: 0, ObjectTouchpointsDeleted: 0, Skipped: 0), result);
+        Assert.Equal(new RetentionSweepResult(RawPayloadsDeleted: 1, DeadLettersDeleted: oldIds.Count, DeadLetterIndexRowsDeleted: 0, ObjectHistoryRowsDeleted: 0, Skipped: 0), result);
         Assert.Null(await archive.ReadAsync(MessageFor(oldRaw), default));
         Assert.NotNull(await archive.ReadAsync(MessageFor(youngRaw), default));
         var left = await deadLetters.ListAsync(null, null, null, 1000, default);
@@ -80,7 +80,7 @@ public sealed class RetentionSweepTests(AzuriteFixture azurite) : IClassFixture<
 
         var result = await Sweeper(bootstrap, Now).SweepAsync(default);
 
-        Assert.Equal(new RetentionSweepResult(0, 0, 0, ObjectTouchpointsDeleted: oldRows.Count, Skipped: 0), result);
+        Assert.Equal(new RetentionSweepResult(0, 0, 0, ObjectHistoryRowsDeleted: oldRows.Count, Skipped: 0), result);
         var oldDealAfter = await history.ReadAsync(oldDeal, default);
         Assert.Equal([oldRows[0].TouchpointId], oldDealAfter.History.Select(t => t.TouchpointId));
         Assert.Equal(["cus_retention"], oldDealAfter.Customers);

@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Azure;
 using Azure.Core;
-using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using JourneyHub.Azure.Storage;
 using JourneyHub.Core.Identities;
@@ -24,7 +22,8 @@ public sealed class DeadLetterIndexTests(AzuriteFixture azurite)
 {
     private static readonly IdentityKeys Keys = new("dead-letter-index-tests-suppression-key-0123456789");
 
-    private readonly TableRequests requests = new();
+    private readonly RecordedRequests requests = new();
+    private string? failWritesTo;
 
     [Fact]
     public async Task A_dead_letter_naming_1000_people_is_found_by_erasure_of_each_of_them_including_the_1000th()
@@ -136,15 +135,15 @@ public sealed class DeadLetterIndexTests(AzuriteFixture azurite)
 
         // The index write fails: no dead letter is written, so none exists that erasure could not find.
         var unindexed = DeadLetterOf("unindexed", [frank]);
-        requests.FailWritesTo = StorageNames.DeadLetterPeopleTable;
+        failWritesTo = StorageNames.DeadLetterPeopleTable;
         await Assert.ThrowsAnyAsync<RequestFailedException>(() => store.AddAsync(unindexed, default));
         Assert.Null(await store.GetAsync(unindexed.Id, default));
 
         // The process dies after the index rows, before the dead letter: rows without their dead letter.
         var crashed = DeadLetterOf("crashed", [frank, grace]);
-        requests.FailWritesTo = StorageNames.DeadLettersTable;
+        failWritesTo = StorageNames.DeadLettersTable;
         await Assert.ThrowsAnyAsync<RequestFailedException>(() => store.AddAsync(crashed, default));
-        requests.FailWritesTo = null;
+        failWritesTo = null;
         Assert.Null(await store.GetAsync(crashed.Id, default));
         Assert.Contains(crashed.Id, await PersonRowsAsync(frank));
 
@@ -162,7 +161,7 @@ public sealed class DeadLetterIndexTests(AzuriteFixture azurite)
         Assert.Empty(await PeopleRowsAsync(crashed.Id));
     }
 
-    private async Task<(List<string> Found, List<(string Method, string Path, string Filter)> Requests)> CountedFindAsync(TableDeadLetterStore store, Identity[] identities)
+    private async Task<(List<string> Found, List<RecordedRequest> Requests)> CountedFindAsync(TableDeadLetterStore store, Identity[] identities)
     {
         requests.Clear();
         var found = (await store.FindAsync(identities, default)).Select(d => d.Id).Order(StringComparer.Ordinal).ToList();
@@ -180,6 +179,7 @@ public sealed class DeadLetterIndexTests(AzuriteFixture azurite)
     private TableDeadLetterStore Store(TimeProvider? clock = null)
     {
         var options = new TableClientOptions();
+        requests.BeforeSend = FailWritesAsync;
         options.AddPolicy(requests, HttpPipelinePosition.PerRetry);
         options.Retry.MaxRetries = 0;
         var clients = StorageClients.From(new TableServiceClient(azurite.ConnectionString, options), azurite.Clients.Blobs, azurite.Clients.Queues);
@@ -216,50 +216,27 @@ public sealed class DeadLetterIndexTests(AzuriteFixture azurite)
         Identities = people,
     };
 
-    /// <summary>Every table request after the table creation (method, path, filter); optionally fails the writes to one table, as a crash there would.</summary>
-    private sealed class TableRequests : HttpPipelinePolicy
+    /// <summary>Fails writes to <see cref="failWritesTo"/> (a single entity or a transaction naming it), as a crash there would.</summary>
+    private ValueTask FailWritesAsync(HttpMessage message)
     {
-        private readonly ConcurrentQueue<(string Method, string Path, string Filter)> entries = new();
-
-        public string? FailWritesTo { get; set; }
-
-        public IReadOnlyList<(string Method, string Path, string Filter)> Entries => [.. entries];
-
-        public void Clear() => entries.Clear();
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            throw new NotSupportedException("The table client is used asynchronously here.");
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        if (failWritesTo is { } table && message.Request.Method != RequestMethod.Get
+            && (Uri.UnescapeDataString(message.Request.Uri.Path).Contains("/" + table + "(", StringComparison.Ordinal) || IsBatchFor(message, table)))
         {
-            var path = Uri.UnescapeDataString(message.Request.Uri.Path);
-            if (path.EndsWith("/Tables", StringComparison.Ordinal))
-            {
-                await ProcessNextAsync(message, pipeline);
-                return;
-            }
-
-            var query = Uri.UnescapeDataString(message.Request.Uri.Query.Replace('+', ' '));
-            var filter = query.Split('&').FirstOrDefault(p => p.TrimStart('?').StartsWith("$filter=", StringComparison.Ordinal))?.TrimStart('?')["$filter=".Length..] ?? "";
-            entries.Enqueue((message.Request.Method.Method, path, filter));
-            if (FailWritesTo is { } table && message.Request.Method != RequestMethod.Get && (path.Contains("/" + table + "(", StringComparison.Ordinal) || IsBatchFor(message, table)))
-            {
-                throw new RequestFailedException(503, "The test stops writes to " + table + " here.");
-            }
-
-            await ProcessNextAsync(message, pipeline);
+            throw new RequestFailedException(503, "The test stops writes to " + table + " here.");
         }
 
-        private static bool IsBatchFor(HttpMessage message, string table)
-        {
-            if (!message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) || message.Request.Content is null)
-            {
-                return false;
-            }
+        return ValueTask.CompletedTask;
+    }
 
-            using var body = new MemoryStream();
-            message.Request.Content.WriteTo(body, default);
-            return System.Text.Encoding.UTF8.GetString(body.ToArray()).Contains("/" + table + "(", StringComparison.Ordinal);
+    private static bool IsBatchFor(HttpMessage message, string table)
+    {
+        if (!message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) || message.Request.Content is null)
+        {
+            return false;
         }
+
+        using var body = new MemoryStream();
+        message.Request.Content.WriteTo(body, default);
+        return System.Text.Encoding.UTF8.GetString(body.ToArray()).Contains("/" + table + "(", StringComparison.Ordinal);
     }
 }

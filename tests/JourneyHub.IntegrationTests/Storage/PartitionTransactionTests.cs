@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Azure.Core;
-using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -235,7 +234,7 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
     [Fact]
     public async Task Concurrent_appends_for_one_customer_in_one_process_take_turns_instead_of_failing_each_others_summary_etag()
     {
-        var counter = new CountTableRequests();
+        var counter = new RecordedRequests();
         var tableOptions = new TableClientOptions();
         tableOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
         await using var services = Build(s => s.AddSingleton(StorageClients.From(
@@ -246,7 +245,7 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
         var customerId = TouchpointIds.NewCustomerId(DateTimeOffset.UtcNow);
         var at = DateTimeOffset.UtcNow.AddHours(-3);
         await timeline.AppendAsync(customerId, [Row(customerId, "first-" + Guid.NewGuid().ToString("N"), at)], new AppendOptions { CustomerIsNew = true }, default);
-        counter.Reset();
+        counter.Clear();
 
         // Twelve deliveries of one customer at once, as a queue batch brings them: each is one transaction, none is
         // refused for a summary another one moved, and none reads the summary (each starts from the one cached before it).
@@ -256,7 +255,7 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
         var results = await Task.WhenAll(appends);
 
         Assert.All(results, r => Assert.Single(r.Inserted));
-        Assert.Equal((12, 0), (counter.Transactions, counter.Reads));
+        Assert.Equal((12, 0), (counter.Entries.Count(r => r.IsTransaction), counter.Entries.Count(r => r.IsRead)));
         Assert.Equal(13, (await SummaryAsync(services, customerId)).TouchpointCount);
         Assert.Equal(13, (await RowsAsync(services, customerId)).Count);
     }
@@ -499,47 +498,6 @@ public sealed class PartitionTransactionTests(AzuriteFixture azurite)
         Action = "page.viewed",
         Summary = "Viewed a page",
     };
-
-    /// <summary>Counts the table requests of a client: entity-group transactions, and reads (point reads and queries).</summary>
-    private sealed class CountTableRequests : HttpPipelinePolicy
-    {
-        private int transactions;
-        private int reads;
-
-        public int Transactions => Volatile.Read(ref transactions);
-
-        public int Reads => Volatile.Read(ref reads);
-
-        public void Reset()
-        {
-            Interlocked.Exchange(ref transactions, 0);
-            Interlocked.Exchange(ref reads, 0);
-        }
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Count(message);
-            ProcessNext(message, pipeline);
-        }
-
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Count(message);
-            return ProcessNextAsync(message, pipeline);
-        }
-
-        private void Count(HttpMessage message)
-        {
-            if (message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref transactions);
-            }
-            else if (message.Request.Method == RequestMethod.Get)
-            {
-                Interlocked.Increment(ref reads);
-            }
-        }
-    }
 
     private sealed class SimulatedCrash() : Exception("simulated crash");
 

@@ -37,6 +37,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
     private readonly IDeadLetterStore deadLetters = Substitute.For<IDeadLetterStore>();
     private readonly ITouchpointPublisher publisher = Substitute.For<ITouchpointPublisher>();
     private readonly ICustomerAggregates aggregates = Substitute.For<ICustomerAggregates>();
+    private readonly IObjectStore objectStore = Substitute.For<IObjectStore>();
     private readonly ITouchpointEnricher enricher = Substitute.For<ITouchpointEnricher>();
     private readonly IErasureQueue erasureQueue = Substitute.For<IErasureQueue>();
     private readonly IIdentityKeys identityKeys = Substitute.For<IIdentityKeys>();
@@ -390,10 +391,13 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         timeline.AppendAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<AppendOptions>(), Arg.Any<CancellationToken>())
             .Returns(call => new AppendResult { CustomerId = call.ArgAt<string>(0), Erased = call.ArgAt<IReadOnlyList<Touchpoint>>(1) });
         var created = HubSpotEvents.PropertyChange(contact, "email", email.Value, At);
+        var deal = new Identity("hubspot-deal", "d-" + contact.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        objectStore.ObjectsOfAsync("cus_erased", Arg.Any<CancellationToken>()).Returns([deal]);
 
         var report = await Processor().ProcessAsync(await ArchiveAsync(created), 1, false, default);
 
         Assert.Equal((0, 1), (report.Inserted, report.Suppressed));
+        await objectStore.Received(1).RemoveAsync(deal, "cus_erased", Arg.Any<CancellationToken>());
         await identities.Received(1).ClaimAsync(hubspot, "cus_erased", Arg.Any<CancellationToken>());
         await identities.Received(1).SuppressAndUnlinkAsync(
             Arg.Is<IReadOnlyCollection<Identity>>(l => l.Count == 1 && l.Contains(hubspot)),
@@ -429,7 +433,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         }
 
         var resolver = new IdentityResolver(identities, customers, merger, Substitute.For<IIdentityConflictStore>(), new IdentityGuard(new IdentityOptions()), TimeProvider.System, NullLogger<IdentityResolver>.Instance);
-        var objects = new ObjectAttribution(Substitute.For<IObjectStore>(), customers, NullLogger<ObjectAttribution>.Instance);
+        var objects = new ObjectAttribution(objectStore, customers, NullLogger<ObjectAttribution>.Instance);
         var personas = Substitute.For<IOptionsMonitor<PersonaOptions>>();
         personas.CurrentValue.Returns(new PersonaOptions());
         return new DeliveryProcessor(services.GetRequiredService<SourceRegistry>(), archive, new PayloadRedactionQueue(identityKeys, erasureQueue, NullLogger<PayloadRedactionQueue>.Instance), resolver, objects, merger, links, timeline, deadLetters, publisher, aggregates, new PersonaRules(personas), TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
