@@ -47,7 +47,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
     public DeliveryProcessorStepTests()
     {
         identities.LookupAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns(new IdentityLookup(null, IsSuppressed: false));
-        identities.ClaimAsync(Arg.Any<Identity>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => call.Arg<string>());
+        identities.ClaimAsync(Arg.Any<Identity>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => new IdentityClaim(call.Arg<string>()));
         customers.GetAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns((CustomerRecord?)null);
         enricher.Source.Returns(SourceId.HubSpot);
         identityKeys.Hash(Arg.Any<Identity>()).Returns(call => "key-of-" + call.Arg<Identity>().Type + "-" + call.Arg<Identity>().Value.Length);
@@ -406,7 +406,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         var hubspot = new Identity("hubspot", contact.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var owners = new Dictionary<Identity, string> { [email] = "cus_erased" };
         identities.LookupAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns(call => new IdentityLookup(owners.GetValueOrDefault(call.Arg<Identity>()), IsSuppressed: false));
-        identities.ClaimAsync(Arg.Any<Identity>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => owners[call.Arg<Identity>()] = call.Arg<string>());
+        identities.ClaimAsync(Arg.Any<Identity>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => new IdentityClaim(owners[call.Arg<Identity>()] = call.Arg<string>()));
         merger.SettleAsync("cus_erased", Arg.Any<CancellationToken>()).Returns("cus_erased");
         customers.GetAsync("cus_erased", Arg.Any<CancellationToken>()).Returns(new CustomerRecord { CustomerId = "cus_erased", CreatedAt = At, Identities = [email] });
         timeline.AppendAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<AppendOptions>(), Arg.Any<CancellationToken>())
