@@ -57,11 +57,13 @@ public sealed partial class PoisonMessageRecorder(
     public static readonly TimeSpan NormalizeBudget = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// 1 while a normalization runs. Past <see cref="NormalizeBudget"/> the recorder stops waiting, but the synchronous
-    /// adapter cannot be stopped and runs on; each re-recording of the same pathological payload would start another on the
-    /// pool. At most one runs: while it does, a dead letter is recorded with its person unknown instead.
+    /// Guards <see cref="overrunning"/>: the normalizations that outlasted <see cref="NormalizeBudget"/> and still run. Past
+    /// the budget the recorder stops waiting, but the synchronous adapter cannot be stopped and runs on a pool thread; each
+    /// re-recording of the same pathological payload would start another. While one overruns, none starts: the dead letter
+    /// is recorded with its person unknown instead. Recordings of ordinary payloads (milliseconds) still run side by side.
     /// </summary>
-    private int normalizing;
+    private readonly Lock normalizations = new();
+    private int overrunning;
 
     /// <param name="workQueue">The queue the message failed on (its poison queue is <c>&lt;workQueue&gt;-poison</c>).</param>
     /// <param name="kind">What the queue does, as the dead letter's source: <c>erasure</c>, <c>backfill</c>; null for the ingestion queue.</param>
@@ -187,15 +189,19 @@ public sealed partial class PoisonMessageRecorder(
             return PoisonedPeople.NotKnown("its archived payload no longer exists");
         }
 
-        if (Interlocked.CompareExchange(ref normalizing, 1, 0) != 0)
+        lock (normalizations)
         {
-            return PoisonedPeople.NotKnown("an earlier normalization is still running");
+            if (overrunning > 0)
+            {
+                return PoisonedPeople.NotKnown("an earlier normalization is still running");
+            }
         }
 
+        var run = new NormalizationRun();
         NormalizationResult normalized;
         try
         {
-            // No token for Task.Run: once taken, the turn is given back by the run itself, when the adapter returns.
+            // No token for Task.Run: a run that started always reports its end.
             normalized = await Task.Run(() =>
             {
                 try
@@ -204,12 +210,25 @@ public sealed partial class PoisonMessageRecorder(
                 }
                 finally
                 {
-                    Volatile.Write(ref normalizing, 0);
+                    lock (normalizations)
+                    {
+                        run.Ended = true;
+                        overrunning -= run.Overran ? 1 : 0;
+                    }
                 }
             }).WaitAsync(NormalizeBudget, clock, cancellationToken);
         }
         catch (TimeoutException)
         {
+            lock (normalizations)
+            {
+                if (!run.Ended)
+                {
+                    run.Overran = true;
+                    overrunning++;
+                }
+            }
+
             return PoisonedPeople.NotKnown($"normalizing the payload took longer than {NormalizeBudget.TotalSeconds:0} s");
         }
         catch (PermanentIngestionException ex) when (ex.Identities.Count > 0)
@@ -228,6 +247,14 @@ public sealed partial class PoisonMessageRecorder(
         return identities.Count > 0 ? new PoisonedPeople(identities, null) { ReadWholeFails = whole }
             : normalized.Rejected.Count > 0 ? PoisonedPeople.NotKnown(Quote(normalized.Rejected[0].Reason))
             : PoisonedPeople.NotKnown("the payload names no identity");
+    }
+
+    /// <summary>One normalization's state, read and written under <see cref="normalizations"/>.</summary>
+    private sealed class NormalizationRun
+    {
+        public bool Ended { get; set; }
+
+        public bool Overran { get; set; }
     }
 
     /// <summary>Whose events a poisoned payload holds, as its identities; or why its person is unknown (<see cref="Identities"/> empty).</summary>
