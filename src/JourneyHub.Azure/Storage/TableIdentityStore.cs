@@ -7,15 +7,20 @@ namespace JourneyHub.Azure.Storage;
 
 /// <summary>
 /// The identity table: one partition per identity, keyed by its <see cref="IdentityKeys"/> hash (HMAC-SHA256 under the
-/// suppression key), holding at most two rows: <see cref="LinkRow"/> (the customer the identity belongs to) and
-/// <see cref="SuppressedRow"/> (its person was erased). So:
+/// suppression key), holding one row, <see cref="LinkRow"/>, the single truth about the identity: the customer it belongs
+/// to (<c>CustomerId</c>, absent when nobody holds it) and whether its person was erased (<c>SuppressedAt</c>). So:
 /// <list type="bullet">
-/// <item>an identity's whole standing, link and suppression, is one single-partition query;</item>
-/// <item>a claim is an insert of the link row, which the service makes atomic: the first writer wins, everyone else reads the winner;</item>
-/// <item>erasure deletes a link and writes its suppression in one entity-group transaction;</item>
+/// <item>an identity's whole standing is one point read;</item>
+/// <item>a claim is an insert of the row, which the service makes atomic: the first writer wins, everyone else reads the winner;</item>
+/// <item>erasure never deletes the row: it replaces a link to the erased customer, under its ETag, with a suppressed
+/// marker (no customer), or inserts the marker where there is no row. A claim therefore always meets the row once the
+/// identity was ever linked or erased, and a marker answers it "suppressed": no interleaving of a claim and an erasure
+/// links an erased person's identity to a new customer (a deleted row between the claim's conflict and its read would);</item>
+/// <item>a link to anyone else is theirs: erasure keeps it and only stamps <c>SuppressedAt</c> on it, and the link wins
+/// while it exists (the suppression counts only while nobody holds the identity);</item>
 /// <item>the suppressions are spread over the identities' partitions instead of one hot partition shared by every lookup;</item>
 /// <item>no plain identity is stored: the keys are hashes nobody can reverse by trying every phone number without the key
-/// (which lives in Key Vault), and the link row holds only the customer id (nothing reads an identity back from a link: a
+/// (which lives in Key Vault), and the row holds only the customer id (nothing reads an identity back from a link: a
 /// customer's identities are listed on its summary row, which erasure strips).</item>
 /// </list>
 /// Changing <c>Privacy__SuppressionKey</c> therefore orphans every link as well as every suppression: it must never change.
@@ -23,8 +28,9 @@ namespace JourneyHub.Azure.Storage;
 public sealed class TableIdentityStore(StorageClients clients, StorageBootstrap bootstrap, IdentityKeys keys, TimeProvider clock) : IIdentityStore
 {
     public const string LinkRow = "link";
-    public const string SuppressedRow = "suppressed";
     private const string CustomerIdColumn = "CustomerId";
+    private const string SuppressedAtColumn = "SuppressedAt";
+    private const string LinkedAtColumn = "LinkedAt";
     private const int MaxConcurrencyRetries = 20;
 
     private TableClient Table => clients.Tables.GetTableClient(StorageNames.IdentitiesTable);
@@ -33,11 +39,11 @@ public sealed class TableIdentityStore(StorageClients clients, StorageBootstrap 
     {
         ArgumentNullException.ThrowIfNull(identity);
         await bootstrap.EnsureAsync(cancellationToken);
-        var (link, suppressed) = await ReadAsync(keys.Hash(identity), cancellationToken);
-        return new IdentityLookup(link?.GetString(CustomerIdColumn), suppressed);
+        var row = await ReadAsync(keys.Hash(identity), cancellationToken);
+        return row is null ? new IdentityLookup(null, IsSuppressed: false) : new IdentityLookup(row.GetString(CustomerIdColumn), IsSuppressed(row));
     }
 
-    public async Task<string> ClaimAsync(Identity identity, string customerId, CancellationToken cancellationToken)
+    public async Task<IdentityClaim> ClaimAsync(Identity identity, string customerId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identity);
         await bootstrap.EnsureAsync(cancellationToken);
@@ -46,16 +52,17 @@ public sealed class TableIdentityStore(StorageClients clients, StorageBootstrap 
         {
             try
             {
-                await Table.AddEntityAsync(new TableEntity(partition, LinkRow) { [CustomerIdColumn] = customerId, ["LinkedAt"] = clock.GetUtcNow() }, cancellationToken);
-                return customerId;
+                await Table.AddEntityAsync(new TableEntity(partition, LinkRow) { [CustomerIdColumn] = customerId, [LinkedAtColumn] = clock.GetUtcNow() }, cancellationToken);
+                return new IdentityClaim(customerId);
             }
             catch (RequestFailedException ex) when (ex.Status == 409 && attempt < MaxConcurrencyRetries)
             {
-                // Someone linked it first: theirs wins. Gone again before we could read it (an erasure): try the insert again.
-                var winner = await Table.GetEntityIfExistsAsync<TableEntity>(partition, LinkRow, [CustomerIdColumn], cancellationToken);
-                if (winner.HasValue)
+                // The row exists: a link (theirs wins) or an erased person's marker (nobody may claim it). Nothing deletes
+                // the row, so it is there to read; the retry only covers a row removed by hand meanwhile.
+                var row = await ReadAsync(partition, cancellationToken);
+                if (row is not null)
                 {
-                    return winner.Value!.GetString(CustomerIdColumn);
+                    return new IdentityClaim(row.GetString(CustomerIdColumn));
                 }
             }
         }
@@ -65,18 +72,22 @@ public sealed class TableIdentityStore(StorageClients clients, StorageBootstrap 
     {
         ArgumentNullException.ThrowIfNull(identity);
         await bootstrap.EnsureAsync(cancellationToken);
-        var found = await Table.GetEntityIfExistsAsync<TableEntity>(keys.Hash(identity), LinkRow, cancellationToken: cancellationToken);
-        if (!found.HasValue || found.Value!.GetString(CustomerIdColumn) != fromCustomerId)
+        var row = await ReadAsync(keys.Hash(identity), cancellationToken);
+
+        // A marker names no customer, so it never matches: an erased identity nobody holds is never handed to anyone.
+        if (row is null || row.GetString(CustomerIdColumn) != fromCustomerId)
         {
             return false;
         }
 
-        var entity = found.Value;
-        entity[CustomerIdColumn] = toCustomerId;
-        entity["LinkedAt"] = clock.GetUtcNow();
+        // Only the customer changes. A SuppressedAt the link carries (an erasure of someone else who shared the identity)
+        // stays: the merge moves a live person's identity to the customer that now is that person, so the link keeps
+        // winning, and if that customer is erased later its erasure turns the row into a marker all the same.
+        row[CustomerIdColumn] = toCustomerId;
+        row[LinkedAtColumn] = clock.GetUtcNow();
         try
         {
-            await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
@@ -102,60 +113,53 @@ public sealed class TableIdentityStore(StorageClients clients, StorageBootstrap 
         return unlinked;
     }
 
-    /// <summary>One identity: the suppression row and the deletion of a link to an erased customer in one transaction (its partition).</summary>
+    /// <summary>
+    /// One identity, one conditional write of its row: the marker in place of a link to an erased customer (under the
+    /// link's ETag), the marker where there is no row (an insert), or <c>SuppressedAt</c> on a link to anyone else (under
+    /// its ETag). A concurrent claim, merge or erasure fails the write instead of being overwritten; the row is read again.
+    /// </summary>
     private async Task<bool> SuppressAndUnlinkAsync(string partition, IReadOnlyCollection<string> erasedCustomerIds, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var (link, suppressed) = await ReadAsync(partition, cancellationToken);
-            var unlink = link is not null && erasedCustomerIds.Contains(link.GetString(CustomerIdColumn) ?? "", StringComparer.Ordinal);
-            var actions = new List<TableTransactionAction>(2);
-            if (!suppressed)
-            {
-                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, SuppressedRow) { ["SuppressedAt"] = clock.GetUtcNow() }));
-            }
-
-            if (unlink)
-            {
-                // Only the link as read: one moved to another customer meanwhile is theirs, and fails this write instead.
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, link!, link!.ETag));
-            }
-
-            if (actions.Count == 0)
-            {
-                return false;
-            }
-
+            var row = await ReadAsync(partition, cancellationToken);
+            var owner = row?.GetString(CustomerIdColumn);
+            var unlink = owner is not null && erasedCustomerIds.Contains(owner, StringComparer.Ordinal);
             try
             {
-                await Table.SubmitTransactionAsync(actions, cancellationToken);
+                if (row is null)
+                {
+                    await Table.AddEntityAsync(Marker(partition, clock.GetUtcNow()), cancellationToken);
+                }
+                else if (unlink)
+                {
+                    await Table.UpdateEntityAsync(Marker(partition, SuppressedAt(row) ?? clock.GetUtcNow()), row.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+                else if (!IsSuppressed(row))
+                {
+                    await Table.UpdateEntityAsync(new TableEntity(partition, LinkRow) { [SuppressedAtColumn] = clock.GetUtcNow() }, row.ETag, TableUpdateMode.Merge, cancellationToken);
+                }
+
                 return unlink;
             }
-            catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412 && attempt < MaxConcurrencyRetries)
+            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < MaxConcurrencyRetries)
             {
-                // The link changed or went between the read and the write: nothing was written; read again.
+                // Claimed, moved or erased between the read and the write: nothing was written; read again.
             }
         }
     }
 
-    /// <summary>Both rows of an identity's partition in one request (the partition holds at most two).</summary>
-    private async Task<(TableEntity? Link, bool Suppressed)> ReadAsync(string partition, CancellationToken cancellationToken)
-    {
-        TableEntity? link = null;
-        var suppressed = false;
-        await foreach (var entity in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: cancellationToken))
-        {
-            switch (entity.RowKey)
-            {
-                case LinkRow:
-                    link = entity;
-                    break;
-                case SuppressedRow:
-                    suppressed = true;
-                    break;
-            }
-        }
+    private static TableEntity Marker(string partition, DateTimeOffset suppressedAt) =>
+        new(partition, LinkRow) { [SuppressedAtColumn] = suppressedAt };
 
-        return (link, suppressed);
+    private static DateTimeOffset? SuppressedAt(TableEntity row) => row.GetDateTimeOffset(SuppressedAtColumn);
+
+    private static bool IsSuppressed(TableEntity row) => SuppressedAt(row) is not null;
+
+    /// <summary>The identity's row: one point read.</summary>
+    private async Task<TableEntity?> ReadAsync(string partition, CancellationToken cancellationToken)
+    {
+        var found = await Table.GetEntityIfExistsAsync<TableEntity>(partition, LinkRow, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
+using JourneyHub.Core.Privacy;
 using JourneyHub.Core.Processing;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources;
@@ -28,7 +29,10 @@ public interface IWorkQueueSender
 /// reads. The dead letter carries the identities the payload names, read by the processor's own normalize step
 /// (<see cref="PayloadNormalizer"/>), so that erasing one of those people finds it and erases its bytes; a payload the
 /// adapter cannot read whole names the people of the entries it reads alone, and one that names no one is still
-/// recorded, with a reason that says its person is unknown. An erasure or backfill message
+/// recorded, with a reason that says its person is unknown. Once the dead letter is written, its people are looked up:
+/// for those already erased (an erasure that ran before, or while, this was recorded, and searched before the dead letter
+/// existed) the payload's redaction is queued, as the processor does for a suppressed delivery, and it takes their entries
+/// and dead letter (with its person index) away again. An erasure or backfill message
 /// keeps its text and queue (replay sends it back there); neither names a person (a customer id, keyed hashes and an
 /// archive reference; a source and a time window). Ids are stable, so recording the same message twice is harmless.
 /// </summary>
@@ -36,6 +40,7 @@ public sealed partial class PoisonMessageRecorder(
     IDeadLetterStore deadLetters,
     IRawArchive archive,
     IWorkQueueSender workQueues,
+    PayloadRedactionQueue redactions,
     SourceRegistry sources,
     IOptions<IngestionOptions> options,
     TimeProvider clock,
@@ -50,6 +55,15 @@ public sealed partial class PoisonMessageRecorder(
     /// and the recorder must not time out on it in turn (its own poison queue is read by no one).
     /// </summary>
     public static readonly TimeSpan NormalizeBudget = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Guards <see cref="overrunning"/>: the normalizations that outlasted <see cref="NormalizeBudget"/> and still run. Past
+    /// the budget the recorder stops waiting, but the synchronous adapter cannot be stopped and runs on a pool thread; each
+    /// re-recording of the same pathological payload would start another. While one overruns, none starts: the dead letter
+    /// is recorded with its person unknown instead. Recordings of ordinary payloads (milliseconds) still run side by side.
+    /// </summary>
+    private readonly Lock normalizations = new();
+    private int overrunning;
 
     /// <param name="workQueue">The queue the message failed on (its poison queue is <c>&lt;workQueue&gt;-poison</c>).</param>
     /// <param name="kind">What the queue does, as the dead letter's source: <c>erasure</c>, <c>backfill</c>; null for the ingestion queue.</param>
@@ -78,6 +92,14 @@ public sealed partial class PoisonMessageRecorder(
 
         await deadLetters.AddAsync(deadLetter, cancellationToken);
         LogRecorded(poisonQueue, deadLetter.Id, deadLetter.Source);
+
+        // Written first, checked after: an erasure suppresses before it searches the person index, so it either finds
+        // this dead letter or this lookup finds its suppression.
+        var erased = deadLetter.Identities.Count > 0 ? await redactions.QueueForErasedAsync(deadLetter.BlobName, deadLetter.Identities, cancellationToken) : 0;
+        if (erased > 0)
+        {
+            LogErasedPeopleNamed(deadLetter.Id, erased);
+        }
     }
 
     /// <returns>The dead letter to record; null when the message went back to its work queue because its bytes could not be archived.</returns>
@@ -167,14 +189,46 @@ public sealed partial class PoisonMessageRecorder(
             return PoisonedPeople.NotKnown("its archived payload no longer exists");
         }
 
+        lock (normalizations)
+        {
+            if (overrunning > 0)
+            {
+                return PoisonedPeople.NotKnown("an earlier normalization is still running");
+            }
+        }
+
+        var run = new NormalizationRun();
         NormalizationResult normalized;
         try
         {
-            normalized = await Task.Run(() => PayloadNormalizer.Normalize(sources, message, payload), cancellationToken)
-                .WaitAsync(NormalizeBudget, clock, cancellationToken);
+            // No token for Task.Run: a run that started always reports its end.
+            normalized = await Task.Run(() =>
+            {
+                try
+                {
+                    return PayloadNormalizer.Normalize(sources, message, payload);
+                }
+                finally
+                {
+                    lock (normalizations)
+                    {
+                        run.Ended = true;
+                        overrunning -= run.Overran ? 1 : 0;
+                    }
+                }
+            }).WaitAsync(NormalizeBudget, clock, cancellationToken);
         }
         catch (TimeoutException)
         {
+            lock (normalizations)
+            {
+                if (!run.Ended)
+                {
+                    run.Overran = true;
+                    overrunning++;
+                }
+            }
+
             return PoisonedPeople.NotKnown($"normalizing the payload took longer than {NormalizeBudget.TotalSeconds:0} s");
         }
         catch (PermanentIngestionException ex) when (ex.Identities.Count > 0)
@@ -195,6 +249,14 @@ public sealed partial class PoisonMessageRecorder(
             : PoisonedPeople.NotKnown("the payload names no identity");
     }
 
+    /// <summary>One normalization's state, read and written under <see cref="normalizations"/>.</summary>
+    private sealed class NormalizationRun
+    {
+        public bool Ended { get; set; }
+
+        public bool Overran { get; set; }
+    }
+
     /// <summary>Whose events a poisoned payload holds, as its identities; or why its person is unknown (<see cref="Identities"/> empty).</summary>
     private sealed record PoisonedPeople(IReadOnlyList<Identity> Identities, string? Unknown)
     {
@@ -208,6 +270,9 @@ public sealed partial class PoisonMessageRecorder(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter {DeadLetterId} of a message in {PoisonQueue} names no person ({Source} {BlobName}: {Why}); erasure cannot find it")]
     private partial void LogPersonUnknown(string poisonQueue, string deadLetterId, string source, string blobName, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter {DeadLetterId} names {Erased} identities of erased people; the redaction of its payload is queued")]
+    private partial void LogErasedPeopleNamed(string deadLetterId, int erased);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The bytes of a message in {PoisonQueue} could not be archived or read back; it went back to {WorkQueue}, never expiring, to be tried again in {Pause}")]
     private partial void LogSentBack(Exception exception, string poisonQueue, string workQueue, TimeSpan pause);

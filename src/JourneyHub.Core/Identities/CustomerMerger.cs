@@ -242,6 +242,7 @@ public sealed partial class CustomerMerger(
         var loserIdentities = loser?.Identities ?? [];
         var copied = 0;
         var loserAnswers = new List<Touchpoint>();
+        var survivorAnswers = new List<Touchpoint>();
         string? cursor = null;
         do
         {
@@ -251,6 +252,12 @@ public sealed partial class CustomerMerger(
             {
                 var result = await timeline.AppendAsync(survivorId, page.Items, new AppendOptions { RowsMayExist = true, Identities = loserIdentities }, cancellationToken);
                 copied += result.Inserted.Count;
+
+                // The survivor's answers are the rows it holds now. A row that was already there under another key (its own
+                // copy of the same object event, an event without a time of its own received at another time) is reported
+                // as stored: its answer row is the survivor's own, and another under the merged row's key would count the
+                // answer twice and outlive an erasure, which finds answers on the timeline.
+                survivorAnswers.AddRange(result.Inserted.Concat(result.Duplicates).Where(t => t.Survey is not null));
             }
 
             cursor = page.NextCursor;
@@ -275,8 +282,8 @@ public sealed partial class CustomerMerger(
             cancellationToken);
 
         // The map and the funnel count a person once: the survivor's part and first times move and its shard takes the
-        // merged customer's survey answers; the merged customer's rows go.
-        await aggregates.ApplyAsync(survivorId, null, committed.Journey, loserAnswers, cancellationToken);
+        // merged customer's survey answers as the survivor stored them; the merged customer's rows go.
+        await aggregates.ApplyAsync(survivorId, null, committed.Journey, survivorAnswers, cancellationToken);
         await aggregates.RemoveAsync(loserId, loserAnswers, cancellationToken);
 
         foreach (var identity in loserIdentities)

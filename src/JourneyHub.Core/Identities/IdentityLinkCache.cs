@@ -51,11 +51,16 @@ public sealed class CachedIdentityStore : IIdentityStore, IIdentityLinkCache, ID
         return found;
     }
 
-    public async Task<string> ClaimAsync(Identity identity, string customerId, CancellationToken cancellationToken)
+    public async Task<IdentityClaim> ClaimAsync(Identity identity, string customerId, CancellationToken cancellationToken)
     {
-        var owner = await inner.ClaimAsync(identity, customerId, cancellationToken);
-        Remember(identity, owner);
-        return owner;
+        ArgumentNullException.ThrowIfNull(identity);
+        var claim = await inner.ClaimAsync(identity, customerId, cancellationToken);
+        if (!claim.IsSuppressed)
+        {
+            Remember(identity, claim.CustomerId);
+        }
+
+        return claim;
     }
 
     public async Task<bool> ReassignAsync(Identity identity, string fromCustomerId, string toCustomerId, CancellationToken cancellationToken)

@@ -11,7 +11,8 @@ namespace JourneyHub.Core.Identities;
 /// Blocked values (placeholders, shared inboxes) never link anyone; links beyond the per-type limit are
 /// recorded as conflicts instead of made. An identity's suppression (its person was erased) counts only while no
 /// customer holds it (erasure removes the links); the identity table answers link and suppression in one lookup, so an
-/// unknown identity costs one request before its claim. The common case, every identity already linked to one customer,
+/// unknown identity costs one request before its claim, and a claim of an identity erased after that lookup answers
+/// "suppressed" instead of linking it. The common case, every identity already linked to one customer,
 /// costs no storage request with a warm link cache: the write that follows meets any tombstone and follows it.
 /// </summary>
 public sealed partial class IdentityResolver(
@@ -114,7 +115,17 @@ public sealed partial class IdentityResolver(
                 continue;
             }
 
-            var owner = await identities.ClaimAsync(identity, customerId, cancellationToken);
+            var claim = await identities.ClaimAsync(identity, customerId, cancellationToken);
+            if (claim.IsSuppressed)
+            {
+                // Its person was erased after our lookup: the touchpoint is dropped, as the lookup would have dropped it.
+                // Identities claimed for a new candidate before it stay linked to that candidate, which has no rows: as
+                // if their person had first appeared alone.
+                LogSuppressedOnClaim(identity.Type);
+                return CustomerAssignment.Suppressed;
+            }
+
+            var owner = claim.CustomerId;
             if (owner == customerId)
             {
                 held.Add(identity);
@@ -229,6 +240,9 @@ public sealed partial class IdentityResolver(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An identity of the touchpoint still points at erased customer {CustomerId}: suppressed")]
     private partial void LogErasedOwner(string customerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "An identity of the touchpoint ({IdentityType}) was erased while it was being claimed: suppressed")]
+    private partial void LogSuppressedOnClaim(string identityType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} identities linked while customer {CustomerId} was being erased: suppressed and unlinked")]
     private partial void LogUnlinkedFromErased(int count, string customerId);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Journey;
@@ -111,24 +112,33 @@ public sealed record AppendResult
 }
 
 /// <summary>
-/// The identity table: per identity, the customer it is linked to and whether its person was erased (suppressed). Both
-/// live together, so one request answers both questions for an identity no cached link names.
+/// The identity table: per identity one record, the customer it is linked to and whether its person was erased
+/// (suppressed), so one request answers both questions for an identity no cached link names, and a claim and an erasure
+/// of one identity meet on that one record (whichever writes first, the other sees it).
 /// </summary>
 public interface IIdentityStore
 {
     /// <summary>The customer the identity is linked to, and whether it is suppressed: one request.</summary>
     Task<IdentityLookup> LookupAsync(Identity identity, CancellationToken cancellationToken);
 
-    /// <summary>Links the identity to the customer unless it is linked already; returns the customer it is linked to.</summary>
-    Task<string> ClaimAsync(Identity identity, string customerId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Links the identity to the customer unless it is linked already (the first writer wins) and returns the customer it
+    /// is linked to, or <see cref="IdentityClaim.Suppressed"/> when its person was erased and nobody holds it: an erased
+    /// person's identity is never linked to anyone again, however the claim and the erasure interleave.
+    /// </summary>
+    Task<IdentityClaim> ClaimAsync(Identity identity, string customerId, CancellationToken cancellationToken);
 
-    /// <summary>Moves a link from one customer to another, only if it still points at <paramref name="fromCustomerId"/>.</summary>
+    /// <summary>
+    /// Moves a link from one customer to another, only if it still points at <paramref name="fromCustomerId"/> (an erased
+    /// identity nobody holds points at no one, so it is never moved). A suppression the link carries moves with it.
+    /// </summary>
     Task<bool> ReassignAsync(Identity identity, string fromCustomerId, string toCustomerId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Erasure: suppresses each identity (later events naming it, while no customer holds it, are dropped) and, in the same
-    /// atomic write, deletes its link if the link still names one of <paramref name="erasedCustomerIds"/> (a link to anyone
-    /// else is theirs and stays). Safe to repeat. Returns how many links were deleted.
+    /// Erasure: suppresses each identity (later events naming it, while no customer holds it, are dropped, and no claim
+    /// links it again) and, in the same atomic write, unlinks it if the link still names one of
+    /// <paramref name="erasedCustomerIds"/> (a link to anyone else is theirs and stays, marked suppressed). Safe to
+    /// repeat. Returns how many links were removed.
     /// </summary>
     Task<int> SuppressAndUnlinkAsync(IReadOnlyCollection<Identity> identities, IReadOnlyCollection<string> erasedCustomerIds, CancellationToken cancellationToken);
 }
@@ -137,6 +147,17 @@ public interface IIdentityStore
 /// <param name="CustomerId">The customer the identity is linked to; null when none is.</param>
 /// <param name="IsSuppressed">The identity belonged to an erased person. Only consulted while no customer holds the identity.</param>
 public readonly record struct IdentityLookup(string? CustomerId, bool IsSuppressed);
+
+/// <summary>What a claim of an identity ended with.</summary>
+/// <param name="CustomerId">The customer the identity is linked to (the claimant's or an earlier writer's); null when suppressed.</param>
+public readonly record struct IdentityClaim(string? CustomerId)
+{
+    /// <summary>The identity's person was erased and no customer holds it: nothing was linked.</summary>
+    public static IdentityClaim Suppressed => default;
+
+    [MemberNotNullWhen(false, nameof(CustomerId))]
+    public bool IsSuppressed => CustomerId is null;
+}
 
 public static class IdentityStoreExtensions
 {

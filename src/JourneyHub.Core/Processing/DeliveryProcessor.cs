@@ -61,13 +61,13 @@ public sealed partial class DeliveryProcessor(
         }
         catch (PermanentIngestionException ex)
         {
-            await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, ex.Message, [.. named, .. ex.Identities], cancellationToken);
+            await DeadLetterPayloadAsync(message, ex.Message, [.. named, .. ex.Identities], cancellationToken);
             return ProcessingReport.Empty with { DeadLettered = 1 };
         }
         catch (Exception ex) when (isLastAttempt && ex is not OperationCanceledException)
         {
             LogGivingUp(ex, message.Source, message.BlobName, attempt);
-            await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, $"Failed after {attempt} attempts: {ex.GetType().Name}: {ex.Message}", [.. named], cancellationToken);
+            await DeadLetterPayloadAsync(message, $"Failed after {attempt} attempts: {ex.GetType().Name}: {ex.Message}", [.. named], cancellationToken);
             return ProcessingReport.Empty with { DeadLettered = 1 };
         }
     }
@@ -78,6 +78,9 @@ public sealed partial class DeliveryProcessor(
         var raw = await LoadAsync(message, cancellationToken);
         var normalized = await NormalizeAsync(message, raw, cancellationToken);
         named.UnionWith(normalized.Identities);
+
+        // Written before looked up, like any dead letter that names people; their redaction joins the suppressed events' below.
+        var erasedInRejections = normalized.Rejected.Count > 0 ? await redactions.ErasedAmongAsync(normalized.Rejected.SelectMany(r => r.Identities), cancellationToken) : [];
         var touchpoints = await EnrichAsync(message, normalized.Touchpoints, isLastAttempt, cancellationToken);
         var assigned = await AssignCustomersAsync(message, touchpoints, cancellationToken);
         var isRetry = attempt > 1 || message.ReplayOf is not null;
@@ -101,12 +104,12 @@ public sealed partial class DeliveryProcessor(
             await archive.DeleteAsync(message.BlobName, cancellationToken);
             LogSupersededPayloadErased(message.Source, message.BlobName);
         }
-        else if (suppressed > 0)
+        else if (suppressed > 0 || erasedInRejections.Count > 0)
         {
             // Some events belong to erased people, others not: the erased people's entries leave the archived payload (a
             // redacted copy, or the whole payload for a source that cannot be redacted entry by entry), as erasure does:
             // on the erasure queue, as it normalizes every entry again, which this delivery need not wait for.
-            await redactions.QueueAsync(message.BlobName, IdentityTypes.People(assigned.SuppressedPeople.Concat(written.ErasedPeople)), cancellationToken);
+            await redactions.QueueAsync(message.BlobName, IdentityTypes.People(assigned.SuppressedPeople.Concat(written.ErasedPeople)).Concat(erasedInRejections), cancellationToken);
         }
 
         LogProcessed(message.Source, message.BlobName, written.Inserted, written.Duplicates, written.Stored.Count, normalized.Rejected.Count, suppressed, assigned.Parked, message.CorrelationId);
@@ -125,7 +128,11 @@ public sealed partial class DeliveryProcessor(
         await archive.ReadAsync(message, cancellationToken)
         ?? throw new PermanentIngestionException($"Archived payload '{message.BlobName}' no longer exists (erased or deleted).");
 
-    /// <summary>Normalize: the source adapter's touchpoints, stamped with receipt and payload (<see cref="PayloadNormalizer"/>); rejected entries become dead letters.</summary>
+    /// <summary>
+    /// Normalize: the source adapter's touchpoints, stamped with receipt and payload (<see cref="PayloadNormalizer"/>);
+    /// rejected entries become dead letters. A rejected entry of an erased person is never assigned, so no suppression
+    /// check meets it: the caller looks its people up once its dead letter is written (<see cref="Privacy.PayloadRedactionQueue.ErasedAmongAsync"/>).
+    /// </summary>
     private async Task<NormalizationResult> NormalizeAsync(IngestionMessage message, RawPayload raw, CancellationToken cancellationToken)
     {
         var normalized = PayloadNormalizer.Normalize(sources, message, raw);
@@ -135,6 +142,19 @@ public sealed partial class DeliveryProcessor(
         }
 
         return normalized;
+    }
+
+    /// <summary>
+    /// The whole payload's dead letter, named after the people it holds; then, as for rejected entries, the redaction of
+    /// erased people's entries is queued (an erasure that searched before this dead letter was written did not find it).
+    /// </summary>
+    private async Task DeadLetterPayloadAsync(IngestionMessage message, string reason, IReadOnlyList<Identity> people, CancellationToken cancellationToken)
+    {
+        await DeadLetterAsync(message, DeadLetterIds.ForPayload(message.BlobName), null, reason, people, cancellationToken);
+        if (people.Count > 0)
+        {
+            await redactions.QueueForErasedAsync(message.BlobName, people, cancellationToken);
+        }
     }
 
     /// <summary>Enrich: what the source's API adds; on the last attempt a failing API no longer holds the events back.</summary>

@@ -83,7 +83,7 @@ internal sealed class FaultingIdentityStore(IIdentityStore inner, Fault fault) :
 {
     public Task<IdentityLookup> LookupAsync(Identity identity, CancellationToken cancellationToken) => inner.LookupAsync(identity, cancellationToken);
 
-    public Task<string> ClaimAsync(Identity identity, string customerId, CancellationToken cancellationToken) => inner.ClaimAsync(identity, customerId, cancellationToken);
+    public Task<IdentityClaim> ClaimAsync(Identity identity, string customerId, CancellationToken cancellationToken) => inner.ClaimAsync(identity, customerId, cancellationToken);
 
     public async Task<bool> ReassignAsync(Identity identity, string fromCustomerId, string toCustomerId, CancellationToken cancellationToken)
     {

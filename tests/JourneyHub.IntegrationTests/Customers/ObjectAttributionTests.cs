@@ -1,13 +1,18 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
 using JourneyHub.Azure.Configuration;
+using JourneyHub.Azure.Segments;
 using JourneyHub.Core.Identities;
 using JourneyHub.Core.Ingestion;
+using JourneyHub.Core.Journey;
 using JourneyHub.Core.Ports;
 using JourneyHub.Core.Privacy;
 using JourneyHub.Core.Processing;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources;
+using JourneyHub.Core.Sources.Custom;
 using JourneyHub.Core.Sources.Shopify;
 using JourneyHub.Core.Timeline;
 using JourneyHub.IntegrationTests.Infrastructure;
@@ -186,6 +191,57 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
 
         Assert.Equal(0, again.Inserted);
         Assert.Equal(before, (await RowsAsync(survivor)).Count);
+    }
+
+    [Fact]
+    public async Task A_deal_survey_answer_both_contacts_received_counts_once_after_their_merge_and_their_erasure_leaves_no_answer_row()
+    {
+        var (judy, duplicate, deal) = (HubSpotEvents.NewId(), HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        await DeliverHubSpotAsync(HubSpotDealEvents.ContactToDeal(judy, deal, Start), HubSpotDealEvents.ContactToDeal(duplicate, deal, Start));
+
+        // An NPS answer that names only the deal: each contact gets its own copy, and its own answer row.
+        var source = "custom:deal-survey-" + HubSpotEvents.NewId().ToString(CultureInfo.InvariantCulture);
+        var answer = JsonSerializer.Serialize(new
+        {
+            type = "touchpoint.created",
+            data = new
+            {
+                sourceSystem = "deal-survey",
+                channel = "survey",
+                occurredAt = Start.AddMinutes(1),
+                person = new { externalIds = new Dictionary<string, string> { [IdentityTypes.HubSpotDeal] = deal.ToString(CultureInfo.InvariantCulture) } },
+                survey = new { type = "nps", score = 9 },
+            },
+        });
+        var properties = new Dictionary<string, string> { [CustomWebhookVerifier.WebhookIdProperty] = "msg_" + Guid.NewGuid().ToString("N") };
+        Assert.Equal(2, (await DeliverAsync(source, Encoding.UTF8.GetBytes(answer), properties, attempt: 1)).Inserted);
+        Assert.Equal(2, (await AnswerRowsAsync(source)).Count);
+
+        // HubSpot merges the two contacts: the survivor keeps its own copy, and the merged customer's copy is a duplicate of it.
+        await DeliverHubSpotAsync(new Dictionary<string, object?>
+        {
+            ["eventId"] = HubSpotEvents.NewId(),
+            ["portalId"] = 44791823,
+            ["occurredAt"] = Start.AddMinutes(2).ToUnixTimeMilliseconds(),
+            ["subscriptionType"] = "contact.merge",
+            ["objectId"] = judy,
+            ["primaryObjectId"] = judy,
+            ["mergedObjectIds"] = new[] { duplicate },
+        });
+        var survivor = await CustomerOfAsync("hubspot", judy);
+        Assert.Equal(survivor, await CustomerOfAsync("hubspot", duplicate));
+        var kept = Assert.Single(await RowsAsync(survivor), t => t.Survey is not null);
+
+        // One person, one answer: one row in the survivor's shard, for the copy its timeline holds, counted once.
+        var funnel = await services.GetRequiredService<IJourneyAnalytics>().FunnelAsync(new FunnelQuery(Start, Start.AddDays(1), source), default);
+        Assert.Equal(new NpsFigures(1, 1, 0, 0, 100), funnel.Nps);
+        var row = Assert.Single(await AnswerRowsAsync(source));
+        Assert.Equal(survivor, row.GetString("CustomerId"));
+        Assert.Contains("_" + kept.TouchpointId + "_", row.RowKey, StringComparison.Ordinal);
+
+        // Erasing the person finds the answers on its timeline: none of them stays in the segment map.
+        await services.GetRequiredService<ErasureService>().EraseAsync(survivor, default);
+        Assert.Empty(await AnswerRowsAsync(source));
     }
 
     [Fact]
@@ -375,6 +431,18 @@ public sealed class ObjectAttributionTests(AzuriteFixture azurite) : IDisposable
 
     private async Task<List<Touchpoint>> RowsAsync(string customerId) =>
         [.. (await services.GetRequiredService<ITimelineStore>().QueryAsync(customerId, new TimelineQuery { Limit = TimelineQuery.MaxLimit }, default)).Items];
+
+    private async Task<IReadOnlyList<TableEntity>> AnswerRowsAsync(string source)
+    {
+        var rows = new List<TableEntity>();
+        var table = azurite.Clients.Tables.GetTableClient(TableSegmentAggregates.TableName);
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Source eq {source} and RowKey ge {FunnelRows.AnswerPrefix} and RowKey lt {"a}"}")))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
 
     private async Task<IReadOnlyList<Touchpoint>> HistoryAsync(long deal) => (await services.GetRequiredService<IObjectStore>().ReadAsync(DealId(deal), default)).History;
 

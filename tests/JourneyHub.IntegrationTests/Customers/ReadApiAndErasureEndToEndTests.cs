@@ -138,8 +138,8 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : Loc
         Assert.Equal("[]", left.GetString("Identities"));
         Assert.DoesNotContain("hubspot", left.GetString("Journey") ?? "", StringComparison.Ordinal);
 
-        // The link is gone and the suppression took its place, in the identity's own partition.
-        Assert.Equal([TableIdentityStore.SuppressedRow], (await RowsAsync(StorageNames.IdentitiesTable, identityPartition)).Select(r => r.RowKey));
+        // The link is gone and the suppressed marker took its place, in the identity's own partition: no customer, erased.
+        AssertSuppressedMarker(await RowsAsync(StorageNames.IdentitiesTable, identityPartition));
 
         // The map and the funnel keep only the customer's contribution row, emptied (it outranks a change still in
         // flight): no stage row, no first time named, nothing of its part of the map.
@@ -175,7 +175,15 @@ public sealed class ReadApiAndErasureEndToEndTests(AzuriteFixture azurite) : Loc
         await Task.Delay(1000);
         using var lookup = await SendAsync(HttpMethod.Get, $"/api/customers?identity=hubspot:{contact}");
         Assert.Equal(HttpStatusCode.NotFound, lookup.StatusCode);
-        Assert.Equal([TableIdentityStore.SuppressedRow], (await RowsAsync(StorageNames.IdentitiesTable, identityPartition)).Select(r => r.RowKey));
+        AssertSuppressedMarker(await RowsAsync(StorageNames.IdentitiesTable, identityPartition));
+    }
+
+    private static void AssertSuppressedMarker(IEnumerable<TableEntity> identityRows)
+    {
+        var marker = Assert.Single(identityRows);
+        Assert.Equal(TableIdentityStore.LinkRow, marker.RowKey);
+        Assert.Null(marker.GetString("CustomerId"));
+        Assert.NotNull(marker.GetDateTimeOffset("SuppressedAt"));
     }
 
     private async Task<string> IngestAsync(long contact, int events)

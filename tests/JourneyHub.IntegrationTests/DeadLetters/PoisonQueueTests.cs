@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
 using JourneyHub.Azure.Pull;
 using JourneyHub.Azure.Storage;
 using JourneyHub.Core.Ingestion;
@@ -21,12 +22,14 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : LocalHostTests(az
     private const string HubSpotSecret = "7d1e3a9c-2b4f-4c8d-9e6a-5f0b1c2d3e4f";
     private const string AdminKey = "admin-key-for-poison-tests";
     private const string ReadKey = "read-key-for-poison-tests";
+    private const string SuppressionKey = "poison-queue-tests-suppression-key-0123456789";
 
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
         ["Sources__HubSpot__ClientSecret"] = HubSpotSecret,
         ["LocalHost__FunctionKeys__read-api"] = ReadKey,
         ["LocalHost__AdminKey"] = AdminKey,
+        ["Privacy__SuppressionKey"] = SuppressionKey,
     };
 
     [Fact]
@@ -181,6 +184,49 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : LocalHostTests(az
     }
 
     /// <summary>
+    /// The erasure searched the person index before this dead letter existed: the recorder, which checks its people after
+    /// writing it, finds the suppression and queues the payload's redaction, so neither the person's bytes nor their index
+    /// row stay behind until retention.
+    /// </summary>
+    [Fact]
+    public async Task A_poisoned_delivery_recorded_after_its_person_was_erased_keeps_neither_their_bytes_nor_their_person_index()
+    {
+        var contact = HubSpotEvents.NewId();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-10);
+        using (var response = await Host.Client.SendAsync(SignedRequests.HubSpot(Url("/api/webhooks/hubspot"), HubSpotEvents.Batch(HubSpotEvents.ContactCreated(contact, at)), HubSpotSecret)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        var customerId = await Api.CustomerIdAsync($"hubspot:{contact}");
+        using (var delete = await AdminAsync(HttpMethod.Delete, $"/api/customers/{customerId}"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+        }
+
+        Assert.Equal("completed", await LocalHostProcess.EventuallyAsync(
+            async () =>
+            {
+                using var response = await AdminAsync(HttpMethod.Get, $"/api/customers/{customerId}/erasure");
+                return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString();
+            },
+            s => s == "completed"));
+
+        var carried = Poisoned(HubSpotEvents.Batch(HubSpotEvents.PropertyChange(contact, "lifecyclestage", "lead", at.AddMinutes(1))), inline: true);
+        await Azurite.Queue(StorageNames.IngestPoisonQueue).SendMessageAsync(JsonSerializer.Serialize(carried.Message, JourneyJson.Options));
+        Assert.Equal(0, await LocalHostProcess.EventuallyAsync(async () => (await Azurite.Queue(StorageNames.IngestPoisonQueue).GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0));
+
+        // The recorder archived the bytes and wrote the dead letter with its person index; the queued redaction takes them away.
+        var personKey = new IdentityKeys(SuppressionKey).Hash(new Identity("hubspot", contact.ToString(CultureInfo.InvariantCulture)));
+        var left = await LocalHostProcess.EventuallyAsync(
+            async () => (Bytes: await Azurite.RawPayloadAsync(carried.Message.BlobName), Index: await IndexRowsAsync(personKey)),
+            l => l.Bytes is null && l.Index.Count == 0);
+        Assert.Null(left.Bytes);
+        Assert.Empty(left.Index);
+        Assert.DoesNotContain(await ListAsync("source=hubspot&limit=500"), d => d.CorrelationId == carried.Message.CorrelationId || d.BlobName == carried.Message.BlobName);
+    }
+
+    /// <summary>
     /// A poisoned payload the adapter cannot read names no one: it is still listed, its reason says its person is unknown,
     /// its bytes are archived, and replay takes it back (where the processor dead-letters it with the parse failure).
     /// </summary>
@@ -299,6 +345,18 @@ public sealed class PoisonQueueTests(AzuriteFixture azurite) : LocalHostTests(az
         using var response = await Host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>The rows of the dead letters' person index under one person's keyed hash.</summary>
+    private async Task<List<string>> IndexRowsAsync(string personKey)
+    {
+        var rows = new List<string>();
+        await foreach (var row in Azurite.Table(StorageNames.DeadLetterPeopleTable).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {personKey}")))
+        {
+            rows.Add(row.RowKey);
+        }
+
+        return rows;
     }
 
     private async Task<int> RowsAsync(string customerId) => HubReadApi.Items(await Api.TimelineOfAsync(customerId, "?limit=200")).Count;

@@ -12,8 +12,9 @@ using JourneyHub.IntegrationTests.Infrastructure;
 namespace JourneyHub.IntegrationTests.Storage;
 
 /// <summary>
-/// The identity table on Azurite: link and suppression of an identity in one partition named by its keyed hash, so one
-/// request answers both; every request to the table is counted by a pipeline policy on the client.
+/// The identity table on Azurite: link and suppression of an identity in one row of the partition named by its keyed hash,
+/// so one point read answers both and a claim and an erasure meet on that row; every request to the table is counted by a
+/// pipeline policy on the client, which can also run an interleaving write at a chosen moment.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class IdentityTableTests(AzuriteFixture azurite)
@@ -31,11 +32,11 @@ public sealed class IdentityTableTests(AzuriteFixture azurite)
         Assert.Equal(new IdentityLookup(null, IsSuppressed: false), await store.LookupAsync(email, default));
         var lookup = Assert.Single(requests.Entries);
         Assert.Equal("GET", lookup.Method);
-        Assert.Contains(world.Keys.Hash(email), Uri.UnescapeDataString(lookup.Query), StringComparison.Ordinal);
+        Assert.Contains($"(PartitionKey='{world.Keys.Hash(email)}',RowKey='{TableIdentityStore.LinkRow}')", Uri.UnescapeDataString(lookup.Path), StringComparison.Ordinal);
 
         // Known: one request too, and it names the customer.
         var customerId = "cus_" + Guid.NewGuid().ToString("N");
-        Assert.Equal(customerId, await store.ClaimAsync(email, customerId, default));
+        Assert.Equal(new IdentityClaim(customerId), await store.ClaimAsync(email, customerId, default));
         requests.Clear();
         Assert.Equal(new IdentityLookup(customerId, IsSuppressed: false), await store.LookupAsync(email, default));
         Assert.Single(requests.Entries);
@@ -88,7 +89,7 @@ public sealed class IdentityTableTests(AzuriteFixture azurite)
         start.Set();
         var owners = await Task.WhenAll(claims);
 
-        var winner = Assert.Single(owners.Distinct());
+        var winner = Assert.Single(owners.Select(o => o.CustomerId).Distinct());
         Assert.Contains(winner, candidates);
         var rows = await PartitionAsync(email);
         var link = Assert.Single(rows);
@@ -96,7 +97,69 @@ public sealed class IdentityTableTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Erasure_deletes_the_link_and_writes_the_suppression_in_one_transaction_and_leaves_anyone_elses_link()
+    public async Task A_claim_whose_conflict_is_followed_by_the_erasure_of_the_winner_answers_suppressed_and_links_nothing()
+    {
+        // The reviewer's race: the claim's insert meets the erased person's link (409), and the erasure runs before the
+        // claim reads the winner. The link must not be gone for the claim to insert its own.
+        var store = CountedStore();
+        var email = Email("erased-mid-claim");
+        var (erasedCustomer, candidate) = ("cus_erased_" + Guid.NewGuid().ToString("N"), "cus_new_" + Guid.NewGuid().ToString("N"));
+        await world.Identities.ClaimAsync(email, erasedCustomer, default);
+
+        requests.Clear();
+        requests.AfterFirstConflict = () => world.Identities.SuppressAndUnlinkAsync([email], [erasedCustomer], default);
+        Assert.Equal(IdentityClaim.Suppressed, await store.ClaimAsync(email, candidate, default));
+
+        Assert.Equal(["POST", "GET"], requests.Entries.Select(e => e.Method));
+        Assert.Null(requests.AfterFirstConflict);
+        Assert.Equal(new IdentityLookup(null, IsSuppressed: true), await store.LookupAsync(email, default));
+        AssertMarker(await PartitionAsync(email));
+
+        // A merge never hands the marker to anyone.
+        Assert.False(await store.ReassignAsync(email, erasedCustomer, candidate, default));
+        Assert.False(await store.ReassignAsync(email, candidate, erasedCustomer, default));
+        AssertMarker(await PartitionAsync(email));
+    }
+
+    [Fact]
+    public async Task A_new_persons_event_whose_identity_is_claimed_and_erased_after_its_lookup_is_suppressed_by_the_resolver()
+    {
+        var store = CountedStore();
+        var phone = Phone();
+        var erasedCustomer = "cus_erased_" + Guid.NewGuid().ToString("N");
+
+        // Unknown at the resolver's lookup; another delivery links it just before our claim; the erasure of that customer
+        // runs between our claim's conflict and its read.
+        requests.Clear();
+        requests.BeforeFirstWrite = async () => Assert.False((await world.Identities.ClaimAsync(phone, erasedCustomer, default)).IsSuppressed);
+        requests.AfterFirstConflict = () => world.Identities.SuppressAndUnlinkAsync([phone], [erasedCustomer], default);
+        var assignment = await world.Resolver(identities: store).AssignAsync([phone], "test", default);
+
+        Assert.Same(CustomerAssignment.Suppressed, assignment);
+        Assert.Equal(["GET", "POST", "GET"], requests.Entries.Select(e => e.Method));
+        Assert.Equal(new IdentityLookup(null, IsSuppressed: true), await store.LookupAsync(phone, default));
+        AssertMarker(await PartitionAsync(phone));
+    }
+
+    [Fact]
+    public async Task An_identity_erased_before_it_was_ever_linked_refuses_every_claim()
+    {
+        var store = CountedStore();
+        var email = Email("never-linked");
+
+        requests.Clear();
+        Assert.Equal(0, await store.SuppressAndUnlinkAsync([email], [], default));
+        Assert.Equal(["GET", "POST"], requests.Entries.Select(e => e.Method));
+        AssertMarker(await PartitionAsync(email));
+
+        Assert.Equal(IdentityClaim.Suppressed, await store.ClaimAsync(email, "cus_" + Guid.NewGuid().ToString("N"), default));
+        Assert.Equal(IdentityClaim.Suppressed, await world.Identities.ClaimAsync(email, "cus_" + Guid.NewGuid().ToString("N"), default));
+        Assert.Equal(new IdentityLookup(null, IsSuppressed: true), await store.LookupAsync(email, default));
+        AssertMarker(await PartitionAsync(email));
+    }
+
+    [Fact]
+    public async Task Erasure_replaces_the_link_with_a_suppressed_marker_in_one_write_and_leaves_anyone_elses_link()
     {
         var store = CountedStore();
         var (mine, theirs) = (Email("mine"), Email("theirs"));
@@ -107,21 +170,26 @@ public sealed class IdentityTableTests(AzuriteFixture azurite)
         requests.Clear();
         Assert.Equal(1, await store.SuppressAndUnlinkAsync([mine, theirs], [erasedCustomer], default));
 
-        // Per identity: the read of its partition, then one entity-group transaction.
-        Assert.Equal(["GET", "POST", "GET", "POST"], requests.Entries.Select(e => e.Method));
-        Assert.All(requests.Entries.Where(e => e.Method == "POST"), e => Assert.EndsWith("$batch", e.Path, StringComparison.Ordinal));
-        Assert.Equal([TableIdentityStore.SuppressedRow], (await PartitionAsync(mine)).Select(r => r.RowKey));
+        // Per identity: the point read of its row, then one conditional write of it (the marker replaces the erased
+        // customer's link; the other customer's link only gets SuppressedAt merged in).
+        Assert.Equal(["GET", "PUT", "GET", "PATCH"], requests.Entries.Select(e => e.Method));
+        AssertMarker(await PartitionAsync(mine));
         Assert.Equal(new IdentityLookup(otherCustomer, IsSuppressed: true), await store.LookupAsync(theirs, default));
+        var kept = Assert.Single(await PartitionAsync(theirs));
+        Assert.Equal(otherCustomer, kept.GetString("CustomerId"));
 
         // Repeating it (an erasure retried after a crash) writes nothing.
         requests.Clear();
         Assert.Equal(0, await store.SuppressAndUnlinkAsync([mine, theirs], [erasedCustomer], default));
         Assert.Equal(["GET", "GET"], requests.Entries.Select(e => e.Method));
 
-        // Later events: the erased person's identity is refused; the other customer's link still answers for them.
+        // Later events: the erased person's identity is refused; the other customer's link still answers for them and
+        // still wins a claim.
         var resolver = world.Resolver(identities: store);
         Assert.True((await resolver.AssignAsync([mine], "later", default)).IsSuppressed);
         Assert.Equal(otherCustomer, (await resolver.AssignAsync([theirs], "later", default)).CustomerId);
+        Assert.Equal(new IdentityClaim(otherCustomer), await store.ClaimAsync(theirs, "cus_" + Guid.NewGuid().ToString("N"), default));
+        Assert.Equal(IdentityClaim.Suppressed, await store.ClaimAsync(mine, "cus_" + Guid.NewGuid().ToString("N"), default));
     }
 
     [Fact]
@@ -132,13 +200,18 @@ public sealed class IdentityTableTests(AzuriteFixture azurite)
         var (erasedCustomer, survivor) = ("cus_erased_" + Guid.NewGuid().ToString("N"), "cus_survivor_" + Guid.NewGuid().ToString("N"));
         await store.ClaimAsync(email, erasedCustomer, default);
 
-        // A merge moves the link just before the erasure's transaction is sent: the transaction fails whole and is redone.
+        // A merge moves the link just before the erasure's write is sent: the write fails on the ETag and is redone.
         requests.Clear();
-        requests.BeforeFirstBatch = () => world.Identities.ReassignAsync(email, erasedCustomer, survivor, default);
+        requests.BeforeFirstWrite = async () => Assert.True(await world.Identities.ReassignAsync(email, erasedCustomer, survivor, default));
         Assert.Equal(0, await store.SuppressAndUnlinkAsync([email], [erasedCustomer], default));
 
-        Assert.Equal(["GET", "POST", "GET", "POST"], requests.Entries.Select(e => e.Method));
+        Assert.Equal(["GET", "PUT", "GET", "PATCH"], requests.Entries.Select(e => e.Method));
         Assert.Equal(new IdentityLookup(survivor, IsSuppressed: true), await store.LookupAsync(email, default));
+
+        // The survivor is the same person merged, not the erased one: a further merge moves the link, SuppressedAt and all.
+        var later = "cus_later_" + Guid.NewGuid().ToString("N");
+        Assert.True(await store.ReassignAsync(email, survivor, later, default));
+        Assert.Equal(new IdentityLookup(later, IsSuppressed: true), await store.LookupAsync(email, default));
     }
 
     [Fact]
@@ -148,7 +221,7 @@ public sealed class IdentityTableTests(AzuriteFixture azurite)
         var customerId = "cus_" + Guid.NewGuid().ToString("N");
         foreach (var identity in identities)
         {
-            Assert.Equal(customerId, await world.Identities.ClaimAsync(identity, customerId, default));
+            Assert.Equal(new IdentityClaim(customerId), await world.Identities.ClaimAsync(identity, customerId, default));
         }
 
         await world.Identities.ReassignAsync(identities[0], customerId, customerId + "x", default);
@@ -172,6 +245,14 @@ public sealed class IdentityTableTests(AzuriteFixture azurite)
             Assert.NotEmpty(await PartitionAsync(identity));
             Assert.Matches("^[0-9a-f]{64}$", world.Keys.Hash(identity));
         }
+    }
+
+    private static void AssertMarker(IReadOnlyList<TableEntity> rows)
+    {
+        var marker = Assert.Single(rows);
+        Assert.Equal(TableIdentityStore.LinkRow, marker.RowKey);
+        Assert.Null(marker.GetString("CustomerId"));
+        Assert.NotNull(marker.GetDateTimeOffset("SuppressedAt"));
     }
 
     private TableIdentityStore CountedStore()
@@ -198,12 +279,17 @@ public sealed class IdentityTableTests(AzuriteFixture azurite)
 
     private static Identity Phone() => Identity.Create(IdentityTypes.Phone, "+4670" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture))!;
 
-    /// <summary>Every request to the identity table (table creation aside), after the SDK's own retries; optionally runs something just before the first transaction goes out.</summary>
+    /// <summary>
+    /// Every request to the identity table (table creation aside), after the SDK's own retries; optionally runs something
+    /// just before the first write goes out, or just after the first 409 came back (before the caller sees it).
+    /// </summary>
     private sealed class IdentityRequests : HttpPipelinePolicy
     {
         private readonly ConcurrentQueue<(string Method, string Path, string Query)> entries = new();
 
-        public Func<Task>? BeforeFirstBatch { get; set; }
+        public Func<Task>? BeforeFirstWrite { get; set; }
+
+        public Func<Task>? AfterFirstConflict { get; set; }
 
         public IReadOnlyList<(string Method, string Path, string Query)> Entries => [.. entries];
 
@@ -215,18 +301,24 @@ public sealed class IdentityTableTests(AzuriteFixture azurite)
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             var path = message.Request.Uri.Path;
-            if (path.EndsWith("$batch", StringComparison.Ordinal) && BeforeFirstBatch is { } before)
+            var identityTable = path.Contains(StorageNames.IdentitiesTable, StringComparison.Ordinal);
+            if (identityTable && message.Request.Method != RequestMethod.Get && BeforeFirstWrite is { } before)
             {
-                BeforeFirstBatch = null;
+                BeforeFirstWrite = null;
                 await before();
             }
 
-            if (path.Contains(StorageNames.IdentitiesTable, StringComparison.Ordinal) || path.EndsWith("$batch", StringComparison.Ordinal))
+            if (identityTable)
             {
                 entries.Enqueue((message.Request.Method.Method, path, message.Request.Uri.Query));
             }
 
             await ProcessNextAsync(message, pipeline);
+            if (identityTable && message.Response.Status == 409 && AfterFirstConflict is { } after)
+            {
+                AfterFirstConflict = null;
+                await after();
+            }
         }
     }
 }

@@ -102,9 +102,9 @@ public sealed class PipelineStorageTests(AzuriteFixture azurite)
         var awkward = new Identity("custom:crm", $"a/b\\c#d?e%f-{Guid.NewGuid():N}");
         var customerId = TouchpointIds.NewCustomerId(DateTimeOffset.UtcNow);
 
-        Assert.Equal(customerId, await identities.ClaimAsync(awkward, customerId, default));
+        Assert.Equal(new IdentityClaim(customerId), await identities.ClaimAsync(awkward, customerId, default));
         Assert.Equal(customerId, await identities.FindCustomerAsync(awkward, default));
-        Assert.Equal(customerId, await identities.ClaimAsync(awkward, "cus_someoneelse", default));
+        Assert.Equal(new IdentityClaim(customerId), await identities.ClaimAsync(awkward, "cus_someoneelse", default));
     }
 
     private ServiceProvider Build(Action<IServiceCollection>? configure = null)

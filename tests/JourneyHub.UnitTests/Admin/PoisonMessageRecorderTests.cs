@@ -4,6 +4,7 @@ using System.Text.Json;
 using JourneyHub.Core.Admin;
 using JourneyHub.Core.Ingestion;
 using JourneyHub.Core.Ports;
+using JourneyHub.Core.Privacy;
 using JourneyHub.Core.Schema;
 using JourneyHub.Core.Sources;
 using JourneyHub.Core.Sources.HubSpot;
@@ -28,12 +29,21 @@ public sealed class PoisonMessageRecorderTests : IDisposable
     private readonly InMemoryRawArchive archive = new();
     private readonly IDeadLetterStore deadLetters = Substitute.For<IDeadLetterStore>();
     private readonly IWorkQueueSender workQueues = Substitute.For<IWorkQueueSender>();
+    private readonly IIdentityStore identities = Substitute.For<IIdentityStore>();
+    private readonly IErasureQueue erasureQueue = Substitute.For<IErasureQueue>();
+    private readonly IIdentityKeys keys = Substitute.For<IIdentityKeys>();
+    private readonly List<string> steps = [];
     private readonly FakeTimeProvider clock = new(At);
     private readonly BlockingAdapter blocking = new();
     private readonly List<DeadLetter> recorded = [];
 
-    public PoisonMessageRecorderTests() =>
-        deadLetters.AddAsync(Arg.Do<DeadLetter>(recorded.Add), Arg.Any<CancellationToken>()).Returns(Task.CompletedTask);
+    public PoisonMessageRecorderTests()
+    {
+        deadLetters.AddAsync(Arg.Do<DeadLetter>(d => { recorded.Add(d); steps.Add("dead letter " + d.BlobName); }), Arg.Any<CancellationToken>()).Returns(Task.CompletedTask);
+        identities.LookupAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns(new IdentityLookup(null, IsSuppressed: false));
+        keys.Hash(Arg.Any<Identity>()).Returns(call => "key-of-" + call.Arg<Identity>().Type + ":" + call.Arg<Identity>().Value);
+        erasureQueue.EnqueueAsync(Arg.Do<PayloadRedactionRequest>(r => steps.Add($"redaction {r.RawRef} {string.Join(",", r.ErasedKeys)}")), Arg.Any<CancellationToken>()).Returns(Task.CompletedTask);
+    }
 
     public void Dispose() => blocking.Release();
 
@@ -171,6 +181,51 @@ public sealed class PoisonMessageRecorderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_recording_while_a_normalization_still_runs_starts_no_other_and_names_no_one()
+    {
+        var recorder = Recorder();
+        var first = Carrying(Encoding.UTF8.GetBytes("{\"id\":\"order-1\"}")) with { Source = blocking.Source.Name };
+        var recording = recorder.RecordAsync(WorkQueue, null, Text(first), At, default);
+        Assert.True(await blocking.Started.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        clock.Advance(PoisonMessageRecorder.NormalizeBudget);
+        await recording.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The same pathological payload again (the host redelivers it): the first run still blocks a pool thread.
+        await recorder.RecordAsync(WorkQueue, null, Text(first with { CorrelationId = "c-again" }), At, default).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, blocking.Entered);
+        Assert.Equal(2, recorded.Count);
+        Assert.Empty(recorded[1].Identities);
+        Assert.Contains("person is unknown (an earlier normalization is still running)", recorded[1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_poisoned_delivery_naming_an_erased_person_queues_the_redaction_of_its_payload_after_its_dead_letter_is_written()
+    {
+        // The erasure ran before the recording (or searched the person index before the dead letter existed).
+        var (erased, other) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        identities.LookupAsync(Contact(erased), Arg.Any<CancellationToken>()).Returns(new IdentityLookup(null, IsSuppressed: true));
+        var message = Carrying(HubSpotEvents.ContactCreated(erased, At), HubSpotEvents.ContactCreated(other, At));
+
+        await Recorder().RecordAsync(WorkQueue, null, Text(message), At, default);
+
+        Assert.Equal(new[] { Contact(erased), Contact(other) }.OrderBy(ByText, StringComparer.Ordinal), Assert.Single(recorded).Identities.OrderBy(ByText, StringComparer.Ordinal));
+        Assert.Equal([$"dead letter {message.BlobName}", $"redaction {message.BlobName} key-of-{ByText(Contact(erased))}"], steps);
+    }
+
+    [Fact]
+    public async Task A_person_suppressed_but_linked_again_to_a_customer_is_not_erased_from_the_dead_letter()
+    {
+        var contact = HubSpotEvents.NewId();
+        identities.LookupAsync(Contact(contact), Arg.Any<CancellationToken>()).Returns(new IdentityLookup("cus_new", IsSuppressed: true));
+
+        await Recorder().RecordAsync(WorkQueue, null, Text(Carrying(HubSpotEvents.ContactCreated(contact, At))), At, default);
+
+        Assert.Single(recorded);
+        await erasureQueue.DidNotReceiveWithAnyArgs().EnqueueAsync(default(PayloadRedactionRequest)!, default);
+    }
+
+    [Fact]
     public async Task A_payload_that_cannot_be_read_back_sends_the_message_back_to_its_work_queue_instead_of_recording_it_without_its_person()
     {
         var reading = Substitute.For<IRawArchive>();
@@ -188,6 +243,7 @@ public sealed class PoisonMessageRecorderTests : IDisposable
         deadLetters,
         reading ?? archive,
         workQueues,
+        new PayloadRedactionQueue(keys, erasureQueue, identities, NullLogger<PayloadRedactionQueue>.Instance),
         sources ?? new SourceRegistry([new HubSpotAdapter(), blocking, new ThrowingAdapter()], [], [], []),
         Options.Create(new IngestionOptions()),
         clock,
@@ -216,10 +272,15 @@ public sealed class PoisonMessageRecorderTests : IDisposable
 
         public SourceId Source => SourceId.Shopify;
 
+        private int entered;
+
         public TaskCompletionSource<bool> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Entered => Volatile.Read(ref entered);
 
         public NormalizationResult Normalize(RawPayload payload)
         {
+            Interlocked.Increment(ref entered);
             Started.TrySetResult(true);
             while (!released)
             {

@@ -76,6 +76,19 @@ public sealed class IdentityResolverTests
     }
 
     [Fact]
+    public async Task A_claim_that_finds_the_identity_erased_after_its_lookup_suppresses_the_touchpoint_and_claims_nothing_more()
+    {
+        // Both unknown at lookup; the e-mail (claimed first) was erased before its claim landed.
+        identities.ClaimAsync(Email, Arg.Any<string>(), default).Returns(IdentityClaim.Suppressed);
+        identities.ClaimAsync(HubSpot, Arg.Any<string>(), default).Returns(call => new IdentityClaim(call.Arg<string>()));
+
+        var assignment = await Resolver().AssignAsync([HubSpot, Email], "test", default);
+
+        Assert.Same(CustomerAssignment.Suppressed, assignment);
+        await identities.DidNotReceive().ClaimAsync(HubSpot, Arg.Any<string>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
     public async Task A_suppression_row_beside_a_link_is_not_consulted_the_link_names_someone_else_who_keeps_their_events()
     {
         identities.LookupAsync(Email, default).Returns(new IdentityLookup("cus_a", IsSuppressed: true));
@@ -94,7 +107,7 @@ public sealed class IdentityResolverTests
             .Returns(call =>
             {
                 claimed.Add((call.Arg<Identity>(), call.Arg<string>()));
-                return call.Arg<string>();
+                return new IdentityClaim(call.Arg<string>());
             });
 
         var assignment = await Resolver().AssignAsync([HubSpot, Email], "test", default);

@@ -47,7 +47,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
     public DeliveryProcessorStepTests()
     {
         identities.LookupAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns(new IdentityLookup(null, IsSuppressed: false));
-        identities.ClaimAsync(Arg.Any<Identity>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => call.Arg<string>());
+        identities.ClaimAsync(Arg.Any<Identity>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => new IdentityClaim(call.Arg<string>()));
         customers.GetAsync(Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns((CustomerRecord?)null);
         enricher.Source.Returns(SourceId.HubSpot);
         identityKeys.Hash(Arg.Any<Identity>()).Returns(call => "key-of-" + call.Arg<Identity>().Type + "-" + call.Arg<Identity>().Value.Length);
@@ -349,6 +349,27 @@ public sealed class DeliveryProcessorStepTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rejected_entry_of_an_erased_person_queues_the_redaction_of_the_payload_once_its_dead_letter_is_written()
+    {
+        // The rejected entry is never assigned, so no suppression check meets its person; its dead letter names him.
+        var (frank, grace) = (HubSpotEvents.NewId(), HubSpotEvents.NewId());
+        var frankId = new Identity("hubspot", frank.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        identities.LookupAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns(call => new IdentityLookup(null, IsSuppressed: call.Arg<Identity>() == frankId));
+        identityKeys.Hash(frankId).Returns("key-of-frank");
+        var unknownKind = HubSpotEvents.ContactCreated(frank, At);
+        unknownKind["subscriptionType"] = "contact.somethingNew";
+        var message = await ArchiveAsync(unknownKind, HubSpotEvents.ContactCreated(grace, At));
+        var written = new List<string>();
+        await deadLetters.AddAsync(Arg.Do<DeadLetter>(d => written.Add("dead letter " + string.Join(",", d.Identities))), Arg.Any<CancellationToken>());
+        await erasureQueue.EnqueueAsync(Arg.Do<PayloadRedactionRequest>(r => written.Add("redaction " + string.Join(",", r.ErasedKeys))), Arg.Any<CancellationToken>());
+
+        var report = await Processor().ProcessAsync(message, 1, false, default);
+
+        Assert.Equal((1, 1, 0), (report.Inserted, report.Rejected, report.Suppressed));
+        Assert.Equal([$"dead letter {frankId}", "redaction key-of-frank"], written);
+    }
+
+    [Fact]
     public async Task A_payload_without_erased_people_queues_no_redaction()
     {
         var message = await ArchiveAsync(HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At), HubSpotEvents.ContactCreated(HubSpotEvents.NewId(), At));
@@ -385,7 +406,7 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         var hubspot = new Identity("hubspot", contact.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var owners = new Dictionary<Identity, string> { [email] = "cus_erased" };
         identities.LookupAsync(Arg.Any<Identity>(), Arg.Any<CancellationToken>()).Returns(call => new IdentityLookup(owners.GetValueOrDefault(call.Arg<Identity>()), IsSuppressed: false));
-        identities.ClaimAsync(Arg.Any<Identity>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => owners[call.Arg<Identity>()] = call.Arg<string>());
+        identities.ClaimAsync(Arg.Any<Identity>(), Arg.Any<string>(), Arg.Any<CancellationToken>()).Returns(call => new IdentityClaim(owners[call.Arg<Identity>()] = call.Arg<string>()));
         merger.SettleAsync("cus_erased", Arg.Any<CancellationToken>()).Returns("cus_erased");
         customers.GetAsync("cus_erased", Arg.Any<CancellationToken>()).Returns(new CustomerRecord { CustomerId = "cus_erased", CreatedAt = At, Identities = [email] });
         timeline.AppendAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<Touchpoint>>(), Arg.Any<AppendOptions>(), Arg.Any<CancellationToken>())
@@ -436,6 +457,6 @@ public sealed class DeliveryProcessorStepTests : IDisposable
         var objects = new ObjectAttribution(objectStore, customers, NullLogger<ObjectAttribution>.Instance);
         var personas = Substitute.For<IOptionsMonitor<PersonaOptions>>();
         personas.CurrentValue.Returns(new PersonaOptions());
-        return new DeliveryProcessor(services.GetRequiredService<SourceRegistry>(), archive, new PayloadRedactionQueue(identityKeys, erasureQueue, NullLogger<PayloadRedactionQueue>.Instance), resolver, objects, merger, links, timeline, deadLetters, publisher, aggregates, new PersonaRules(personas), TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
+        return new DeliveryProcessor(services.GetRequiredService<SourceRegistry>(), archive, new PayloadRedactionQueue(identityKeys, erasureQueue, identities, NullLogger<PayloadRedactionQueue>.Instance), resolver, objects, merger, links, timeline, deadLetters, publisher, aggregates, new PersonaRules(personas), TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
     }
 }
