@@ -7,9 +7,9 @@ using JourneyHub.Core.Journey;
 using JourneyHub.Core.Journey.Segments;
 using JourneyHub.Core.Schema;
 using JourneyHub.IntegrationTests.Customers;
+using JourneyHub.IntegrationTests.Infrastructure;
 using JourneyHub.LoadHarness;
 using JourneyHub.LocalHost;
-using Microsoft.Extensions.Configuration;
 using Xunit.Abstractions;
 
 namespace JourneyHub.IntegrationTests.Journeys;
@@ -20,36 +20,20 @@ namespace JourneyHub.IntegrationTests.Journeys;
 /// are counted exactly, and the stored rows are checked against <see cref="TableSegmentAggregates.SeedAsync"/> of the
 /// final summaries into a second Azurite (which folds the same rows customer by customer).
 /// </summary>
-public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : CountedStorageTests
 {
     private const int Shard = TableSegmentAggregates.Shards - 1;
     private static readonly DateTimeOffset Day = new(2025, 3, 14, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Now = Day.AddDays(20);
 
-    private AzuriteProcess azurite = null!;
-    private CountingProxy proxy = null!;
-    private StorageClients clients = null!;
-
-    public async Task InitializeAsync()
-    {
-        azurite = await AzuriteProcess.StartAsync();
-        proxy = await CountingProxy.StartAsync(azurite, CancellationToken.None);
-        clients = Clients(proxy.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await proxy.DisposeAsync();
-        await azurite.DisposeAsync();
-    }
 
     [Fact]
     public async Task Concurrent_changes_in_one_shard_share_transactions_and_leave_exact_sums()
     {
         var customers = Population(40);
-        using var aggregates = Aggregates(clients);
+        using var aggregates = Aggregates(Storage);
         await aggregates.MapAsync(new SegmentMapQuery(Day, Day.AddDays(1), Segment.All), CancellationToken.None);
-        proxy.Reset();
+        Proxy.Reset();
 
         // Every customer's touchpoints in order, all customers at once: 3 changes each, 120 in all, one shard.
         await Task.WhenAll(customers.Select(c => Task.Run(async () =>
@@ -64,13 +48,13 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
         })));
 
         var changes = customers.Sum(c => c.Touchpoints.Count);
-        var transactions = proxy.Counts.GetValueOrDefault("table batch SegmentMap");
+        var transactions = Proxy.Counts.GetValueOrDefault("table batch SegmentMap");
         output.WriteLine($"{changes} changes in one shard from {customers.Count} concurrent customers: {transactions} transactions, " +
-            $"{proxy.Counts.GetValueOrDefault("table GET SegmentMap (entity)")} point reads, {proxy.Counts.GetValueOrDefault("table GET SegmentMap (query)")} queries");
+            $"{Proxy.Counts.GetValueOrDefault("table GET SegmentMap (entity)")} point reads, {Proxy.Counts.GetValueOrDefault("table GET SegmentMap (query)")} queries");
         Assert.InRange(transactions, 1, changes / 2);
 
         // A first change (summary without touchpoints before it) expects no contribution row: no point read.
-        Assert.Equal(0, proxy.Counts.GetValueOrDefault("table GET SegmentMap (entity)"));
+        Assert.Equal(0, Proxy.Counts.GetValueOrDefault("table GET SegmentMap (entity)"));
         await AssertSameAsSeededAsync(aggregates, customers);
     }
 
@@ -81,8 +65,8 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
 
         // Two hosts with caches of their own: each one's cached sums rows go stale under the other's transactions, so
         // groups fail their ETags and are read and made again.
-        using var first = Aggregates(clients);
-        using var second = Aggregates(clients);
+        using var first = Aggregates(Storage);
+        using var second = Aggregates(Storage);
         await Task.WhenAll(customers.Select((c, index) => Task.Run(async () =>
         {
             var before = new JourneyState();
@@ -104,24 +88,24 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
     {
         // Each customer comes from a source of its own, so each first change needs sums rows nobody wrote before.
         var customers = Population(8, i => "source" + Math.Min(i, 6).ToString(CultureInfo.InvariantCulture));
-        using var aggregates = Aggregates(clients);
+        using var aggregates = Aggregates(Storage);
         await aggregates.MapAsync(new SegmentMapQuery(Day, Day.AddDays(1), Segment.All), CancellationToken.None);
-        proxy.Reset();
+        Proxy.Reset();
         foreach (var customer in customers.Take(6))
         {
             await aggregates.ApplyAsync(customer.CustomerId, new JourneyState(), customer.Final, [], CancellationToken.None);
         }
 
         // The shard's day was read once, with all its segments; later customers' new rows are known to be absent.
-        Assert.Equal(1, proxy.Counts.GetValueOrDefault("table GET SegmentMap (query)"));
-        Assert.Equal(6, proxy.Counts.GetValueOrDefault("table batch SegmentMap"));
+        Assert.Equal(1, Proxy.Counts.GetValueOrDefault("table GET SegmentMap (query)"));
+        Assert.Equal(6, Proxy.Counts.GetValueOrDefault("table batch SegmentMap"));
 
         // Another host (its own read of the day) adds a customer of source 6, a new row of the day; this host's insert of
         // that row for customer 7, also of source 6, fails, and the day is read again: three queries in all.
-        using var other = Aggregates(clients);
+        using var other = Aggregates(Storage);
         await other.ApplyAsync(customers[6].CustomerId, new JourneyState(), customers[6].Final, [], CancellationToken.None);
         await aggregates.ApplyAsync(customers[7].CustomerId, new JourneyState(), customers[7].Final, [], CancellationToken.None);
-        Assert.Equal(3, proxy.Counts.GetValueOrDefault("table GET SegmentMap (query)"));
+        Assert.Equal(3, Proxy.Counts.GetValueOrDefault("table GET SegmentMap (query)"));
         await AssertSameAsSeededAsync(aggregates, customers);
     }
 
@@ -129,30 +113,30 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
     public async Task A_first_change_for_a_removed_customer_stores_nothing()
     {
         var customer = Population(1).Single();
-        using var aggregates = Aggregates(clients);
+        using var aggregates = Aggregates(Storage);
         await aggregates.ApplyAsync(customer.CustomerId, null, customer.Final, [], CancellationToken.None);
         await aggregates.RemoveAsync(customer.CustomerId, [], CancellationToken.None);
 
         // Another host (nothing cached) sees what looks like the customer's first change: its insert meets the removal's
         // row, which outranks every summary.
-        using var other = Aggregates(clients);
+        using var other = Aggregates(Storage);
         await other.ApplyAsync(customer.CustomerId, new JourneyState(), new JourneyState().Apply(customer.Touchpoints[0]), [], CancellationToken.None);
 
         var map = await other.MapAsync(new SegmentMapQuery(Day.AddDays(-1), Day.AddDays(2), Segment.All), CancellationToken.None);
         Assert.Equal(0, map.Kpis.Customers);
-        var rows = await SegmentSeedTests.RowsAsync(clients.Tables.GetTableClient(TableSegmentAggregates.TableName));
+        var rows = await SegmentSeedTests.RowsAsync(Storage.Tables.GetTableClient(TableSegmentAggregates.TableName));
         Assert.Equal([$"s{Shard:00}/c|{customer.CustomerId}"], rows.Keys);
     }
 
     private async Task AssertSameAsSeededAsync(TableSegmentAggregates aggregates, List<Customer> customers)
     {
         await using var reference = await AzuriteProcess.StartAsync();
-        var referenceClients = Clients(reference.ConnectionString);
+        var referenceClients = ClientsOf(reference.ConnectionString);
         using var seeding = Aggregates(referenceClients);
         await seeding.SeedAsync(customers.Select(c => (c.CustomerId, c.Final)), parallelTransactions: 1, CancellationToken.None);
 
         var expected = await SegmentSeedTests.RowsAsync(referenceClients.Tables.GetTableClient(TableSegmentAggregates.TableName));
-        var actual = await SegmentSeedTests.RowsAsync(clients.Tables.GetTableClient(TableSegmentAggregates.TableName));
+        var actual = await SegmentSeedTests.RowsAsync(Storage.Tables.GetTableClient(TableSegmentAggregates.TableName));
         Assert.Equal(customers.Count, expected.Keys.Count(k => k.Contains("/c|", StringComparison.Ordinal)));
         Assert.Equal(expected, actual);
 
@@ -188,9 +172,6 @@ public sealed class SegmentGroupCommitTests(ITestOutputHelper output) : IAsyncLi
             return new Customer(id, touchpoints, touchpoints.Aggregate(new JourneyState(), (state, t) => state.Apply(t)));
         }).ToList();
     }
-
-    private static StorageClients Clients(string connectionString) =>
-        new(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = connectionString }).Build());
 
     private static TableSegmentAggregates Aggregates(StorageClients clients) => SegmentSeedTests.Aggregates(clients, Now);
 
